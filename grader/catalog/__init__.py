@@ -1,0 +1,13 @@
+"""The course's exercises, one topic module each.
+
+Each module declares ``EXERCISES``: a tuple of
+:class:`~grader.declarations.Exercise` with its check functions beside it.
+A topic's name is also the name of the student's module (``perceptron.py``).
+Add a topic by writing its module and listing it here.
+"""
+
+TOPIC_MODULES = (
+    "perceptron",
+    "sigmoid_neurons",
+    "backprop",
+)

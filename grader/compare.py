@@ -1,0 +1,231 @@
+"""The one comparison helper every check uses.
+
+:func:`compare` takes what the student returned (plain data: an array, a list,
+a scalar; torch tensors are converted before they get here) and the expected
+value, and answers with a :class:`Comparison`: whether they agree and, if not,
+a message that says how. Messages report the shape, the dtype, and the largest
+absolute and relative error with the index where it occurs; for hidden checks
+(``reveal=False``) they say what is wrong without printing expected values.
+
+Tolerances depend on the dtype of the student's answer: float32 (or lower)
+answers are held to single-precision tolerances, everything else to double.
+A NaN in the answer never passes. Integer and boolean expected values must be
+matched exactly (an integer-valued float such as ``-1.0`` matches ``-1``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from grader.plain_data import Unconvertible, to_plain
+
+#: (rtol, atol) by the precision of the student's answer.
+TOLERANCES: dict[str, tuple[float, float]] = {
+    "float64": (1e-7, 1e-9),
+    "float32": (1e-4, 1e-6),
+    "float16": (1e-2, 1e-3),
+}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The outcome of comparing one answer with its expected value."""
+
+    ok: bool
+    message: str
+
+
+def tolerances_for(dtype: np.dtype) -> tuple[float, float]:
+    """The (rtol, atol) pair for an answer of this dtype."""
+    if dtype.kind == "f" and dtype.itemsize <= 2:
+        return TOLERANCES["float16"]
+    if dtype.kind == "f" and dtype.itemsize <= 4:
+        return TOLERANCES["float32"]
+    return TOLERANCES["float64"]
+
+
+def _describe_type(value: Any) -> str:
+    if isinstance(value, Unconvertible):
+        return value.describe()
+    if value is None:
+        return "None"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__} of length {len(value)}"
+    return f"a {type(value).__name__} ({value!r})"
+
+
+def _as_numeric_array(value: Any) -> np.ndarray | None:
+    if isinstance(value, Unconvertible) or value is None or isinstance(value, (str, dict)):
+        return None
+    if isinstance(value, (list, tuple)):
+        try:
+            array = np.asarray(value)
+        except (ValueError, TypeError):
+            return None
+    else:
+        array = np.asarray(value)
+    if array.dtype.kind not in "biuf":
+        return None
+    return array
+
+
+def _is_structured(expected: Any) -> bool:
+    """A list or tuple whose items are compared one by one (ragged layers)."""
+    if not isinstance(expected, (list, tuple)):
+        return False
+    return any(isinstance(item, (np.ndarray, list, tuple, dict)) for item in expected)
+
+
+def _format_index(index: tuple[int, ...]) -> str:
+    return "[" + ", ".join(str(i) for i in index) + "]" if index else "(scalar)"
+
+
+def compare(
+    got: Any,
+    expected: Any,
+    *,
+    name: str = "the answer",
+    rtol: float | None = None,
+    atol: float | None = None,
+    reveal: bool = True,
+) -> Comparison:
+    """Compare an answer with its expected value.
+
+    ``name`` is how the answer is called in the message, for example
+    ``"predict(w, X)"``. ``rtol``/``atol`` override the dtype's tolerances;
+    any override is explicit at the call site. ``reveal=False`` keeps expected
+    values and error sizes out of the message (hidden checks).
+    """
+    got = to_plain(got)
+    if isinstance(expected, dict):
+        return _compare_dict(got, expected, name=name, rtol=rtol, atol=atol, reveal=reveal)
+    if _is_structured(expected):
+        return _compare_sequence(got, expected, name=name, rtol=rtol, atol=atol, reveal=reveal)
+    if isinstance(expected, str):
+        if got == expected:
+            return Comparison(True, f"'{name}' looks good")
+        shown = f", expected: {expected!r}" if reveal else ""
+        return Comparison(False, f"'{name}' is wrong--got: {_describe_type(got)}{shown}")
+    return _compare_numeric(got, expected, name=name, rtol=rtol, atol=atol, reveal=reveal)
+
+
+def _compare_dict(got: Any, expected: dict, *, name: str, **options: Any) -> Comparison:
+    if not isinstance(got, dict):
+        return Comparison(False, f"'{name}' should be a dict with keys {sorted(expected)}--got: {_describe_type(got)}")
+    missing = sorted(set(expected) - set(got))
+    if missing:
+        return Comparison(False, f"'{name}' is missing the keys {missing}")
+    for key in expected:
+        result = compare(got[key], expected[key], name=f"{name}[{key!r}]", **options)
+        if not result.ok:
+            return result
+    return Comparison(True, f"'{name}' looks good")
+
+
+def _compare_sequence(got: Any, expected: list | tuple, *, name: str, **options: Any) -> Comparison:
+    if not isinstance(got, (list, tuple)):
+        return Comparison(
+            False,
+            f"'{name}' should be a {type(expected).__name__} of {len(expected)} items--got: {_describe_type(got)}",
+        )
+    if len(got) != len(expected):
+        return Comparison(False, f"'{name}' does not have the correct length--got: {len(got)}, expected: {len(expected)}")
+    for i, (item, want) in enumerate(zip(got, expected)):
+        result = compare(item, want, name=f"{name}[{i}]", **options)
+        if not result.ok:
+            return result
+    return Comparison(True, f"'{name}' looks good")
+
+
+def _compare_numeric(
+    got: Any, expected: Any, *, name: str, rtol: float | None, atol: float | None, reveal: bool
+) -> Comparison:
+    want = np.asarray(expected)
+    if want.dtype.kind not in "biuf":
+        raise TypeError(f"expected value for {name!r} is not numeric: {want.dtype}")
+    have = _as_numeric_array(got)
+    if have is None:
+        return Comparison(False, f"'{name}' should be numeric--got: {_describe_type(got)}")
+    if have.shape != want.shape:
+        shown = f", expected: {want.shape}" if reveal else ""
+        return Comparison(False, f"'{name}' does not have correct shape--got: {have.shape}{shown}")
+    if have.size == 0:
+        return Comparison(True, f"'{name}' looks good")
+
+    exact = want.dtype.kind in "biu"
+    if have.dtype.kind == "f" and np.isnan(have).any():
+        where = _format_index(tuple(int(i) for i in np.argwhere(np.isnan(have))[0]))
+        return Comparison(False, f"'{name}' contains NaN (first at {where}); NaN never matches")
+    have64 = have.astype(np.float64)
+    want64 = want.astype(np.float64)
+    if np.isnan(want64).any():
+        raise ValueError(f"expected value for {name!r} contains NaN: the reference is broken")
+
+    if exact:
+        close = have64 == want64
+    else:
+        default_rtol, default_atol = tolerances_for(have.dtype)
+        r = default_rtol if rtol is None else rtol
+        a = default_atol if atol is None else atol
+        with np.errstate(invalid="ignore"):
+            close = np.abs(have64 - want64) <= a + r * np.abs(want64)
+        # Infinities match only an infinity of the same sign.
+        both_inf = np.isinf(want64) & (have64 == want64)
+        close = close | both_inf
+    if close.all():
+        return Comparison(True, f"'{name}' looks good")
+
+    wrong = int((~close).sum())
+    if not reveal:
+        return Comparison(
+            False, f"'{name}' is not correct: {wrong} of {have.size} entries differ from the expected values"
+        )
+    with np.errstate(invalid="ignore", over="ignore"):
+        abs_err = np.abs(have64 - want64)
+        abs_err = np.where(np.isnan(abs_err), np.inf, abs_err)
+        rel_err = abs_err / np.maximum(np.abs(want64), np.finfo(np.float64).tiny)
+    i_abs = np.unravel_index(int(np.argmax(abs_err)), have.shape)
+    i_rel = np.unravel_index(int(np.argmax(rel_err)), have.shape)
+    if have.ndim == 0:
+        return Comparison(False, f"'{name}' is not correct--got: {have64.item():.6g}, expected: {want64.item():.6g}")
+    at = _format_index(tuple(int(i) for i in i_abs))
+    lines = [
+        f"'{name}' is not correct: {wrong} of {have.size} entries differ (shape {have.shape}, dtype {have.dtype})",
+        f"  largest absolute error {abs_err[i_abs]:.3g} at {at}: got {have64[i_abs]:.6g}, expected {want64[i_abs]:.6g}",
+        f"  largest relative error {rel_err[i_rel]:.3g} at {_format_index(tuple(int(i) for i in i_rel))}",
+    ]
+    return Comparison(False, "\n".join(lines))
+
+
+def values_match(got: Any, other: Any) -> bool:
+    """Whether two plain values agree within the tolerances of :func:`compare`.
+
+    Used by diagnosis to match an answer against a known mistake's answer, so
+    unlike :func:`compare` a NaN here matches a NaN in the same place.
+    """
+    got, other = to_plain(got), to_plain(other)
+    if isinstance(other, dict):
+        return (
+            isinstance(got, dict)
+            and set(got) == set(other)
+            and all(values_match(got[key], other[key]) for key in other)
+        )
+    if _is_structured(other) or _is_structured(got):
+        return (
+            isinstance(got, (list, tuple))
+            and isinstance(other, (list, tuple))
+            and len(got) == len(other)
+            and all(values_match(a, b) for a, b in zip(got, other))
+        )
+    if isinstance(other, str) or isinstance(got, str):
+        return got == other
+    have, want = _as_numeric_array(got), _as_numeric_array(other)
+    if have is None or want is None or have.shape != want.shape:
+        return False
+    rtol, atol = tolerances_for(have.dtype)
+    return bool(np.allclose(have.astype(np.float64), want.astype(np.float64), rtol=rtol, atol=atol, equal_nan=True))

@@ -1,0 +1,167 @@
+"""Exercises, checks and known mistakes, declared as data.
+
+A course author declares an exercise once, in a topic module of
+``grader/catalog/``::
+
+    Exercise(
+        id="perceptron.predict",
+        title="Perceptron output",
+        student=StudentFunction("perceptron", "predict"),
+        reference="reference.perceptron:predict",
+        torch_reference="reference.perceptron_torch:predict",
+        checks=(
+            Check(check_predict_random_inputs, points=1),
+            Check(check_predict_on_the_boundary, points=1),
+            Check(check_predict_hidden_inputs, points=2, hidden=True),
+        ),
+        mistakes=(Mistake("np.sign", hint="...", variant="reference.perceptron_mistakes:predict_np_sign"),),
+    )
+
+References and mistake variants are named by ``"module:function"`` strings and
+imported only when they are used, so the grader runs from recorded data where
+no reference code is installed (the student bundle).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
+
+from grader.errors import InvalidDeclaration
+
+if TYPE_CHECKING:
+    from grader.trial import Trial
+
+CheckFunction = Callable[["Trial"], None]
+
+_EXERCISE_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def resolve(path: str) -> Callable[..., Any]:
+    """Import ``"package.module:function"`` and return the function."""
+    module_name, _, attribute = path.partition(":")
+    if not module_name or not attribute:
+        raise InvalidDeclaration(f"{path!r} should look like 'package.module:function'")
+    module = importlib.import_module(module_name)
+    try:
+        return getattr(module, attribute)
+    except AttributeError:
+        raise InvalidDeclaration(f"{module_name} has no function {attribute!r} (declared as {path!r})") from None
+
+
+@dataclass(frozen=True)
+class StudentFunction:
+    """Where the student's answer lives: ``<module>.py`` in their folder, function ``name``."""
+
+    module: str
+    """the module's file name without ``.py``, for example ``"perceptron"``"""
+    name: str
+    """the function the student writes, for example ``"predict"``"""
+
+    def __str__(self) -> str:
+        return f"{self.module}.{self.name}"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check of an exercise: a plain function and what it is worth."""
+
+    function: CheckFunction
+    """``check_<subject>_<property>(t: Trial) -> None``; its docstring's first line is shown to students"""
+    points: float = 1.0
+    """the points for passing every expectation the check makes (partial credit in between)"""
+    hidden: bool = False
+    """whether the check is hidden from students: it runs only when an instructor grades"""
+
+    @property
+    def name(self) -> str:
+        """The check's name: its function name without the ``check_`` prefix."""
+        name = self.function.__name__
+        return name[len("check_") :] if name.startswith("check_") else name
+
+    @property
+    def description(self) -> str:
+        doc = (self.function.__doc__ or "").strip()
+        return doc.splitlines()[0] if doc else self.name.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known wrong answer, as a small variant of the reference."""
+
+    name: str
+    """a short name students will recognise, for example ``"np.sign"``"""
+    hint: str
+    """what the mistake is and how to fix it, addressed to the student"""
+    variant: str
+    """``"module:function"`` of the variant; same signature as the student function"""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One task a student solves, with its checks and known mistakes."""
+
+    id: str
+    """``<topic>.<task>``, for example ``"perceptron.train"``"""
+    title: str
+    student: StudentFunction
+    reference: str
+    """``"module:function"`` of the NumPy reference (the student function's signature)"""
+    checks: tuple[Check, ...]
+    torch_reference: str | None = None
+    """``"module:function"`` of the torch reference, which must agree with the NumPy one"""
+    mistakes: tuple[Mistake, ...] = ()
+    timeout: float = 10.0
+    """seconds of student code one check may use"""
+    notes: str = ""
+    """where in the course notes the exercise comes from"""
+
+    @property
+    def topic(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    @property
+    def points(self) -> float:
+        """Total points: the sum of the checks' points."""
+        return sum(check.points for check in self.checks)
+
+    @property
+    def public_checks(self) -> tuple[Check, ...]:
+        return tuple(check for check in self.checks if not check.hidden)
+
+    @property
+    def hidden_checks(self) -> tuple[Check, ...]:
+        return tuple(check for check in self.checks if check.hidden)
+
+    def check_named(self, name: str) -> Check:
+        for check in self.checks:
+            if check.name == name:
+                return check
+        raise InvalidDeclaration(f"{self.id} has no check {name!r}")
+
+    def validate(self) -> None:
+        """Raise :class:`InvalidDeclaration` if the declaration is inconsistent."""
+        where = f"exercise {self.id!r}"
+        if not _EXERCISE_ID.match(self.id):
+            raise InvalidDeclaration(f"{where}: ids look like 'topic.task' in lower case")
+        if self.topic != self.student.module:
+            raise InvalidDeclaration(f"{where}: the student module should be {self.topic!r}, not {self.student.module!r}")
+        if not self.checks:
+            raise InvalidDeclaration(f"{where} has no checks")
+        names = [check.name for check in self.checks]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise InvalidDeclaration(f"{where} declares the checks {duplicates} twice")
+        for check in self.checks:
+            if not callable(check.function) or not _NAME.match(check.name):
+                raise InvalidDeclaration(f"{where}: check {check.name!r} must be a function named check_<name>")
+            if check.points <= 0:
+                raise InvalidDeclaration(f"{where}: check {check.name!r} must be worth more than 0 points")
+        mistake_names = [mistake.name for mistake in self.mistakes]
+        if len(set(mistake_names)) != len(mistake_names):
+            raise InvalidDeclaration(f"{where} declares a mistake name twice")
+        if not self.public_checks:
+            raise InvalidDeclaration(f"{where} has no public check: students could not self-check it")

@@ -1,0 +1,185 @@
+"""Where expected values and known-mistake answers come from.
+
+Two sources with one interface (:class:`Expectations`):
+
+- :class:`ReferenceExpectations` runs the NumPy reference for expected values,
+  and runs each check with every known-mistake variant standing in for the
+  student to get the mistakes' traces. Instructors and the course's own tests
+  use it.
+- :class:`RecordedExpectations` reads both from files written by
+  :func:`record_public_checks`. The student bundle ships those files instead
+  of reference code, so self-check and diagnosis still work there. Only public
+  checks are ever recorded.
+
+A recording is one JSON file per exercise::
+
+    {"exercise": "perceptron.predict", "format": 1,
+     "checks": {"<check>": {"seed": ...,
+                            "reference": {"<digest>": {"args": ..., "value": ...}},
+                            "mistakes": {"<mistake>": [<trace entry>, ...]}}}}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Protocol
+
+from grader import plain_data
+from grader.declarations import Check, Exercise, resolve
+from grader.errors import CheckFailed, RecordingMissing, StudentCodeProblem
+from grader.trial import TraceEntry, Trial, plain_call
+
+RECORDING_FORMAT = 1
+
+
+class Expectations(Protocol):
+    def reference_value(self, exercise: Exercise, check: Check, args: tuple, kwargs: dict, key: str) -> Any:
+        """The expected value of the student function on these inputs."""
+        ...
+
+    def mistake_traces(self, exercise: Exercise, check: Check, seed: int) -> dict[str, list[TraceEntry]]:
+        """For each known mistake, the trace of this check run with the mistake as the student."""
+        ...
+
+
+def run_with(exercise: Exercise, check: Check, seed: int, function: Any, expectations: Expectations) -> Trial:
+    """Run a check with trusted code (a reference or a variant) in the student's place."""
+    trial = Trial(
+        name=exercise.student.name,
+        seed=seed,
+        call_student=lambda args, kwargs: plain_call(function, args, kwargs),
+        call_reference=lambda args, kwargs, key: expectations.reference_value(exercise, check, args, kwargs, key),
+        hidden=check.hidden,
+    )
+    try:
+        check.function(trial)
+    except (CheckFailed, StudentCodeProblem):
+        pass
+    return trial
+
+
+class ReferenceExpectations:
+    """Expected values from the reference implementations, computed on demand."""
+
+    def __init__(self) -> None:
+        self._mistake_cache: dict[tuple[str, str, int], dict[str, list[TraceEntry]]] = {}
+
+    def reference_value(self, exercise: Exercise, check: Check, args: tuple, kwargs: dict, key: str) -> Any:
+        return plain_data.to_plain(resolve(exercise.reference)(*args, **kwargs))
+
+    def mistake_traces(self, exercise: Exercise, check: Check, seed: int) -> dict[str, list[TraceEntry]]:
+        cache_key = (exercise.id, check.name, seed)
+        if cache_key not in self._mistake_cache:
+            self._mistake_cache[cache_key] = {
+                mistake.name: run_with(exercise, check, seed, resolve(mistake.variant), self).trace
+                for mistake in exercise.mistakes
+            }
+        return self._mistake_cache[cache_key]
+
+
+class _RecordingExpectations(ReferenceExpectations):
+    """Reference expectations that remember every reference call they answer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: dict[str, dict[str, Any]] = {}
+
+    def reference_value(self, exercise: Exercise, check: Check, args: tuple, kwargs: dict, key: str) -> Any:
+        value = super().reference_value(exercise, check, args, kwargs, key)
+        self.calls[key] = {"args": plain_data.encode((tuple(args), dict(kwargs))), "value": plain_data.encode(value)}
+        return value
+
+
+def _encode_trace(trace: list[TraceEntry]) -> list[dict[str, Any]]:
+    encoded = []
+    for entry in trace:
+        if entry.error is not None:
+            encoded.append({"digest": entry.digest, "error": list(entry.error)})
+        else:
+            encoded.append({"digest": entry.digest, "value": plain_data.encode(entry.value)})
+    return encoded
+
+
+def _decode_trace(entries: list[dict[str, Any]]) -> list[TraceEntry]:
+    trace = []
+    for entry in entries:
+        if "error" in entry:
+            trace.append(TraceEntry(entry["digest"], error=(entry["error"][0], entry["error"][1])))
+        else:
+            trace.append(TraceEntry(entry["digest"], value=plain_data.decode(entry["value"])))
+    return trace
+
+
+def record_exercise(exercise: Exercise, seed_of: Any) -> dict[str, Any]:
+    """The recording of one exercise's public checks (see the module docstring)."""
+    checks: dict[str, Any] = {}
+    for check in exercise.public_checks:
+        seed = seed_of(exercise, check)
+        recorder = _RecordingExpectations()
+        run_with(exercise, check, seed, resolve(exercise.reference), recorder)
+        mistakes = {
+            mistake.name: _encode_trace(run_with(exercise, check, seed, resolve(mistake.variant), recorder).trace)
+            for mistake in exercise.mistakes
+        }
+        checks[check.name] = {"seed": seed, "reference": recorder.calls, "mistakes": mistakes}
+    return {"exercise": exercise.id, "format": RECORDING_FORMAT, "checks": checks}
+
+
+def record_public_checks(exercises: Any, folder: str | os.PathLike[str]) -> list[Path]:
+    """Record every public check of ``exercises`` into ``folder``; return the files written."""
+    from grader.seeds import SeedPolicy
+
+    policy = SeedPolicy()
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for exercise in exercises:
+        recording = record_exercise(exercise, lambda e, c: policy.seed(e.id, c.name, hidden=c.hidden))
+        path = target / f"{exercise.id}.json"
+        path.write_text(json.dumps(recording, separators=(",", ":")))
+        written.append(path)
+    return written
+
+
+class RecordedExpectations:
+    """Expected values and mistake traces read from a folder of recordings."""
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.folder = Path(folder)
+        self._loaded: dict[str, dict[str, Any]] = {}
+
+    def _recording(self, exercise: Exercise) -> dict[str, Any]:
+        if exercise.id not in self._loaded:
+            path = self.folder / f"{exercise.id}.json"
+            try:
+                data = json.loads(path.read_text())
+            except FileNotFoundError:
+                raise RecordingMissing(f"no recorded data for {exercise.id} in {self.folder}") from None
+            except json.JSONDecodeError as exc:
+                raise RecordingMissing(f"recorded data {path} is not valid JSON: {exc}") from None
+            if data.get("format") != RECORDING_FORMAT or data.get("exercise") != exercise.id:
+                raise RecordingMissing(f"{path} is not a recording of {exercise.id} in format {RECORDING_FORMAT}")
+            self._loaded[exercise.id] = data
+        return self._loaded[exercise.id]
+
+    def _check(self, exercise: Exercise, check: Check) -> dict[str, Any]:
+        checks = self._recording(exercise)["checks"]
+        if check.name not in checks:
+            raise RecordingMissing(f"{exercise.id}::{check.name} was not recorded (hidden checks never are)")
+        return checks[check.name]
+
+    def reference_value(self, exercise: Exercise, check: Check, args: tuple, kwargs: dict, key: str) -> Any:
+        calls = self._check(exercise, check)["reference"]
+        if key not in calls:
+            raise RecordingMissing(
+                f"{exercise.id}::{check.name} asked for an expected value on inputs that were not recorded"
+            )
+        return plain_data.decode(calls[key]["value"])
+
+    def mistake_traces(self, exercise: Exercise, check: Check, seed: int) -> dict[str, list[TraceEntry]]:
+        recorded = self._check(exercise, check)
+        if recorded["seed"] != seed:
+            raise RecordingMissing(f"{exercise.id}::{check.name} was recorded for another seed")
+        return {name: _decode_trace(entries) for name, entries in recorded["mistakes"].items()}

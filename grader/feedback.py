@@ -1,0 +1,70 @@
+"""The text a student reads for one check, and the compact results table.
+
+Feedback has one shape everywhere: what the check is about, what was wrong
+(the answer's name in quotes, what was got and, for public checks, what was
+expected), and for a known mistake its name and a hint.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from grader.declarations import Check
+from grader.results import DiagnosedMistake, ExerciseResult, Status
+
+_INTERNAL = (
+    "internal error in the grader (not your fault): this check was not scored. "
+    "Please report it to your instructor with the message below."
+)
+
+
+def feedback_text(
+    status: Status,
+    check: Check,
+    failures: Sequence[str],
+    details: str,
+    mistakes: Sequence[DiagnosedMistake],
+) -> str:
+    """The feedback of one check result."""
+    lines = [f"{check.description}"]
+    if status is Status.PASSED:
+        lines.append("passed: looks good")
+    elif status is Status.FAILED:
+        lines.extend(failures)
+    elif status is Status.INTERNAL_ERROR:
+        lines.append(_INTERNAL)
+        lines.append(details)
+    else:
+        lines.append(details)
+    for mistake in mistakes:
+        lines.append(f"This looks like a known mistake, '{mistake.name}': {mistake.hint}")
+    return "\n".join(line for line in lines if line)
+
+
+def _points(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:g}"
+
+
+def results_table(results: Sequence[ExerciseResult]) -> str:
+    """A compact table: exercise, check, status, points; then the total."""
+    rows = [("exercise", "check", "status", "points")]
+    for exercise in results:
+        for result in exercise.checks:
+            check = result.check_name + (" (hidden)" if result.hidden else "")
+            rows.append((exercise.exercise_id, check, str(result.status), f"{_points(result.score)}/{result.max_score:g}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = []
+    for index, row in enumerate(rows):
+        lines.append("  ".join(cell.ljust(widths[i]) if i < 3 else cell.rjust(widths[i]) for i, cell in enumerate(row)))
+        if index == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    score = sum(r.score for r in results)
+    total = sum(r.max_score for r in results)
+    lines.append("")
+    lines.append(f"total: {score:g}/{total:g} points")
+    incomplete = [r.exercise_id for r in results if not r.complete]
+    if incomplete:
+        lines.append(f"incomplete: internal errors in {', '.join(incomplete)} (not scored; report them)")
+    return "\n".join(lines)

@@ -1,0 +1,136 @@
+"""Running an exercise's checks against one student's code.
+
+:func:`grade_exercise` is the check runner: for each check it seeds the
+inputs, runs the check function with a :class:`~grader.trial.Trial`, turns
+whatever happened into one :class:`~grader.results.Status`, diagnoses known
+mistakes when the answer is wrong, and writes the feedback. A fault of the
+grader's own becomes an ``internal error`` result, never an exception that
+stops the other checks.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from typing import Iterable
+
+from grader.declarations import Check, Exercise
+from grader.diagnosis import diagnose
+from grader.errors import (
+    CheckFailed,
+    RecordingMissing,
+    StudentCodeUnavailable,
+    StudentNotImplemented,
+    StudentRaised,
+    StudentTimedOut,
+)
+from grader.expectations import Expectations, ReferenceExpectations
+from grader.feedback import feedback_text
+from grader.results import CheckResult, DiagnosedMistake, ExerciseResult, Status, partial_credit
+from grader.seeds import SeedPolicy
+from grader.student_code import StudentCode
+from grader.trial import Trial
+
+
+def run_check(
+    exercise: Exercise,
+    check: Check,
+    student_code: StudentCode,
+    *,
+    expectations: Expectations,
+    seeds: SeedPolicy,
+) -> CheckResult:
+    """Run one check and return its result; never raises for student or grader faults."""
+    seed = seeds.seed(exercise.id, check.name, hidden=check.hidden)
+    started = time.perf_counter()
+    deadline = started + exercise.timeout
+    outputs: list[str] = []
+
+    def call_student(args: tuple, kwargs: dict):
+        remaining = max(deadline - time.perf_counter(), 0.01)
+        outcome = student_code.call(exercise.student, args, kwargs, timeout=remaining)
+        if outcome.output:
+            outputs.append(outcome.output)
+        return outcome.value
+
+    trial = Trial(
+        name=exercise.student.name,
+        seed=seed,
+        call_student=call_student,
+        call_reference=lambda args, kwargs, key: expectations.reference_value(exercise, check, args, kwargs, key),
+        hidden=check.hidden,
+    )
+    status: Status
+    details = ""
+    score: float | None = 0.0
+    try:
+        check.function(trial)
+    except CheckFailed as exc:
+        trial.failures.append(exc.message)
+        status = Status.FAILED
+    except StudentNotImplemented as exc:
+        status, details = Status.NOT_IMPLEMENTED, exc.message
+    except StudentTimedOut as exc:
+        status, details = Status.TIMED_OUT, exc.message
+    except (StudentRaised, StudentCodeUnavailable) as exc:
+        status = Status.ERRORED
+        details = exc.message + (f"\n{exc.details}" if exc.details else "")
+    except RecordingMissing as exc:
+        status, score, details = Status.INTERNAL_ERROR, None, str(exc)
+    except Exception:
+        status, score = Status.INTERNAL_ERROR, None
+        details = traceback.format_exc(limit=-4)
+    else:
+        if trial.total == 0:
+            status, score = Status.INTERNAL_ERROR, None
+            details = f"check {check.name!r} made no expectation, so it cannot tell right from wrong"
+        else:
+            status = Status.PASSED if trial.met == trial.total else Status.FAILED
+    if status in (Status.PASSED, Status.FAILED):
+        score = partial_credit(check.points, trial.met, trial.total)
+
+    mistakes: tuple[DiagnosedMistake, ...] = ()
+    if status in (Status.FAILED, Status.ERRORED) and exercise.mistakes and trial.trace:
+        try:
+            mistakes = diagnose(trial.trace, exercise.mistakes, expectations.mistake_traces(exercise, check, seed))
+        except Exception:
+            # Diagnosis is a courtesy: when it cannot run, the result stands without it.
+            mistakes = ()
+
+    return CheckResult(
+        exercise_id=exercise.id,
+        check_name=check.name,
+        description=check.description,
+        status=status,
+        score=score,
+        max_score=check.points,
+        feedback=feedback_text(status, check, trial.failures, details, mistakes),
+        hidden=check.hidden,
+        mistakes=mistakes,
+        output="\n".join(outputs),
+        seconds=round(time.perf_counter() - started, 4),
+    )
+
+
+def grade_exercise(
+    exercise: Exercise,
+    student_code: StudentCode,
+    *,
+    expectations: Expectations | None = None,
+    seeds: SeedPolicy | None = None,
+    include_hidden: bool = False,
+    check_names: Iterable[str] | None = None,
+) -> ExerciseResult:
+    """Run the exercise's public checks (and hidden ones if asked) on the student's code."""
+    expectations = expectations or ReferenceExpectations()
+    seeds = seeds or SeedPolicy()
+    wanted = set(check_names) if check_names is not None else None
+    checks = [
+        check
+        for check in exercise.checks
+        if (include_hidden or not check.hidden) and (wanted is None or check.name in wanted)
+    ]
+    results = tuple(
+        run_check(exercise, check, student_code, expectations=expectations, seeds=seeds) for check in checks
+    )
+    return ExerciseResult(exercise_id=exercise.id, title=exercise.title, checks=results)

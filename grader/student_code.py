@@ -1,0 +1,226 @@
+"""The one way checks reach student code.
+
+:class:`StudentCode` is the interface: call a student function on inputs, get
+plain data back, within a time limit, or one of the
+:class:`~grader.errors.StudentCodeProblem` exceptions. Checks never import
+student modules themselves, so the implementation behind it can change (an
+isolated child process replaces the in-process one) without touching a check.
+
+:class:`InProcessStudentCode` runs the student's modules from a folder inside
+the current process. It is what the self-check uses; it protects against
+mistakes, not against malice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import io
+import linecache
+import os
+import signal
+import sys
+import threading
+import time
+import traceback
+import types
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from grader.declarations import StudentFunction
+from grader.errors import (
+    StudentCodeUnavailable,
+    StudentNotImplemented,
+    StudentRaised,
+    StudentTimedOut,
+)
+from grader.plain_data import to_plain
+
+MAX_OUTPUT_CHARS = 4000
+
+
+@dataclass
+class CallOutcome:
+    """What one call returned, converted to plain data, and what it printed."""
+
+    value: Any
+    output: str
+    seconds: float
+
+
+class StudentCode(Protocol):
+    """Calls student functions. Implementations decide where the code runs."""
+
+    def call(
+        self, function: StudentFunction, args: tuple[Any, ...], kwargs: dict[str, Any], *, timeout: float
+    ) -> CallOutcome:
+        """Call ``function(*args, **kwargs)`` and return its value as plain data.
+
+        Raises a :class:`~grader.errors.StudentCodeProblem` subclass when the
+        function cannot be called, raises, is not implemented or times out.
+        """
+        ...
+
+
+class _Timeout(BaseException):
+    """Raised into student code by the alarm; a BaseException so ``except Exception`` cannot swallow it."""
+
+
+def _truncate(text: str, limit: int = MAX_OUTPUT_CHARS) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"\n... (output truncated: {len(text) - limit} more characters)"
+
+
+class InProcessStudentCode:
+    """Student modules loaded from ``folder`` and called in this process."""
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.folder = Path(folder).resolve()
+        self._modules: dict[str, types.ModuleType] = {}
+
+    def __repr__(self) -> str:
+        return f"InProcessStudentCode({str(self.folder)!r})"
+
+    # -- loading -----------------------------------------------------------------
+
+    def _load(self, module: str) -> types.ModuleType:
+        if module in self._modules:
+            return self._modules[module]
+        path = self.folder / f"{module}.py"
+        if not path.is_file():
+            raise StudentCodeUnavailable(
+                f"'{module}.py' was not found in {self.folder}: "
+                f"put your {module}.py there (or run nngrade from the folder that has it)"
+            )
+        unique = f"nngrade_student_{abs(hash(str(self.folder)))}_{module}"
+        spec = importlib.util.spec_from_file_location(unique, path)
+        assert spec is not None and spec.loader is not None
+        loaded = importlib.util.module_from_spec(spec)
+        sys.path.insert(0, str(self.folder))
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                spec.loader.exec_module(loaded)
+        except SyntaxError as exc:
+            pointer = ""
+            if exc.text:
+                pointer = f"\n    {exc.text.rstrip()}\n    {' ' * max((exc.offset or 1) - 1, 0)}^"
+            raise StudentCodeUnavailable(
+                f"'{module}.py' has a syntax error at line {exc.lineno}: {exc.msg}{pointer}"
+            ) from None
+        except BaseException as exc:  # the module's own top-level code failed
+            details = self._trim_traceback(exc)
+            raise StudentCodeUnavailable(
+                f"'{module}.py' could not be imported: {type(exc).__name__}: {exc}", details=details
+            ) from None
+        finally:
+            with contextlib.suppress(ValueError):
+                sys.path.remove(str(self.folder))
+        self._modules[module] = loaded
+        return loaded
+
+    def function(self, function: StudentFunction) -> Any:
+        module = self._load(function.module)
+        found = getattr(module, function.name, None)
+        if found is None or not callable(found):
+            raise StudentCodeUnavailable(
+                f"'{function.module}.py' does not define a function '{function.name}': "
+                f"keep the name and signature of the stub"
+            )
+        return found
+
+    # -- calling -----------------------------------------------------------------
+
+    def call(
+        self, function: StudentFunction, args: tuple[Any, ...], kwargs: dict[str, Any], *, timeout: float
+    ) -> CallOutcome:
+        target = self.function(function)
+        printed = io.StringIO()
+        start = time.perf_counter()
+        try:
+            with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed), _time_limit(timeout):
+                value = target(*args, **kwargs)
+        except _Timeout:
+            raise StudentTimedOut(
+                f"'{function.name}' did not finish within the time limit of {timeout:g} s: "
+                f"look for a loop that never ends"
+            ) from None
+        except NotImplementedError as exc:
+            raise StudentNotImplemented(
+                f"'{function.name}' is not implemented yet (it raises NotImplementedError)",
+                details=self._trim_traceback(exc),
+            ) from None
+        except TypeError as exc:
+            if _is_signature_error(exc):
+                raise StudentRaised(
+                    f"'{function.name}' does not accept the stub's arguments (keep the stub's signature):",
+                    error_type="TypeError",
+                    error_message=str(exc),
+                    details=self._trim_traceback(exc),
+                ) from None
+            raise self._raised(function, exc) from None
+        except Exception as exc:
+            raise self._raised(function, exc) from None
+        seconds = time.perf_counter() - start
+        return CallOutcome(value=to_plain(value), output=_truncate(printed.getvalue()), seconds=seconds)
+
+    def _raised(self, function: StudentFunction, exc: BaseException) -> StudentRaised:
+        return StudentRaised(
+            f"'{function.name}' raised {type(exc).__name__}:",
+            error_type=type(exc).__name__,
+            error_message=str(exc),
+            details=self._trim_traceback(exc),
+        )
+
+    def _trim_traceback(self, exc: BaseException) -> str:
+        """The traceback cut down to frames in the student's folder."""
+        frames = [
+            frame
+            for frame in traceback.extract_tb(exc.__traceback__)
+            if Path(frame.filename).resolve().parent == self.folder
+        ]
+        lines = ["Traceback (most recent call last, your code only):"] if frames else []
+        for frame in frames:
+            lines.append(f'  File "{Path(frame.filename).name}", line {frame.lineno}, in {frame.name}')
+            source = frame.line or linecache.getline(frame.filename, frame.lineno or 0).strip()
+            if source:
+                lines.append(f"    {source}")
+        lines.append(f"{type(exc).__name__}: {exc}")
+        return "\n".join(lines)
+
+
+def _is_signature_error(exc: TypeError) -> bool:
+    """Whether a TypeError came from the call itself (wrong parameters), not from inside."""
+    tb = exc.__traceback__
+    # The call frame is ours; a TypeError raised by the binding of arguments has no deeper frame.
+    depth = 0
+    while tb is not None:
+        depth += 1
+        tb = tb.tb_next
+    message = str(exc)
+    return depth <= 1 and ("argument" in message or "positional" in message)
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Interrupt the block after ``seconds`` of wall time (main thread only).
+
+    Off the main thread there is no safe way to interrupt Python code in
+    process; the block then runs without a limit (the sandboxed runner
+    enforces limits for real).
+    """
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def _on_alarm(signum: int, frame: Any) -> None:
+        raise _Timeout()
+
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
