@@ -224,3 +224,23 @@ def _time_limit(seconds: float):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+class TrustedStudentCode:
+    """Trusted functions called in the student's place: a reference, a mistake variant.
+
+    Used to prove that references agree and that each known mistake is caught;
+    never for student code.
+    """
+
+    def __init__(self, function: Any) -> None:
+        self._function = function
+
+    def call(
+        self, function: StudentFunction, args: tuple[Any, ...], kwargs: dict[str, Any], *, timeout: float
+    ) -> CallOutcome:
+        from grader.trial import plain_call
+
+        start = time.perf_counter()
+        value = plain_call(self._function, args, kwargs)
+        return CallOutcome(value=value, output="", seconds=time.perf_counter() - start)

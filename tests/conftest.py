@@ -1,0 +1,35 @@
+"""Shared fixtures: where the repository's folders are, and loading their modules."""
+
+from __future__ import annotations
+
+import types
+from pathlib import Path
+
+import pytest
+
+from grader.declarations import StudentFunction
+from grader.student_code import InProcessStudentCode
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISES = ROOT / "exercises"
+SOLUTIONS = ROOT / "solutions"
+
+pytest_plugins = ["pytester"]
+
+
+def load_module(folder: Path, topic: str) -> types.ModuleType:
+    """A topic module from exercises/ or solutions/, loaded the way the grader loads it."""
+    code = InProcessStudentCode(folder)
+    return code._load(topic)
+
+
+@pytest.fixture
+def solutions() -> callable:
+    """``solutions("perceptron")`` is the solution module of that topic."""
+    return lambda topic: load_module(SOLUTIONS, topic)
+
+
+@pytest.fixture
+def student_function() -> callable:
+    """``student_function(folder, "perceptron", "predict")`` returns the callable."""
+    return lambda folder, module, name: InProcessStudentCode(folder).function(StudentFunction(module, name))

@@ -1,0 +1,94 @@
+"""The invariants every exercise must hold, generated from the registry.
+
+A new exercise gets these tests without writing them:
+
+- the solution scores full marks on the public and the hidden checks, for
+  several student ids (so for several sets of hidden inputs);
+- the stub scores zero, every check "not implemented", no internal error;
+- every known mistake loses points on the public checks and is named in
+  their feedback (so diagnosis works in a student's self-check too);
+- the torch reference, graded as if it were a student, scores full marks:
+  NumPy and torch agree on every check's inputs;
+- each exercise declares at least three mistakes and a hidden check.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from grader import load_registry
+from grader.declarations import resolve
+from grader.expectations import ReferenceExpectations
+from grader.results import Status
+from grader.runner import grade_exercise
+from grader.seeds import SeedPolicy
+from grader.student_code import InProcessStudentCode, TrustedStudentCode
+
+from conftest import EXERCISES, SOLUTIONS
+
+REGISTRY = load_registry()
+ALL = list(REGISTRY)
+IDS = [exercise.id for exercise in ALL]
+STUDENTS = ("alice", "bob", "s2093117")
+MISTAKES = [(exercise, mistake) for exercise in ALL for mistake in exercise.mistakes]
+EXPECTATIONS = ReferenceExpectations()
+
+
+def _explain(result) -> str:
+    return "\n\n".join(f"{check.test_id} [{check.status}]\n{check.feedback}" for check in result.checks)
+
+
+@pytest.mark.parametrize("exercise", ALL, ids=IDS)
+def test_declaration_is_complete(exercise):
+    assert len(exercise.mistakes) >= 3, f"{exercise.id} declares fewer than three known mistakes"
+    assert exercise.hidden_checks, f"{exercise.id} has no hidden check"
+    assert exercise.torch_reference, f"{exercise.id} has no torch reference"
+    for mistake in exercise.mistakes:
+        assert callable(resolve(mistake.variant))
+
+
+@pytest.mark.parametrize("student", STUDENTS)
+@pytest.mark.parametrize("exercise", ALL, ids=IDS)
+def test_solution_scores_full_marks(exercise, student):
+    result = grade_exercise(
+        exercise,
+        InProcessStudentCode(SOLUTIONS),
+        expectations=EXPECTATIONS,
+        seeds=SeedPolicy.for_student("invariant-salt", student),
+        include_hidden=True,
+    )
+    assert result.score == result.max_score and result.complete, _explain(result)
+
+
+@pytest.mark.parametrize("exercise", ALL, ids=IDS)
+def test_stub_scores_zero_as_not_implemented(exercise):
+    result = grade_exercise(exercise, InProcessStudentCode(EXERCISES), expectations=EXPECTATIONS, include_hidden=True)
+    assert result.score == 0, _explain(result)
+    assert all(check.status is Status.NOT_IMPLEMENTED for check in result.checks), _explain(result)
+
+
+@pytest.mark.parametrize(
+    ("exercise", "mistake"), MISTAKES, ids=[f"{e.id}-{m.name}" for e, m in MISTAKES]
+)
+def test_mistake_loses_points_and_is_named(exercise, mistake):
+    result = grade_exercise(
+        exercise, TrustedStudentCode(resolve(mistake.variant)), expectations=EXPECTATIONS
+    )
+    assert result.complete, _explain(result)
+    assert result.score < result.max_score, f"the public checks do not catch '{mistake.name}'"
+    named = [check for check in result.checks if mistake.name in {m.name for m in check.mistakes}]
+    assert named, f"no public check names '{mistake.name}':\n{_explain(result)}"
+    assert all(mistake.name in check.feedback for check in named)
+
+
+@pytest.mark.parametrize("student", STUDENTS[:2])
+@pytest.mark.parametrize("exercise", ALL, ids=IDS)
+def test_torch_reference_agrees_with_numpy(exercise, student):
+    result = grade_exercise(
+        exercise,
+        TrustedStudentCode(resolve(exercise.torch_reference)),
+        expectations=EXPECTATIONS,
+        seeds=SeedPolicy.for_student("invariant-salt", student),
+        include_hidden=True,
+    )
+    assert result.score == result.max_score and result.complete, _explain(result)
