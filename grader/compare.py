@@ -172,11 +172,11 @@ def _compare_numeric(
         default_rtol, default_atol = tolerances_for(have.dtype)
         r = default_rtol if rtol is None else rtol
         a = default_atol if atol is None else atol
+        finite = np.isfinite(want64) & np.isfinite(have64)
         with np.errstate(invalid="ignore"):
-            close = np.abs(have64 - want64) <= a + r * np.abs(want64)
-        # Infinities match only an infinity of the same sign.
-        both_inf = np.isinf(want64) & (have64 == want64)
-        close = close | both_inf
+            close = finite & (np.abs(have64 - want64) <= a + r * np.abs(want64))
+        # An infinity matches only an infinity of the same sign.
+        close |= np.isinf(want64) & (have64 == want64)
     if close.all():
         return Comparison(True, f"'{name}' looks good")
 

@@ -1,0 +1,149 @@
+"""The pytest plugin: ``pytest`` in a folder of exercises runs their public checks.
+
+Registered through the ``pytest11`` entry point, so it is active wherever
+nngrade is installed, but it only collects modules that sit in a folder marked
+with ``nngrade.toml`` and whose name is a topic of the registry. Each public
+check becomes one test, with the node id ``<module>.py::<exercise>::<check>``;
+a check that does not pass fails with its feedback as the message, and a stub
+fails as "not implemented", never as a crash. The run ends with the points.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from grader.declarations import Check, Exercise
+from grader.registry import load_registry
+from grader.results import CheckResult, Status
+from grader.runner import run_check
+from grader.seeds import SeedPolicy
+from grader.selfcheck import is_exercise_folder, make_expectations
+from grader.student_code import InProcessStudentCode
+
+_RESULTS = pytest.StashKey[list[CheckResult]]()
+_STATE = pytest.StashKey[dict[str, Any]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("nngrade", "nngrade exercise checks")
+    group.addoption(
+        "--nngrade-recorded",
+        metavar="DIR",
+        default=None,
+        help="take expected values from recorded check data in DIR instead of the reference code",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_RESULTS] = []
+    config.stash[_STATE] = {"code": {}, "expectations": None}
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.suffix != ".py" or not is_exercise_folder(file_path.parent):
+        return None
+    if file_path.stem not in load_registry().topics:
+        return None
+    return ExerciseModule.from_parent(parent, path=file_path)
+
+
+class CheckNotPassed(Exception):
+    """Carries a result that is not a pass out of :meth:`CheckItem.runtest`."""
+
+    def __init__(self, result: CheckResult) -> None:
+        super().__init__(result.feedback)
+        self.result = result
+
+
+class ExerciseModule(pytest.File):
+    """A student module (``perceptron.py``): one collector per exercise in its topic."""
+
+    def collect(self) -> Iterator[pytest.Collector]:
+        for exercise in load_registry().in_topic(self.path.stem):
+            yield ExerciseCollector.from_parent(self, name=exercise.id, exercise=exercise)
+
+
+class ExerciseCollector(pytest.Collector):
+    def __init__(self, *, exercise: Exercise, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.exercise = exercise
+
+    def collect(self) -> Iterator[pytest.Item]:
+        for check in self.exercise.public_checks:
+            yield CheckItem.from_parent(self, name=check.name, exercise=self.exercise, check=check)
+
+
+class CheckItem(pytest.Item):
+    """One public check, run against the student's module in this folder."""
+
+    def __init__(self, *, exercise: Exercise, check: Check, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.exercise = exercise
+        self.check = check
+
+    def _student_code(self) -> InProcessStudentCode:
+        cache = self.config.stash[_STATE]["code"]
+        folder = str(self.path.parent)
+        if folder not in cache:
+            cache[folder] = InProcessStudentCode(folder)
+        return cache[folder]
+
+    def _expectations(self):
+        state = self.config.stash[_STATE]
+        if state["expectations"] is None:
+            state["expectations"] = make_expectations(self.config.getoption("nngrade_recorded"))
+        return state["expectations"]
+
+    def runtest(self) -> None:
+        result = run_check(
+            self.exercise,
+            self.check,
+            self._student_code(),
+            expectations=self._expectations(),
+            seeds=SeedPolicy(),
+        )
+        self.config.stash[_RESULTS].append(result)
+        self.user_properties.append(("nngrade_score", result.score))
+        if result.status is not Status.PASSED:
+            raise CheckNotPassed(result)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, CheckNotPassed):
+            result = excinfo.value.result
+            score = "-" if result.score is None else f"{result.score:g}"
+            header = f"{result.test_id}: {result.status} ({score}/{result.max_score:g} points)"
+            text = f"{header}\n{result.feedback}"
+            if result.output:
+                text += f"\n--- your code printed ---\n{result.output}"
+            return text
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"{self.exercise.id}::{self.check.name}"
+
+
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> Any:
+    """Show a stub's checks as NOT IMPLEMENTED rather than a bare FAILED in verbose mode."""
+    if report.when == "call" and report.failed and "not implemented" in str(report.longrepr).split("\n", 1)[0]:
+        return "failed", "N", ("NOT IMPLEMENTED", {"yellow": True})
+    return None
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    results = config.stash.get(_RESULTS, [])
+    if not results:
+        return
+    score = sum(result.score or 0.0 for result in results)
+    total = sum(result.max_score for result in results)
+    exercises = len({result.exercise_id for result in results})
+    not_implemented = sum(result.status is Status.NOT_IMPLEMENTED for result in results)
+    terminalreporter.section("nngrade")
+    line = f"public checks: {score:g}/{total:g} points over {exercises} exercises"
+    if not_implemented:
+        line += f" ({not_implemented} checks not implemented yet)"
+    terminalreporter.write_line(line)
+    if any(result.status is Status.INTERNAL_ERROR for result in results):
+        terminalreporter.write_line("some checks hit an internal error in the grader and were not scored")

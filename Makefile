@@ -1,0 +1,34 @@
+# Two commands set nngrade up on a fresh machine with Python 3.11:
+#   make demo   creates .venv, installs nngrade, runs the self-check on the solutions and on the stubs
+#   make test   creates .venv if needed, installs what the tests need, runs the whole suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: demo test bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e . 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -c "import grader, numpy, sympy, pandas, torch, pytest"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	@echo "== The exercises =="
+	$(BIN)/nngrade list --brief
+	@echo
+	@echo "== Self-check of the solutions (full marks expected) =="
+	$(BIN)/nngrade check --dir solutions
+	@echo
+	@echo "== Self-check of the stubs (zero, not implemented, expected) =="
+	$(BIN)/nngrade check --dir exercises; status=$$?; test $$status -eq 1
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_selfcheck.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

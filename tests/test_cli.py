@@ -1,0 +1,85 @@
+"""The ``nngrade`` console script, run as a student runs it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader import load_registry
+
+from conftest import EXERCISES, SOLUTIONS
+
+NNGRADE = str(Path(sys.executable).parent / "nngrade")
+REGISTRY = load_registry()
+
+
+def nngrade(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([NNGRADE, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_list_shows_every_exercise_check_and_the_totals():
+    run = nngrade("list")
+    assert run.returncode == 0
+    for exercise in REGISTRY:
+        assert exercise.id in run.stdout
+        for check in exercise.checks:
+            assert check.name in run.stdout
+    checks = sum(len(e.checks) for e in REGISTRY)
+    assert f"{len(REGISTRY)} exercises, {checks} checks" in run.stdout
+
+
+def test_check_on_the_solutions_gives_full_marks_and_exit_zero():
+    run = nngrade("check", "--dir", str(SOLUTIONS))
+    assert run.returncode == 0, run.stdout + run.stderr
+    public = sum(c.points for e in REGISTRY for c in e.public_checks)
+    assert f"total: {public:g}/{public:g} points" in run.stdout
+    assert "failed" not in run.stdout
+
+
+def test_check_on_the_stubs_says_not_implemented_and_exits_one():
+    run = nngrade("check", "-v", cwd=EXERCISES)
+    assert run.returncode == 1
+    for exercise in REGISTRY:
+        assert exercise.id in run.stdout
+    assert "not implemented" in run.stdout and "total: 0/" in run.stdout
+    assert "Traceback" not in run.stdout + run.stderr
+
+
+def test_check_from_the_course_root_finds_exercises(tmp_path):
+    shutil.copytree(EXERCISES, tmp_path / "exercises")
+    run = nngrade("check", "perceptron.predict", cwd=tmp_path)
+    assert run.returncode == 1 and "perceptron.predict" in run.stdout
+
+
+def test_one_wrong_exercise_gets_feedback_with_the_named_mistake(tmp_path):
+    folder = tmp_path / "mine"
+    shutil.copytree(EXERCISES, folder)
+    (folder / "perceptron.py").write_text(
+        "import numpy as np\n\ndef predict(w, X):\n    return np.sign(w[0] + np.asarray(X) @ w[1:])\n"
+    )
+    run = nngrade("check", "perceptron.predict", "--dir", str(folder))
+    assert run.returncode == 1
+    assert "What to fix" in run.stdout and "'np.sign'" in run.stdout
+    assert "expected -1" in run.stdout
+
+
+def test_unknown_exercise_is_a_usage_error_with_a_way_out():
+    run = nngrade("check", "perceptron.nope", "--dir", str(SOLUTIONS))
+    assert run.returncode == 2 and "nngrade list" in run.stderr
+
+
+def test_folder_without_modules_is_a_usage_error(tmp_path):
+    run = nngrade("check", "--dir", str(tmp_path))
+    assert run.returncode == 2 and "no exercise modules" in run.stderr
+
+
+@pytest.mark.parametrize("source", ["def predict(w, X)\n    return 1\n", "{not python"])
+def test_syntax_error_is_reported_with_its_line(tmp_path, source):
+    (tmp_path / "perceptron.py").write_text(source)
+    run = nngrade("check", "perceptron.predict", "--dir", str(tmp_path))
+    assert run.returncode == 1 and "errored" in run.stdout
+    assert "syntax error at line 1" in run.stdout

@@ -1,0 +1,109 @@
+"""The comparison helper: dtype-aware tolerances, shapes, NaN, non-numeric answers, hidden messages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from grader.compare import compare, tolerances_for, values_match
+from grader.plain_data import Unconvertible
+
+
+def test_equal_arrays_look_good():
+    result = compare(np.arange(3.0), np.arange(3.0), name="x")
+    assert result.ok and result.message == "'x' looks good"
+
+
+def test_wrong_shape_names_both_shapes():
+    result = compare(np.zeros(3), np.zeros(4), name="x")
+    assert not result.ok
+    assert result.message == "'x' does not have correct shape--got: (3,), expected: (4,)"
+
+
+def test_error_report_gives_largest_absolute_and_relative_error_and_where():
+    expected = np.array([[1.0, 2.0], [3.0, 4.0]])
+    got = expected.copy()
+    got[1, 0] = 3.5
+    result = compare(got, expected, name="W")
+    assert not result.ok
+    assert "1 of 4 entries differ" in result.message
+    assert "largest absolute error 0.5 at [1, 0]: got 3.5, expected 3" in result.message
+    assert "largest relative error" in result.message and "float64" in result.message
+
+
+def test_float32_answers_get_single_precision_tolerance():
+    expected = np.array([1.0, 2.0, 3.0]) / 3.0
+    close_in_float32 = (expected + 2e-6 * expected).astype(np.float32)
+    assert compare(close_in_float32, expected).ok
+    assert not compare(close_in_float32.astype(np.float64), expected).ok
+    assert tolerances_for(np.dtype(np.float32))[0] > tolerances_for(np.dtype(np.float64))[0]
+
+
+def test_explicit_tolerance_override():
+    assert compare(np.array([1.1]), np.array([1.0]), rtol=0.2).ok
+    assert not compare(np.array([1.1]), np.array([1.0])).ok
+
+
+def test_nan_never_passes_even_against_itself():
+    result = compare(np.array([np.nan, 1.0]), np.array([1.0, 1.0]), name="p")
+    assert not result.ok and "NaN" in result.message and "[0]" in result.message
+
+
+def test_infinities_match_only_the_same_infinity():
+    assert compare(np.array([np.inf]), np.array([np.inf])).ok
+    assert not compare(np.array([-np.inf]), np.array([np.inf])).ok
+
+
+def test_integers_must_match_exactly_but_integer_valued_floats_count():
+    assert compare(np.array([-1.0, 1.0]), np.array([-1, 1])).ok
+    assert not compare(np.array([-1.0 + 1e-12, 1.0]), np.array([-1, 1])).ok
+
+
+def test_torch_tensors_lists_and_scalars_are_accepted():
+    expected = np.array([0.5, 0.25])
+    assert compare(torch.tensor([0.5, 0.25], dtype=torch.float64), expected).ok
+    assert compare([0.5, 0.25], expected).ok
+    assert compare(0.5, 0.5).ok and compare(np.float32(0.5), 0.5).ok
+    assert compare(True, True).ok and not compare(False, True).ok
+
+
+def test_torch_tensor_that_requires_grad_is_converted():
+    tensor = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True) * 1
+    assert compare(tensor, np.array([1.0, 2.0])).ok
+
+
+@pytest.mark.parametrize(
+    "got",
+    [None, "0.5", {"a": 1}, np.array(["a", "b"]), np.array([object(), object()], dtype=object),
+     Unconvertible("Widget", "not a number"), [[1, 2], [3]]],
+)
+def test_non_numeric_answers_fail_with_a_message_not_a_crash(got):
+    result = compare(got, np.array([0.5, 0.25]), name="f")
+    assert not result.ok and result.message.startswith("'f'")
+
+
+def test_sequences_of_arrays_are_compared_item_by_item():
+    expected = [np.zeros((2, 3)), np.ones(2)]
+    assert compare([np.zeros((2, 3)), np.ones(2)], expected).ok
+    result = compare([np.zeros((3, 2)), np.ones(2)], expected, name="grads")
+    assert not result.ok and "'grads[0]' does not have correct shape" in result.message
+    result = compare([np.zeros((2, 3))], expected, name="grads")
+    assert "correct length--got: 1, expected: 2" in result.message
+
+
+def test_hidden_comparison_never_prints_expected_values():
+    expected = np.array([0.123456, 7.654321])
+    result = compare(np.array([0.0, 7.654321]), expected, name="h", reveal=False)
+    assert not result.ok
+    assert "0.123" not in result.message and "7.65" not in result.message
+    assert "1 of 2 entries differ" in result.message
+    result = compare(np.zeros(3), expected, reveal=False)
+    assert "(2,)" not in result.message
+
+
+def test_values_match_treats_nan_as_equal_for_diagnosis():
+    assert values_match(np.array([np.nan, 1.0]), np.array([np.nan, 1.0]))
+    assert not values_match(np.array([np.nan, 1.0]), np.array([0.0, 1.0]))
+    assert values_match((np.ones(2), [np.zeros(1)]), (np.ones(2), [np.zeros(1)]))
+    assert not values_match(np.ones(2), np.ones(3))

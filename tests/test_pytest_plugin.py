@@ -1,0 +1,69 @@
+"""The pytest plugin, driven with pytester as a student runs ``pytest`` in their folder."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from grader import load_registry
+
+from conftest import EXERCISES, SOLUTIONS
+
+REGISTRY = load_registry()
+PUBLIC_CHECKS = sum(len(exercise.public_checks) for exercise in REGISTRY)
+
+
+@pytest.fixture
+def student_folder(pytester):
+    """A student's copy of exercises/ as the pytester working directory."""
+    for path in EXERCISES.iterdir():
+        if path.is_file():
+            shutil.copy(path, pytester.path / path.name)
+    return pytester.path
+
+
+def test_stubs_give_one_failing_not_implemented_test_per_public_check(pytester, student_folder):
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=PUBLIC_CHECKS)
+    result.stdout.fnmatch_lines(["*not implemented (0/*", "*public checks: 0/* points*"])
+    result.stdout.no_fnmatch_line("*Traceback*")
+
+
+def test_solutions_copied_in_pass_every_public_check(pytester, student_folder):
+    for path in SOLUTIONS.glob("*.py"):
+        shutil.copy(path, student_folder / path.name)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=PUBLIC_CHECKS)
+    total = sum(c.points for e in REGISTRY for c in e.public_checks)
+    result.stdout.fnmatch_lines([f"*public checks: {total:g}/{total:g} points*"])
+
+
+def test_test_ids_are_exercise_and_check(pytester, student_folder):
+    result = pytester.runpytest_subprocess("--collect-only", "-q", "-p", "no:cacheprovider")
+    exercise = REGISTRY.get("perceptron.predict")
+    for check in exercise.public_checks:
+        result.stdout.fnmatch_lines([f"perceptron.py::perceptron.predict::{check.name}"])
+    assert not any(check.name in result.stdout.str() for check in exercise.hidden_checks)
+
+
+def test_a_wrong_answer_fails_with_readable_feedback_and_the_mistake(pytester, student_folder):
+    (student_folder / "perceptron.py").write_text(
+        "import numpy as np\n\ndef predict(w, X):\n    return np.where(w[0] + np.asarray(X) @ w[1:] >= 0, 1, -1)\n"
+    )
+    result = pytester.runpytest_subprocess("perceptron.py", "-p", "no:cacheprovider")
+    result.stdout.fnmatch_lines(["*predict_on_the_boundary: failed (0/1 points)*", "*known mistake, 'tie gives +1'*"])
+
+
+def test_one_check_can_be_selected_by_its_id(pytester, student_folder):
+    result = pytester.runpytest_subprocess(
+        "perceptron.py::perceptron.predict::predict_worked_example", "-p", "no:cacheprovider"
+    )
+    result.assert_outcomes(failed=1)
+
+
+def test_the_plugin_leaves_other_folders_alone(pytester):
+    pytester.makepyfile(perceptron="def predict(w, X):\n    raise NotImplementedError\n")
+    pytester.makepyfile(test_other="def test_ok():\n    assert True\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)

@@ -1,0 +1,83 @@
+"""Checks run from recorded data exactly as from the reference, with no reference code importable."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from grader import load_registry
+from grader.declarations import resolve
+from grader.expectations import RecordedExpectations, record_public_checks
+from grader.results import Status
+from grader.runner import grade_exercise
+from grader.student_code import InProcessStudentCode, TrustedStudentCode
+
+from conftest import EXERCISES, SOLUTIONS
+
+REGISTRY = load_registry()
+# Resolved before any test hides the reference package.
+VARIANTS = {(e.id, m.name): resolve(m.variant) for e in REGISTRY for m in e.mistakes}
+
+
+@pytest.fixture(scope="module")
+def recording(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("recorded")
+    record_public_checks(REGISTRY, folder)
+    return folder
+
+
+@pytest.fixture
+def without_reference_code(monkeypatch):
+    """Make every ``reference`` module unimportable, as in the student bundle."""
+    for name in [name for name in sys.modules if name == "reference" or name.startswith("reference.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "reference", None)
+
+
+def test_recording_holds_public_checks_only(recording):
+    for exercise in REGISTRY:
+        data = json.loads((recording / f"{exercise.id}.json").read_text())
+        assert set(data["checks"]) == {check.name for check in exercise.public_checks}
+        for check in data["checks"].values():
+            assert check["reference"], "every public check records at least one expected value"
+            assert set(check["mistakes"]) == {mistake.name for mistake in exercise.mistakes}
+
+
+def test_without_reference_code_the_reference_really_is_gone(without_reference_code):
+    with pytest.raises(ImportError):
+        resolve("reference.perceptron:predict")
+
+
+def test_solutions_stubs_and_mistakes_from_recorded_data(recording, without_reference_code):
+    expectations = RecordedExpectations(recording)
+    for exercise in REGISTRY:
+        solved = grade_exercise(exercise, InProcessStudentCode(SOLUTIONS), expectations=expectations)
+        assert solved.complete and solved.score == solved.max_score, exercise.id
+        stub = grade_exercise(exercise, InProcessStudentCode(EXERCISES), expectations=expectations)
+        assert all(check.status is Status.NOT_IMPLEMENTED for check in stub.checks), exercise.id
+        for mistake in exercise.mistakes:
+            variant = TrustedStudentCode(VARIANTS[exercise.id, mistake.name])
+            wrong = grade_exercise(exercise, variant, expectations=expectations)
+            assert wrong.complete and wrong.score < wrong.max_score, (exercise.id, mistake.name)
+            assert any(mistake.name in check.feedback for check in wrong.checks), (exercise.id, mistake.name)
+
+
+def test_hidden_checks_cannot_run_from_recorded_data(recording):
+    exercise = REGISTRY.get("perceptron.predict")
+    result = grade_exercise(
+        exercise, InProcessStudentCode(SOLUTIONS), expectations=RecordedExpectations(recording), include_hidden=True
+    )
+    hidden = [check for check in result.checks if check.hidden]
+    assert hidden and all(check.status is Status.INTERNAL_ERROR for check in hidden)
+    assert "hidden checks never are" in hidden[0].feedback
+
+
+def test_a_broken_recording_is_an_internal_error_with_a_message(tmp_path):
+    (tmp_path / "perceptron.predict.json").write_text("{not json")
+    result = grade_exercise(
+        REGISTRY.get("perceptron.predict"), InProcessStudentCode(SOLUTIONS), expectations=RecordedExpectations(tmp_path)
+    )
+    assert all(check.status is Status.INTERNAL_ERROR for check in result.checks)
+    assert "not valid JSON" in result.checks[0].feedback
