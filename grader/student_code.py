@@ -109,7 +109,7 @@ class InProcessStudentCode:
             raise StudentCodeUnavailable(
                 f"'{module}.py' has a syntax error at line {exc.lineno}: {exc.msg}{pointer}"
             ) from None
-        except BaseException as exc:  # the module's own top-level code failed
+        except (Exception, SystemExit) as exc:  # the module's own top-level code failed
             details = self._trim_traceback(exc)
             raise StudentCodeUnavailable(
                 f"'{module}.py' could not be imported: {type(exc).__name__}: {exc}", details=details
@@ -160,7 +160,7 @@ class InProcessStudentCode:
                     details=self._trim_traceback(exc),
                 ) from None
             raise self._raised(function, exc) from None
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:  # exit() in student code must not end the grader
             raise self._raised(function, exc) from None
         seconds = time.perf_counter() - start
         return CallOutcome(value=to_plain(value), output=_truncate(printed.getvalue()), seconds=seconds)

@@ -101,3 +101,10 @@ def test_infinite_loop_times_out(tmp_path):
     """)
     with pytest.raises(StudentTimedOut, match="time limit of 0.3 s"):
         call(code, 1, 2, timeout=0.3)
+
+
+def test_exit_in_student_code_does_not_end_the_grader(tmp_path):
+    code = student(tmp_path, "import sys\ndef predict(w, X):\n    sys.exit(3)\n")
+    with pytest.raises(StudentRaised) as info:
+        call(code, 1, 2)
+    assert info.value.error_type == "SystemExit"
