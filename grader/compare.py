@@ -185,20 +185,22 @@ def _compare_numeric(
         return Comparison(
             False, f"'{name}' is not correct: {wrong} of {have.size} entries differ from the expected values"
         )
-    with np.errstate(invalid="ignore", over="ignore"):
-        abs_err = np.abs(have64 - want64)
-        abs_err = np.where(np.isnan(abs_err), np.inf, abs_err)
-        rel_err = abs_err / np.maximum(np.abs(want64), np.finfo(np.float64).tiny)
-    i_abs = np.unravel_index(int(np.argmax(abs_err)), have.shape)
-    i_rel = np.unravel_index(int(np.argmax(rel_err)), have.shape)
     if have.ndim == 0:
         return Comparison(False, f"'{name}' is not correct--got: {have64.item():.6g}, expected: {want64.item():.6g}")
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        abs_err = np.abs(have64 - want64)
+        abs_err = np.where(np.isnan(abs_err), np.inf, abs_err)
+        # Relative error is only defined where the expected value is not 0.
+        rel_err = np.where(want64 != 0, abs_err / np.abs(want64), -1.0)
+    i_abs = np.unravel_index(int(np.argmax(abs_err)), have.shape)
     at = _format_index(tuple(int(i) for i in i_abs))
     lines = [
         f"'{name}' is not correct: {wrong} of {have.size} entries differ (shape {have.shape}, dtype {have.dtype})",
         f"  largest absolute error {abs_err[i_abs]:.3g} at {at}: got {have64[i_abs]:.6g}, expected {want64[i_abs]:.6g}",
-        f"  largest relative error {rel_err[i_rel]:.3g} at {_format_index(tuple(int(i) for i in i_rel))}",
     ]
+    if (rel_err > 0).any():
+        i_rel = np.unravel_index(int(np.argmax(rel_err)), have.shape)
+        lines.append(f"  largest relative error {rel_err[i_rel]:.3g} at {_format_index(tuple(int(i) for i in i_rel))}")
     return Comparison(False, "\n".join(lines))
 
 

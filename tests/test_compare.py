@@ -107,3 +107,11 @@ def test_values_match_treats_nan_as_equal_for_diagnosis():
     assert not values_match(np.array([np.nan, 1.0]), np.array([0.0, 1.0]))
     assert values_match((np.ones(2), [np.zeros(1)]), (np.ones(2), [np.zeros(1)]))
     assert not values_match(np.ones(2), np.ones(3))
+
+
+def test_relative_error_is_left_out_where_the_expected_value_is_zero():
+    result = compare(np.array([0.5, 1.0]), np.array([0.0, 1.0]))
+    assert "largest absolute error 0.5 at [0]" in result.message
+    assert "relative" not in result.message
+    result = compare(np.array([0.5, 1.5]), np.array([0.0, 1.0]))
+    assert "largest relative error 0.5 at [1]" in result.message
