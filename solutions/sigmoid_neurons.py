@@ -1,0 +1,123 @@
+"""Sigmoid neurons (course notes 1.3.2, worked exercise 2.2.3).
+
+The network of these exercises is the binary adder with carry of the notes'
+figure 8, built from NAND gates ("default weight -2"):
+
+- every NAND gate has the weights ``(-2, -2)`` and the bias ``3``;
+- ``in1 = NAND(x1, x2)``, ``in2 = NAND(x1, in1)``, ``in3 = NAND(x2, in1)``;
+- the sum bit is ``on1 = NAND(in2, in3)``;
+- the carry bit is ``on2``, a unit with the single input ``in1``, weight
+  ``-4`` and bias ``3``;
+- the network's output is ``[sum, carry] = [on1, on2]``.
+
+Conventions used by every function in this module:
+
+- a perceptron here uses the **0/1 step**: it outputs ``1`` when
+  ``w . x + b > 0`` and ``0`` when ``w . x + b <= 0``. This is *not* the
+  perceptron of ``perceptron.py``, which outputs ``-1`` instead of ``0``:
+  in a logic circuit a unit's output is the next unit's input bit;
+- a sigmoid neuron outputs ``sigma(w . x + b)`` with
+  ``sigma(z) = 1 / (1 + exp(-z))``;
+- "scaled by c" (``c > 0``) means that *every* weight and *every* bias is
+  multiplied by ``c``, so each unit computes ``f(c (w . x + b))``;
+- input bits ``x1``, ``x2`` are 0 or 1; return NumPy arrays of float64 (or
+  int for 0/1 outputs).
+"""
+
+import numpy as np
+
+
+def adder_perceptrons(x1, x2):
+    """Return the adder's output ``[sum, carry]`` for the input bits (x1, x2), built from perceptrons.
+
+    Every unit is a 0/1 perceptron: ``1 if w . x + b > 0 else 0``, with the
+    weights and biases of the module docstring (NAND gates ``(-2, -2)``, bias
+    3; the carry unit weight -4, bias 3 on ``in1``).
+
+    Parameters
+    ----------
+    x1, x2 : int
+        the two input bits, 0 or 1
+
+    Returns
+    -------
+    ndarray of shape (2,)
+        ``[sum, carry]``, each 0 or 1: ``x1 + x2 = sum + 2 carry``
+        (for example ``adder_perceptrons(1, 1)`` is ``[0, 1]``)
+    """
+
+    def unit(inputs, weights, bias):
+        # the 0/1 step: a unit that is off outputs 0, which the next unit reads as the bit 0
+        return 1 if np.dot(weights, inputs) + bias > 0 else 0
+
+    in1 = unit([x1, x2], [-2, -2], 3)
+    in2 = unit([x1, in1], [-2, -2], 3)
+    in3 = unit([x2, in1], [-2, -2], 3)
+    total = unit([in2, in3], [-2, -2], 3)
+    carry = unit([in1], [-4], 3)
+    return np.array([total, carry])
+
+
+def adder_sigmoid(x1, x2, c):
+    """Return the adder's output ``[on1, on2]`` when every perceptron is a sigmoid neuron scaled by c.
+
+    Same network, same weights and biases, but every unit -- the hidden units
+    ``in1``, ``in2``, ``in3`` as well as ``on1`` and ``on2`` -- computes
+    ``sigma(c (w . x + b))``, and its output (a number between 0 and 1, not a
+    bit) is the input of the units after it.
+
+    Parameters
+    ----------
+    x1, x2 : int or float
+        the two input bits, 0 or 1
+    c : float
+        the factor ``c > 0`` multiplying every weight and every bias
+
+    Returns
+    -------
+    ndarray of shape (2,), float64
+        ``[on1, on2]``; the notes' example: ``adder_sigmoid(0, 1, 1)`` is about
+        ``[0.641, 0.519]`` and ``adder_sigmoid(0, 1, 4)`` about ``[0.981, 0.024]``
+        (the notes round the first carry to 0.518; it is sigma(0.0758) = 0.519)
+    """
+
+    def unit(inputs, weights, bias):
+        # c multiplies the weights and the bias, so it sits inside the sigmoid
+        z = c * (np.dot(weights, inputs) + bias)
+        return 1.0 / (1.0 + np.exp(-z))
+
+    in1 = unit([x1, x2], [-2.0, -2.0], 3.0)
+    in2 = unit([x1, in1], [-2.0, -2.0], 3.0)
+    in3 = unit([x2, in1], [-2.0, -2.0], 3.0)
+    total = unit([in2, in3], [-2.0, -2.0], 3.0)
+    carry = unit([in1], [-4.0], 3.0)
+    return np.array([total, carry], dtype=float)
+
+
+def scaled_limit(w, b, X):
+    """Return the limit as ``c -> infinity`` of ``sigma(c (w . x + b))`` for each pattern x (row of X).
+
+    The limit is the perceptron's output where ``w . x + b != 0``, but
+    where ``w . x + b = 0`` the neuron outputs ``sigma(0)`` for every c: this is
+    how a scaled sigmoid network can fail to behave like the perceptron network.
+    Decide exactly, by the sign of ``w . x + b``: a large but finite c is not
+    the limit when ``w . x + b`` is tiny.
+
+    Parameters
+    ----------
+    w : ndarray of shape (p,)
+        the weights
+    b : float
+        the bias
+    X : ndarray of shape (n, p)
+        the patterns, one per row
+
+    Returns
+    -------
+    ndarray of shape (n,), float64
+        ``1`` where ``w . x + b > 0``, ``0`` where ``w . x + b < 0`` and
+        ``0.5`` where ``w . x + b = 0``
+    """
+    net = np.asarray(X, dtype=float) @ np.asarray(w, dtype=float) + b
+    # sigma(c * net) -> 1 or 0 by the sign of net; at net = 0 it is sigma(0) = 0.5 for every c.
+    return (np.sign(net) + 1) / 2
