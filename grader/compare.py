@@ -81,6 +81,13 @@ def _is_structured(expected: Any) -> bool:
     return any(isinstance(item, (np.ndarray, list, tuple, dict)) for item in expected)
 
 
+def _scalar(value: np.ndarray) -> str:
+    """A 0-d array as the student would write it: True/False for booleans."""
+    if value.dtype.kind == "b":
+        return str(bool(value))
+    return f"{float(value):.6g}"
+
+
 def _format_index(index: tuple[int, ...]) -> str:
     return "[" + ", ".join(str(i) for i in index) + "]" if index else "(scalar)"
 
@@ -186,7 +193,7 @@ def _compare_numeric(
             False, f"'{name}' is not correct: {wrong} of {have.size} entries differ from the expected values"
         )
     if have.ndim == 0:
-        return Comparison(False, f"'{name}' is not correct--got: {have64.item():.6g}, expected: {want64.item():.6g}")
+        return Comparison(False, f"'{name}' is not correct--got: {_scalar(have)}, expected: {_scalar(want)}")
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         abs_err = np.abs(have64 - want64)
         abs_err = np.where(np.isnan(abs_err), np.inf, abs_err)

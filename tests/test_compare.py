@@ -115,3 +115,8 @@ def test_relative_error_is_left_out_where_the_expected_value_is_zero():
     assert "relative" not in result.message
     result = compare(np.array([0.5, 1.5]), np.array([0.0, 1.0]))
     assert "largest relative error 0.5 at [1]" in result.message
+
+
+def test_yes_no_answers_are_shown_as_booleans():
+    assert compare(False, True, name="f").message == "'f' is not correct--got: False, expected: True"
+    assert compare(np.bool_(True), True).ok
