@@ -36,8 +36,11 @@ def feedback_text(
         lines.append(details)
     else:
         lines.append(details)
-    for mistake in mistakes:
-        lines.append(f"This looks like a known mistake, '{mistake.name}': {mistake.hint}")
+    if len(mistakes) == 1:
+        lines.append(f"This looks like a known mistake, '{mistakes[0].name}': {mistakes[0].hint}")
+    elif mistakes:
+        lines.append("On these inputs your answers match more than one known mistake:")
+        lines.extend(f"  - '{mistake.name}': {mistake.hint}" for mistake in mistakes)
     return "\n".join(line for line in lines if line)
 
 

@@ -170,3 +170,25 @@ def test_student_inputs_are_copies():
     )
     # The reference saw the original inputs, so zeroing the student's copy makes its answer wrong, not the reference's.
     assert result.status is Status.FAILED
+
+
+def double_plus_one_again(x):
+    return 2 * np.asarray(x, dtype=float) + 1
+
+
+def test_answers_matching_two_mistakes_say_so():
+    declared = Exercise(
+        id="toy.double",
+        title="Double",
+        student=StudentFunction("toy", "double"),
+        reference=f"{HERE}:double",
+        checks=(Check(check_double_three_cases),),
+        mistakes=(
+            Mistake("plus one", "do not add one", f"{HERE}:double_plus_one"),
+            Mistake("off by one", "mind the constant", f"{HERE}:double_plus_one_again"),
+        ),
+    )
+    result = grade_exercise(declared, TrustedStudentCode(double_plus_one))
+    feedback = result.checks[0].feedback
+    assert "match more than one known mistake" in feedback
+    assert "- 'plus one': do not add one" in feedback and "- 'off by one': mind the constant" in feedback
