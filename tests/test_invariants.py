@@ -14,6 +14,8 @@ A new exercise gets these tests without writing them:
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 
 from grader import load_registry
@@ -92,3 +94,23 @@ def test_torch_reference_agrees_with_numpy(exercise, student):
         include_hidden=True,
     )
     assert result.score == result.max_score and result.complete, _explain(result)
+
+
+def _functions(module) -> dict:
+    return {
+        name: value
+        for name, value in vars(module).items()
+        if inspect.isfunction(value) and value.__module__ == module.__name__
+    }
+
+
+@pytest.mark.parametrize("topic", REGISTRY.topics)
+def test_stub_and_solution_have_the_same_functions_signatures_and_docstrings(topic):
+    stubs = _functions(InProcessStudentCode(EXERCISES)._load(topic))
+    solved = _functions(InProcessStudentCode(SOLUTIONS)._load(topic))
+    assert sorted(stubs) == sorted(solved)
+    for name in stubs:
+        assert inspect.signature(stubs[name]) == inspect.signature(solved[name]), name
+        assert stubs[name].__doc__ == solved[name].__doc__, name
+    for exercise in REGISTRY.in_topic(topic):
+        assert exercise.student.name in stubs, f"{exercise.id}: the stub module has no {exercise.student.name}"
