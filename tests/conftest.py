@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import types
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
-from grader.declarations import StudentFunction
 from grader.student_code import InProcessStudentCode
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,12 +24,6 @@ def load_module(folder: Path, topic: str) -> types.ModuleType:
 
 
 @pytest.fixture
-def solutions() -> callable:
+def solutions() -> Callable[[str], types.ModuleType]:
     """``solutions("perceptron")`` is the solution module of that topic."""
     return lambda topic: load_module(SOLUTIONS, topic)
-
-
-@pytest.fixture
-def student_function() -> callable:
-    """``student_function(folder, "perceptron", "predict")`` returns the callable."""
-    return lambda folder, module, name: InProcessStudentCode(folder).function(StudentFunction(module, name))
