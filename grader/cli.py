@@ -22,7 +22,7 @@ from grader.results import Status
 from grader.runner import grade_exercise
 from grader.seeds import SeedPolicy
 from grader.selfcheck import find_student_folder, make_expectations
-from grader.student_code import InProcessStudentCode
+from grader.sandbox import SandboxedStudentCode
 
 EXIT_FULL_MARKS = 0
 EXIT_NOT_FULL_MARKS = 1
@@ -66,13 +66,13 @@ def _command_check(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
-    code = InProcessStudentCode(folder)
     expectations = make_expectations(args.recorded)
     results = []
-    for exercise in exercises:
-        results.append(grade_exercise(exercise, code, expectations=expectations, seeds=SeedPolicy()))
-        if args.progress:
-            print(f"checked {exercise.id}", file=sys.stderr)
+    with SandboxedStudentCode(folder) as code:
+        for exercise in exercises:
+            results.append(grade_exercise(exercise, code, expectations=expectations, seeds=SeedPolicy()))
+            if args.progress:
+                print(f"checked {exercise.id}", file=sys.stderr)
 
     print(f"Checking {folder}\n")
     print(results_table(results))

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import importlib
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from grader.errors import InvalidDeclaration
 
@@ -114,8 +114,11 @@ class Exercise:
     torch_reference: str | None = None
     """``"module:function"`` of the torch reference, which must agree with the NumPy one"""
     mistakes: tuple[Mistake, ...] = ()
-    timeout: float = 10.0
-    """seconds of student code one check may use"""
+    limits: Mapping[str, float] = field(default_factory=dict)
+    """overrides of the course's sandbox limits for this exercise, e.g. ``{"wall_seconds": 60}``
+    (see :class:`grader.sandbox.Limits`)"""
+    uses_torch: bool = False
+    """whether the student's code needs torch: its calls then run in a child with torch loaded"""
     notes: str = ""
     """where in the course notes the exercise comes from"""
 
@@ -163,5 +166,9 @@ class Exercise:
         mistake_names = [mistake.name for mistake in self.mistakes]
         if len(set(mistake_names)) != len(mistake_names):
             raise InvalidDeclaration(f"{where} declares a mistake name twice")
+        if self.limits:
+            from grader.sandbox.limits import validate_limits
+
+            validate_limits(self.limits, where=where)
         if not self.public_checks:
             raise InvalidDeclaration(f"{where} has no public check: students could not self-check it")

@@ -84,3 +84,12 @@ class StudentCodeUnavailable(StudentCodeProblem):
     The module is missing, does not import (syntax error, failing import), or
     does not define the function.
     """
+
+
+class StudentKilled(StudentCodeProblem):
+    """The process running the student function ended instead of returning.
+
+    It crashed (a segmentation fault), was killed for memory or for writing
+    too much, or the code ended it itself (``os._exit``). The message names
+    the signal or limit.
+    """

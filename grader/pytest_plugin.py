@@ -21,7 +21,7 @@ from grader.results import CheckResult, Status
 from grader.runner import run_check
 from grader.seeds import SeedPolicy
 from grader.selfcheck import is_exercise_folder, make_expectations
-from grader.student_code import InProcessStudentCode
+from grader.sandbox import SandboxedStudentCode
 
 _RESULTS = pytest.StashKey[list[CheckResult]]()
 _STATE = pytest.StashKey[dict[str, Any]]()
@@ -40,6 +40,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_RESULTS] = []
     config.stash[_STATE] = {"code": {}, "expectations": None}
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """End the sandboxed children the checks used."""
+    state = config.stash.get(_STATE, None)
+    for code in (state or {}).get("code", {}).values():
+        code.close()
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -84,11 +91,11 @@ class CheckItem(pytest.Item):
         self.exercise = exercise
         self.check = check
 
-    def _student_code(self) -> InProcessStudentCode:
+    def _student_code(self) -> SandboxedStudentCode:
         cache = self.config.stash[_STATE]["code"]
         folder = str(self.path.parent)
         if folder not in cache:
-            cache[folder] = InProcessStudentCode(folder)
+            cache[folder] = SandboxedStudentCode(folder)
         return cache[folder]
 
     def _expectations(self):

@@ -20,6 +20,7 @@ from grader.errors import (
     CheckFailed,
     RecordingMissing,
     StudentCodeUnavailable,
+    StudentKilled,
     StudentNotImplemented,
     StudentRaised,
     StudentTimedOut,
@@ -43,12 +44,10 @@ def run_check(
     """Run one check and return its result; never raises for student or grader faults."""
     seed = seeds.seed(exercise.id, check.name, hidden=check.hidden)
     started = time.perf_counter()
-    deadline = started + exercise.timeout
     outputs: list[str] = []
 
     def call_student(args: tuple, kwargs: dict):
-        remaining = max(deadline - time.perf_counter(), 0.01)
-        outcome = student_code.call(exercise.student, args, kwargs, timeout=remaining)
+        outcome = student_code.call(exercise.student, args, kwargs, limits=exercise.limits, torch=exercise.uses_torch)
         if outcome.output:
             outputs.append(outcome.output)
         return outcome.value
@@ -72,7 +71,7 @@ def run_check(
         status, details = Status.NOT_IMPLEMENTED, exc.message
     except StudentTimedOut as exc:
         status, details = Status.TIMED_OUT, exc.message
-    except (StudentRaised, StudentCodeUnavailable) as exc:
+    except (StudentRaised, StudentCodeUnavailable, StudentKilled) as exc:
         status = Status.ERRORED
         details = exc.message + (f"\n{exc.details}" if exc.details else "")
     except RecordingMissing as exc:

@@ -1,14 +1,18 @@
 """The one way checks reach student code.
 
 :class:`StudentCode` is the interface: call a student function on inputs, get
-plain data back, within a time limit, or one of the
+plain data back, within limits, or one of the
 :class:`~grader.errors.StudentCodeProblem` exceptions. Checks never import
-student modules themselves, so the implementation behind it can change (an
-isolated child process replaces the in-process one) without touching a check.
+student modules themselves.
 
-:class:`InProcessStudentCode` runs the student's modules from a folder inside
-the current process. It is what the self-check uses; it protects against
-mistakes, not against malice.
+- :class:`grader.sandbox.SandboxedStudentCode` runs student code in isolated,
+  resource-limited child processes. Every grading path uses it: the
+  self-check, the pytest plugin and instructor grading.
+- :class:`InProcessStudentCode` runs the student's modules inside the current
+  process. It is NOT a security boundary; it exists as the baseline that the
+  sandbox's benchmark measures against.
+- :class:`TrustedStudentCode` calls trusted functions (references, mistake
+  variants) in the student's place.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import traceback
 import types
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Mapping, Protocol
 
 from grader.declarations import StudentFunction
 from grader.errors import (
@@ -53,12 +57,21 @@ class StudentCode(Protocol):
     """Calls student functions. Implementations decide where the code runs."""
 
     def call(
-        self, function: StudentFunction, args: tuple[Any, ...], kwargs: dict[str, Any], *, timeout: float
+        self,
+        function: StudentFunction,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        *,
+        limits: Mapping[str, Any] | None = None,
+        torch: bool = False,
     ) -> CallOutcome:
         """Call ``function(*args, **kwargs)`` and return its value as plain data.
 
+        ``limits`` overrides the course's sandbox limits for this call (see
+        :class:`grader.sandbox.Limits`); ``torch`` says the code needs torch.
         Raises a :class:`~grader.errors.StudentCodeProblem` subclass when the
-        function cannot be called, raises, is not implemented or times out.
+        function cannot be called, raises, is not implemented, times out or
+        ends its process.
         """
         ...
 
@@ -76,8 +89,9 @@ def _truncate(text: str, limit: int = MAX_OUTPUT_CHARS) -> str:
 class InProcessStudentCode:
     """Student modules loaded from ``folder`` and called in this process."""
 
-    def __init__(self, folder: str | os.PathLike[str]) -> None:
+    def __init__(self, folder: str | os.PathLike[str], *, wall_seconds: float = 30.0) -> None:
         self.folder = Path(folder).resolve()
+        self.wall_seconds = wall_seconds
         self._modules: dict[str, types.ModuleType] = {}
 
     def __repr__(self) -> str:
@@ -133,8 +147,15 @@ class InProcessStudentCode:
     # -- calling -----------------------------------------------------------------
 
     def call(
-        self, function: StudentFunction, args: tuple[Any, ...], kwargs: dict[str, Any], *, timeout: float
+        self,
+        function: StudentFunction,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        *,
+        limits: Mapping[str, Any] | None = None,
+        torch: bool = False,
     ) -> CallOutcome:
+        timeout = float((limits or {}).get("wall_seconds", self.wall_seconds))
         target = self.function(function)
         printed = io.StringIO()
         start = time.perf_counter()
@@ -237,7 +258,13 @@ class TrustedStudentCode:
         self._function = function
 
     def call(
-        self, function: StudentFunction, args: tuple[Any, ...], kwargs: dict[str, Any], *, timeout: float
+        self,
+        function: StudentFunction,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        *,
+        limits: Mapping[str, Any] | None = None,
+        torch: bool = False,
     ) -> CallOutcome:
         from grader.trial import plain_call
 

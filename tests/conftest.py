@@ -23,6 +23,15 @@ def load_module(folder: Path, topic: str) -> types.ModuleType:
     return code._load(topic)
 
 
+@pytest.fixture(scope="session")
+def sandbox():
+    """One sandbox (warm workers) for the whole test session."""
+    from grader.sandbox import Sandbox
+
+    with Sandbox() as shared:
+        yield shared
+
+
 @pytest.fixture
 def solutions() -> Callable[[str], types.ModuleType]:
     """``solutions("perceptron")`` is the solution module of that topic."""

@@ -24,9 +24,10 @@ from grader.expectations import ReferenceExpectations
 from grader.results import Status
 from grader.runner import grade_exercise
 from grader.seeds import SeedPolicy
-from grader.student_code import InProcessStudentCode, TrustedStudentCode
+from grader.sandbox import SandboxedStudentCode
+from grader.student_code import TrustedStudentCode
 
-from conftest import EXERCISES, SOLUTIONS
+from conftest import EXERCISES, SOLUTIONS, load_module
 
 REGISTRY = load_registry()
 ALL = list(REGISTRY)
@@ -54,7 +55,7 @@ def test_declaration_is_complete(exercise):
 def test_solution_scores_full_marks(exercise, student):
     result = grade_exercise(
         exercise,
-        InProcessStudentCode(SOLUTIONS),
+        SandboxedStudentCode(SOLUTIONS),
         expectations=EXPECTATIONS,
         seeds=SeedPolicy.for_student("invariant-salt", student),
         include_hidden=True,
@@ -64,7 +65,7 @@ def test_solution_scores_full_marks(exercise, student):
 
 @pytest.mark.parametrize("exercise", ALL, ids=IDS)
 def test_stub_scores_zero_as_not_implemented(exercise):
-    result = grade_exercise(exercise, InProcessStudentCode(EXERCISES), expectations=EXPECTATIONS, include_hidden=True)
+    result = grade_exercise(exercise, SandboxedStudentCode(EXERCISES), expectations=EXPECTATIONS, include_hidden=True)
     assert result.score == 0, _explain(result)
     assert all(check.status is Status.NOT_IMPLEMENTED for check in result.checks), _explain(result)
 
@@ -106,8 +107,8 @@ def _functions(module) -> dict:
 
 @pytest.mark.parametrize("topic", REGISTRY.topics)
 def test_stub_and_solution_have_the_same_functions_signatures_and_docstrings(topic):
-    stubs = _functions(InProcessStudentCode(EXERCISES)._load(topic))
-    solved = _functions(InProcessStudentCode(SOLUTIONS)._load(topic))
+    stubs = _functions(load_module(EXERCISES, topic))
+    solved = _functions(load_module(SOLUTIONS, topic))
     assert sorted(stubs) == sorted(solved)
     for name in stubs:
         assert inspect.signature(stubs[name]) == inspect.signature(solved[name]), name

@@ -12,9 +12,10 @@ from grader.declarations import resolve
 from grader.expectations import RecordedExpectations, record_public_checks
 from grader.results import Status
 from grader.runner import grade_exercise
-from grader.student_code import InProcessStudentCode, TrustedStudentCode
+from grader.sandbox import SandboxedStudentCode
+from grader.student_code import TrustedStudentCode
 
-from conftest import EXERCISES, SOLUTIONS
+from conftest import EXERCISES, SOLUTIONS, load_module
 
 REGISTRY = load_registry()
 # Resolved before any test hides the reference package.
@@ -53,9 +54,9 @@ def test_without_reference_code_the_reference_really_is_gone(without_reference_c
 def test_solutions_stubs_and_mistakes_from_recorded_data(recording, without_reference_code):
     expectations = RecordedExpectations(recording)
     for exercise in REGISTRY:
-        solved = grade_exercise(exercise, InProcessStudentCode(SOLUTIONS), expectations=expectations)
+        solved = grade_exercise(exercise, SandboxedStudentCode(SOLUTIONS), expectations=expectations)
         assert solved.complete and solved.score == solved.max_score, exercise.id
-        stub = grade_exercise(exercise, InProcessStudentCode(EXERCISES), expectations=expectations)
+        stub = grade_exercise(exercise, SandboxedStudentCode(EXERCISES), expectations=expectations)
         assert all(check.status is Status.NOT_IMPLEMENTED for check in stub.checks), exercise.id
         for mistake in exercise.mistakes:
             variant = TrustedStudentCode(VARIANTS[exercise.id, mistake.name])
@@ -67,7 +68,7 @@ def test_solutions_stubs_and_mistakes_from_recorded_data(recording, without_refe
 def test_hidden_checks_cannot_run_from_recorded_data(recording):
     exercise = REGISTRY.get("perceptron.predict")
     result = grade_exercise(
-        exercise, InProcessStudentCode(SOLUTIONS), expectations=RecordedExpectations(recording), include_hidden=True
+        exercise, SandboxedStudentCode(SOLUTIONS), expectations=RecordedExpectations(recording), include_hidden=True
     )
     hidden = [check for check in result.checks if check.hidden]
     assert hidden and all(check.status is Status.INTERNAL_ERROR for check in hidden)
@@ -77,7 +78,7 @@ def test_hidden_checks_cannot_run_from_recorded_data(recording):
 def test_a_broken_recording_is_an_internal_error_with_a_message(tmp_path):
     (tmp_path / "perceptron.predict.json").write_text("{not json")
     result = grade_exercise(
-        REGISTRY.get("perceptron.predict"), InProcessStudentCode(SOLUTIONS), expectations=RecordedExpectations(tmp_path)
+        REGISTRY.get("perceptron.predict"), SandboxedStudentCode(SOLUTIONS), expectations=RecordedExpectations(tmp_path)
     )
     assert all(check.status is Status.INTERNAL_ERROR for check in result.checks)
     assert "not valid JSON" in result.checks[0].feedback

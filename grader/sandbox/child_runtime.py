@@ -1,0 +1,219 @@
+"""What runs inside a sandboxed child: load the student's modules, answer calls.
+
+The child has already been isolated and stripped of privileges (see
+:mod:`worker`) when :func:`serve` starts. Each request is one frame from the
+grader naming a module, a function and its inputs; each reply is one frame of
+plain data: the value, or the facts of what went wrong (exception type,
+message, the traceback cut to the student's own frames). The grader turns
+those facts into feedback; nothing here decides a score.
+
+Student modules are compiled from the sources the grader sent, never read
+from disk, and importable by name from each other (``from backprop import
+sigmoid``). Standard library and NumPy only: this file is loaded into the
+worker by path, before any grader code.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.util
+import linecache
+import os
+import sys
+import time
+import traceback
+from typing import Any
+
+_wire: Any = None  # the wire module, handed over by the worker
+
+_MESSAGE_CHARS = 2000
+_TRACEBACK_CHARS = 6000
+
+
+class _StudentFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Serves the student's modules from the sources in memory."""
+
+    def __init__(self, sources: dict[str, bytes]) -> None:
+        self.sources = sources
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name in self.sources:
+            return importlib.util.spec_from_loader(name, self, origin=f"{name}.py")
+        return None
+
+    def create_module(self, spec: Any) -> None:
+        return None
+
+    def exec_module(self, module: Any) -> None:
+        filename = f"{module.__name__}.py"
+        source = self.sources[module.__name__]
+        module.__file__ = filename
+        code = compile(source, filename, "exec", dont_inherit=True)
+        exec(code, module.__dict__)
+
+
+def _register_lines(sources: dict[str, bytes]) -> None:
+    """Let tracebacks show the student's source lines (the files are not on disk here)."""
+    for name, source in sources.items():
+        text = source.decode("utf-8", errors="replace")
+        lines = text.splitlines(keepends=True)
+        linecache.cache[f"{name}.py"] = (len(text), None, lines, f"{name}.py")
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + " ..."
+
+
+def _describe(exc: BaseException) -> str:
+    try:
+        return _clip(str(exc), _MESSAGE_CHARS)
+    except BaseException:  # a hostile __str__ still leaves the type name
+        return "(the exception's message could not be read)"
+
+
+def _student_traceback(exc: BaseException, filenames: set[str]) -> str:
+    """The traceback cut down to frames in the student's modules."""
+    try:
+        frames = [frame for frame in traceback.extract_tb(exc.__traceback__) if frame.filename in filenames]
+    except BaseException:
+        frames = []
+    lines = ["Traceback (most recent call last, your code only):"] if frames else []
+    for frame in frames[-20:]:
+        lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
+        if frame.line:
+            lines.append(f"    {frame.line.strip()}")
+    lines.append(f"{type(exc).__name__}: {_describe(exc)}")
+    return _clip("\n".join(lines), _TRACEBACK_CHARS)
+
+
+def _is_signature_error(exc: BaseException) -> bool:
+    """Whether a TypeError came from binding the arguments, not from inside the function."""
+    if not isinstance(exc, TypeError):
+        return False
+    depth, tb = 0, exc.__traceback__
+    while tb is not None:
+        depth, tb = depth + 1, tb.tb_next
+    message = _describe(exc)
+    return depth <= 1 and ("argument" in message or "positional" in message)
+
+
+def _is_memory_error(exc: BaseException) -> bool:
+    if isinstance(exc, MemoryError):
+        return True
+    message = _describe(exc)
+    # torch reports a failed allocation as a RuntimeError.
+    return isinstance(exc, RuntimeError) and ("can't allocate memory" in message or "DefaultCPUAllocator" in message)
+
+
+class _Output:
+    """Printed output of the child, kept in an in-memory file that fds 1 and 2 point to."""
+
+    def __init__(self, fd: int, keep_chars: int) -> None:
+        self.fd = fd
+        self.keep_chars = keep_chars
+
+    def take(self) -> str:
+        """What was printed since the last call, cut to ``keep_chars``, and forget it."""
+        for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+            try:
+                stream.flush()
+            except BaseException:
+                pass
+        size = os.fstat(self.fd).st_size
+        data = os.pread(self.fd, self.keep_chars * 4, 0) if size else b""
+        os.ftruncate(self.fd, 0)
+        os.lseek(self.fd, 0, os.SEEK_SET)
+        text = data.decode("utf-8", errors="replace")
+        if len(text) > self.keep_chars or size > len(data):
+            text = text[: self.keep_chars] + f"\n... (output truncated: {size} bytes printed in all)"
+        return text
+
+
+class _Session:
+    def __init__(self, sources: dict[str, bytes], output: _Output, max_result_bytes: int) -> None:
+        self.sources = sources
+        self.filenames = {f"{name}.py" for name in sources}
+        self.output = output
+        self.max_result_bytes = max_result_bytes
+        self.load_errors: dict[str, dict[str, Any]] = {}
+
+    def load(self, name: str) -> Any:
+        if name in self.load_errors:
+            return self.load_errors[name]
+        if name in sys.modules and getattr(sys.modules[name], "__file__", None) == f"{name}.py":
+            return sys.modules[name]
+        if name not in self.sources:
+            return {"kind": "missing_module"}
+        try:
+            module = importlib.import_module(name)
+        except SyntaxError as exc:
+            error = {"kind": "syntax", "message": _clip(str(exc.msg), _MESSAGE_CHARS), "line": exc.lineno,
+                     "offset": exc.offset, "text": _clip(exc.text or "", 300), "file": exc.filename or ""}
+        except ValueError as exc:  # compile() rejects a source with a null byte
+            error = {"kind": "syntax", "message": _describe(exc), "line": None, "offset": None, "text": "", "file": ""}
+        except BaseException as exc:  # the module's own top-level code failed, exit() included
+            error = {"kind": "import", "type": type(exc).__name__, "message": _describe(exc),
+                     "details": _student_traceback(exc, self.filenames)}
+        else:
+            return module
+        sys.modules.pop(name, None)
+        self.load_errors[name] = error
+        return error
+
+    def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        if request.get("op") == "load":
+            module = self.load(request["module"])
+            output = self.output.take()
+            return {"error": module, "output": output} if isinstance(module, dict) else {"loaded": True}
+        return self.call(request)
+
+    def call(self, request: dict[str, Any]) -> dict[str, Any]:
+        self.output.take()  # output printed while loading is not this call's
+        module = self.load(request["module"])
+        if isinstance(module, dict):
+            return {"error": module, "output": self.output.take()}
+        name = request["function"]
+        target = module.__dict__.get(name)
+        if target is None or isinstance(target, type) or not callable(target):
+            found = "a class" if isinstance(target, type) else ("nothing" if target is None else type(target).__name__)
+            return {"error": {"kind": "missing_function", "found": found}, "output": self.output.take()}
+        started = time.perf_counter()
+        try:
+            value = target(*request["args"], **request["kwargs"])
+        except BaseException as exc:  # SystemExit and KeyboardInterrupt are the student's too
+            seconds = time.perf_counter() - started
+            if isinstance(exc, NotImplementedError):
+                kind = "not_implemented"
+            elif _is_signature_error(exc):
+                kind = "signature"
+            elif _is_memory_error(exc):
+                kind = "memory"
+            else:
+                kind = "raised"
+            error = {"kind": kind, "type": type(exc).__name__, "message": _describe(exc),
+                     "details": _student_traceback(exc, self.filenames)}
+            return {"error": error, "output": self.output.take(), "seconds": seconds}
+        seconds = time.perf_counter() - started
+        return {"ok": value, "output": self.output.take(), "seconds": seconds}
+
+
+def serve(sock: Any, sources: dict[str, bytes], output_fd: int, keep_chars: int, max_result_bytes: int) -> None:
+    """Answer the grader's calls until it closes the connection."""
+    _register_lines(sources)
+    sys.meta_path.insert(0, _StudentFinder(sources))
+    session = _Session(sources, _Output(output_fd, keep_chars), max_result_bytes)
+    while True:
+        frame = _wire.receive(sock, max_bytes=1 << 40)
+        if frame is None:
+            return
+        request = _wire.decode(frame)
+        reply = session.handle(request)
+        try:
+            encoded = _wire.encode(reply, max_bytes=max_result_bytes)
+        except BaseException as exc:  # the value defeated conversion (a hostile __eq__, a deep cycle...)
+            reply.pop("ok", None)
+            reply["error"] = {"kind": "unsendable", "type": type(exc).__name__, "message": _describe(exc)}
+            encoded = _wire.encode(reply, max_bytes=max_result_bytes)
+        del reply
+        _wire.send(sock, encoded)
+        del encoded

@@ -1,0 +1,507 @@
+"""The grader's side of the sandbox: warm workers, children, their lifetimes.
+
+A :class:`Sandbox` owns one warm worker per flavor (``numpy``; ``torch`` for
+exercises whose student code needs torch), started on first use. A
+:class:`Session` is one isolated child, forked by a worker, that has the
+student's sources and answers calls until it is closed or dies. The grader
+talks to the child directly over a socket; the child's supervisor reports
+how it ended over a pipe. Every wait has a deadline, and an overrun kills
+the child's whole process tree.
+
+What comes back from a child is decoded by :mod:`grader.sandbox.wire` with
+the limits of the session and nothing else: no pickle, no eval, no import.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import os
+import pwd
+import select
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.errors import NngradeError
+from grader.sandbox import isolation, wire
+from grader.sandbox.limits import Limits
+
+log = logging.getLogger("nngrade.sandbox")
+
+_WORKER_SCRIPT = Path(__file__).resolve().parent / "worker.py"
+_STATUS = struct.Struct(">I")
+_START_SECONDS = 60.0
+"""how long a worker may take to start (importing torch on a cold disk is slow)"""
+_REPORT_SECONDS = 10.0
+"""how long a supervisor may take to report that its child started or ended"""
+
+_warned: set[str] = set()
+_warned_lock = threading.Lock()
+
+
+def _warn_once(message: str) -> None:
+    with _warned_lock:
+        if message in _warned:
+            return
+        _warned.add(message)
+    log.warning(message)
+
+
+class SandboxUnavailable(NngradeError):
+    """The sandbox's worker could not be started or stopped answering."""
+
+
+@dataclass
+class Ended:
+    """How a child ended, as its supervisor saw it."""
+
+    signal: int | None = None
+    exit_code: int | None = None
+    cpu_seconds: float = 0.0
+    killed_by_grader: str = ""
+    """why the grader killed it: "wall" (time limit), "protocol" (a malformed reply), or empty"""
+    detail: str = ""
+
+
+class SessionEnded(Exception):
+    """The child died or was killed during a request."""
+
+    def __init__(self, ended: Ended) -> None:
+        super().__init__(f"the sandboxed child ended: {ended}")
+        self.ended = ended
+
+
+def _python_paths() -> list[str]:
+    """Folders the child must still reach: the interpreter's and the environment's libraries."""
+    paths = {sys.base_prefix, sys.prefix, sys.exec_prefix, sys.base_exec_prefix}
+    for scheme_path in sysconfig.get_paths().values():
+        paths.add(scheme_path)
+    return sorted(os.path.realpath(path) for path in paths if path and os.path.isdir(path))
+
+
+def default_protected_paths() -> list[str]:
+    """What the child must never read: reference code, solutions, the course file and the salt.
+
+    Found beside the installed grader (a course checkout) and in the working
+    directory (the instructor's course folder).
+    """
+    roots = {Path(__file__).resolve().parents[2], Path.cwd()}
+    paths = []
+    for root in roots:
+        for name in ("reference", "solutions", "course.toml", ".nngrade-salt"):
+            if (root / name).exists():
+                paths.append(str((root / name).resolve()))
+    return sorted(set(paths))
+
+
+def _sandbox_user() -> tuple[int, int]:
+    try:
+        entry = pwd.getpwnam("nobody")
+        return entry.pw_uid, entry.pw_gid
+    except KeyError:
+        return 65534, 65534
+
+
+@dataclass
+class _Worker:
+    flavor: str
+    process: subprocess.Popen
+    control: socket.socket
+    capabilities: dict[str, Any]
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class Sandbox:
+    """Warm workers and the isolated children they fork.
+
+    ``limits`` are the course's defaults. ``protected`` are paths hidden from
+    children (default: :func:`default_protected_paths`). ``namespaces`` and
+    ``drop_privileges`` can be turned off to run in a degraded mode (tests
+    use this to prove what is enforced without them).
+    """
+
+    def __init__(
+        self,
+        limits: Limits | None = None,
+        *,
+        protected: list[str] | None = None,
+        sandbox_user: tuple[int, int] | None = None,
+        namespaces: bool = True,
+        drop_privileges: bool = True,
+    ) -> None:
+        self.limits = limits or Limits()
+        self.protected = list(default_protected_paths() if protected is None else protected)
+        self.sandbox_user = sandbox_user or _sandbox_user()
+        self.want_namespaces = namespaces
+        self.want_drop = drop_privileges
+        self._workers: dict[str, _Worker] = {}
+        self._lock = threading.Lock()
+        self._sessions: set[Session] = set()
+        self._scratch = tempfile.mkdtemp(prefix="nngrade-sandbox-")
+        os.chmod(self._scratch, 0o711)  # children (another user) make their folders inside
+        self.closed = False
+
+    def __repr__(self) -> str:
+        return f"Sandbox(workers={sorted(self._workers)}, sessions={len(self._sessions)})"
+
+    # -- workers ------------------------------------------------------------------
+
+    def _start_worker(self, flavor: str) -> _Worker:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONHASHSEED": "0",
+        }
+        uid, gid = self.sandbox_user
+        with open(os.path.join(self._scratch, f"worker-{flavor}.log"), "ab") as log_file:
+            process = subprocess.Popen(
+                [sys.executable, "-I", str(_WORKER_SCRIPT), str(theirs.fileno()), flavor, str(uid), str(gid)],
+                pass_fds=[theirs.fileno()],
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=log_file,
+                cwd="/",
+                start_new_session=True,
+            )
+        theirs.close()
+        ours.settimeout(_START_SECONDS)
+        try:
+            hello = wire.decode(wire.receive(ours, max_bytes=1 << 20) or b"")
+        except (OSError, wire.WireError) as exc:
+            process.kill()
+            process.wait()
+            raise SandboxUnavailable(
+                f"the sandbox's {flavor} worker did not start ({exc}); see {self._scratch}/worker-{flavor}.log"
+            ) from None
+        ours.settimeout(None)
+        capabilities = dict(hello["capabilities"])
+        capabilities["namespaces"] = capabilities["namespaces"] and self.want_namespaces
+        capabilities["drop_privileges"] = capabilities["drop_privileges"] and self.want_drop
+        self._report_capabilities(capabilities, hello["capabilities"].get("reason", ""))
+        return _Worker(flavor, process, ours, capabilities)
+
+    def _report_capabilities(self, capabilities: dict[str, Any], reason: str) -> None:
+        if not capabilities["namespaces"]:
+            why = reason if self.want_namespaces else "turned off"
+            _warn_once(
+                f"nngrade sandbox: namespaces are unavailable ({why}). Student code still runs in a "
+                "separate, resource-limited process, but it is NOT cut off from the network, it shares "
+                "/tmp, and protected files are hidden only by their file permissions"
+                + self._readable_protected_note()
+            )
+        if not capabilities["drop_privileges"]:
+            why = "the grader is not running as root" if os.geteuid() != 0 else "turned off"
+            _warn_once(
+                f"nngrade sandbox: student code keeps the grader's user id ({why}); the process-count "
+                "limit is not applied and files the grader can read are readable by student code "
+                "unless namespaces hide them"
+            )
+
+    def _readable_protected_note(self) -> str:
+        readable = [path for path in self.protected if os.stat(path).st_mode & 0o004]
+        if not readable:
+            return "."
+        return (
+            "; these protected paths are readable by every user: "
+            + ", ".join(readable)
+            + " (fix: chmod -R o-rwx on them)."
+        )
+
+    def worker(self, flavor: str) -> _Worker:
+        if self.closed:
+            raise SandboxUnavailable("the sandbox is closed")
+        with self._lock:
+            worker = self._workers.get(flavor)
+            if worker is None or worker.process.poll() is not None:
+                worker = self._workers[flavor] = self._start_worker(flavor)
+            return worker
+
+    @property
+    def capabilities(self) -> dict[str, Any]:
+        """What the numpy worker found it can enforce on this machine."""
+        return dict(self.worker("numpy").capabilities)
+
+    # -- sessions -----------------------------------------------------------------
+
+    def open_session(self, sources: dict[str, bytes], limits: Limits, *, flavor: str = "numpy") -> "Session":
+        """Fork a child that holds ``sources`` (module name to file contents)."""
+        worker = self.worker(flavor)
+        call_ours, call_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        status_read, status_write = os.pipe()
+        request = {
+            "op": "spawn",
+            "sources": {name: data.hex() for name, data in sources.items()},
+            "limits": limits.as_dict(),
+            "sandbox_user": list(self.sandbox_user),
+            "hide": self.protected,
+            "hide_homes": _homes_to_hide(),
+            "keep": _python_paths(),
+            "scratch": self._scratch,
+        }
+        capabilities = worker.capabilities
+        request["capabilities"] = capabilities
+        try:
+            with worker.lock:
+                socket.send_fds(worker.control, [b"s"], [call_theirs.fileno(), status_write])
+                wire.send(worker.control, wire.encode(request))
+                worker.control.settimeout(_START_SECONDS)
+                reply = wire.decode(wire.receive(worker.control, max_bytes=1 << 20) or b"")
+                worker.control.settimeout(None)
+        except (OSError, wire.WireError) as exc:
+            call_ours.close()
+            os.close(status_read)
+            raise SandboxUnavailable(f"the sandbox's {flavor} worker stopped answering ({exc})") from None
+        finally:
+            call_theirs.close()
+            os.close(status_write)
+        session = Session(self, call_ours, status_read, limits, reply["supervisor"])
+        with self._lock:
+            self._sessions.add(session)
+        return session
+
+    def _forget(self, session: "Session") -> None:
+        with self._lock:
+            self._sessions.discard(session)
+
+    def close(self) -> None:
+        """End every child and worker. Safe to call twice."""
+        if self.closed:
+            return
+        self.closed = True
+        for session in list(self._sessions):
+            session.close()
+        for worker in self._workers.values():
+            worker.control.close()
+            try:
+                worker.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                worker.process.kill()
+                worker.process.wait()
+        self._workers.clear()
+        shutil.rmtree(self._scratch, ignore_errors=True)
+
+    def __enter__(self) -> "Sandbox":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def _homes_to_hide() -> list[str]:
+    home = os.path.realpath(os.path.expanduser("~"))
+    return [home] if home not in ("/", "") and os.path.isdir(home) else []
+
+
+# The worker passes the session's limits to the supervisor, which needs to know the
+# capabilities the grader settled on (a test may turn namespaces off).
+class Session:
+    """One isolated child holding one student's sources."""
+
+    def __init__(self, sandbox: Sandbox, sock: socket.socket, status_fd: int, limits: Limits, supervisor: int) -> None:
+        self.sandbox = sandbox
+        self.sock = sock
+        self.status_fd = status_fd
+        self.limits = limits
+        self.supervisor = supervisor
+        self.ended: Ended | None = None
+        self._status_buffer = b""
+        self.loaded: set[str] = set()
+        started = self._read_status(_REPORT_SECONDS)
+        if started is None or "started" not in started:
+            self._shutdown()
+            failure = (started or {}).get("failed", "no report from the supervisor")
+            raise SandboxUnavailable(f"a sandboxed child could not be started: {failure}")
+        self.pid: int = started["started"]
+        self._pidfd = os.pidfd_open(self.pid)
+
+    # -- status pipe -------------------------------------------------------------
+
+    def _read_status(self, timeout: float) -> dict[str, Any] | None:
+        deadline = time.monotonic() + timeout
+        while True:
+            if len(self._status_buffer) >= _STATUS.size:
+                (length,) = _STATUS.unpack(self._status_buffer[: _STATUS.size])
+                if len(self._status_buffer) >= _STATUS.size + length:
+                    body = self._status_buffer[_STATUS.size: _STATUS.size + length]
+                    self._status_buffer = self._status_buffer[_STATUS.size + length:]
+                    return json.loads(body)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            ready, _, _ = select.select([self.status_fd], [], [], remaining)
+            if not ready:
+                return None
+            chunk = os.read(self.status_fd, 4096)
+            if not chunk:
+                return None
+            self._status_buffer += chunk
+
+    # -- calls -----------------------------------------------------------------------
+
+    def request(self, message: dict[str, Any], *, wall_seconds: float, cpu_seconds: float) -> dict[str, Any]:
+        """Send one request and return the child's decoded reply.
+
+        Raises :class:`SessionEnded` when the child dies, runs past
+        ``wall_seconds`` (it is then killed) or breaks the wire format.
+        """
+        if self.ended is not None:
+            raise SessionEnded(self.ended)
+        self._limit_cpu(cpu_seconds)
+        deadline = time.monotonic() + wall_seconds
+        try:
+            self.sock.settimeout(wall_seconds)
+            wire.send(self.sock, wire.encode(message))
+            frame = self._receive(deadline)
+        except TimeoutError:
+            self._kill("wall")
+            raise SessionEnded(self.ended) from None
+        except wire.WireError as exc:
+            self._kill("protocol", detail=str(exc))
+            raise SessionEnded(self.ended) from None
+        except OSError:
+            frame = None
+        if frame is None:
+            self._collect_end()
+            raise SessionEnded(self.ended)
+        try:
+            reply = wire.decode(frame, limits=self._wire_limits(), unconvertible=_unconvertible)
+        except wire.WireError as exc:
+            self._kill("protocol", detail=str(exc))
+            raise SessionEnded(self.ended) from None
+        if not isinstance(reply, dict):
+            self._kill("protocol", detail="the reply is not a record")
+            raise SessionEnded(self.ended)
+        return reply
+
+    def _wire_limits(self) -> wire.WireLimits:
+        return wire.WireLimits(max_bytes=self.limits.result_mb * 2**20 + 2**20)
+
+    def _receive(self, deadline: float) -> bytes | None:
+        prefix = self._read_exactly(8, deadline)
+        if prefix is None:
+            return None
+        (length,) = struct.unpack(">Q", prefix)
+        if length > self._wire_limits().max_bytes + 64:
+            raise wire.WireError(f"the child announced a reply of {length} bytes, more than the limit")
+        return self._read_exactly(length, deadline)
+
+    def _read_exactly(self, n: int, deadline: float) -> bytes | None:
+        data = bytearray()
+        while len(data) < n:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            self.sock.settimeout(remaining)
+            chunk = self.sock.recv(min(n - len(data), 1 << 22))
+            if not chunk:
+                return None
+            data += chunk
+        return bytes(data)
+
+    def _limit_cpu(self, cpu_seconds: float) -> None:
+        """Give the coming call ``cpu_seconds`` of CPU on top of what the child has used."""
+        import resource
+
+        try:
+            used = isolation.cpu_seconds(self.pid)
+            soft = int(used + cpu_seconds) + 1
+            resource.prlimit(self.pid, resource.RLIMIT_CPU, (soft, soft + 1))
+        except (OSError, ValueError):
+            pass  # the child is gone (the call will say so) or the limit cannot move: the initial one stands
+
+    # -- ending --------------------------------------------------------------------
+
+    def _kill(self, reason: str, *, detail: str = "") -> None:
+        try:
+            signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+        except OSError:
+            pass
+        self._collect_end(killed_by_grader=reason, detail=detail)
+
+    def _collect_end(self, *, killed_by_grader: str = "", detail: str = "") -> None:
+        if self.ended is not None:
+            return
+        report = self._read_status(_REPORT_SECONDS)
+        if report is None or "ended" not in report:
+            # The child is still running after its socket closed: stop it for good.
+            try:
+                signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+            except OSError:
+                pass
+            report = self._read_status(_REPORT_SECONDS) or {}
+        ended = report.get("ended", {})
+        self.ended = Ended(
+            signal=ended.get("signal"),
+            exit_code=ended.get("exit_code"),
+            cpu_seconds=float(ended.get("cpu_seconds", 0.0)),
+            killed_by_grader=killed_by_grader,
+            detail=detail,
+        )
+        self._shutdown()
+
+    def _shutdown(self) -> None:
+        for close in (self.sock.close, lambda: os.close(self.status_fd)):
+            try:
+                close()
+            except OSError:
+                pass
+        if getattr(self, "_pidfd", None) is not None:
+            try:
+                os.close(self._pidfd)
+            except OSError:
+                pass
+            self._pidfd = None
+        self.sandbox._forget(self)
+
+    def close(self) -> None:
+        """End the child: it sees the connection close and exits; if not, it is killed."""
+        if self.ended is not None:
+            return
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        report = self._read_status(1.0)
+        if report is None or "ended" not in report:
+            self._kill("closed")
+        else:
+            self.ended = Ended(**{k: v for k, v in report["ended"].items() if k in ("signal", "exit_code")})
+            self._shutdown()
+
+
+def _unconvertible(kind: str, reason: str) -> Any:
+    from grader.plain_data import Unconvertible
+
+    return Unconvertible(kind, reason)
+
+
+_default: Sandbox | None = None
+_default_lock = threading.Lock()
+
+
+def default_sandbox() -> Sandbox:
+    """The process's shared sandbox, started on first use and closed at exit."""
+    global _default
+    with _default_lock:
+        if _default is None or _default.closed:
+            _default = Sandbox()
+            atexit.register(_default.close)
+        return _default
