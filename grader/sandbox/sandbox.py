@@ -17,8 +17,8 @@ from __future__ import annotations
 import atexit
 import json
 import logging
+import math
 import os
-import pwd
 import select
 import shutil
 import signal
@@ -106,12 +106,13 @@ def default_protected_paths() -> list[str]:
     return sorted(set(paths))
 
 
-def _sandbox_user() -> tuple[int, int]:
-    try:
-        entry = pwd.getpwnam("nobody")
-        return entry.pw_uid, entry.pw_gid
-    except KeyError:
-        return 65534, 65534
+SESSION_UID_BASE = 1_500_000_000
+"""Children run as ``SESSION_UID_BASE + <supervisor pid>`` unless a sandbox user is set.
+
+One user per child means the process-count limit (counted per user by the
+kernel) is a child's own, not shared with every other child on the machine,
+and children cannot signal each other. No account needs to exist for it.
+"""
 
 
 @dataclass
@@ -127,7 +128,9 @@ class Sandbox:
     """Warm workers and the isolated children they fork.
 
     ``limits`` are the course's defaults. ``protected`` are paths hidden from
-    children (default: :func:`default_protected_paths`). ``namespaces`` and
+    children (default: :func:`default_protected_paths`). ``sandbox_user`` is
+    the (uid, gid) children run as when the grader is root (default: a
+    user of their own, see :data:`SESSION_UID_BASE`). ``namespaces`` and
     ``drop_privileges`` can be turned off to run in a degraded mode (tests
     use this to prove what is enforced without them).
     """
@@ -143,7 +146,7 @@ class Sandbox:
     ) -> None:
         self.limits = limits or Limits()
         self.protected = list(default_protected_paths() if protected is None else protected)
-        self.sandbox_user = sandbox_user or _sandbox_user()
+        self.sandbox_user = sandbox_user
         self.want_namespaces = namespaces
         self.want_drop = drop_privileges
         self._workers: dict[str, _Worker] = {}
@@ -169,10 +172,9 @@ class Sandbox:
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONHASHSEED": "0",
         }
-        uid, gid = self.sandbox_user
         with open(os.path.join(self._scratch, f"worker-{flavor}.log"), "ab") as log_file:
             process = subprocess.Popen(
-                [sys.executable, "-I", str(_WORKER_SCRIPT), str(theirs.fileno()), flavor, str(uid), str(gid)],
+                [sys.executable, "-I", str(_WORKER_SCRIPT), str(theirs.fileno()), flavor],
                 pass_fds=[theirs.fileno()],
                 env=env,
                 stdin=subprocess.DEVNULL,
@@ -250,7 +252,8 @@ class Sandbox:
             "op": "spawn",
             "sources": {name: data.hex() for name, data in sources.items()},
             "limits": limits.as_dict(),
-            "sandbox_user": list(self.sandbox_user),
+            "sandbox_user": list(self.sandbox_user) if self.sandbox_user else None,
+            "session_uid_base": SESSION_UID_BASE,
             "hide": self.protected,
             "hide_homes": _homes_to_hide(),
             "keep": _python_paths(),
@@ -324,6 +327,7 @@ class Session:
         self.ended: Ended | None = None
         self._status_buffer = b""
         self.loaded: set[str] = set()
+        self._seq = 0
         started = self._read_status(_REPORT_SECONDS)
         if started is None or "started" not in started:
             self._shutdown()
@@ -365,11 +369,22 @@ class Session:
         if self.ended is not None:
             raise SessionEnded(self.ended)
         self._limit_cpu(cpu_seconds)
+        self._seq += 1
+        message = {**message, "seq": self._seq}
         deadline = time.monotonic() + wall_seconds
         try:
             self.sock.settimeout(wall_seconds)
             wire.send(self.sock, wire.encode(message))
-            frame = self._receive(deadline)
+            while True:
+                frame = self._receive(deadline)
+                if frame is None:
+                    break
+                reply = wire.decode(frame, limits=self._wire_limits(), unconvertible=_unconvertible)
+                if not isinstance(reply, dict):
+                    raise wire.WireError("the reply is not a record")
+                # A reply to an earlier request (sent by a forked copy of the child) is dropped.
+                if reply.get("seq") == self._seq:
+                    return reply
         except TimeoutError:
             self._kill("wall")
             raise SessionEnded(self.ended) from None
@@ -377,19 +392,9 @@ class Session:
             self._kill("protocol", detail=str(exc))
             raise SessionEnded(self.ended) from None
         except OSError:
-            frame = None
-        if frame is None:
-            self._collect_end()
-            raise SessionEnded(self.ended)
-        try:
-            reply = wire.decode(frame, limits=self._wire_limits(), unconvertible=_unconvertible)
-        except wire.WireError as exc:
-            self._kill("protocol", detail=str(exc))
-            raise SessionEnded(self.ended) from None
-        if not isinstance(reply, dict):
-            self._kill("protocol", detail="the reply is not a record")
-            raise SessionEnded(self.ended)
-        return reply
+            pass
+        self._collect_end()
+        raise SessionEnded(self.ended)
 
     def _wire_limits(self) -> wire.WireLimits:
         return wire.WireLimits(max_bytes=self.limits.result_mb * 2**20 + 2**20)
@@ -422,7 +427,7 @@ class Session:
 
         try:
             used = isolation.cpu_seconds(self.pid)
-            soft = int(used + cpu_seconds) + 1
+            soft = math.ceil(used + cpu_seconds)
             resource.prlimit(self.pid, resource.RLIMIT_CPU, (soft, soft + 1))
         except (OSError, ValueError):
             pass  # the child is gone (the call will say so) or the limit cannot move: the initial one stands

@@ -251,6 +251,12 @@ class SandboxedStudentCode:
                 "than the inputs (an outer product or a broadcast you did not mean):",
                 error_type=error_type, error_message=message, details=details,
             )
+        if kind == "file_size":
+            return StudentRaised(
+                f"'{name}' wrote more than {limits.file_size_mb} MB (to a file, or as printed output), "
+                "the most it may write: print less",
+                error_type=error_type, error_message=message, details=details,
+            )
         if kind == "unsendable":
             return StudentRaised(
                 f"'{name}' returned a value that could not be sent back ({error_type}: {message}); "

@@ -74,11 +74,12 @@ def _is_torch_tensor(value: Any) -> bool:
 
 
 class _Writer:
-    def __init__(self, max_bytes: int, max_depth: int) -> None:
+    def __init__(self, max_bytes: int, max_depth: int, max_items: int) -> None:
         self.buffers: list[bytes] = []
         self.size = 0
         self.max_bytes = max_bytes
         self.max_depth = max_depth
+        self.items_left = max_items
 
     def array(self, value: np.ndarray) -> Any:
         if value.dtype.str not in ALLOWED_DTYPES:
@@ -120,6 +121,10 @@ class _Writer:
             except Exception as exc:  # a tensor that will not convert is still the student's value
                 return {"$x": ["torch.Tensor", f"could not be converted: {exc}"]}
             return self.array(array)
+        if kind is list or kind is tuple or kind is dict:
+            self.items_left -= len(value)
+            if self.items_left < 0:
+                return {"$x": [kind.__name__, "it holds more items than a returned value may"]}
         if kind is list or kind is tuple:
             items = [self.value(item, depth + 1) for item in value]
             return items if kind is list else {"$t": items}
@@ -132,13 +137,19 @@ class _Writer:
         return {"$x": [kind.__name__, "not a number, string, array, list, tuple or dict"]}
 
 
-def encode(value: Any, *, max_bytes: int = WireLimits.max_bytes, max_depth: int = WireLimits.max_depth) -> bytes:
+def encode(
+    value: Any,
+    *,
+    max_bytes: int = WireLimits.max_bytes,
+    max_depth: int = WireLimits.max_depth,
+    max_items: int = WireLimits.max_items // 2,
+) -> bytes:
     """One frame holding ``value``.
 
     Values with no plain-data form become ``$x`` markers, so the receiver
     learns what was returned and why it was refused.
     """
-    writer = _Writer(max_bytes, max_depth)
+    writer = _Writer(max_bytes, max_depth, max_items)
     header = json.dumps(writer.value(value), allow_nan=False, separators=(",", ":")).encode()
     payload = b"".join(writer.buffers)
     return b"".join((MAGIC, _LENGTH.pack(len(header)), header, _LENGTH.pack(len(payload)), payload))

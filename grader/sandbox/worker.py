@@ -88,12 +88,18 @@ def _close_other_fds(keep: set[int]) -> None:
                 pass
 
 
-def _become_child(request: dict[str, Any], call_fd: int, plan: dict[str, Any]) -> None:
-    """Finish isolating this process and serve calls; never returns."""
+def _become_child(request: dict[str, Any], call_fd: int, ready_fd: int, plan: dict[str, Any]) -> None:
+    """Finish isolating this process and serve calls; never returns.
+
+    Writes one byte to ``ready_fd`` once isolated, before any student code runs.
+    """
     status = 0
     try:
         limits = request["limits"]
         if plan["pid_namespace"]:
+            # A /proc that shows only this namespace's processes, in a mount namespace of the
+            # child's own so that the supervisor keeps seeing the real one.
+            isolation.unshare(isolation.CLONE_NEWNS)
             isolation.mount("proc", "/proc", "proc", isolation.MS_NOSUID | isolation.MS_NODEV | isolation.MS_NOEXEC)
         os.setsid()
         workdir = plan["workdir"]
@@ -105,7 +111,7 @@ def _become_child(request: dict[str, Any], call_fd: int, plan: dict[str, Any]) -
         os.dup2(output_fd, 1)
         os.dup2(output_fd, 2)
         os.close(devnull)
-        _close_other_fds({call_fd, output_fd})
+        _close_other_fds({call_fd, output_fd, ready_fd})
 
         mb = 2**20
         baseline = isolation.virtual_memory_bytes()
@@ -127,7 +133,9 @@ def _become_child(request: dict[str, Any], call_fd: int, plan: dict[str, Any]) -
         isolation.prctl(isolation.PR_SET_NO_NEW_PRIVS, 1)
         isolation.prctl(isolation.PR_SET_PDEATHSIG, signal.SIGKILL)
 
-        for number in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGPIPE, signal.SIGXCPU, signal.SIGXFSZ):
+        # SIGXFSZ stays ignored (as Python sets it), so writing past the file-size limit
+        # raises OSError(EFBIG) in the student's code, which the runtime names.
+        for number in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGPIPE, signal.SIGXCPU):
             signal.signal(number, signal.SIG_DFL)
         os.environ.clear()
         os.environ.update({"HOME": workdir, "TMPDIR": "/tmp", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
@@ -137,6 +145,8 @@ def _become_child(request: dict[str, Any], call_fd: int, plan: dict[str, Any]) -
         sys.argv = ["student"]
 
         sources = {name: bytes.fromhex(text) for name, text in request["sources"].items()}
+        os.write(ready_fd, b"r")
+        os.close(ready_fd)
         sock = socket.socket(fileno=call_fd)
         child_runtime.serve(sock, sources, output_fd, int(limits["output_chars"]), int(limits["result_mb"]) * mb)
     except BaseException:  # noqa: BLE001 - the child must end here, whatever happened
@@ -196,7 +206,8 @@ def _hide(path: str) -> None:
 def _build_world(request: dict[str, Any], capabilities: dict[str, Any]) -> dict[str, Any]:
     """Create the namespaces and mounts the child will live in (runs in the supervisor)."""
     plan: dict[str, Any] = {"pid_namespace": False, "drop_to": None, "workdir": None, "cleanup": None}
-    uid, gid = request["sandbox_user"]
+    # A user of the child's own unless the course names one (see sandbox.SESSION_UID_BASE).
+    uid, gid = request["sandbox_user"] or (request["session_uid_base"] + os.getpid(), 65534)
     limits = request["limits"]
     if capabilities["namespaces"]:
         flags = isolation.CLONE_NEWNS | isolation.CLONE_NEWNET | isolation.CLONE_NEWPID | isolation.CLONE_NEWIPC
@@ -250,11 +261,16 @@ def _supervise(request: dict[str, Any], call_fd: int, status_fd: int, capabiliti
         isolation.prctl(isolation.PR_SET_PDEATHSIG, signal.SIGKILL)
         isolation.prctl(isolation.PR_SET_CHILD_SUBREAPER, 1)
         plan = _build_world(request, capabilities)
+        ready_read, ready_write = os.pipe()
         child = os.fork()
         if child == 0:
             os.close(status_fd)
-            _become_child(request, call_fd, plan)
+            os.close(ready_read)
+            _become_child(request, call_fd, ready_write, plan)
         os.close(call_fd)
+        os.close(ready_write)
+        os.read(ready_read, 1)  # the child is isolated (or already dead): the grader may talk to it
+        os.close(ready_read)
         _write_status(status_fd, {"started": child})
         while True:
             try:
@@ -286,7 +302,7 @@ def _remove_tree(path: str) -> None:
 # -- the worker -----------------------------------------------------------------------
 
 
-def _probe(sandbox_user: tuple[int, int]) -> dict[str, Any]:
+def _probe() -> dict[str, Any]:
     """Which protections this machine allows, tried in a throwaway child."""
     capabilities = {"namespaces": False, "drop_privileges": os.geteuid() == 0, "reason": ""}
     read_fd, write_fd = os.pipe()
@@ -331,7 +347,6 @@ def _reap() -> None:
 def main(argv: list[str]) -> int:
     control = socket.socket(fileno=int(argv[1]))
     flavor = argv[2]
-    sandbox_user = (int(argv[3]), int(argv[4]))
     started = time.perf_counter()
     import numpy  # noqa: F401 - loaded once here so that children do not pay for it
 
@@ -341,7 +356,7 @@ def main(argv: list[str]) -> int:
         torch.set_num_threads(1)
     for name in PRELOADED:
         importlib.import_module(name)
-    capabilities = _probe(sandbox_user)
+    capabilities = _probe()
     hello = {"pid": os.getpid(), "flavor": flavor, "capabilities": capabilities,
              "startup_seconds": time.perf_counter() - started, "python": sys.version.split()[0]}
     wire.send(control, wire.encode(hello))
