@@ -211,6 +211,9 @@ def serve(sock: Any, sources: dict[str, bytes], output_fd: int, keep_chars: int,
         if frame is None:
             return
         request = _wire.decode(frame)
+        # Acknowledge before any student code runs: the grader then knows that a child
+        # that dies from here on died during this request, not before it.
+        sock.sendall(b"A")
         reply = session.handle(request)
         if os.getpid() != me:
             # A copy made by os.fork() in student code: only the original answers.
@@ -222,6 +225,6 @@ def serve(sock: Any, sources: dict[str, bytes], output_fd: int, keep_chars: int,
             reply.pop("ok", None)
             reply["error"] = {"kind": "unsendable", "type": type(exc).__name__, "message": _describe(exc)}
             encoded = _wire.encode(reply, max_bytes=max_result_bytes)
-        del reply
         _wire.send(sock, encoded)
-        del encoded
+        # Only now may the returned objects go: their __del__ is the student's code too.
+        del reply, encoded

@@ -83,6 +83,10 @@ class SessionEnded(Exception):
         self.ended = ended
 
 
+class ChildGone(SessionEnded):
+    """The child had ended before a request reached it; the request can be retried on a new child."""
+
+
 def _python_paths() -> list[str]:
     """Folders the child must still reach: the interpreter's and the environment's libraries."""
     paths = {sys.base_prefix, sys.prefix, sys.exec_prefix, sys.base_exec_prefix}
@@ -375,6 +379,11 @@ class Session:
         try:
             self.sock.settimeout(wall_seconds)
             wire.send(self.sock, wire.encode(message))
+            if self._read_exactly(1, deadline) != b"A":
+                # The child was gone before the request reached it (it ended itself after its
+                # previous reply, from a __del__ say): nothing of this request ran.
+                self._collect_end()
+                raise ChildGone(self.ended)
             while True:
                 frame = self._receive(deadline)
                 if frame is None:
@@ -391,6 +400,9 @@ class Session:
         except wire.WireError as exc:
             self._kill("protocol", detail=str(exc))
             raise SessionEnded(self.ended) from None
+        except (BrokenPipeError, ConnectionResetError):
+            self._collect_end()
+            raise ChildGone(self.ended) from None
         except OSError:
             pass
         self._collect_end()
@@ -431,6 +443,16 @@ class Session:
             resource.prlimit(self.pid, resource.RLIMIT_CPU, (soft, soft + 1))
         except (OSError, ValueError):
             pass  # the child is gone (the call will say so) or the limit cannot move: the initial one stands
+
+    def alive(self) -> bool:
+        """Whether the child is still there (it may have ended itself between calls)."""
+        if self.ended is not None:
+            return False
+        ready, _, _ = select.select([self.status_fd], [], [], 0)
+        if ready:
+            self._collect_end()
+            return False
+        return True
 
     # -- ending --------------------------------------------------------------------
 

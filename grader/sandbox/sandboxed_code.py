@@ -25,7 +25,7 @@ from grader.errors import (
     StudentTimedOut,
 )
 from grader.sandbox.limits import Limits
-from grader.sandbox.sandbox import Ended, Sandbox, Session, SessionEnded, default_sandbox
+from grader.sandbox.sandbox import ChildGone, Ended, Sandbox, Session, SessionEnded, default_sandbox
 from grader.student_code import CallOutcome
 
 MAX_SOURCE_BYTES = 2 * 2**20
@@ -87,10 +87,38 @@ class SandboxedStudentCode:
 
     # -- sessions ---------------------------------------------------------------------
 
+    def _request(self, limits: Limits, flavor: str, message: dict[str, Any]) -> dict[str, Any]:
+        """Send ``message`` to this student's child, on a fresh child if the last one has gone."""
+        for attempt in range(2):
+            session = self._session(limits, flavor)
+            if message["op"] == "call" and message["module"] not in session.loaded:
+                self._load(session, message["module"], limits)
+            try:
+                return session.request(message, wall_seconds=limits.wall_seconds, cpu_seconds=limits.cpu_seconds)
+            except ChildGone:
+                if attempt == 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _load(self, session: Session, module: str, limits: Limits) -> None:
+        try:
+            reply = session.request({"op": "load", "module": module}, wall_seconds=limits.wall_seconds,
+                                    cpu_seconds=limits.cpu_seconds)
+        except SessionEnded as ended:
+            problem = StudentCodeUnavailable(
+                f"'{module}.py' could not be imported: "
+                + self._ending(ended.ended, limits, f"while '{module}.py' was being imported")
+            )
+            self._import_deaths[module] = problem
+            raise problem from None
+        if "error" in reply:
+            raise self._problem(StudentFunction(module, "?"), reply["error"], limits)
+        session.loaded.add(module)
+
     def _session(self, limits: Limits, flavor: str) -> Session:
         key = (flavor, limits.process_key())
         session = self._sessions.get(key)
-        if session is None or session.ended is not None:
+        if session is None or not session.alive():
             session = self._sessions[key] = self.sandbox.open_session(self.sources(), limits, flavor=flavor)
         return session
 
@@ -127,24 +155,9 @@ class SandboxedStudentCode:
         if module in self._import_deaths:
             raise self._import_deaths[module]
         flavor = "torch" if torch else "numpy"
-        session = self._session(effective, flavor)
-        if module not in session.loaded:
-            try:
-                reply = session.request({"op": "load", "module": module}, wall_seconds=effective.wall_seconds,
-                                        cpu_seconds=effective.cpu_seconds)
-            except SessionEnded as ended:
-                problem = StudentCodeUnavailable(
-                    f"'{module}.py' could not be imported: "
-                    + self._ending(ended.ended, effective, f"while '{module}.py' was being imported")
-                )
-                self._import_deaths[module] = problem
-                raise problem from None
-            if "error" in reply:
-                raise self._problem(function, reply["error"], effective)
-            session.loaded.add(module)
         request = {"op": "call", "module": module, "function": function.name, "args": list(args), "kwargs": kwargs}
         try:
-            reply = session.request(request, wall_seconds=effective.wall_seconds, cpu_seconds=effective.cpu_seconds)
+            reply = self._request(effective, flavor, request)
         except SessionEnded as ended:
             message = self._ending(ended.ended, effective, f"while '{function.name}' was running")
             if ended.ended.killed_by_grader == "wall" or self._cpu_exceeded(ended.ended, effective):

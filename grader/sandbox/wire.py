@@ -54,7 +54,8 @@ class WireLimits:
     max_bytes: int = 64 * 2**20
     """header and payload together"""
     max_header_bytes: int = 16 * 2**20
-    max_depth: int = 32
+    max_depth: int = 40
+    """levels of nesting; a child cuts what it sends at 32, the rest is the reply's own envelope"""
     max_items: int = 1_000_000
     """list items, dict entries and arrays, counted over the whole value"""
     max_string: int = 1_000_000
@@ -141,7 +142,7 @@ def encode(
     value: Any,
     *,
     max_bytes: int = WireLimits.max_bytes,
-    max_depth: int = WireLimits.max_depth,
+    max_depth: int = 32,
     max_items: int = WireLimits.max_items // 2,
 ) -> bytes:
     """One frame holding ``value``.
