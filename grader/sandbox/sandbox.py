@@ -19,6 +19,7 @@ import json
 import logging
 import math
 import os
+import pwd
 import select
 import shutil
 import signal
@@ -109,6 +110,9 @@ def default_protected_paths() -> list[str]:
                 paths.append(str((root / name).resolve()))
     return sorted(set(paths))
 
+
+SCRATCH_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")
+"""folders a child gets a fresh, private tmpfs on (with namespaces)"""
 
 SESSION_UID_BASE = 1_500_000_000
 """Children run as ``SESSION_UID_BASE + <supervisor pid>`` unless a sandbox user is set.
@@ -259,8 +263,9 @@ class Sandbox:
             "sandbox_user": list(self.sandbox_user) if self.sandbox_user else None,
             "session_uid_base": SESSION_UID_BASE,
             "hide": self.protected,
-            "hide_homes": _homes_to_hide(),
+            "hide_homes": _folders_to_cover(_python_paths()),
             "keep": _python_paths(),
+            "scratch_folders": list(SCRATCH_FOLDERS),
             "scratch": self._scratch,
         }
         capabilities = worker.capabilities
@@ -312,9 +317,38 @@ class Sandbox:
         self.close()
 
 
-def _homes_to_hide() -> list[str]:
-    home = os.path.realpath(os.path.expanduser("~"))
-    return [home] if home not in ("/", "") and os.path.isdir(home) else []
+def _folders_to_cover(keep: list[str]) -> list[str]:
+    """Folders covered by an empty tmpfs in the child, with the ``keep`` paths inside re-exposed.
+
+    The grader's home (from the password database and ``$HOME``), so that its
+    files are out of reach; and any folder the sandbox user could not enter
+    on the way to the interpreter's own files (a Python under ``/root``),
+    which would otherwise leave the standard library unreadable.
+    """
+    covered = set()
+    homes = [os.path.expanduser("~")]
+    try:
+        homes.append(pwd.getpwuid(os.getuid()).pw_dir)
+    except KeyError:
+        pass
+    for home in homes:
+        home = os.path.realpath(home)
+        if home not in ("/", "") and os.path.isdir(home):
+            covered.add(home)
+    for path in keep:
+        parts = Path(path).parts
+        for depth in range(2, len(parts) + 1):
+            ancestor = str(Path(*parts[:depth]))
+            try:
+                if not os.stat(ancestor).st_mode & 0o001:
+                    covered.add(ancestor)
+                    break
+            except OSError:
+                break
+    # The scratch folders get a private tmpfs of their own anyway.
+    covered = {p for p in covered if not any(p == t or p.startswith(t + "/") for t in SCRATCH_FOLDERS)}
+    # A folder inside another covered one is covered with it.
+    return sorted(p for p in covered if not any(p != q and p.startswith(q.rstrip("/") + "/") for q in covered))
 
 
 # The worker passes the session's limits to the supervisor, which needs to know the
@@ -354,8 +388,7 @@ class Session:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return None
-            ready, _, _ = select.select([self.status_fd], [], [], remaining)
-            if not ready:
+            if not _readable(self.status_fd, remaining):
                 return None
             chunk = os.read(self.status_fd, 4096)
             if not chunk:
@@ -448,8 +481,7 @@ class Session:
         """Whether the child is still there (it may have ended itself between calls)."""
         if self.ended is not None:
             return False
-        ready, _, _ = select.select([self.status_fd], [], [], 0)
-        if ready:
+        if _readable(self.status_fd, 0):
             self._collect_end()
             return False
         return True
@@ -512,6 +544,13 @@ class Session:
         else:
             self.ended = Ended(**{k: v for k, v in report["ended"].items() if k in ("signal", "exit_code")})
             self._shutdown()
+
+
+def _readable(fd: int, timeout: float) -> bool:
+    """Whether ``fd`` has data (or end of file) within ``timeout`` seconds (poll: no limit on fd numbers)."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+    return bool(poller.poll(max(timeout, 0) * 1000))
 
 
 def _unconvertible(kind: str, reason: str) -> Any:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import signal
+import weakref
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -39,6 +40,12 @@ def _text(value: Any, limit: int = 2000) -> str:
     return text if len(text) <= limit else text[:limit] + " ..."
 
 
+def _close_sessions(sessions: dict[Any, Session]) -> None:
+    for session in list(sessions.values()):
+        session.close()
+    sessions.clear()
+
+
 def _signal_name(number: int) -> str:
     try:
         return signal.Signals(number).name
@@ -64,6 +71,8 @@ class SandboxedStudentCode:
         self._source_problem: str | None = None
         self._sessions: dict[tuple[Any, ...], Session] = {}
         self._import_deaths: dict[str, StudentCodeProblem] = {}
+        # Children end with this object even when nobody calls close().
+        self._finalizer = weakref.finalize(self, _close_sessions, self._sessions)
 
     def __repr__(self) -> str:
         return f"SandboxedStudentCode({str(self.folder)!r})"
@@ -124,9 +133,7 @@ class SandboxedStudentCode:
 
     def close(self) -> None:
         """End this student's children."""
-        for session in self._sessions.values():
-            session.close()
-        self._sessions.clear()
+        _close_sessions(self._sessions)
 
     def __enter__(self) -> "SandboxedStudentCode":
         return self

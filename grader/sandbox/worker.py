@@ -225,7 +225,7 @@ def _build_world(request: dict[str, Any], capabilities: dict[str, Any]) -> dict[
         keep = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in outermost}
         scratch_mb = int(limits["file_size_mb"]) * 2 + 16
         plain = isolation.MS_NOSUID | isolation.MS_NODEV
-        for folder in ("/tmp", "/var/tmp", "/dev/shm"):
+        for folder in request["scratch_folders"]:
             if os.path.isdir(folder):
                 isolation.mount("tmpfs", folder, "tmpfs", plain, f"size={scratch_mb}m,mode=1777")
         for path in request["hide"]:
