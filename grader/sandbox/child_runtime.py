@@ -115,13 +115,15 @@ class _Output:
 
     def take(self) -> str:
         """What was printed since the last call, cut to ``keep_chars``, and forget it."""
-        for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        for stream in {id(s): s for s in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__)}.values():
             try:
                 stream.flush()
             except BaseException:
                 pass
         size = os.fstat(self.fd).st_size
-        data = os.pread(self.fd, self.keep_chars * 4, 0) if size else b""
+        if not size:
+            return ""
+        data = os.pread(self.fd, self.keep_chars * 4, 0)
         os.ftruncate(self.fd, 0)
         os.lseek(self.fd, 0, os.SEEK_SET)
         text = data.decode("utf-8", errors="replace")
@@ -206,8 +208,9 @@ def serve(sock: Any, sources: dict[str, bytes], output_fd: int, keep_chars: int,
     sys.meta_path.insert(0, _StudentFinder(sources))
     session = _Session(sources, _Output(output_fd, keep_chars), max_result_bytes)
     me = os.getpid()
+    reader = _wire.FrameReader(sock)
     while True:
-        frame = _wire.receive(sock, max_bytes=1 << 40)
+        frame = reader.receive(max_bytes=1 << 40)
         if frame is None:
             return
         request = _wire.decode(frame)

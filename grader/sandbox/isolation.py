@@ -104,9 +104,10 @@ def virtual_memory_bytes(pid: int | str = "self") -> int:
     return 0
 
 
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of a whole process (all its threads)."""
-    with open(f"/proc/{pid}/stat", "rb") as handle:
-        fields = handle.read().rsplit(b")", 1)[1].split()
-    ticks = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / ticks
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds_from(stat: bytes) -> float:
+    """User plus system CPU time of a whole process (all its threads), from its /proc/<pid>/stat."""
+    fields = stat.rsplit(b")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICKS

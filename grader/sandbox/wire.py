@@ -267,7 +267,46 @@ def send(sock: socket.socket, frame: bytes) -> None:
     sock.sendall(_LENGTH.pack(len(frame)) + frame)
 
 
-def _read_exactly(sock: socket.socket, n: int) -> bytes | None:
+class FrameReader:
+    """Reads frames written by :func:`send` from a socket, buffering what arrives early."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.buffer = bytearray()
+
+    def _read_exactly(self, n: int) -> bytes | None:
+        while len(self.buffer) < n:
+            chunk = self.sock.recv(max(n - len(self.buffer), 1 << 16))
+            if not chunk:
+                return None
+            self.buffer += chunk
+        data = bytes(self.buffer[:n])
+        del self.buffer[:n]
+        return data
+
+    def receive(self, *, max_bytes: int) -> bytes | None:
+        """One frame; ``None`` at end of stream; :class:`WireError` when it announces more than ``max_bytes``."""
+        prefix = self._read_exactly(_LENGTH.size)
+        if prefix is None:
+            return None
+        (length,) = _LENGTH.unpack(prefix)
+        if length > max_bytes + 64:
+            raise WireError(f"a frame of {length} bytes is larger than the limit of {max_bytes} bytes")
+        return self._read_exactly(length)
+
+
+def receive(sock: socket.socket, *, max_bytes: int) -> bytes | None:
+    """Read one frame written by :func:`send` (unbuffered: for a socket read by nobody else)."""
+    prefix = _recv_exactly(sock, _LENGTH.size)
+    if prefix is None:
+        return None
+    (length,) = _LENGTH.unpack(prefix)
+    if length > max_bytes + 64:
+        raise WireError(f"a frame of {length} bytes is larger than the limit of {max_bytes} bytes")
+    return _recv_exactly(sock, length)
+
+
+def _recv_exactly(sock: socket.socket, n: int) -> bytes | None:
     chunks = bytearray()
     while len(chunks) < n:
         chunk = sock.recv(min(n - len(chunks), 1 << 20))
@@ -275,18 +314,3 @@ def _read_exactly(sock: socket.socket, n: int) -> bytes | None:
             return None
         chunks += chunk
     return bytes(chunks)
-
-
-def receive(sock: socket.socket, *, max_bytes: int) -> bytes | None:
-    """Read one frame written by :func:`send`; ``None`` at end of stream.
-
-    Raises :class:`WireError` when the announced length exceeds ``max_bytes``
-    (the stream is then unusable and the caller must close it).
-    """
-    prefix = _read_exactly(sock, _LENGTH.size)
-    if prefix is None:
-        return None
-    (length,) = _LENGTH.unpack(prefix)
-    if length > max_bytes + 64:
-        raise WireError(f"a frame of {length} bytes is larger than the limit of {max_bytes} bytes")
-    return _read_exactly(sock, length)
