@@ -41,8 +41,9 @@ def test_recording_holds_public_checks_only(recording):
     for exercise in REGISTRY:
         data = json.loads((recording / f"{exercise.id}.json").read_text())
         assert set(data["checks"]) == {check.name for check in exercise.public_checks}
+        # A check may test a property or a form only; the exercise as a whole compares with the reference.
+        assert any(check["reference"] for check in data["checks"].values()), exercise.id
         for check in data["checks"].values():
-            assert check["reference"], "every public check records at least one expected value"
             assert set(check["mistakes"]) == {mistake.name for mistake in exercise.mistakes}
 
 
