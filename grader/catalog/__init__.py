@@ -10,4 +10,8 @@ TOPIC_MODULES = (
     "perceptron",
     "sigmoid_neurons",
     "backprop",
+    "attention",
+    "attention_transformer",
+    "gcn",
+    "derivations",
 )

@@ -1,0 +1,1072 @@
+"""Derivation exercises: answers are expressions, checked symbolically and by sampling.
+
+Each exercise's student function returns an expression as a string (or, for
+a multi-step derivation, a list of strings). The question behind it -- the
+names a student may use, their domains, the known wrong answers -- is
+declared here as data (:class:`~grader.derivations.question.Question`);
+:mod:`grader.derivations` reads, compares and explains. The correct answers
+come from ``reference/derivations.py`` through ``t.reference()``, like any
+expected value.
+
+Every single-answer exercise has the same checks, generated from its question:
+
+- ``worked_values`` (public): the answer's value at the notes' worked
+  example or at simple points;
+- ``equivalent`` (public): equal to the correct expression everywhere on
+  the domains (symbolic proof, else at least 8 random points at 30 digits),
+  with the known mistake or a generic diagnosis named;
+- ``hidden_points`` (hidden): equal at 16 new random points drawn from the
+  student's own seed, by sampling alone.
+
+Multi-step exercises check the start and the result, that each step follows
+from the one before, and the number of steps.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from grader.declarations import Check, Exercise, Mistake, StudentFunction
+from grader.derivations import answers
+from grader.derivations.domains import (
+    BINARY,
+    PLUS_MINUS_ONE,
+    PROBABILITY,
+    Below,
+    Integers,
+    Interval,
+    OneHot,
+    Positive,
+    Real,
+    Simplex,
+    SymmetricZeroDiagonal,
+)
+from grader.derivations.question import Definition, Dimension, Example, Index, KnownMistake, Question, Symbol
+from grader.trial import Trial
+
+MISTAKES = "reference.derivations_mistakes"
+
+# -- the questions ---------------------------------------------------------------------------
+
+SIGMOID_DERIVATIVE = Question(
+    id="sigmoid_derivative",
+    target="d sigma / dz",
+    symbols=(Symbol("z", Real(-4, 4), description="the weighted input"),),
+    functions=("sigma", "exp", "log", "sqrt", "tanh", "cosh"),
+    required_functions=("sigma",),
+    forbidden_functions=("exp",),
+    mistakes=(
+        KnownMistake(
+            "lost the minus of e^-z",
+            "-sigma(z)*(1 - sigma(z))",
+            "d/dz e^{-z} = -e^{-z}; with the minus from d/du u^{-1} = -u^{-2} the two signs cancel, "
+            "so sigma'(z) = sigma(z)(1 - sigma(z)) is positive.",
+            "sigmoid_derivative_lost_minus",
+        ),
+        KnownMistake(
+            "chain rule forgotten",
+            "-sigma(z)^2",
+            "(1 + e^{-z})^{-1} is a function of u = 1 + e^{-z}: multiply -u^{-2} by du/dz = -e^{-z}.",
+            "sigmoid_derivative_no_chain_rule",
+        ),
+        KnownMistake(
+            "tanh derivative",
+            "1 - sigma(z)^2",
+            "1 - tanh^2 is the derivative of tanh; the sigmoid's is sigma(z)(1 - sigma(z)).",
+            "sigmoid_derivative_tanh",
+        ),
+        KnownMistake(
+            "z in the bracket",
+            "sigma(z)*(1 - z)",
+            "the bracket holds sigma(z), not z: sigma'(z) = sigma(z)(1 - sigma(z)) (the activation's z(1 - z) "
+            "uses z for sigma(a)).",
+            "sigmoid_derivative_z_in_bracket",
+        ),
+    ),
+    examples=(
+        Example({"z": 0}, "z = 0 (sigma'(0) = 1/4)"),
+        Example({"z": 2}, "z = 2"),
+        Example({"z": -3}, "z = -3"),
+    ),
+)
+
+SIGMOID_DERIVATIVE_STEPS = Question(
+    id="sigmoid_derivative_steps",
+    target="the derivative of the sigmoid, in terms of sigma",
+    symbols=(Symbol("z", Real(-4, 4)),),
+    functions=("sigma", "exp", "log", "diff"),
+    required_functions=("sigma",),
+    forbidden_functions=("exp",),
+    start="diff((1 + exp(-z))^(-1), z)",
+    min_steps=4,
+    mistakes=(
+        KnownMistake(
+            "lost the minus of e^-z",
+            "-sigma(z)*(1 - sigma(z))",
+            "d/dz e^{-z} = -e^{-z}: the chain rule brings a second minus sign, and the two cancel.",
+            "sigmoid_derivative_steps_lost_minus",
+        ),
+    ),
+)
+
+_OUTPUT_NAMES = (
+    Symbol("a_j", Real(-3, 3), description="the weighted input of output neuron j", aliases=("a_j^L", "a^L_j")),
+    Symbol("y_j", Real(-0.5, 1.5), description="the desired output", aliases=("y_j^L",)),
+)
+
+BP1_QUADRATIC = Question(
+    id="bp1_quadratic",
+    target="delta_j^L = dC/da_j^L",
+    symbols=_OUTPUT_NAMES,
+    definitions=(Definition("z_j", "sigma(a_j)", "the activation z_j^L = sigma(a_j^L)", aliases=("z_j^L", "z^L_j")),),
+    functions=("sigma", "sigma'", "exp"),
+    mistakes=(
+        KnownMistake(
+            "y - z",
+            "(y_j - z_j)*sigma'(a_j)",
+            "d/dz (y - z)^2 = 2 (y - z)(-1) = 2 (z - y): the inner derivative -1 turns y - z into z - y.",
+            "bp1_quadratic_y_minus_z",
+        ),
+        KnownMistake(
+            "sigma' forgotten",
+            "z_j - y_j",
+            "z_j - y_j is dC/dz_j; delta_j is dC/da_j, so BP1 multiplies by dz_j/da_j = sigma'(a_j).",
+            "bp1_quadratic_no_sigma_prime",
+        ),
+        KnownMistake(
+            "factor 2 kept",
+            "2*(z_j - y_j)*sigma'(a_j)",
+            "the 1/2 in C = 1/2 sum (y_j - z_j)^2 cancels the 2 from the square.",
+            "bp1_quadratic_factor_two",
+            credit=0.5,
+        ),
+        KnownMistake(
+            "sigma' of the activation",
+            "(z_j - y_j)*sigma'(z_j)",
+            "sigma' is taken at the weighted input a_j, not at the activation z_j = sigma(a_j).",
+            "bp1_quadratic_sigma_prime_of_z",
+        ),
+    ),
+    examples=(
+        Example({"a_j": 0, "y_j": 1}, "a_j = 0, y_j = 1 (z_j = 1/2, sigma'(0) = 1/4)"),
+        Example({"a_j": 2, "y_j": 0}, "a_j = 2, y_j = 0"),
+    ),
+)
+
+CROSS_ENTROPY_WEIGHT_GRADIENT = Question(
+    id="cross_entropy_weight_gradient",
+    target="dC/dw_j for the cross-entropy cost",
+    symbols=(
+        Symbol("x_j", Real(-2, 2), description="the input j"),
+        Symbol("a", Real(-3, 3), description="the weighted input a = sum_j w_j x_j + b"),
+        Symbol("y", PROBABILITY, description="the desired output"),
+    ),
+    definitions=(Definition("z", "sigma(a)", "the output z = sigma(a)"),),
+    functions=("sigma", "sigma'", "exp", "log"),
+    mistakes=(
+        KnownMistake(
+            "sigma' kept",
+            "x_j*(sigma(a) - y)*sigma'(a)",
+            "with the cross-entropy, dC/dz = (z - y)/(z(1 - z)) and sigma'(a) = z(1 - z) cancel: no sigma' is "
+            "left (that is the point of the cross-entropy).",
+            "cross_entropy_weight_gradient_sigma_prime",
+        ),
+        KnownMistake(
+            "y - sigma(a)",
+            "x_j*(y - sigma(a))",
+            "C = -[y ln z + (1 - y) ln(1 - z)] gives dC/dz = (z - y)/(z(1 - z)): z - y, not y - z.",
+            "cross_entropy_weight_gradient_sign",
+        ),
+        KnownMistake(
+            "x_j forgotten",
+            "sigma(a) - y",
+            "that is dC/da; the chain rule multiplies by da/dw_j = x_j.",
+            "cross_entropy_weight_gradient_no_x",
+        ),
+        KnownMistake(
+            "dz/da forgotten",
+            "x_j*(sigma(a) - y)/(sigma(a)*(1 - sigma(a)))",
+            "x_j dC/dz skips dz/da = sigma'(a) = z(1 - z), which cancels the denominator of dC/dz.",
+            "cross_entropy_weight_gradient_no_dz_da",
+        ),
+    ),
+    examples=(
+        Example({"x_j": 1, "a": 0, "y": 1}, "x_j = 1, a = 0, y = 1"),
+        Example({"x_j": 2, "a": 0, "y": 0}, "x_j = 2, a = 0, y = 0"),
+    ),
+)
+
+SOFTMAX_LOG_LIKELIHOOD_GRADIENT = Question(
+    id="softmax_log_likelihood_gradient",
+    target="dC/da^L for a softmax output and the log-likelihood cost",
+    symbols=(
+        Symbol("z", Simplex(), shape=("n",), description="the softmax output z^L", aliases=("z^L",)),
+        Symbol("y", OneHot(), shape=("n",), description="the one-hot target"),
+    ),
+    dimensions=(Dimension("n", 2, 6),),
+    functions=("exp", "log"),
+    mistakes=(
+        KnownMistake(
+            "y - z",
+            "y - z",
+            "C = -ln z_y decreases as z_y grows, so the gradient of the correct class is z_y - 1 < 0: z - y.",
+            "softmax_log_likelihood_gradient_sign",
+        ),
+        KnownMistake(
+            "sigmoid derivative kept",
+            "z (.) (1 - z) (.) (z - y)",
+            "the softmax's Jacobian and the derivative of -ln z_y cancel exactly: dC/da = z - y, with no z(1 - z).",
+            "softmax_log_likelihood_gradient_sigma_prime",
+        ),
+        KnownMistake(
+            "1 subtracted everywhere",
+            "z - 1",
+            "only the correct class gets -1: subtract the one-hot vector y, not 1 from every entry.",
+            "softmax_log_likelihood_gradient_minus_one",
+        ),
+    ),
+    examples=(
+        Example({"z": [0.7, 0.2, 0.1], "y": [1, 0, 0]}, "z = [0.7, 0.2, 0.1], y = [1, 0, 0]"),
+        Example({"z": [0.25, 0.25, 0.5], "y": [0, 0, 1]}, "z = [0.25, 0.25, 0.5], y = [0, 0, 1]"),
+    ),
+)
+
+BP2_HIDDEN_ERROR = Question(
+    id="bp2_hidden_error",
+    target="delta^l (BP2)",
+    symbols=(
+        Symbol("W_next", Real(-2, 2), shape=("n_next", "n"), description="the weights W^{l+1}", aliases=("W^{l+1}",)),
+        Symbol("delta_next", Real(-2, 2), shape=("n_next",), description="the error delta^{l+1}", aliases=("delta^{l+1}",)),
+        Symbol("a", Real(-3, 3), shape=("n",), description="the weighted input a^l", aliases=("a^l",)),
+    ),
+    definitions=(Definition("z", "sigma(a)", "the activation z^l = sigma(a^l)", aliases=("z^l",)),),
+    dimensions=(Dimension("n", 2, 6), Dimension("n_next", 2, 6)),
+    functions=("sigma", "sigma'", "exp"),
+    mistakes=(
+        KnownMistake(
+            "no transpose",
+            "(W_next delta_next) (.) sigma'(a)",
+            "the error flows backwards through the transpose: (W^{l+1})^T delta^{l+1} has the size n of layer l.",
+            "bp2_hidden_error_no_transpose",
+        ),
+        KnownMistake(
+            "matrix product instead of (.)",
+            "(W_next^T delta_next) sigma'(a)",
+            "sigma'(a^l) multiplies entry by entry: use the Hadamard product (.), not a matrix product.",
+            "bp2_hidden_error_matrix_product",
+        ),
+        KnownMistake(
+            "sigma' forgotten",
+            "W_next^T delta_next",
+            "delta^l is dC/da^l: the chain rule through z^l = sigma(a^l) multiplies by sigma'(a^l).",
+            "bp2_hidden_error_no_sigma_prime",
+        ),
+        KnownMistake(
+            "sigma' of the activation",
+            "(W_next^T delta_next) (.) sigma'(z)",
+            "sigma' is taken at the weighted input a^l, not at the activation z^l = sigma(a^l).",
+            "bp2_hidden_error_sigma_prime_of_z",
+        ),
+    ),
+    examples=(
+        Example(
+            {"W_next": [[1, 2, 0], [0, -1, 1]], "delta_next": [1, 2], "a": [0, 0, 0]},
+            "W^{l+1} = [[1, 2, 0], [0, -1, 1]], delta^{l+1} = [1, 2], a^l = 0",
+        ),
+        Example(
+            {"W_next": [[0.5, -1], [2, 1], [1, 0]], "delta_next": [1, -1, 0.5], "a": [1, -2]},
+            "a 3 x 2 W^{l+1}, delta^{l+1} = [1, -1, 0.5], a^l = [1, -2]",
+        ),
+    ),
+)
+
+BP3_BIAS_GRADIENT = Question(
+    id="bp3_bias_gradient",
+    target="dC/db^l (BP3)",
+    symbols=(
+        Symbol("delta", Real(-2, 2), shape=("n",), description="the error delta^l", aliases=("delta^l",)),
+        Symbol("a", Real(-3, 3), shape=("n",), description="the weighted input a^l", aliases=("a^l",)),
+        Symbol("z_prev", Interval(0, 1), shape=("n_prev",), description="the activation z^{l-1}", aliases=("z^{l-1}",)),
+    ),
+    dimensions=(Dimension("n", 2, 6), Dimension("n_prev", 2, 6)),
+    functions=("sigma", "sigma'", "exp"),
+    mistakes=(
+        KnownMistake(
+            "sigma' applied again",
+            "delta (.) sigma'(a)",
+            "delta^l = dC/da^l already contains sigma'(a^l); and da^l/db^l = 1, so dC/db^l = delta^l.",
+            "bp3_bias_gradient_sigma_prime",
+        ),
+        KnownMistake(
+            "BP4 instead of BP3",
+            "delta z_prev^T",
+            "delta (z^{l-1})^T is dC/dW^l; the bias's input is the constant 1, so dC/db^l = delta^l.",
+            "bp3_bias_gradient_bp4",
+        ),
+        KnownMistake(
+            "descent step instead of gradient",
+            "-delta",
+            "-delta^l is the direction of the gradient-descent step; the gradient itself is +delta^l.",
+            "bp3_bias_gradient_minus",
+        ),
+    ),
+    examples=(Example({"delta": [0.5, -1], "a": [0, 1], "z_prev": [0.2, 0.4, 0.6]}, "delta^l = [0.5, -1]"),),
+)
+
+BP4_WEIGHT_GRADIENT = Question(
+    id="bp4_weight_gradient",
+    target="dC/dW^l (BP4)",
+    symbols=(
+        Symbol("delta", Real(-2, 2), shape=("n",), description="the error delta^l", aliases=("delta^l",)),
+        Symbol("z_prev", Interval(0, 1), shape=("n_prev",), description="the activation z^{l-1}", aliases=("z^{l-1}",)),
+        Symbol("a", Real(-3, 3), shape=("n",), description="the weighted input a^l", aliases=("a^l",)),
+    ),
+    definitions=(Definition("z", "sigma(a)", "the activation z^l = sigma(a^l)", aliases=("z^l",)),),
+    dimensions=(Dimension("n", 2, 6), Dimension("n_prev", 2, 6)),
+    functions=("sigma", "sigma'", "exp"),
+    mistakes=(
+        KnownMistake(
+            "transposed",
+            "z_prev delta^T",
+            "dC/dW^l has the shape of W^l, (n, n_prev): row j is delta_j (z^{l-1})^T, so delta comes first.",
+            "bp4_weight_gradient_transposed",
+        ),
+        KnownMistake(
+            "inner product",
+            "delta^T z_prev",
+            "dC/dw_jk = delta_j z_k is a matrix: the outer product delta (z^{l-1})^T, not an inner product.",
+            "bp4_weight_gradient_inner_product",
+        ),
+        KnownMistake(
+            "activation of the same layer",
+            "delta z^T",
+            "w_jk^l connects z_k^{l-1} to neuron j of layer l: use the previous layer's activation z^{l-1}.",
+            "bp4_weight_gradient_same_layer",
+        ),
+        KnownMistake(
+            "sigma' applied again",
+            "(delta (.) sigma'(a)) z_prev^T",
+            "delta^l = dC/da^l already contains sigma'(a^l): dC/dW^l = delta^l (z^{l-1})^T.",
+            "bp4_weight_gradient_sigma_prime",
+        ),
+    ),
+    examples=(
+        Example({"delta": [1, -2], "z_prev": [0.5, 0, 1], "a": [0, 0]}, "delta^l = [1, -2], z^{l-1} = [0.5, 0, 1]"),
+    ),
+)
+
+_HOPFIELD_W = [[0, -0.6, 0.6], [-0.6, 0, -0.6], [0.6, -0.6, 0]]
+
+HOPFIELD_ENERGY_CHANGE = Question(
+    id="hopfield_energy_change",
+    target="E' - E when unit k flips",
+    symbols=(
+        Symbol("w", SymmetricZeroDiagonal(), shape=("N", "N"), description="the weights, w_ij = w_ji, w_ii = 0"),
+        Symbol("y", PLUS_MINUS_ONE, shape=("N",), description="the states before the flip, +1 or -1"),
+    ),
+    definitions=(Definition("v_k", "sum_{j != k} w_kj*y_j", "the net input of unit k"),),
+    dimensions=(Dimension("N", 3, 7),),
+    indices=(Index("k", "N"), Index("j", "N", summation=True), Index("i", "N", summation=True)),
+    functions=(),
+    mistakes=(
+        KnownMistake(
+            "E - E' instead of E' - E",
+            "-2*y_k*v_k",
+            "the change is the energy after the flip minus the energy before: E' - E = 2 y_k v_k, which is "
+            "negative when the flip follows the update rule (y_k and v_k of opposite signs).",
+            "hopfield_energy_change_sign",
+        ),
+        KnownMistake(
+            "factor 1/2 kept",
+            "y_k*v_k",
+            "y_k appears in the terms w_kj y_k y_j and w_jk y_j y_k: together they double, cancelling the 1/2 of E.",
+            "hopfield_energy_change_half",
+        ),
+        KnownMistake(
+            "y_k dropped",
+            "2*v_k",
+            "the change of y_k is y_k' - y_k = -2 y_k: E' - E = -(y_k' - y_k) v_k = 2 y_k v_k.",
+            "hopfield_energy_change_no_y",
+        ),
+    ),
+    examples=(
+        Example(
+            {"w": _HOPFIELD_W, "y": [-1, -1, 1], "k": 0},
+            "the network of example 2.3.1 in state [-1, -1, 1] when unit 1 flips",
+        ),
+        Example({"w": _HOPFIELD_W, "y": [1, -1, 1], "k": 2}, "example 2.3.1 in state [1, -1, 1] when unit 3 flips"),
+    ),
+)
+
+RBM_HIDDEN_PROBABILITY = Question(
+    id="rbm_hidden_probability",
+    target="p(h_j = 1 | v)",
+    symbols=(
+        Symbol("v", BINARY, shape=("n_v",), description="the visible states, 0 or 1"),
+        Symbol("w", Real(-2, 2), shape=("n_v", "n_h"), description="the weights, w_ij between visible i and hidden j"),
+        Symbol("b", Real(-1, 1), shape=("n_h",), description="the hidden biases"),
+    ),
+    dimensions=(Dimension("n_v", 2, 5), Dimension("n_h", 2, 5)),
+    indices=(Index("j", "n_h"), Index("i", "n_v", summation=True)),
+    functions=("sigma", "exp", "log"),
+    mistakes=(
+        KnownMistake(
+            "1 - sigma",
+            "1 - sigma(b_j + sum_i v_i*w_ij)",
+            "the energy gap E(h_j = 0) - E(h_j = 1) = b_j + sum_i v_i w_ij is positive when h_j = 1 has the "
+            "lower energy, which must make h_j = 1 more likely: p = sigma(+gap).",
+            "rbm_hidden_probability_one_minus",
+        ),
+        KnownMistake(
+            "bias forgotten",
+            "sigma(sum_i v_i*w_ij)",
+            "the term -b_j h_j of the energy adds b_j to the energy gap of h_j.",
+            "rbm_hidden_probability_no_bias",
+        ),
+        KnownMistake(
+            "not normalised",
+            "exp(b_j + sum_i v_i*w_ij)",
+            "e^{-E} must be divided by the sum over h_j = 0 and h_j = 1: p = e^{gap} / (1 + e^{gap}) = sigma(gap).",
+            "rbm_hidden_probability_unnormalised",
+        ),
+        KnownMistake(
+            "indices of w swapped",
+            "sigma(b_j + sum_i v_i*w_ji)",
+            "w has one row per visible unit: the weight between visible i and hidden j is w_ij.",
+            "rbm_hidden_probability_swapped_indices",
+        ),
+    ),
+    examples=(
+        Example(
+            {"v": [1, 0], "w": [[0.01], [0.02]], "b": [0], "j": 0},
+            "example 2.3.2: v = [1, 0], w_11 = 0.01, w_21 = 0.02, no bias (p = sigma(0.01))",
+        ),
+        Example({"v": [1, 1, 0], "w": [[1, -1], [0.5, 2], [3, 3]], "b": [-1, 0.5], "j": 1}, "v = [1, 1, 0], unit j = 2"),
+    ),
+)
+
+HE_INITIALISATION = Question(
+    id="he_initialisation",
+    target="the He initialisation scale eps",
+    symbols=(
+        Symbol("M", Integers(1, 1000), description="the number of inputs of the unit"),
+        Symbol("N", Integers(1, 1000), description="the number of units in the layer"),
+    ),
+    functions=("sqrt", "log", "exp"),
+    mistakes=(
+        KnownMistake(
+            "Xavier (Glorot) scale",
+            "1/sqrt(M)",
+            "1/sqrt(M) is Xavier's scale for tanh and sigmoid units; a ReLU zeroes half of its inputs, so He "
+            "doubles the variance: eps^2 = 2/M.",
+            "he_initialisation_xavier",
+        ),
+        KnownMistake(
+            "variance instead of scale",
+            "2/M",
+            "2/M is the variance eps^2; eps, the standard deviation, is its square root.",
+            "he_initialisation_variance",
+        ),
+        KnownMistake(
+            "normalised Xavier",
+            "sqrt(6)/sqrt(N + M)",
+            "sqrt(6)/sqrt(N + M) is the normalised Xavier bound for uniform weights; He's eps uses only the "
+            "M inputs: sqrt(2/M).",
+            "he_initialisation_normalised_xavier",
+        ),
+        KnownMistake(
+            "inverted",
+            "sqrt(M/2)",
+            "var[z] = (M/2) eps^2 lambda^2 stays lambda^2 when eps^2 = 2/M, not M/2.",
+            "he_initialisation_inverted",
+        ),
+    ),
+    examples=(Example({"M": 2, "N": 3}, "M = 2"), Example({"M": 50, "N": 10}, "M = 50")),
+)
+
+ATTENTION_SCORE_VARIANCE = Question(
+    id="attention_score_variance",
+    target="var(q . k)",
+    symbols=(Symbol("D_k", Integers(1, 512), description="the number of components of q and k"),),
+    functions=("sqrt", "log", "exp"),
+    mistakes=(
+        KnownMistake(
+            "standard deviation",
+            "sqrt(D_k)",
+            "sqrt(D_k) is the standard deviation of q . k; its variance is D_k (a slip in the notes, 1.12.2.3).",
+            "attention_score_variance_std",
+        ),
+        KnownMistake(
+            "variance after scaling",
+            "1",
+            "1 is the variance of q . k / sqrt(D_k); q . k itself adds D_k independent products of variance 1.",
+            "attention_score_variance_scaled",
+        ),
+        KnownMistake(
+            "squared",
+            "D_k^2",
+            "variances of independent terms add: D_k terms of variance 1 give D_k, not D_k^2.",
+            "attention_score_variance_squared",
+        ),
+    ),
+    examples=(Example({"D_k": 64}, "D_k = 64"), Example({"D_k": 1}, "D_k = 1")),
+)
+
+VAE_KL = Question(
+    id="vae_kl",
+    target="KL(N(mu, sigma^2) || N(0, 1))",
+    symbols=(Symbol("mu", Real(-3, 3), description="the mean"), Symbol("sigma", Positive(0.1, 5), description="the standard deviation")),
+    functions=("log", "ln", "exp", "sqrt"),
+    mistakes=(
+        KnownMistake(
+            "log sigma for log sigma^2",
+            "1/2*(mu^2 + sigma^2 - 1 - log(sigma))",
+            "the entropy term is -1/2 log(sigma^2) = -log(sigma): inside the bracket it is log(sigma^2).",
+            "vae_kl_log_sigma",
+        ),
+        KnownMistake(
+            "sign of the log",
+            "1/2*(mu^2 + sigma^2 - 1 + log(sigma^2))",
+            "E_q[log q] = -1/2 log(2 pi sigma^2) - 1/2 brings -log(sigma^2): the KL is 0 at mu = 0, sigma = 1 "
+            "and grows as sigma shrinks.",
+            "vae_kl_log_sign",
+        ),
+        KnownMistake(
+            "-1 forgotten",
+            "1/2*(mu^2 + sigma^2 - log(sigma^2))",
+            "E_q[(h - mu)^2 / sigma^2] = 1 gives the -1/2; check that the KL of N(0, 1) from itself is 0.",
+            "vae_kl_no_minus_one",
+        ),
+        KnownMistake(
+            "1/2 forgotten",
+            "mu^2 + sigma^2 - 1 - log(sigma^2)",
+            "every term of the Gaussian log-density carries a 1/2.",
+            "vae_kl_no_half",
+            credit=0.5,
+        ),
+    ),
+    examples=(
+        Example({"mu": 0, "sigma": 1}, "mu = 0, sigma = 1 (the same distribution: 0)"),
+        Example({"mu": 1, "sigma": 1}, "mu = 1, sigma = 1"),
+        Example({"mu": 0, "sigma": 2}, "mu = 0, sigma = 2"),
+    ),
+)
+
+VAE_KL_STEPS = Question(
+    id="vae_kl_steps",
+    target="the closed form of KL(N(mu, sigma^2) || N(0, 1))",
+    symbols=VAE_KL.symbols,
+    functions=("log", "ln", "exp", "sqrt"),
+    start="-1/2*log(2*pi*sigma^2) - 1/2 + 1/2*log(2*pi) + 1/2*(mu^2 + sigma^2)",
+    min_steps=3,
+    mistakes=(
+        KnownMistake(
+            "E[h^2] taken as mu^2",
+            "1/2*(mu^2 - 1 - log(sigma^2))",
+            "under q, E[h^2] = var + mean^2 = sigma^2 + mu^2.",
+            "vae_kl_steps_second_moment",
+        ),
+        KnownMistake(
+            "log sigma for log sigma^2",
+            "1/2*(mu^2 + sigma^2 - 1) - log(sigma^2)",
+            "log(2 pi sigma^2) = log(2 pi) + log(sigma^2), and the 1/2 in front applies to both.",
+            "vae_kl_steps_log_split",
+        ),
+    ),
+)
+
+CHAIN_RULE_EXAMPLE = Question(
+    id="chain_rule_example",
+    target="dz/dt",
+    symbols=(Symbol("t", Real(-2, 2)),),
+    definitions=(Definition("x", "t^2", "x(t) = t^2"), Definition("y", "t", "y(t) = t")),
+    functions=("exp", "log", "sqrt"),
+    mistakes=(
+        KnownMistake(
+            "inner derivatives forgotten",
+            "2*x*y^2 + 2*x^2*y",
+            "the chain rule multiplies each partial derivative by the inner one: dz/dx dx/dt + dz/dy dy/dt, "
+            "with dx/dt = 2t and dy/dt = 1.",
+            "chain_rule_example_no_inner",
+        ),
+        KnownMistake(
+            "only the x path",
+            "4*t^5",
+            "z depends on t through x and through y: add dz/dy dy/dt = 2 x^2 y = 2 t^5.",
+            "chain_rule_example_only_x",
+        ),
+        KnownMistake(
+            "z instead of dz/dt",
+            "t^6",
+            "z(t) = (t^2)^2 t^2 = t^6; its derivative is 6 t^5.",
+            "chain_rule_example_z",
+        ),
+    ),
+    examples=(Example({"t": 1}, "t = 1"), Example({"t": 2}, "t = 2"), Example({"t": -1}, "t = -1")),
+)
+
+GCN_EDGE_WEIGHT = Question(
+    id="gcn_edge_weight",
+    target="the entry (u, v) of D~^(-1/2) (A + I) D~^(-1/2)",
+    symbols=(
+        Symbol("deg_u", Integers(1, 30), description="the degree of u in A (without the self-loop)"),
+        Symbol("deg_v", Integers(1, 30), description="the degree of v in A"),
+    ),
+    functions=("sqrt", "log", "exp"),
+    mistakes=(
+        KnownMistake(
+            "self-loops forgotten",
+            "1/sqrt(deg_u*deg_v)",
+            "D~ is the degree matrix of A~ = A + I: each degree gains 1 from the self-loop.",
+            "gcn_edge_weight_no_self_loops",
+        ),
+        KnownMistake(
+            "row normalisation",
+            "1/(deg_u + 1)",
+            "1/(deg u + 1) is the entry of D~^-1 A~ (the mean); the symmetric normalisation divides by "
+            "sqrt(D~_uu D~_vv).",
+            "gcn_edge_weight_row",
+        ),
+        KnownMistake(
+            "D^-1 on both sides",
+            "1/((deg_u + 1)*(deg_v + 1))",
+            "each side multiplies by D~^(-1/2), a square root: 1/sqrt((deg u + 1)(deg v + 1)).",
+            "gcn_edge_weight_inverse",
+        ),
+    ),
+    examples=(
+        Example({"deg_u": 1, "deg_v": 1}, "a graph with one edge (deg u = deg v = 1)"),
+        Example({"deg_u": 3, "deg_v": 1}, "deg u = 3, deg v = 1"),
+    ),
+)
+
+GAN_OPTIMAL_DISCRIMINATOR = Question(
+    id="gan_optimal_discriminator",
+    target="D*(x)",
+    symbols=(
+        Symbol("p_data", Positive(0.05, 5), description="the data density at x"),
+        Symbol("p_g", Positive(0.05, 5), description="the generator's density at x"),
+    ),
+    functions=("log", "exp", "sqrt"),
+    mistakes=(
+        KnownMistake(
+            "densities swapped",
+            "p_g/(p_data + p_g)",
+            "D(x) is the probability that x is real: maximising p_data log D + p_g log(1 - D) gives "
+            "D = p_data / (p_data + p_g).",
+            "gan_optimal_discriminator_swapped",
+        ),
+        KnownMistake(
+            "density ratio",
+            "p_data/p_g",
+            "the derivative p_data/D - p_g/(1 - D) = 0 gives D = p_data/(p_data + p_g), which stays in (0, 1).",
+            "gan_optimal_discriminator_ratio",
+        ),
+        KnownMistake(
+            "the value at equilibrium",
+            "1/2",
+            "1/2 is D* only when p_g = p_data (a perfect generator); in general it depends on both densities.",
+            "gan_optimal_discriminator_half",
+        ),
+    ),
+    examples=(
+        Example({"p_data": 1, "p_g": 1}, "p_data = p_g = 1"),
+        Example({"p_data": 3, "p_g": 1}, "p_data = 3, p_g = 1"),
+    ),
+)
+
+MOMENTUM_LEARNING_RATE_FACTOR = Question(
+    id="momentum_learning_rate_factor",
+    target="the factor momentum multiplies the learning rate by in a flat region",
+    symbols=(Symbol("mu", Interval(0, 1), description="the momentum parameter, 0 < mu < 1"),),
+    functions=("log", "exp", "sqrt"),
+    mistakes=(
+        KnownMistake(
+            "one step of momentum",
+            "1 + mu",
+            "with a constant gradient the steps add up: 1 + mu + mu^2 + ... = 1/(1 - mu).",
+            "momentum_learning_rate_factor_one_step",
+        ),
+        KnownMistake(
+            "1/(1 + mu)",
+            "1/(1 + mu)",
+            "the geometric series 1 + mu + mu^2 + ... sums to 1/(1 - mu); momentum speeds learning up (factor > 1).",
+            "momentum_learning_rate_factor_plus",
+        ),
+        KnownMistake(
+            "momentum part only",
+            "mu/(1 - mu)",
+            "mu/(1 - mu) leaves out the current gradient step: the total factor is 1 + mu/(1 - mu) = 1/(1 - mu).",
+            "momentum_learning_rate_factor_momentum_only",
+        ),
+    ),
+    examples=(Example({"mu": 0.9}, "mu = 0.9 (a factor of 10)"), Example({"mu": 0.5}, "mu = 0.5")),
+)
+
+LARGEST_STABLE_STEP = Question(
+    id="largest_stable_step",
+    target="the largest learning rate for which gradient descent converges",
+    symbols=(
+        Symbol("lambda_max", Positive(0.1, 10), description="the largest eigenvalue of the Hessian"),
+        Symbol("lambda_min", Below("lambda_max", 0.01, 0.9), description="the smallest eigenvalue (0 < lambda_min < lambda_max)"),
+    ),
+    functions=("sqrt", "log", "exp"),
+    mistakes=(
+        KnownMistake(
+            "fastest step",
+            "1/lambda_max",
+            "1/lambda_max is the step that removes the lambda_max direction in one step; convergence only needs "
+            "|1 - eta lambda_i| < 1 for every i, which allows eta up to 2/lambda_max.",
+            "largest_stable_step_fastest",
+        ),
+        KnownMistake(
+            "smallest eigenvalue",
+            "2/lambda_min",
+            "the steepest direction (lambda_max) is the first to diverge: eta < 2/lambda_max.",
+            "largest_stable_step_min",
+        ),
+        KnownMistake(
+            "inverted",
+            "lambda_max/2",
+            "|1 - eta lambda_max| < 1 means 0 < eta lambda_max < 2, so eta < 2/lambda_max.",
+            "largest_stable_step_inverted",
+        ),
+    ),
+    examples=(Example({"lambda_max": 4, "lambda_min": 1}, "lambda_max = 4, lambda_min = 1"),),
+)
+
+PERCEPTRON_UPDATE = Question(
+    id="perceptron_update",
+    target="the updated weights w'",
+    symbols=(
+        Symbol("w", Real(-2, 2), shape=("n",), description="the weights, bias w_0 first"),
+        Symbol("x", Real(-2, 2), shape=("n",), description="the augmented pattern [1, x_1, ..., x_p]"),
+        Symbol("d", PLUS_MINUS_ONE, shape=(), description="the target, +1 or -1"),
+        Symbol("eta", Positive(0.05, 2), shape=(), description="the learning rate"),
+    ),
+    definitions=(Definition("y", "-d", "the perceptron's (wrong) output on this pattern"),),
+    dimensions=(Dimension("n", 2, 6),),
+    functions=(),
+    mistakes=(
+        KnownMistake(
+            "(d - y) update",
+            "w + eta*(d - y)*x",
+            "on a misclassified pattern d - y = 2d, which doubles the step; the notes' rule is w + eta d x.",
+            "perceptron_update_d_minus_y",
+        ),
+        KnownMistake(
+            "sign flipped",
+            "w - eta*d*x",
+            "the update moves w towards d x, so that w . x moves towards the sign of d: w + eta d x.",
+            "perceptron_update_sign",
+        ),
+        KnownMistake(
+            "increment only",
+            "eta*d*x",
+            "eta d x is the change of the weights; the new weights are the old ones plus it.",
+            "perceptron_update_increment",
+        ),
+        KnownMistake(
+            "d forgotten",
+            "w + eta*x",
+            "the direction of the step is the target's sign times x: w + eta d x.",
+            "perceptron_update_no_d",
+        ),
+    ),
+    examples=(
+        Example({"w": [0, 0, 0], "x": [1, 1, 1], "d": 1, "eta": 0.5}, "example 2.2.2, first step: w = 0, x = [1, 1, 1], d = +1"),
+        Example(
+            {"w": [0.5, 0.5, 0.5], "x": [1, 0, 0], "d": -1, "eta": 0.5},
+            "example 2.2.2, second step: w = [0.5, 0.5, 0.5], x = [1, 0, 0], d = -1",
+        ),
+    ),
+)
+
+
+# -- checks, generated from the questions -------------------------------------------------------
+
+#: Points of the generated checks.
+WORKED_POINTS, EQUIVALENT_POINTS, FORM_POINTS, HIDDEN_POINTS = 1.0, 2.0, 1.0, 1.0
+#: Random points of a hidden check (sampling only, per student).
+HIDDEN_SAMPLES = 16
+
+
+def _check(function: str, suffix: str, doc: str, body: Callable[[Trial], None]) -> Callable[[Trial], None]:
+    """A check function named ``check_<function>_<suffix>`` whose docstring's first line is ``doc``."""
+
+    def check(t: Trial) -> None:
+        body(t)
+
+    check.__name__ = check.__qualname__ = f"check_{function}_{suffix}"
+    check.__doc__ = doc
+    return check
+
+
+def single_answer_checks(function: str, question: Question) -> tuple[Check, ...]:
+    """worked_values and equivalent (public), in_terms_of_... (public, if constrained), hidden_points (hidden)."""
+
+    def worked_values(t: Trial) -> None:
+        got = t.student()
+        for judgement in answers.judge_examples(got, question, t.reference(), name=function):
+            answers.record(t, judgement)
+
+    def equivalent(t: Trial) -> None:
+        got = t.student()
+        answers.record(t, answers.judge_answer(got, question, t.reference(), rng=t.rng, name=function, hidden=t.hidden))
+
+    def in_required_form(t: Trial) -> None:
+        got = t.student()
+        answers.record(t, answers.judge_constraints(got, question, name=function))
+
+    def hidden_points(t: Trial) -> None:
+        got = t.student()
+        answers.record(
+            t,
+            answers.judge_answer(
+                got, question, t.reference(), rng=t.rng, name=function, hidden=t.hidden, points=HIDDEN_SAMPLES, prove=False
+            ),
+        )
+
+    examples = "; ".join(example.description.split(" (")[0] for example in question.examples)
+    checks = [
+        Check(_check(function, "worked_values", f"'{function}' gives the right values at {examples}.", worked_values), WORKED_POINTS),
+        Check(
+            _check(
+                function,
+                "equivalent",
+                f"'{function}' equals {question.target} for all valid values (a proof, or 8+ random points at 30 digits).",
+                equivalent,
+            ),
+            EQUIVALENT_POINTS,
+        ),
+    ]
+    if question.required_functions or question.forbidden_functions:
+        form = " and ".join(
+            ([f"uses {', '.join(question.required_functions)}"] if question.required_functions else [])
+            + ([f"does not use {', '.join(question.forbidden_functions)}"] if question.forbidden_functions else [])
+        )
+        checks.append(
+            Check(_check(function, "in_required_form", f"'{function}' is written as asked: it {form}.", in_required_form), FORM_POINTS)
+        )
+    checks.append(
+        Check(
+            _check(function, "hidden_points", f"'{function}' equals {question.target} at new random points.", hidden_points),
+            HIDDEN_POINTS,
+            hidden=True,
+        )
+    )
+    return tuple(checks)
+
+
+def steps_checks(function: str, question: Question) -> tuple[Check, ...]:
+    """start_and_result, each_step_follows, enough_steps (public) and hidden_points (hidden)."""
+
+    def judge(t: Trial, *, prove: bool = True) -> answers.StepsJudgement:
+        got = t.student()
+        return answers.judge_steps(got, question, t.reference()[-1], rng=t.rng, name=function, hidden=t.hidden, prove=prove)
+
+    def start_and_result(t: Trial) -> None:
+        judgement = judge(t)
+        answers.record(t, judgement.start)
+        answers.record(t, judgement.target)
+
+    def each_step_follows(t: Trial) -> None:
+        answers.record(t, judge(t).follows)
+
+    def enough_steps(t: Trial) -> None:
+        answers.record(t, judge(t).count)
+
+    def hidden_points(t: Trial) -> None:
+        judgement = judge(t, prove=False)
+        for part in (judgement.start, judgement.target, judgement.follows, judgement.count):
+            answers.record(t, part)
+
+    return (
+        Check(
+            _check(function, "start_and_result", f"'{function}' starts at the given expression and ends at {question.target}.", start_and_result),
+            2.0,
+        ),
+        Check(_check(function, "each_step_follows", f"'{function}': each step equals the one before it.", each_step_follows), 2.0),
+        Check(
+            _check(function, "enough_steps", f"'{function}' shows at least {question.min_steps} steps.", enough_steps),
+            1.0,
+        ),
+        Check(
+            _check(function, "hidden_points", f"'{function}': start, result and every step agree at new random points.", hidden_points),
+            1.0,
+            hidden=True,
+        ),
+    )
+
+
+def _mistakes(question: Question, extra: tuple[Mistake, ...] = ()) -> tuple[Mistake, ...]:
+    return tuple(Mistake(m.name, m.hint, f"{MISTAKES}:{m.variant}") for m in question.mistakes) + extra
+
+
+def derivation_exercise(function: str, title: str, notes: str, question: Question) -> Exercise:
+    """A single-answer derivation exercise: the student function ``function()`` returns an expression."""
+    return Exercise(
+        id=f"derivations.{function}",
+        title=title,
+        notes=notes,
+        student=StudentFunction("derivations", function),
+        reference=f"reference.derivations:{function}",
+        torch_reference=f"reference.derivations_torch:{function}",
+        checks=single_answer_checks(function, question),
+        mistakes=_mistakes(question),
+    )
+
+
+SIGMOID_DERIVATIVE_EXERCISE = derivation_exercise(
+    "sigmoid_derivative", "The derivative of the sigmoid, in terms of sigma", "1.3.5.1", SIGMOID_DERIVATIVE
+)
+
+SIGMOID_DERIVATIVE_STEPS_EXERCISE = Exercise(
+    id="derivations.sigmoid_derivative_steps",
+    title="The derivative of the sigmoid, step by step",
+    notes="1.3.5.1",
+    student=StudentFunction("derivations", "sigmoid_derivative_steps"),
+    reference="reference.derivations:sigmoid_derivative_steps",
+    torch_reference="reference.derivations_torch:sigmoid_derivative_steps",
+    checks=steps_checks("sigmoid_derivative_steps", SIGMOID_DERIVATIVE_STEPS),
+    mistakes=_mistakes(
+        SIGMOID_DERIVATIVE_STEPS,
+        (
+            Mistake(
+                "steps skipped",
+                "show the derivation: the chain rule, the fraction e^{-z}/(1 + e^{-z})^2, and how it splits into "
+                "sigma(z) times 1 - sigma(z).",
+                f"{MISTAKES}:sigmoid_derivative_steps_skipped",
+            ),
+            Mistake(
+                "result not in terms of sigma",
+                "end by writing the result with sigma: e^{-z}/(1 + e^{-z}) = 1 - sigma(z).",
+                f"{MISTAKES}:sigmoid_derivative_steps_not_sigma",
+            ),
+            Mistake(
+                "a step that does not follow",
+                "every step must equal the one before it; a slip that a later step undoes is still a slip.",
+                f"{MISTAKES}:sigmoid_derivative_steps_broken",
+            ),
+        ),
+    ),
+)
+
+BP1_QUADRATIC_EXERCISE = derivation_exercise("bp1_quadratic", "BP1 for the quadratic cost", "1.3.4.2, example 2.2.5", BP1_QUADRATIC)
+CROSS_ENTROPY_WEIGHT_GRADIENT_EXERCISE = derivation_exercise(
+    "cross_entropy_weight_gradient", "The cross-entropy gradient of a sigmoid neuron", "1.3.5.1", CROSS_ENTROPY_WEIGHT_GRADIENT
+)
+SOFTMAX_LOG_LIKELIHOOD_GRADIENT_EXERCISE = derivation_exercise(
+    "softmax_log_likelihood_gradient",
+    "The gradient of softmax with the log-likelihood cost",
+    "1.3.5.1",
+    SOFTMAX_LOG_LIKELIHOOD_GRADIENT,
+)
+BP2_HIDDEN_ERROR_EXERCISE = derivation_exercise("bp2_hidden_error", "BP2 in matrix form", "1.3.4.2", BP2_HIDDEN_ERROR)
+BP3_BIAS_GRADIENT_EXERCISE = derivation_exercise("bp3_bias_gradient", "BP3 in vector form", "1.3.4.2", BP3_BIAS_GRADIENT)
+BP4_WEIGHT_GRADIENT_EXERCISE = derivation_exercise("bp4_weight_gradient", "BP4 in matrix form", "1.3.4.2", BP4_WEIGHT_GRADIENT)
+HOPFIELD_ENERGY_CHANGE_EXERCISE = derivation_exercise(
+    "hopfield_energy_change", "The Hopfield energy change when one unit flips", "1.4.1.3", HOPFIELD_ENERGY_CHANGE
+)
+RBM_HIDDEN_PROBABILITY_EXERCISE = derivation_exercise(
+    "rbm_hidden_probability", "The RBM probability p(h_j = 1 | v) from the energy", "1.4.2.2, example 2.3.2", RBM_HIDDEN_PROBABILITY
+)
+HE_INITIALISATION_EXERCISE = derivation_exercise("he_initialisation", "He initialisation", "1.3.5.2", HE_INITIALISATION)
+ATTENTION_SCORE_VARIANCE_EXERCISE = derivation_exercise(
+    "attention_score_variance", "The variance of an attention score q . k", "1.12.2.3", ATTENTION_SCORE_VARIANCE
+)
+VAE_KL_EXERCISE = derivation_exercise("vae_kl", "The KL term of the VAE loss", "1.9.3.2", VAE_KL)
+
+VAE_KL_STEPS_EXERCISE = Exercise(
+    id="derivations.vae_kl_steps",
+    title="The KL term of the VAE loss, step by step",
+    notes="1.9.3.2",
+    student=StudentFunction("derivations", "vae_kl_steps"),
+    reference="reference.derivations:vae_kl_steps",
+    torch_reference="reference.derivations_torch:vae_kl_steps",
+    checks=steps_checks("vae_kl_steps", VAE_KL_STEPS),
+    mistakes=_mistakes(
+        VAE_KL_STEPS,
+        (
+            Mistake(
+                "steps skipped",
+                "show at least one simplification between the start and the closed form.",
+                f"{MISTAKES}:vae_kl_steps_skipped",
+            ),
+        ),
+    ),
+)
+
+CHAIN_RULE_EXAMPLE_EXERCISE = derivation_exercise(
+    "chain_rule_example", "The chain rule with two paths", "example 2.1.3", CHAIN_RULE_EXAMPLE
+)
+GCN_EDGE_WEIGHT_EXERCISE = derivation_exercise(
+    "gcn_edge_weight", "The GCN's normalised edge weight", "1.13.5.2", GCN_EDGE_WEIGHT
+)
+GAN_OPTIMAL_DISCRIMINATOR_EXERCISE = derivation_exercise(
+    "gan_optimal_discriminator", "The optimal GAN discriminator", "1.10.2", GAN_OPTIMAL_DISCRIMINATOR
+)
+MOMENTUM_LEARNING_RATE_FACTOR_EXERCISE = derivation_exercise(
+    "momentum_learning_rate_factor", "Momentum's effective learning rate in a flat region", "1.3.5.3", MOMENTUM_LEARNING_RATE_FACTOR
+)
+LARGEST_STABLE_STEP_EXERCISE = derivation_exercise(
+    "largest_stable_step", "The largest stable gradient-descent step", "1.3.5.3", LARGEST_STABLE_STEP
+)
+PERCEPTRON_UPDATE_EXERCISE = derivation_exercise(
+    "perceptron_update", "The perceptron update in vector form", "1.3.1.2, example 2.2.2", PERCEPTRON_UPDATE
+)
+
+def derivation_reference(function: str) -> str:
+    """The correct final expression of a question, from ``reference/derivations.py`` (tests, benchmark)."""
+    from grader.declarations import resolve
+
+    answer = resolve(f"reference.derivations:{function}")()
+    return answer[-1] if isinstance(answer, list) else answer
+
+
+#: Every question, by the name of its student function (tests and the benchmark use it).
+QUESTIONS: dict[str, Question] = {
+    "sigmoid_derivative": SIGMOID_DERIVATIVE,
+    "sigmoid_derivative_steps": SIGMOID_DERIVATIVE_STEPS,
+    "bp1_quadratic": BP1_QUADRATIC,
+    "cross_entropy_weight_gradient": CROSS_ENTROPY_WEIGHT_GRADIENT,
+    "softmax_log_likelihood_gradient": SOFTMAX_LOG_LIKELIHOOD_GRADIENT,
+    "bp2_hidden_error": BP2_HIDDEN_ERROR,
+    "bp3_bias_gradient": BP3_BIAS_GRADIENT,
+    "bp4_weight_gradient": BP4_WEIGHT_GRADIENT,
+    "hopfield_energy_change": HOPFIELD_ENERGY_CHANGE,
+    "rbm_hidden_probability": RBM_HIDDEN_PROBABILITY,
+    "he_initialisation": HE_INITIALISATION,
+    "attention_score_variance": ATTENTION_SCORE_VARIANCE,
+    "vae_kl": VAE_KL,
+    "vae_kl_steps": VAE_KL_STEPS,
+    "chain_rule_example": CHAIN_RULE_EXAMPLE,
+    "gcn_edge_weight": GCN_EDGE_WEIGHT,
+    "gan_optimal_discriminator": GAN_OPTIMAL_DISCRIMINATOR,
+    "momentum_learning_rate_factor": MOMENTUM_LEARNING_RATE_FACTOR,
+    "largest_stable_step": LARGEST_STABLE_STEP,
+    "perceptron_update": PERCEPTRON_UPDATE,
+}
+
+EXERCISES: tuple[Exercise, ...] = (
+    SIGMOID_DERIVATIVE_EXERCISE,
+    SIGMOID_DERIVATIVE_STEPS_EXERCISE,
+    BP1_QUADRATIC_EXERCISE,
+    CROSS_ENTROPY_WEIGHT_GRADIENT_EXERCISE,
+    SOFTMAX_LOG_LIKELIHOOD_GRADIENT_EXERCISE,
+    BP2_HIDDEN_ERROR_EXERCISE,
+    BP3_BIAS_GRADIENT_EXERCISE,
+    BP4_WEIGHT_GRADIENT_EXERCISE,
+    HOPFIELD_ENERGY_CHANGE_EXERCISE,
+    RBM_HIDDEN_PROBABILITY_EXERCISE,
+    HE_INITIALISATION_EXERCISE,
+    ATTENTION_SCORE_VARIANCE_EXERCISE,
+    VAE_KL_EXERCISE,
+    VAE_KL_STEPS_EXERCISE,
+    CHAIN_RULE_EXAMPLE_EXERCISE,
+    GCN_EDGE_WEIGHT_EXERCISE,
+    GAN_OPTIMAL_DISCRIMINATOR_EXERCISE,
+    MOMENTUM_LEARNING_RATE_FACTOR_EXERCISE,
+    LARGEST_STABLE_STEP_EXERCISE,
+    PERCEPTRON_UPDATE_EXERCISE,
+)

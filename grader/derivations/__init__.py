@@ -1,0 +1,81 @@
+"""Derivation questions: answers written as expressions, checked with sympy and by sampling.
+
+A derivation exercise is an ordinary exercise whose student function returns
+an expression as a string (``"sigma(z)*(1 - sigma(z))"``), or a list of
+strings for a step-by-step derivation. The pieces, one per module:
+
+- :mod:`~grader.derivations.question` -- a question as data: its symbols with
+  domains and shapes, allowed functions, known wrong answers, tolerance;
+- :mod:`~grader.derivations.parser` -- reading an answer with a hand-written
+  grammar (never ``eval``/``sympify``), with size, depth and exponent guards;
+  :mod:`~grader.derivations.latex` converts LaTeX strictly first;
+- :mod:`~grader.derivations.render` -- the answer read back as text and LaTeX;
+- :mod:`~grader.derivations.equivalence` -- a symbolic proof, then sampling at
+  30 digits on the question's domains;
+- :mod:`~grader.derivations.feedback` -- known mistakes and generic diagnoses;
+- :mod:`~grader.derivations.answers` -- judging what a student function
+  returned, for the checks of ``grader/catalog/derivations.py``.
+
+sympy is imported only when a proof is attempted.
+"""
+
+from grader.derivations.answers import (
+    EquivalenceUndecided,
+    Judgement,
+    StepsJudgement,
+    judge_answer,
+    judge_constraints,
+    judge_examples,
+    judge_expression,
+    judge_steps,
+    record,
+)
+from grader.derivations.equivalence import Outcome, Verdict, decide
+from grader.derivations.errors import (
+    AnswerRejected,
+    AnswerSyntaxError,
+    AnswerTooComplex,
+    FloatNotAllowed,
+    FunctionNotAllowed,
+    NotAnExpression,
+    ShapeMismatch,
+    UnknownName,
+)
+from grader.derivations.feedback import Diagnosis, diagnose
+from grader.derivations.parser import Expression, parse_answer, parse_chain
+from grader.derivations.question import Definition, Dimension, Example, Index, KnownMistake, Question, Symbol
+
+__all__ = [
+    "AnswerRejected",
+    "AnswerSyntaxError",
+    "AnswerTooComplex",
+    "Definition",
+    "Diagnosis",
+    "Dimension",
+    "EquivalenceUndecided",
+    "Example",
+    "Expression",
+    "FloatNotAllowed",
+    "FunctionNotAllowed",
+    "Index",
+    "Judgement",
+    "KnownMistake",
+    "NotAnExpression",
+    "Outcome",
+    "Question",
+    "ShapeMismatch",
+    "StepsJudgement",
+    "Symbol",
+    "UnknownName",
+    "Verdict",
+    "decide",
+    "diagnose",
+    "judge_answer",
+    "judge_constraints",
+    "judge_examples",
+    "judge_expression",
+    "judge_steps",
+    "parse_answer",
+    "parse_chain",
+    "record",
+]

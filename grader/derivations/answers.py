@@ -1,0 +1,412 @@
+"""Judging what a student function returned: the bridge between checks and derivations.
+
+A derivation check calls the student's function (which returns a string, or
+a list of strings for a multi-step derivation), gets the correct expression
+from the reference, and hands both to one of the ``judge_*`` functions here.
+Each returns a :class:`Judgement`: whether the expectation is met, the
+feedback text, and the credit a near miss still earns. :func:`record` turns
+a judgement into the trial's expectations.
+
+Feedback has the shape used everywhere in nngrade: the answer's name in
+quotes, what is wrong, how the answer was read (plain text and LaTeX), a
+counterexample (for hidden checks without the expected value), and the
+named mistake with its hint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from grader.derivations.equivalence import Outcome, Point, Sample, close, decide, format_number, value_at
+from grader.derivations.errors import AnswerRejected, NotAnExpression
+from grader.derivations.evaluate import EvaluationTimedOut, Undefined
+from grader.derivations.feedback import Diagnosis, diagnose, rejected_mistakes
+from grader.derivations.parser import Expression, parse_answer, parse_chain
+from grader.derivations.question import Example, Question
+from grader.derivations.tree import functions_used
+from grader.errors import NngradeError
+from grader.plain_data import Unconvertible
+
+if TYPE_CHECKING:
+    from grader.trial import Trial
+
+
+class EquivalenceUndecided(NngradeError):
+    """Neither a proof, nor sampling, nor the tie-breaker could decide: a fault of the question, not the student's.
+
+    Raised out of a check, it becomes an internal error (never a zero).
+    Likely cause: the correct expression is undefined at most points of the
+    declared domains; narrow the domains.
+    """
+
+
+@dataclass(frozen=True)
+class Judgement:
+    ok: bool
+    message: str
+    credit: float = 0.0
+    """the fraction of the expectation a wrong answer still earns (partial credit)"""
+    diagnoses: tuple[Diagnosis, ...] = ()
+
+
+def record(t: "Trial", judgement: Judgement) -> None:
+    """Record a judgement as the trial's expectations.
+
+    A met or wrong judgement is one expectation. A wrong one that still earns
+    credit (a mistake the question gives partial credit for) is four, of
+    which round(4 * credit) are met: the check's score is then that credit
+    when it is the check's only judgement, as in the ``equivalent`` checks.
+    """
+    if judgement.ok or judgement.credit <= 0:
+        t.expect(judgement.ok, judgement.message)
+        return
+    quarters = max(0, min(3, round(judgement.credit * 4)))
+    for i in range(4):
+        t.expect(i < quarters, judgement.message if i == quarters else "")
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, Unconvertible):
+        return value.describe()
+    if value is None:
+        return "None"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    text = repr(value)
+    return f"a {type(value).__name__} ({text[:60]}{'...' if len(text) > 60 else ''})"
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def read(value: Any, question: Question, *, name: str) -> Expression:
+    """The student's answer as an expression; raises :class:`AnswerRejected` with a message for the student."""
+    if not isinstance(value, str):
+        raise NotAnExpression(
+            f"'{name}' should return the expression as a string, for example \"sigma(z)\"--got: {_describe(value)}"
+        )
+    return parse_answer(value, question)
+
+
+def _rejection(error: AnswerRejected, question: Question, *, name: str, label: str = "") -> Judgement:
+    if isinstance(error, NotAnExpression):
+        return Judgement(False, error.message)
+    where = f" ({label})" if label else ""
+    lines = [f"'{name}'{where} could not be read: {error.describe()}"]
+    known = rejected_mistakes(error, question)
+    lines.extend(d.message for d in known)
+    return Judgement(False, "\n".join(lines), max((d.credit for d in known), default=0.0), tuple(known))
+
+
+# -- single answers ---------------------------------------------------------------------------------
+
+
+def _mismatch_lines(sample: Sample, question: Question, *, hidden: bool, got_label: str = "got", want_label: str = "expected") -> list[str]:
+    where = sample.point.describe(question)
+    if sample.got_undefined is not None:
+        return [f"at {where}, your expression has no value ({sample.got_undefined}), but the correct one has"]
+    got, want = sample.got, sample.expected
+    if isinstance(got, np.ndarray):
+        differences = np.array([[float(abs(a - b)) for a, b in zip(r1, r2)] for r1, r2 in zip(got, want)])
+        i, j = np.unravel_index(int(np.argmax(differences)), differences.shape)
+        entry = f"entry [{i + 1}, {j + 1}]"
+        if hidden:
+            return [f"at {where}, {entry} of your expression differs from the correct one"]
+        return [f"at {where}, {entry}: {got_label} {format_number(got[i, j])}, {want_label} {format_number(want[i, j])}"]
+    if hidden:
+        return [f"at {where}, your expression gives {format_number(got)}, which is not the correct value"]
+    return [f"at {where}: {got_label} {format_number(got)}, {want_label} {format_number(want)}"]
+
+
+def judge_expression(
+    answer: Expression,
+    expected: Expression,
+    *,
+    rng: np.random.Generator,
+    name: str,
+    hidden: bool,
+    label: str = "",
+    points: int | None = None,
+    prove: bool = True,
+) -> Judgement:
+    """Whether an already-read answer equals the expected expression, with targeted feedback."""
+    question = expected.question
+    try:
+        verdict = decide(answer, expected, rng=rng, points=points, prove=prove)
+    except EvaluationTimedOut:
+        return Judgement(
+            False,
+            f"'{name}' took longer than {question.time_limit:g} s to check; write it in a simpler form",
+        )
+    if verdict.equivalent:
+        return Judgement(True, f"'{name}' looks good")
+    if verdict.outcome is Outcome.UNDECIDED:
+        raise EquivalenceUndecided(
+            f"{question.id}: could not decide whether {answer.plain!r} equals the correct answer ({verdict.note})"
+        )
+    where = f" ({label})" if label else ""
+    lines = [f"'{name}'{where} is not {question.target}", f"  {answer.read_as()}"]
+    if verdict.counterexample is not None:
+        lines.extend(f"  {line}" for line in _mismatch_lines(verdict.counterexample, question, hidden=hidden))
+    elif verdict.method == "simplify":
+        lines.append("  sympy shows that the two expressions differ")
+    try:
+        diagnoses = diagnose(answer, expected, verdict, rng)
+    except EvaluationTimedOut:
+        diagnoses = []  # diagnosis is a courtesy; the verdict stands without it
+    for diagnosis in diagnoses:
+        lines.append(diagnosis.hidden_message if hidden and not diagnosis.known else diagnosis.message)
+    credit = max((d.credit for d in diagnoses), default=0.0)
+    return Judgement(False, "\n".join(lines), credit, tuple(diagnoses))
+
+
+def judge_answer(
+    value: Any,
+    question: Question,
+    expected_text: str,
+    *,
+    rng: np.random.Generator,
+    name: str,
+    hidden: bool,
+    points: int | None = None,
+    prove: bool = True,
+) -> Judgement:
+    """Whether the returned answer is equivalent to ``expected_text`` (proof or sampling), with feedback.
+
+    ``prove=False`` skips the symbolic proof: the answer must agree at
+    ``points`` random points (hidden checks sample each student's own points).
+    """
+    try:
+        answer = read(value, question, name=name)
+    except AnswerRejected as error:
+        return _rejection(error, question, name=name)
+    expected = parse_answer(expected_text, question)
+    return judge_expression(answer, expected, rng=rng, name=name, hidden=hidden, points=points, prove=prove)
+
+
+def judge_constraints(value: Any, question: Question, *, name: str) -> Judgement:
+    """Whether the answer uses the functions the question requires and none it forbids."""
+    try:
+        answer = read(value, question, name=name)
+    except AnswerRejected as error:
+        return _rejection(error, question, name=name)
+    used = functions_used(answer.tree)
+    missing = [f for f in question.required_functions if f not in used]
+    forbidden = [f for f in question.forbidden_functions if f in used]
+    if not missing and not forbidden:
+        return Judgement(True, f"'{name}' looks good")
+    parts = []
+    if missing:
+        parts.append(f"it should be written with {', '.join(missing)}")
+    if forbidden:
+        parts.append(f"it should not use {', '.join(forbidden)}")
+    return Judgement(False, f"'{name}' is not written as asked: {' and '.join(parts)}\n  {answer.read_as()}")
+
+
+# -- worked examples ------------------------------------------------------------------------
+
+
+def example_point(example: Example, question: Question) -> Point:
+    """The point of a worked example: values as given, sizes inferred from the arrays."""
+    import mpmath
+
+    values: dict[str, Any] = {}
+    sizes: dict[str, int] = {}
+    indices: dict[str, int] = {}
+    for key, raw in example.values.items():
+        if question.index(key) is not None:
+            indices[key] = int(raw)  # type: ignore[arg-type]
+            continue
+        if any(d.name == key for d in question.dimensions):
+            sizes[key] = int(raw)  # type: ignore[arg-type]
+            continue
+        symbol = question.symbol(key)
+        if symbol is None:
+            raise ValueError(f"{question.id}: example value for undeclared {key!r}")
+        if symbol.shape:
+            array = np.array(raw, dtype=float)
+            if array.ndim == 1:
+                array = array.reshape(-1, 1)
+            for dimension, size in zip(symbol.shape, array.shape):
+                sizes[dimension] = size
+            values[key] = np.vectorize(lambda x: mpmath.mpf(str(x)), otypes=[object])(array)
+        else:
+            values[key] = mpmath.mpf(str(raw))
+    return Point(values, sizes, indices)
+
+
+def judge_examples(value: Any, question: Question, expected_text: str, *, name: str) -> list[Judgement]:
+    """One judgement per worked example of the question: the answer's value there."""
+    try:
+        answer = read(value, question, name=name)
+    except AnswerRejected as error:
+        return [_rejection(error, question, name=name)]
+    expected = parse_answer(expected_text, question)
+    if answer.shape != expected.shape:
+        return [judge_expression(answer, expected, rng=np.random.default_rng(0), name=name, hidden=False)]
+    judgements = []
+    shown = False  # how the answer was read is shown once, under the first wrong value
+    for example in question.examples:
+        point = example_point(example, question)
+        want = value_at(expected.tree, point, question)
+        try:
+            got = value_at(answer.tree, point, question)
+        except EvaluationTimedOut:
+            judgements.append(Judgement(False, f"'{name}' took too long to evaluate; write it in a simpler form"))
+            continue
+        except Undefined as exc:
+            read_as = "" if shown else f"\n  {answer.read_as()}"
+            shown = True
+            judgements.append(Judgement(False, f"'{name}' at {example.description} is undefined ({exc.reason}){read_as}"))
+            continue
+        if close(got, want, rtol=max(question.rtol, 1e-12), atol=max(question.atol, 1e-15)):
+            judgements.append(Judgement(True, f"'{name}' looks good"))
+            continue
+        if isinstance(got, np.ndarray):
+            shown = _mismatch_lines(Sample(point, want, got), question, hidden=False)[0].split(", entry ", 1)[-1]
+            line = f"entry {shown}"
+        else:
+            line = f"got {format_number(got)}, expected {format_number(want)}"
+        read_as = "" if shown else f"\n  {answer.read_as()}"
+        shown = True
+        judgements.append(Judgement(False, f"'{name}' at {example.description}: {line}{read_as}"))
+    return judgements
+
+
+# -- multi-step derivations -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepsJudgement:
+    """The parts of a multi-step derivation that checks score separately."""
+
+    start: Judgement
+    target: Judgement
+    follows: Judgement
+    count: Judgement
+
+
+def read_steps(value: Any, question: Question, *, name: str) -> tuple[list[Expression], list[str]]:
+    """The steps as expressions with their labels; a step ``a = b`` counts as two."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(step, str) for step in value):
+        raise NotAnExpression(
+            f"'{name}' should return a list of strings, one step of the derivation each--got: {_describe(value)}"
+        )
+    if not value:
+        raise NotAnExpression(f"'{name}' returned an empty list; write the steps of the derivation")
+    if len(value) > 40:
+        raise NotAnExpression(f"'{name}' returned {len(value)} steps; at most 40 are checked")
+    expressions: list[Expression] = []
+    labels: list[str] = []
+    for number, step in enumerate(value, start=1):
+        try:
+            parts = parse_chain(step, question)
+        except AnswerRejected as error:
+            raise type(error)(
+                f"step {number}: {error.message}", text=error.text, position=error.position, length=error.length
+            ) from None
+        for part, expression in enumerate(parts, start=1):
+            expressions.append(expression)
+            labels.append(f"step {number}" if len(parts) == 1 else f"step {number}, part {part}")
+    return expressions, labels
+
+
+def judge_steps(
+    value: Any,
+    question: Question,
+    expected_text: str,
+    *,
+    rng: np.random.Generator,
+    name: str,
+    hidden: bool,
+    prove: bool = True,
+) -> StepsJudgement:
+    """Start, target, each step following from the one before, and the number of steps."""
+    try:
+        steps, labels = read_steps(value, question, name=name)
+    except AnswerRejected as error:
+        failed = _rejection(error, question, name=name)
+        return StepsJudgement(failed, failed, failed, failed)
+    if question.start is None:
+        raise ValueError(f"{question.id} is not a multi-step question (no start)")
+    start = parse_answer(question.start, question)
+    target = parse_answer(expected_text, question)
+
+    start_judgement = judge_expression(steps[0], start, rng=rng, name=name, hidden=hidden, label=labels[0], prove=prove)
+    if not start_judgement.ok:
+        start_judgement = Judgement(
+            False,
+            start_judgement.message.replace(f"is not {question.target}", "does not match the start of the derivation", 1),
+        )
+    target_judgement = judge_expression(
+        steps[-1], target, rng=rng, name=name, hidden=hidden, label=labels[-1], prove=prove
+    )
+    if target_judgement.ok:
+        used = functions_used(steps[-1].tree)
+        missing = [f for f in question.required_functions if f not in used]
+        forbidden = [f for f in question.forbidden_functions if f in used]
+        if missing or forbidden:
+            wanted = ", ".join(missing) if missing else ""
+            unwanted = ", ".join(forbidden)
+            parts = ([f"written with {wanted}"] if wanted else []) + ([f"without {unwanted}"] if unwanted else [])
+            target_judgement = Judgement(
+                False,
+                f"'{name}' ({labels[-1]}) is right but should be {' and '.join(parts)}\n  {steps[-1].read_as()}",
+            )
+
+    follows = Judgement(True, f"'{name}' looks good")
+    for i in range(len(steps) - 1):
+        try:
+            verdict = decide(steps[i + 1], steps[i], rng=rng, prove=prove)
+        except EvaluationTimedOut:
+            follows = Judgement(False, f"'{name}': checking {labels[i + 1]} took too long; write it in a simpler form")
+            break
+        if verdict.outcome is Outcome.UNDECIDED:
+            raise EquivalenceUndecided(f"{question.id}: could not decide whether {labels[i + 1]} follows ({verdict.note})")
+        if not verdict.equivalent:
+            lines = [
+                f"'{name}': {labels[i + 1]} does not follow from {labels[i]}",
+                f"  {labels[i]} {steps[i].read_as()}",
+                f"  {labels[i + 1]} {steps[i + 1].read_as()}",
+            ]
+            if verdict.counterexample is not None:
+                lines.extend(
+                    f"  {line}"
+                    for line in _mismatch_lines(
+                        verdict.counterexample, question, hidden=False, got_label=labels[i + 1] + " gives",
+                        want_label=labels[i] + " gives",
+                    )
+                )
+            elif verdict.method == "shape":
+                lines.append("  the two steps do not even have the same shape")
+            follows = Judgement(False, "\n".join(lines))
+            break
+
+    count = Judgement(True, f"'{name}' looks good")
+    if len(steps) < question.min_steps:
+        count = Judgement(
+            False,
+            f"'{name}' has {len(steps)} step{'s' if len(steps) != 1 else ''}; show at least {question.min_steps}, "
+            f"from the start to the result, each following from the one before",
+        )
+    return StepsJudgement(start_judgement, target_judgement, follows, count)
+
+
+__all__ = [
+    "EquivalenceUndecided",
+    "Judgement",
+    "StepsJudgement",
+    "judge_answer",
+    "judge_constraints",
+    "judge_examples",
+    "judge_expression",
+    "judge_steps",
+    "read",
+    "read_steps",
+    "record",
+]

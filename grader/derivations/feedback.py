@@ -1,0 +1,286 @@
+"""What is wrong with a wrong answer: known mistakes first, then generic diagnoses.
+
+A question declares its known wrong answers (:class:`KnownMistake`): an
+answer equivalent to one of them, however it is written, is named with the
+mistake's hint. When none matches, generic diagnoses are tried, all by
+evaluating at the sampled points:
+
+- **sign error**: the answer is minus the correct one;
+- **constant factor**: the answer is c times the correct one;
+- **additive constant**: the answer is the correct one plus c;
+- **transposed**: the answer is the transpose of the correct matrix;
+- **swapped variables**: exchanging two names in the answer gives the correct one;
+- **missing variable**: the correct answer changes with a name, the answer does not;
+- **extra variable**: the answer changes with a name the correct answer does not depend on.
+
+Each :class:`Diagnosis` has a public message (which may show the constant)
+and a hidden-check message (which shows no values).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from grader.derivations.equivalence import Point, Verdict, agree_on, close, draw_point, redraw, value_at
+from grader.derivations.errors import AnswerRejected
+from grader.derivations.evaluate import Undefined
+from grader.derivations.parser import Expression, parse_answer
+from grader.derivations.question import KnownMistake, Question
+from grader.derivations.shapes import describe
+from grader.derivations.tree import Node, Transpose
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    name: str
+    message: str
+    hidden_message: str
+    credit: float = 0.0
+    known: bool = False
+
+
+@lru_cache(maxsize=1024)
+def _mistake_expression(question: Question, answer: str) -> Expression:
+    return parse_answer(answer, question)
+
+
+def _points(question: Question, verdict: Verdict | None, rng: np.random.Generator, count: int = 8) -> list[Point]:
+    """The verdict's sample points, or fresh ones (a shape mismatch is decided without points)."""
+    if verdict is not None and len(verdict.samples) >= count:
+        return [sample.point for sample in verdict.samples]
+    return [draw_point(question, rng) for _ in range(count * 2)]
+
+
+def _values(tree: Node, question: Question, points: list[Point]) -> list[Any]:
+    values = []
+    for point in points:
+        try:
+            values.append(value_at(tree, point, question))
+        except Undefined:
+            values.append(None)
+    return values
+
+
+def known_mistakes(answer: Expression, question: Question, points: list[Point]) -> list[Diagnosis]:
+    """The declared wrong answers that ``answer`` is equivalent to (on the sample points)."""
+    found = []
+    for mistake in question.mistakes:
+        try:
+            wrong = _mistake_expression(question, mistake.answer)
+        except AnswerRejected:
+            continue  # a mistake that cannot be read is matched by its error (see rejected_mistakes)
+        if wrong.shape != answer.shape:
+            continue
+        if agree_on(answer.tree, wrong.tree, question, points):
+            found.append(_known(mistake))
+    return found
+
+
+def rejected_mistakes(error: AnswerRejected, question: Question) -> list[Diagnosis]:
+    """Declared wrong answers that are rejected while reading with the same error as the answer.
+
+    BP2 without its transpose is not an expression at all (the shapes do not
+    fit); a student's answer rejected with the same message is that mistake.
+    """
+    found = []
+    for mistake in question.mistakes:
+        try:
+            _mistake_expression(question, mistake.answer)
+        except AnswerRejected as theirs:
+            if type(theirs) is type(error) and theirs.message == error.message:
+                found.append(_known(mistake))
+    return found
+
+
+def _known(mistake: KnownMistake) -> Diagnosis:
+    message = f"This is a known mistake, '{mistake.name}': {mistake.hint}"
+    return Diagnosis(mistake.name, message, message, credit=mistake.credit, known=True)
+
+
+def _nice(c: float) -> str:
+    """2.0 -> '2', 0.5 -> '1/2', 0.7071 -> '0.707107'."""
+    fraction = Fraction(c).limit_denominator(12)
+    if abs(float(fraction) - c) <= 1e-9 * max(1.0, abs(c)):
+        return str(fraction)
+    return f"{c:.6g}"
+
+
+def generic(answer: Expression, expected: Expression, question: Question, points: list[Point], rng: np.random.Generator) -> list[Diagnosis]:
+    """Generic diagnoses of a wrong answer with the right shape."""
+    found: list[Diagnosis] = []
+    credit = dict(question.generic_credit)
+    got = _values(answer.tree, question, points)
+    want = _values(expected.tree, question, points)
+    pairs = [(g, w) for g, w in zip(got, want) if g is not None and w is not None]
+    if len(pairs) < 4:
+        return found
+    tolerance = {"rtol": 1e-9, "atol": 1e-12}
+    scalar = not isinstance(pairs[0][1], np.ndarray)
+    nonzero = [(g, w) for g, w in pairs if (np.any(w != 0) if not scalar else w != 0)]
+
+    if nonzero and all(close(g, -w, **tolerance) for g, w in pairs):
+        found.append(
+            Diagnosis(
+                "sign error",
+                "Your answer is the correct one with the opposite sign: look for a lost minus sign.",
+                "Your answer has the wrong sign at the points checked.",
+                credit.get("sign error", 0.0),
+            )
+        )
+        return found
+    if scalar and len(nonzero) >= 4:
+        ratios = [g / w for g, w in nonzero]
+        c = ratios[0]
+        if c != 0 and all(close(r, c, **tolerance) for r in ratios) and not close(c, 1, **tolerance):
+            found.append(
+                Diagnosis(
+                    "constant factor",
+                    f"Your answer is {_nice(float(c))} times the correct one: check the constant factors.",
+                    "Your answer is off by a constant factor.",
+                    credit.get("constant factor", 0.0),
+                )
+            )
+            return found
+    if scalar:
+        differences = [g - w for g, w in pairs]
+        d = differences[0]
+        if all(close(x, d, **tolerance) for x in differences) and not close(d, 0, **tolerance):
+            found.append(
+                Diagnosis(
+                    "additive constant",
+                    f"Your answer is the correct one plus {_nice(float(d))}: check the constant terms.",
+                    "Your answer is off by an additive constant.",
+                    credit.get("additive constant", 0.0),
+                )
+            )
+            return found
+
+    swapped = _swapped_variables(answer, expected, question, points)
+    if swapped:
+        a, b = swapped
+        found.append(
+            Diagnosis(
+                "swapped variables",
+                f"Your answer becomes correct if {a} and {b} are exchanged: check which is which.",
+                f"Your answer becomes correct if {a} and {b} are exchanged.",
+                credit.get("swapped variables", 0.0),
+            )
+        )
+        return found
+    found.extend(_dependence(answer, expected, question, points, rng, credit))
+    return found
+
+
+def _swapped_variables(answer: Expression, expected: Expression, question: Question, points: list[Point]) -> tuple[str, str] | None:
+    symbols = question.symbols
+    for i, a in enumerate(symbols):
+        for b in symbols[i + 1 :]:
+            if a.shape != b.shape:
+                continue
+            swapped_points = []
+            for point in points:
+                values = dict(point.values)
+                values[a.name], values[b.name] = point.values[b.name], point.values[a.name]
+                swapped_points.append(Point(values, point.sizes, point.indices))
+            agreed = 0
+            for point, swapped in zip(points, swapped_points):
+                try:
+                    x = value_at(answer.tree, swapped, question)
+                    y = value_at(expected.tree, point, question)
+                except Undefined:
+                    continue
+                if not close(x, y, rtol=1e-9, atol=1e-12):
+                    agreed = -1
+                    break
+                agreed += 1
+            if agreed >= 4:
+                # Only a real swap: the answer itself must differ from the correct one.
+                return a.name, b.name
+    return None
+
+
+def _changes(tree: Node, question: Question, pairs: list[tuple[Point, Point]]) -> bool:
+    for before, after in pairs:
+        try:
+            x = value_at(tree, before, question)
+            y = value_at(tree, after, question)
+        except Undefined:
+            continue
+        if not close(x, y, rtol=1e-9, atol=1e-12):
+            return True
+    return False
+
+
+def _dependence(
+    answer: Expression, expected: Expression, question: Question, points: list[Point], rng: np.random.Generator, credit: dict[str, float]
+) -> list[Diagnosis]:
+    found = []
+    for symbol in question.symbols:
+        pairs = [(point, redraw(point, question, symbol.name, rng)) for point in points[:4]]
+        expected_changes = _changes(expected.tree, question, pairs)
+        answer_changes = _changes(answer.tree, question, pairs)
+        if expected_changes and not answer_changes:
+            found.append(
+                Diagnosis(
+                    "missing variable",
+                    f"Your answer does not depend on {symbol.name}, but the correct one does.",
+                    f"Your answer does not depend on {symbol.name}, but the correct one does.",
+                    credit.get("missing variable", 0.0),
+                )
+            )
+        elif answer_changes and not expected_changes:
+            found.append(
+                Diagnosis(
+                    "extra variable",
+                    f"Your answer depends on {symbol.name}, but the correct one does not.",
+                    f"Your answer depends on {symbol.name}, but the correct one does not.",
+                    credit.get("extra variable", 0.0),
+                )
+            )
+    return found
+
+
+def shape_diagnosis(answer: Expression, expected: Expression, question: Question, rng: np.random.Generator) -> list[Diagnosis]:
+    """A wrong shape: a transposed matrix, or simply the wrong kind of object."""
+    credit = dict(question.generic_credit)
+    exp_shape, got_shape = expected.shape, answer.shape
+    if exp_shape and got_shape and (got_shape[1], got_shape[0]) == exp_shape:
+        transposed = Transpose(answer.tree)
+        points = [draw_point(question, rng) for _ in range(8)]
+        if agree_on(transposed, expected.tree, question, points):
+            return [
+                Diagnosis(
+                    "transposed",
+                    f"Your answer is the transpose of the correct one: it is {describe(got_shape)}, "
+                    f"the answer is {describe(exp_shape)}.",
+                    "Your answer is the transpose of the correct one.",
+                    credit.get("transposed", 0.0),
+                )
+            ]
+    return [
+        Diagnosis(
+            "wrong shape",
+            f"Your answer is {describe(got_shape)}, but the correct one is {describe(exp_shape)}.",
+            f"Your answer is {describe(got_shape)}, which is not the shape of the correct answer.",
+        )
+    ]
+
+
+def diagnose(
+    answer: Expression, expected: Expression, verdict: Verdict | None, rng: np.random.Generator
+) -> list[Diagnosis]:
+    """Known mistakes that ``answer`` matches; if none, generic diagnoses."""
+    question = expected.question
+    points = _points(question, verdict, rng)
+    known = known_mistakes(answer, question, points)
+    if known:
+        return known
+    if answer.shape != expected.shape:
+        return shape_diagnosis(answer, expected, question, rng)
+    return generic(answer, expected, question, points, rng)
+

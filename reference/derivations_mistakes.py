@@ -1,0 +1,440 @@
+"""Known mistakes in the derivation exercises, each written as a student would write it.
+
+Every function has the signature of the reference it varies and returns a
+wrong answer (a string, or a list of steps). The question declarations in
+``grader/catalog/derivations.py`` name them with a hint; for single answers
+the declared wrong expression is written differently from the variant here,
+so diagnosis by equivalence (not by string equality) is what names them
+(``tests/test_derivations.py`` checks that each variant is equivalent to its
+declared expression).
+"""
+
+from __future__ import annotations
+
+# -- sigmoid_derivative ------------------------------------------------------------------
+
+
+def sigmoid_derivative_lost_minus():
+    """Dropped the minus of d/dz e^{-z}: -sigma(1 - sigma)."""
+    return "sigma(z)^2 - sigma(z)"
+
+
+def sigmoid_derivative_no_chain_rule():
+    """Differentiated (1 + e^{-z})^{-1} as -(1 + e^{-z})^{-2}, without the inner derivative."""
+    return "-sigma(z)*sigma(z)"
+
+
+def sigmoid_derivative_tanh():
+    """Used the derivative of tanh, 1 - tanh^2, with sigma in its place."""
+    return "1 - sigma(z)*sigma(z)"
+
+
+def sigmoid_derivative_z_in_bracket():
+    """Wrote the activation form z(1 - z) with z for the weighted input."""
+    return "sigma(z)(1 - z)"
+
+
+# -- sigmoid_derivative_steps --------------------------------------------------------------
+#
+# A derivation may be returned as a list of steps or as one chain "a = b = c"; these variants
+# use the chain, one step per line, as some students do.
+
+_START = "diff((1 + exp(-z))^(-1), z)"
+
+
+def _chain(*steps: str) -> str:
+    return "\n= ".join(steps)
+
+
+def sigmoid_derivative_steps_lost_minus():
+    """The inner derivative of e^{-z} lost its minus: every later step carries the wrong sign."""
+    return _chain(_START, "-(1 + exp(-z))^(-2)*exp(-z)", "-exp(-z)/(1 + exp(-z))^2", "-sigma(z)*(1 - sigma(z))")
+
+
+def sigmoid_derivative_steps_skipped():
+    """Only the start and the result: no derivation shown."""
+    return _chain(_START, "sigma(z)*(1 - sigma(z))")
+
+
+def sigmoid_derivative_steps_not_sigma():
+    """A correct derivation that stops before writing the result in terms of sigma."""
+    return _chain(_START, "-(1 + exp(-z))^(-2)*(-exp(-z))", "exp(-z)*(1 + exp(-z))^(-2)", "exp(-z)/(1 + exp(-z))^2")
+
+
+def sigmoid_derivative_steps_broken():
+    """A middle step drops the square of the denominator; the next step silently restores it."""
+    return _chain(_START, "-(1 + exp(-z))^(-2)*(-exp(-z))", "exp(-z)/(1 + exp(-z))", "sigma(z)*(1 - sigma(z))")
+
+
+# -- bp1_quadratic --------------------------------------------------------------------------
+
+
+def bp1_quadratic_y_minus_z():
+    """Kept y - z from the cost instead of z - y."""
+    return "(y_j - z_j) sigma'(a_j)"
+
+
+def bp1_quadratic_no_sigma_prime():
+    """Stopped at dC/dz_j."""
+    return "z_j - y_j"
+
+
+def bp1_quadratic_factor_two():
+    """Forgot that the 1/2 of the cost cancels the 2 of the square."""
+    return "2 (z_j - y_j) sigma(a_j) (1 - sigma(a_j))"
+
+
+def bp1_quadratic_sigma_prime_of_z():
+    """Took sigma' at the activation instead of the weighted input."""
+    return "(z_j - y_j) sigma'(z_j)"
+
+
+# -- cross_entropy_weight_gradient -----------------------------------------------------------
+
+
+def cross_entropy_weight_gradient_sigma_prime():
+    """Multiplied by sigma'(a) as for the quadratic cost."""
+    return "x_j (z - y) z (1 - z)"
+
+
+def cross_entropy_weight_gradient_sign():
+    """y - sigma(a) instead of sigma(a) - y."""
+    return "-x_j (sigma(a) - y)"
+
+
+def cross_entropy_weight_gradient_no_x():
+    """Gave dC/da, without da/dw_j = x_j."""
+    return "z - y"
+
+
+def cross_entropy_weight_gradient_no_dz_da():
+    """Gave x_j dC/dz, without dz/da."""
+    return "x_j (z - y)/(z (1 - z))"
+
+
+# -- softmax_log_likelihood_gradient ----------------------------------------------------------
+
+
+def softmax_log_likelihood_gradient_sign():
+    """y - z."""
+    return "-(z - y)"
+
+
+def softmax_log_likelihood_gradient_sigma_prime():
+    """Kept a sigmoid-style derivative z (1 - z)."""
+    return "(z - y) (.) z (.) (1 - z)"
+
+
+def softmax_log_likelihood_gradient_minus_one():
+    """Subtracted 1 from every entry instead of the one-hot target."""
+    return "z - 1"
+
+
+# -- bp2_hidden_error -----------------------------------------------------------------------------
+
+
+def bp2_hidden_error_no_transpose():
+    """W^{l+1} delta^{l+1} without the transpose (the shapes do not fit)."""
+    return "(W_next delta_next) (.) sigma'(a)"
+
+
+def bp2_hidden_error_matrix_product():
+    """A matrix product where the Hadamard product belongs (two column vectors)."""
+    return "(W_next^T delta_next) sigma'(a)"
+
+
+def bp2_hidden_error_no_sigma_prime():
+    """Stopped at (W^{l+1})^T delta^{l+1}."""
+    return "transpose(W_next) delta_next"
+
+
+def bp2_hidden_error_sigma_prime_of_z():
+    """Took sigma' at the activation z^l."""
+    return "W_next^T delta_next (.) sigma'(z)"
+
+
+# -- bp3_bias_gradient ----------------------------------------------------------------------------
+
+
+def bp3_bias_gradient_sigma_prime():
+    """Multiplied delta by sigma'(a) once more."""
+    return "sigma'(a) (.) delta"
+
+
+def bp3_bias_gradient_bp4():
+    """Gave the weight gradient delta (z^{l-1})^T."""
+    return "delta z_prev^T"
+
+
+def bp3_bias_gradient_minus():
+    """Gave the descent step's direction -delta."""
+    return "-delta"
+
+
+# -- bp4_weight_gradient --------------------------------------------------------------------------
+
+
+def bp4_weight_gradient_transposed():
+    """z^{l-1} delta^T: the transpose of the gradient."""
+    return "z_prev delta^T"
+
+
+def bp4_weight_gradient_inner_product():
+    """delta^T z^{l-1}: an inner product (the sizes do not fit)."""
+    return "delta^T z_prev"
+
+
+def bp4_weight_gradient_same_layer():
+    """Used the activation of layer l instead of layer l - 1."""
+    return "delta sigma(a)^T"
+
+
+def bp4_weight_gradient_sigma_prime():
+    """Multiplied delta by sigma'(a) once more."""
+    return "(sigma'(a) (.) delta) z_prev^T"
+
+
+# -- hopfield_energy_change -----------------------------------------------------------------------
+
+
+def hopfield_energy_change_sign():
+    """E - E' instead of E' - E."""
+    return "-2 y_k sum_{j != k} w_kj y_j"
+
+
+def hopfield_energy_change_half():
+    """Kept the 1/2 of the energy."""
+    return "y_k sum_j w_kj y_j"
+
+
+def hopfield_energy_change_no_y():
+    """Dropped y_k."""
+    return "2 sum_{j != k} w_kj y_j"
+
+
+# -- rbm_hidden_probability -----------------------------------------------------------------------
+
+
+def rbm_hidden_probability_one_minus():
+    """1 - sigma of the energy gap."""
+    return "sigma(-(b_j + sum_i v_i w_ij))"
+
+
+def rbm_hidden_probability_no_bias():
+    """Left out the hidden bias."""
+    return "sigma(sum_i w_ij v_i)"
+
+
+def rbm_hidden_probability_unnormalised():
+    """The Boltzmann factor without its normalisation."""
+    return "exp(b_j) exp(sum_i v_i w_ij)"
+
+
+def rbm_hidden_probability_swapped_indices():
+    """Indexed w as w_ji (rows are visible units)."""
+    return "sigma(b_j + sum_i v_i*w_ji)"
+
+
+# -- he_initialisation ------------------------------------------------------------------------------
+
+
+def he_initialisation_xavier():
+    """Xavier's 1/sqrt(M)."""
+    return "M^(-1/2)"
+
+
+def he_initialisation_variance():
+    """The variance 2/M instead of the standard deviation."""
+    return "2/M"
+
+
+def he_initialisation_normalised_xavier():
+    """Normalised Xavier sqrt(6)/sqrt(N + M)."""
+    return "sqrt(6/(M + N))"
+
+
+def he_initialisation_inverted():
+    """sqrt(M/2)."""
+    return "sqrt(M)/sqrt(2)"
+
+
+# -- attention_score_variance -----------------------------------------------------------------------
+
+
+def attention_score_variance_std():
+    """The standard deviation sqrt(D_k)."""
+    return "D_k^(1/2)"
+
+
+def attention_score_variance_scaled():
+    """The variance after dividing by sqrt(D_k)."""
+    return "D_k/D_k"
+
+
+def attention_score_variance_squared():
+    """D_k^2."""
+    return "D_k D_k"
+
+
+# -- vae_kl -----------------------------------------------------------------------------------------
+
+
+def vae_kl_log_sigma():
+    """log sigma where log sigma^2 belongs."""
+    return "(mu^2 + sigma^2 - 1 - log(sigma))/2"
+
+
+def vae_kl_log_sign():
+    """+log sigma^2."""
+    return "(mu^2 + sigma^2 - 1)/2 + log(sigma)"
+
+
+def vae_kl_no_minus_one():
+    """Forgot the -1."""
+    return "(mu^2 + sigma^2)/2 - log(sigma)"
+
+
+def vae_kl_no_half():
+    """Forgot the 1/2."""
+    return "mu^2 + sigma^2 - 1 - 2 log(sigma)"
+
+
+# -- vae_kl_steps -----------------------------------------------------------------------------------
+
+_KL_START = "-1/2*log(2*pi*sigma^2) - 1/2 + 1/2*log(2*pi) + 1/2*(mu^2 + sigma^2)"
+
+
+def vae_kl_steps_second_moment():
+    """Took E_q[h^2] as mu^2: the start is wrong, and so is the result."""
+    return _chain(
+        "-1/2*log(2*pi*sigma^2) - 1/2 + 1/2*log(2*pi) + 1/2*mu^2",
+        "-1/2*log(sigma^2) - 1/2 + 1/2*mu^2",
+        "1/2*(mu^2 - 1 - log(sigma^2))",
+    )
+
+
+def vae_kl_steps_log_split():
+    """Split log(2 pi sigma^2) but applied the 1/2 to log(2 pi) only."""
+    return _chain(
+        _KL_START,
+        "-1/2*log(2*pi) - log(sigma^2) - 1/2 + 1/2*log(2*pi) + 1/2*(mu^2 + sigma^2)",
+        "1/2*(mu^2 + sigma^2 - 1) - log(sigma^2)",
+    )
+
+
+def vae_kl_steps_skipped():
+    """Only the start and the result."""
+    return _chain(_KL_START, "1/2*(mu^2 + sigma^2 - 1 - log(sigma^2))")
+
+
+# -- chain_rule_example ----------------------------------------------------------------------------
+
+
+def chain_rule_example_no_inner():
+    """Added the partial derivatives without dx/dt and dy/dt."""
+    return "2 t^4 + 2 t^5"
+
+
+def chain_rule_example_only_x():
+    """Followed only the path through x."""
+    return "2 x y^2 * 2 t"
+
+
+def chain_rule_example_z():
+    """Gave z(t) instead of its derivative."""
+    return "x^2 y^2"
+
+
+# -- gcn_edge_weight ---------------------------------------------------------------------------------
+
+
+def gcn_edge_weight_no_self_loops():
+    """Degrees of A instead of A + I."""
+    return "1/sqrt(deg_u) * 1/sqrt(deg_v)"
+
+
+def gcn_edge_weight_row():
+    """The row-normalised D~^-1 A~."""
+    return "(deg_u + 1)^(-1)"
+
+
+def gcn_edge_weight_inverse():
+    """D~^-1 on both sides."""
+    return "1/(deg_u + 1) * 1/(deg_v + 1)"
+
+
+# -- gan_optimal_discriminator ------------------------------------------------------------------------
+
+
+def gan_optimal_discriminator_swapped():
+    """The generator's share instead of the data's."""
+    return "1 - p_data/(p_data + p_g)"
+
+
+def gan_optimal_discriminator_ratio():
+    """The density ratio."""
+    return "p_data/p_g"
+
+
+def gan_optimal_discriminator_half():
+    """The value at the equilibrium p_g = p_data."""
+    return "1/2"
+
+
+# -- momentum_learning_rate_factor ---------------------------------------------------------------------
+
+
+def momentum_learning_rate_factor_one_step():
+    """One step of momentum: 1 + mu."""
+    return "mu + 1"
+
+
+def momentum_learning_rate_factor_plus():
+    """1/(1 + mu)."""
+    return "(1 + mu)^(-1)"
+
+
+def momentum_learning_rate_factor_momentum_only():
+    """The momentum's share only."""
+    return "1/(1 - mu) - 1"
+
+
+# -- largest_stable_step -----------------------------------------------------------------------------
+
+
+def largest_stable_step_fastest():
+    """The fastest step 1/lambda_max."""
+    return "lambda_max^(-1)"
+
+
+def largest_stable_step_min():
+    """2/lambda_min."""
+    return "2/lambda_min"
+
+
+def largest_stable_step_inverted():
+    """lambda_max/2."""
+    return "lambda_max/2"
+
+
+# -- perceptron_update ------------------------------------------------------------------------------
+
+
+def perceptron_update_d_minus_y():
+    """w + eta (d - y) x: twice the notes' step."""
+    return "w + 2 eta d x"
+
+
+def perceptron_update_sign():
+    """w - eta d x."""
+    return "w - eta d x"
+
+
+def perceptron_update_increment():
+    """The change only."""
+    return "eta d x"
+
+
+def perceptron_update_no_d():
+    """Forgot the target's sign."""
+    return "w + eta x"

@@ -1,0 +1,268 @@
+"""Derivations (course notes 1.3-1.13, worked examples 2.1.3, 2.2.2, 2.2.5, 2.3.1, 2.3.2).
+
+Each function here returns the answer to a derivation question as an
+expression in a string -- or, for a step-by-step derivation, a list of
+strings -- not as code. nngrade reads the string (it never runs it), shows
+you how it was read, and checks it with sympy and at random points.
+
+How to write an answer:
+
+- plain maths: ``+ - * /``, powers with ``^`` or ``**``, brackets ``( )``;
+  multiplication may be implicit: ``2x``, ``x y``, ``sigma(z)(1 - sigma(z))``;
+  ``1/2x`` is read as ``(1/2) x``, so write ``1/(2x)`` when you mean that;
+- only the names each function's docstring lists; names are never split,
+  so ``xy`` is one name (an error), ``x y`` or ``x*y`` a product;
+- functions: ``sigma`` (the sigmoid), ``sigma'`` (its derivative), ``exp``,
+  ``log`` (natural; ``ln`` too), ``sqrt``, ``tanh`` -- where the docstring
+  allows them; the constants ``pi`` and ``e``;
+- exact numbers: write ``1/2``, not ``0.5`` (decimals are rejected);
+- vectors are columns; ``^T`` transposes (``W^T``); a product of two vectors
+  or matrices is the matrix product; ``(.)`` (or ``.*``, ``⊙``) is the
+  elementwise (Hadamard) product and binds less tightly than the matrix
+  product: ``W^T delta (.) sigma'(a)`` is ``(W^T delta) (.) sigma'(a)``;
+- entries and sums: ``w_kj`` (or ``w[k, j]``) is entry (k, j) of a matrix
+  ``w``; ``sum_j w_kj y_j`` sums over every j, ``sum_{j != k} ...`` over
+  every j but k; the sum covers the product right after it;
+- LaTeX is accepted instead: ``\\sigma(z)\\left(1 - \\sigma(z)\\right)``,
+  ``\\frac{1}{2}``, ``W^\\top``, ``\\odot``, ``\\sum_{j \\neq k}``
+  (write the string as a raw string, ``r"..."``, or double the backslashes);
+- a step-by-step derivation is a list of steps; each step is an expression,
+  or a chain ``a = b = c``; each must equal the step before it.
+
+Conventions follow the notes: the weighted input of layer l is
+``a^l = W^l z^{l-1} + b^l`` and its activation ``z^l = sigma(a^l)``; the
+error is ``delta^l = dC/da^l``; ``W^l`` has shape ``(n_l, n_{l-1})``.
+
+Replace each ``raise NotImplementedError`` with ``return "..."`` and run
+``pytest`` in this folder (or ``nngrade check derivations``).
+"""
+
+
+def sigmoid_derivative() -> str:
+    """Return the derivative of the sigmoid, ``d sigma / dz``, written in terms of sigma.
+
+    ``sigma(z) = 1 / (1 + e^{-z})`` (notes 1.3.5.1). Names: ``z``. Functions:
+    ``sigma``, and ``exp``, ``log``, ``sqrt``, ``tanh``, ``cosh`` -- but the
+    answer must use ``sigma`` and not ``exp``.
+    """
+    return "sigma(z)*(1 - sigma(z))"
+
+
+def sigmoid_derivative_steps() -> list[str]:
+    """Return the derivation of ``d sigma / dz`` as a list of steps, from the definition to sigma.
+
+    Start with the derivative of the definition, written
+    ``diff((1 + exp(-z))^(-1), z)`` (or ``\\frac{d}{dz}\\left(\\frac{1}{1 + e^{-z}}\\right)``);
+    end with the result in terms of ``sigma`` (no ``exp`` in the last step);
+    show at least 4 steps in all, each equal to the one before it. Names: ``z``.
+    Functions: ``sigma``, ``exp``, ``log``, ``diff(expression, z)``.
+    """
+    return [
+        "diff((1 + exp(-z))^(-1), z)",
+        "-(1 + exp(-z))^(-2) * (-exp(-z))",
+        "exp(-z)/(1 + exp(-z))^2",
+        "1/(1 + exp(-z)) * exp(-z)/(1 + exp(-z))",
+        "sigma(z)*(1 - sigma(z))",
+    ]
+
+
+def bp1_quadratic() -> str:
+    """Return BP1 for the quadratic cost: the output error ``delta_j^L = dC/da_j^L``.
+
+    The cost of one example is ``C = 1/2 sum_j (y_j - z_j^L)^2`` with
+    ``z_j^L = sigma(a_j^L)`` (example 2.2.5). Names (the layer index L may be left
+    out): ``a_j`` (the weighted input ``a_j^L``), ``z_j`` (the activation
+    ``z_j^L = sigma(a_j)``), ``y_j`` (the desired output). Functions: ``sigma``,
+    ``sigma'``, ``exp``.
+    """
+    return "(z_j - y_j) * sigma'(a_j)"
+
+
+def cross_entropy_weight_gradient() -> str:
+    """Return ``dC/dw_j`` for one sigmoid neuron with the cross-entropy cost (one example).
+
+    The neuron computes ``a = sum_j w_j x_j + b`` and ``z = sigma(a)``; the cost is
+    ``C = -[y ln z + (1 - y) ln(1 - z)]`` (notes 1.3.5.1). Names: ``x_j``, ``a``,
+    ``z`` (which is ``sigma(a)``), ``y``. Functions: ``sigma``, ``sigma'``,
+    ``exp``, ``log``.
+    """
+    return "x_j * (sigma(a) - y)"
+
+
+def softmax_log_likelihood_gradient() -> str:
+    """Return ``dC/da^L``, a column vector, for a softmax output layer and the log-likelihood cost.
+
+    ``z^L = softmax(a^L)`` and ``C = -ln z_y^L`` where ``y`` is the correct class
+    (notes 1.3.5.1). Names: ``z`` (the softmax output ``z^L``, a vector of size n)
+    and ``y`` (the one-hot vector of the correct class, size n). Functions:
+    ``exp``, ``log``.
+    """
+    return "z - y"
+
+
+def bp2_hidden_error() -> str:
+    """Return BP2: the error ``delta^l`` of a hidden layer, in matrix form.
+
+    Names: ``W_next`` (``W^{l+1}``, shape ``(n_{l+1}, n_l)``), ``delta_next``
+    (``delta^{l+1}``, size ``n_{l+1}``), ``a`` (``a^l``, size ``n_l``) and ``z``
+    (``z^l = sigma(a)``); ``W^{l+1}``, ``delta^{l+1}``, ``a^l`` and ``z^l`` are
+    accepted too. Functions: ``sigma``, ``sigma'``, ``exp``. Use ``^T`` and the
+    Hadamard product ``(.)`` (notes 1.3.4.2).
+    """
+    return "(W_next^T delta_next) (.) sigma'(a)"
+
+
+def bp3_bias_gradient() -> str:
+    """Return BP3: ``dC/db^l``, the gradient of the cost with respect to the biases of layer l.
+
+    Names: ``delta`` (``delta^l``, size ``n_l``), ``a`` (``a^l``), ``z_prev``
+    (``z^{l-1}``, size ``n_{l-1}``). Functions: ``sigma``, ``sigma'``, ``exp``.
+    """
+    return "delta"
+
+
+def bp4_weight_gradient() -> str:
+    """Return BP4 in matrix form: ``dC/dW^l``, which has the shape of ``W^l``, ``(n_l, n_{l-1})``.
+
+    Names: ``delta`` (``delta^l``, size ``n_l``), ``z_prev`` (``z^{l-1}``, size
+    ``n_{l-1}``), ``a`` (``a^l``) and ``z`` (``z^l = sigma(a)``). Functions:
+    ``sigma``, ``sigma'``, ``exp``. Use ``^T`` for a transpose.
+    """
+    return "delta z_prev^T"
+
+
+def hopfield_energy_change() -> str:
+    """Return ``E' - E``, the change of a Hopfield network's energy when unit k flips.
+
+    ``E = -1/2 sum_i sum_j w_ij y_i y_j`` with ``w`` symmetric and ``w_ii = 0``
+    (notes 1.4.1.3); unit k flips from ``y_k`` to ``y_k' = -y_k``, the other units
+    keep their states. Names: ``w`` (an N x N matrix, entries ``w_ij``), ``y`` (the
+    states before the flip, +1 or -1, entries ``y_j``), the fixed index ``k``, the
+    summation indices ``i`` and ``j``, and ``v_k`` (the net input
+    ``sum_{j != k} w_kj y_j``). No functions are needed.
+    """
+    return "2 * y_k * sum_{j != k} w_kj * y_j"
+
+
+def rbm_hidden_probability() -> str:
+    """Return ``p(h_j = 1 | v)`` for a restricted Boltzmann machine at temperature T = 1.
+
+    The energy is ``E(v, h) = -sum_i sum_j v_i w_ij h_j - sum_j b_j h_j``
+    (notes 1.4.2.2; example 2.3.2 has no biases). Names: ``v`` (visible states,
+    entries ``v_i``), ``w`` (``w_ij`` between visible i and hidden j), ``b``
+    (hidden biases, ``b_j``), the fixed index ``j`` and the summation index
+    ``i``. Functions: ``sigma``, ``exp``, ``log``.
+    """
+    return "sigma(b_j + sum_i v_i w_ij)"
+
+
+def he_initialisation() -> str:
+    """Return He's initialisation scale ``eps`` for a ReLU unit with M inputs.
+
+    Weights are drawn from ``N(0, eps^2)`` so that the variance of the
+    activations stays the same from layer to layer (notes 1.3.5.2). Names: ``M``
+    (inputs of the unit), ``N`` (units in the layer). Functions: ``sqrt``,
+    ``log``, ``exp``.
+    """
+    return "sqrt(2/M)"
+
+
+def attention_score_variance() -> str:
+    """Return the variance of the attention score ``q . k``.
+
+    ``q`` and ``k`` have ``D_k`` components, all independent with mean 0 and
+    variance 1 (notes 1.12.2.3). Names: ``D_k``. Functions: ``sqrt``, ``log``,
+    ``exp``.
+    """
+    return "D_k"
+
+
+def vae_kl() -> str:
+    """Return ``KL(N(mu, sigma^2) || N(0, 1))`` in closed form (one latent dimension).
+
+    Here ``sigma`` is the standard deviation (a positive name), not the sigmoid
+    (notes 1.9.3.2). Names: ``mu``, ``sigma``. Functions: ``log`` (or ``ln``),
+    ``exp``, ``sqrt``.
+    """
+    return "1/2 * (mu^2 + sigma^2 - 1 - log(sigma^2))"
+
+
+def vae_kl_steps() -> list[str]:
+    """Return the derivation of ``KL(N(mu, sigma^2) || N(0, 1))`` as a list of steps.
+
+    Start from ``E_q[log q(h)] - E_q[log p(h)]`` with the Gaussian moments
+    already substituted:
+    ``-1/2*log(2*pi*sigma^2) - 1/2 + 1/2*log(2*pi) + 1/2*(mu^2 + sigma^2)``
+    and simplify to the closed form, in at least 3 steps, each equal to the one
+    before it. Names: ``mu``, ``sigma`` (the standard deviation). Functions:
+    ``log`` (or ``ln``), ``exp``, ``sqrt``.
+    """
+    return [
+        "-1/2*log(2*pi*sigma^2) - 1/2 + 1/2*log(2*pi) + 1/2*(mu^2 + sigma^2)",
+        "-1/2*log(sigma^2) - 1/2 + 1/2*(mu^2 + sigma^2)",
+        "1/2*(mu^2 + sigma^2 - 1 - log(sigma^2))",
+    ]
+
+
+def chain_rule_example() -> str:
+    """Return ``dz/dt`` for ``z = x^2 y^2`` with ``(x, y) = (t^2, t)`` (example 2.1.3).
+
+    Names: ``t``, and ``x`` (which is ``t^2``) and ``y`` (which is ``t``) if you
+    want them. Functions: ``exp``, ``log``, ``sqrt``.
+    """
+    return "2*x*y^2 * 2*t + 2*x^2*y * 1"
+
+
+def gcn_edge_weight() -> str:
+    """Return the normalised weight of an edge (u, v) in a GCN layer.
+
+    The GCN uses ``D~^(-1/2) (A + I) D~^(-1/2)``, where ``D~`` is the degree
+    matrix of ``A + I`` (notes 1.13.5.2). Give the entry (u, v) for an edge
+    between u and v. Names: ``deg_u`` and ``deg_v``, the degrees of u and v in
+    ``A`` (without self-loops). Functions: ``sqrt``, ``log``, ``exp``.
+    """
+    return "1/sqrt((deg_u + 1)*(deg_v + 1))"
+
+
+def gan_optimal_discriminator() -> str:
+    """Return the optimal discriminator ``D*(x)`` for a fixed generator.
+
+    The discriminator maximises ``E_{x ~ p_data}[log D(x)] + E_{x ~ p_g}[log(1 - D(x))]``
+    (notes 1.10.2); at each x it maximises ``p_data log D + p_g log(1 - D)``. Names:
+    ``p_data`` and ``p_g``, the two densities at x. Functions: ``log``, ``exp``,
+    ``sqrt``.
+    """
+    return "p_data/(p_data + p_g)"
+
+
+def momentum_learning_rate_factor() -> str:
+    """Return the factor by which momentum multiplies the learning rate in a flat region.
+
+    The update is ``Delta w(t) = -eta grad E + mu Delta w(t-1)`` (notes 1.3.5.3);
+    in a region where the gradient is constant, the steps grow to a constant
+    size. Give that size divided by ``eta |grad E|``. Names: ``mu`` (0 < mu < 1).
+    Functions: ``log``, ``exp``, ``sqrt``.
+    """
+    return "1/(1 - mu)"
+
+
+def largest_stable_step() -> str:
+    """Return the largest learning rate for which gradient descent converges on a quadratic.
+
+    The Hessian's eigenvalues lie between ``lambda_min`` and ``lambda_max``, both
+    positive; each component evolves as ``(1 - eta lambda_i)^T`` (notes 1.3.5.3).
+    Give the bound ``eta`` must stay below. Names: ``lambda_max``, ``lambda_min``.
+    Functions: ``sqrt``, ``log``, ``exp``.
+    """
+    return "2/lambda_max"
+
+
+def perceptron_update() -> str:
+    """Return the perceptron's new weights ``w'`` after a misclassified pattern.
+
+    ``x`` is the augmented pattern ``[1, x_1, ..., x_p]`` (bias input first),
+    ``d`` its target (+1 or -1) and ``eta`` the learning rate; the perceptron's
+    output on it was ``y = -d`` (notes 1.3.1.2, example 2.2.2). Names: ``w``,
+    ``x`` (column vectors), ``d``, ``eta``, ``y``. No functions are needed.
+    """
+    return "w + eta * d * x"

@@ -1,0 +1,306 @@
+"""The derivation references: each formula confirmed independently, the notes' examples, the mistakes.
+
+- every reference expression agrees with torch autograd, a direct
+  computation (energies, normalised adjacency, the KL divergence of torch's
+  distributions) or a simulation (momentum, gradient descent, He's variance);
+- the worked examples of the notes (2.1.3, 2.2.2, 2.3.1, 2.3.2), with the
+  slips of course/README.md followed by the mathematics;
+- every single-answer mistake variant is equivalent to the wrong answer its
+  question declares, usually written differently (so diagnosis by
+  equivalence, not string equality, is what names it);
+- the solutions and the second references read and agree with the references.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+
+import reference.derivations as ref
+import reference.perceptron as perceptron
+from grader.catalog.derivations import QUESTIONS, derivation_reference
+from grader.declarations import resolve
+from grader.derivations import decide, parse_answer, parse_chain
+from grader.derivations.answers import example_point, read_steps
+from grader.derivations.equivalence import value_at
+from grader.derivations.question import Example
+
+from conftest import SOLUTIONS, load_module
+
+SEEDS = range(4)
+
+
+def value(function: str, **values: Any) -> Any:
+    """The reference expression of ``function`` evaluated at ``values`` (floats or nested lists)."""
+    question = QUESTIONS[function]
+    expression = parse_answer(derivation_reference(function), question)
+    result = value_at(expression.tree, example_point(Example(values, ""), question), question)
+    if isinstance(result, np.ndarray):
+        return np.array(result.tolist(), dtype=float)
+    return float(result)
+
+
+# -- each formula, confirmed independently ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("z", [-3.0, -0.5, 0.0, 1.2, 4.0])
+def test_sigmoid_derivative_by_autograd(z):
+    t = torch.tensor(z, dtype=torch.float64, requires_grad=True)
+    torch.sigmoid(t).backward()
+    assert value("sigmoid_derivative", z=z) == pytest.approx(t.grad.item(), rel=1e-12)
+    question = QUESTIONS["sigmoid_derivative_steps"]
+    point = example_point(Example({"z": z}, ""), question)
+    for step in ref.sigmoid_derivative_steps():
+        assert float(value_at(parse_answer(step, question).tree, point, question)) == pytest.approx(t.grad.item(), rel=1e-12)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_bp1_quadratic_by_autograd(seed):
+    rng = np.random.default_rng(seed)
+    a, y = rng.normal(), rng.uniform()
+    t = torch.tensor(a, dtype=torch.float64, requires_grad=True)
+    (0.5 * (y - torch.sigmoid(t)) ** 2).backward()
+    assert value("bp1_quadratic", a_j=a, y_j=y) == pytest.approx(t.grad.item(), rel=1e-12)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_cross_entropy_weight_gradient_by_autograd(seed):
+    rng = np.random.default_rng(seed)
+    x, b, y = rng.normal(size=3), rng.normal(), float(rng.uniform())
+    w = torch.tensor(rng.normal(size=3), dtype=torch.float64, requires_grad=True)
+    a = w @ torch.tensor(x) + b
+    torch.nn.functional.binary_cross_entropy(torch.sigmoid(a), torch.tensor(y, dtype=torch.float64)).backward()
+    for j in range(3):
+        assert value("cross_entropy_weight_gradient", x_j=x[j], a=a.item(), y=y) == pytest.approx(w.grad[j].item(), rel=1e-10)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_softmax_log_likelihood_gradient_by_autograd(seed):
+    rng = np.random.default_rng(seed)
+    logits = torch.tensor(rng.normal(size=5), dtype=torch.float64, requires_grad=True)
+    label = int(rng.integers(5))
+    torch.nn.functional.cross_entropy(logits[None], torch.tensor([label])).backward()
+    z = torch.softmax(logits, 0).detach().numpy()
+    got = value("softmax_log_likelihood_gradient", z=z.tolist(), y=np.eye(5)[label].tolist())
+    np.testing.assert_allclose(got.ravel(), logits.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_bp2_bp3_bp4_by_autograd(seed):
+    rng = np.random.default_rng(seed)
+    n_prev, n, n_next = 4, 3, 2
+    z_prev = rng.uniform(size=n_prev)
+    W = torch.tensor(rng.normal(size=(n, n_prev)), requires_grad=True)
+    b = torch.tensor(rng.normal(size=n), requires_grad=True)
+    W_next = rng.normal(size=(n_next, n))
+    delta_next = rng.normal(size=n_next)
+    a = W @ torch.tensor(z_prev) + b
+    a.retain_grad()
+    # A cost whose gradient with respect to a^{l+1} is delta_next.
+    cost = torch.tensor(delta_next) @ (torch.tensor(W_next) @ torch.sigmoid(a))
+    cost.backward()
+    delta = a.grad.numpy()
+    bp2 = value("bp2_hidden_error", W_next=W_next.tolist(), delta_next=delta_next.tolist(), a=a.detach().numpy().tolist())
+    np.testing.assert_allclose(bp2.ravel(), delta, rtol=1e-10)
+    bp3 = value("bp3_bias_gradient", delta=delta.tolist(), a=a.detach().numpy().tolist(), z_prev=z_prev.tolist())
+    np.testing.assert_allclose(bp3.ravel(), b.grad.numpy(), rtol=1e-10)
+    bp4 = value("bp4_weight_gradient", delta=delta.tolist(), z_prev=z_prev.tolist(), a=a.detach().numpy().tolist())
+    np.testing.assert_allclose(bp4, W.grad.numpy(), rtol=1e-10)
+
+
+def _hopfield_energy(w: np.ndarray, y: np.ndarray) -> float:
+    return float(-0.5 * y @ w @ y)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_hopfield_energy_change_by_direct_computation(seed):
+    rng = np.random.default_rng(seed)
+    n = 6
+    w = np.triu(rng.normal(size=(n, n)), 1)
+    w = w + w.T
+    y = rng.choice([-1.0, 1.0], size=n)
+    for k in range(n):
+        flipped = y.copy()
+        flipped[k] = -flipped[k]
+        change = _hopfield_energy(w, flipped) - _hopfield_energy(w, y)
+        assert value("hopfield_energy_change", w=w.tolist(), y=y.tolist(), k=k) == pytest.approx(change, rel=1e-10, abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_rbm_hidden_probability_by_enumeration(seed):
+    rng = np.random.default_rng(seed)
+    n_v, n_h = 4, 3
+    v = rng.integers(0, 2, size=n_v).astype(float)
+    w = rng.normal(size=(n_v, n_h))
+    b = rng.normal(size=n_h)
+    for j in range(n_h):
+        # The energy terms with h_j: -(sum_i v_i w_ij + b_j) h_j; the others cancel in the ratio.
+        energy = {h: -(v @ w[:, j] + b[j]) * h for h in (0, 1)}
+        p = np.exp(-energy[1]) / (np.exp(-energy[0]) + np.exp(-energy[1]))
+        assert value("rbm_hidden_probability", v=v.tolist(), w=w.tolist(), b=b.tolist(), j=j) == pytest.approx(p, rel=1e-10)
+
+
+def test_he_initialisation_keeps_the_variance_by_simulation():
+    rng = np.random.default_rng(0)
+    M, samples = 64, 20_000
+    eps = value("he_initialisation", M=M, N=10)
+    a_prev = rng.normal(size=(samples, M))
+    weights = rng.normal(scale=eps, size=(samples, M))
+    a = np.sum(np.maximum(a_prev, 0) * weights, axis=1)
+    assert np.var(a) == pytest.approx(1.0, rel=0.05)
+
+
+def test_attention_score_variance_by_simulation():
+    rng = np.random.default_rng(0)
+    D_k = 32
+    q, k = rng.normal(size=(2, 50_000, D_k))
+    assert np.var(np.sum(q * k, axis=1)) == pytest.approx(value("attention_score_variance", D_k=D_k), rel=0.05)
+
+
+@pytest.mark.parametrize(("mu", "sigma"), [(0.0, 1.0), (1.3, 0.4), (-2.0, 2.5)])
+def test_vae_kl_by_torch_distributions(mu, sigma):
+    kl = torch.distributions.kl_divergence(
+        torch.distributions.Normal(torch.tensor(mu, dtype=torch.float64), torch.tensor(sigma, dtype=torch.float64)),
+        torch.distributions.Normal(torch.tensor(0.0, dtype=torch.float64), torch.tensor(1.0, dtype=torch.float64)),
+    ).item()
+    assert value("vae_kl", mu=mu, sigma=sigma) == pytest.approx(kl, rel=1e-12, abs=1e-14)
+    question = QUESTIONS["vae_kl_steps"]
+    point = example_point(Example({"mu": mu, "sigma": sigma}, ""), question)
+    for step in ref.vae_kl_steps():
+        assert float(value_at(parse_answer(step, question).tree, point, question)) == pytest.approx(kl, rel=1e-12, abs=1e-14)
+
+
+@pytest.mark.parametrize("t", [-1.5, 0.3, 1.0, 2.0])
+def test_chain_rule_example_by_autograd(t):
+    tt = torch.tensor(t, dtype=torch.float64, requires_grad=True)
+    x, y = tt**2, tt
+    (x**2 * y**2).backward()
+    assert value("chain_rule_example", t=t) == pytest.approx(tt.grad.item(), rel=1e-12)
+
+
+def test_gcn_edge_weight_by_the_normalised_adjacency():
+    rng = np.random.default_rng(0)
+    n = 8
+    A = np.triu((rng.uniform(size=(n, n)) < 0.4).astype(float), 1)
+    A = A + A.T
+    A_tilde = A + np.eye(n)
+    d = A_tilde.sum(axis=1)
+    normalised = A_tilde / np.sqrt(np.outer(d, d))
+    degrees = A.sum(axis=1)
+    for u, v in zip(*np.nonzero(A)):
+        assert value("gcn_edge_weight", deg_u=degrees[u], deg_v=degrees[v]) == pytest.approx(normalised[u, v], rel=1e-12)
+
+
+@pytest.mark.parametrize(("p_data", "p_g"), [(1.0, 1.0), (3.0, 1.0), (0.2, 1.7)])
+def test_gan_optimal_discriminator_maximises_the_value(p_data, p_g):
+    d_star = value("gan_optimal_discriminator", p_data=p_data, p_g=p_g)
+    D = torch.tensor(d_star, dtype=torch.float64, requires_grad=True)
+    objective = p_data * torch.log(D) + p_g * torch.log(1 - D)
+    (gradient,) = torch.autograd.grad(objective, D, create_graph=True)
+    (curvature,) = torch.autograd.grad(gradient, D)
+    assert abs(gradient.item()) < 1e-10 and curvature.item() < 0
+
+
+@pytest.mark.parametrize("mu", [0.5, 0.9, 0.99])
+def test_momentum_factor_by_simulation(mu):
+    eta, gradient, step = 0.1, 1.0, 0.0
+    for _ in range(5000):
+        step = -eta * gradient + mu * step
+    assert -step / (eta * gradient) == pytest.approx(value("momentum_learning_rate_factor", mu=mu), rel=1e-9)
+
+
+def test_largest_stable_step_by_simulation():
+    eigenvalues = np.array([0.3, 1.0, 4.0])
+    bound = value("largest_stable_step", lambda_max=4.0, lambda_min=0.3)
+    for eta, converges in ((0.99 * bound, True), (1.01 * bound, False)):
+        w = np.ones(3)
+        for _ in range(2000):
+            w = w - eta * eigenvalues * w  # gradient descent on 1/2 sum lambda_i w_i^2
+        assert (np.abs(w).max() < 1e-3) == converges
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_perceptron_update_agrees_with_the_perceptron_reference(seed):
+    rng = np.random.default_rng(seed)
+    w, x = rng.normal(size=4), rng.normal(size=3)
+    net = w[0] + x @ w[1:]
+    d = -1 if net > 0 else 1  # misclassified
+    expected = perceptron.learning_step(w, x, d, 0.7)
+    got = value("perceptron_update", w=w.tolist(), x=[1.0, *x], d=d, eta=0.7)
+    np.testing.assert_allclose(got.ravel(), expected, rtol=1e-12)
+
+
+# -- the notes' worked examples ----------------------------------------------------------------------
+
+
+def test_example_2_3_2_rbm_probability_to_six_places():
+    # The notes print 0.50251; sigma(0.01) = 0.502500 to six places (course/README.md).
+    p = value("rbm_hidden_probability", v=[1, 0], w=[[0.01], [0.02]], b=[0], j=0)
+    assert round(p, 6) == 0.5025
+
+
+def test_example_2_3_1_flip_lowers_the_energy():
+    w = [[0, -0.6, 0.6], [-0.6, 0, -0.6], [0.6, -0.6, 0]]
+    # Unit 1 of [-1, -1, 1] has v_1 = 1.2 > 0, so it flips to +1: the energy drops by 2.4.
+    assert value("hopfield_energy_change", w=w, y=[-1, -1, 1], k=0) == pytest.approx(-2.4)
+    # In the stable state [1, -1, 1] every flip raises the energy (v_3 = 1.2, not 0: a slip in the notes).
+    for k in range(3):
+        assert value("hopfield_energy_change", w=w, y=[1, -1, 1], k=k) > 0
+
+
+def test_example_2_1_3_and_2_2_2():
+    assert value("chain_rule_example", t=1) == 6
+    np.testing.assert_allclose(value("perceptron_update", w=[0, 0, 0], x=[1, 1, 1], d=1, eta=0.5).ravel(), [0.5, 0.5, 0.5])
+
+
+# -- mistakes, solutions, second references -------------------------------------------------------------
+
+
+def _single_answer_mistakes():
+    for function, question in QUESTIONS.items():
+        if question.start is None:
+            for mistake in question.mistakes:
+                yield function, mistake
+
+
+@pytest.mark.parametrize(("function", "mistake"), list(_single_answer_mistakes()), ids=lambda x: getattr(x, "name", x))
+def test_each_variant_is_its_declared_wrong_answer(function, mistake):
+    question = QUESTIONS[function]
+    written = resolve(f"reference.derivations_mistakes:{mistake.variant}")()
+    try:
+        declared = parse_answer(mistake.answer, question)
+    except Exception as exc:  # a mistake that cannot be read: the variant must fail the same way
+        with pytest.raises(type(exc)) as raised:
+            parse_answer(written, question)
+        assert raised.value.message == exc.message  # type: ignore[attr-defined]
+        return
+    result = decide(parse_answer(written, question), declared, rng=np.random.default_rng(0))
+    assert result.equivalent, (written, mistake.answer)
+    assert not decide(declared, parse_answer(derivation_reference(function), question), rng=np.random.default_rng(0)).equivalent
+
+
+@pytest.mark.parametrize("function", list(QUESTIONS))
+def test_solution_and_second_reference_agree_with_the_reference(function):
+    question = QUESTIONS[function]
+    solution = getattr(load_module(SOLUTIONS, "derivations"), function)()
+    second = resolve(f"reference.derivations_torch:{function}")()
+    for answer in (solution, second):
+        if question.start is None:
+            assert decide(parse_answer(answer, question), parse_answer(derivation_reference(function), question), rng=np.random.default_rng(1)).equivalent
+        else:
+            steps, _ = read_steps(answer, question, name=function)
+            target = parse_answer(derivation_reference(function), question)
+            assert decide(steps[-1], target, rng=np.random.default_rng(1)).equivalent
+            assert decide(steps[0], parse_answer(question.start, question), rng=np.random.default_rng(1)).equivalent
+
+
+def test_multi_step_references_follow_step_by_step():
+    for function in ("sigmoid_derivative_steps", "vae_kl_steps"):
+        question = QUESTIONS[function]
+        steps = [parse_chain(step, question)[0] for step in resolve(f"reference.derivations:{function}")()]
+        assert len(steps) >= question.min_steps
+        for before, after in zip(steps, steps[1:]):
+            assert decide(after, before, rng=np.random.default_rng(2)).equivalent
