@@ -203,6 +203,14 @@ def _hide(path: str) -> None:
         isolation.mount(None, path, None, isolation.MS_BIND | isolation.MS_REMOUNT | isolation.MS_RDONLY)
 
 
+def _expose_again(covered: str, keep: dict[str, int]) -> None:
+    """Bind the kept folders that lie under a freshly covered one back into place."""
+    for path, fd in keep.items():
+        if path == covered or path.startswith(covered.rstrip("/") + "/"):
+            os.makedirs(path, mode=0o755, exist_ok=True)
+            isolation.mount(f"/proc/self/fd/{fd}", path, None, isolation.MS_BIND | isolation.MS_REC)
+
+
 def _build_world(request: dict[str, Any], capabilities: dict[str, Any]) -> dict[str, Any]:
     """Create the namespaces and mounts the child will live in (runs in the supervisor)."""
     plan: dict[str, Any] = {"pid_namespace": False, "drop_to": None, "workdir": None, "cleanup": None}
@@ -228,16 +236,14 @@ def _build_world(request: dict[str, Any], capabilities: dict[str, Any]) -> dict[
         for folder in request["scratch_folders"]:
             if os.path.isdir(folder):
                 isolation.mount("tmpfs", folder, "tmpfs", plain, f"size={scratch_mb}m,mode=1777")
+                _expose_again(folder, keep)
         for path in request["hide"]:
             _hide(path)
         for home in request["hide_homes"]:
             if not os.path.isdir(home):
                 continue
             isolation.mount("tmpfs", home, "tmpfs", plain, "size=1m,mode=0755")
-            for path, fd in keep.items():
-                if path == home or path.startswith(home.rstrip("/") + "/"):
-                    os.makedirs(path, exist_ok=True)
-                    isolation.mount(f"/proc/self/fd/{fd}", path, None, isolation.MS_BIND | isolation.MS_REC)
+            _expose_again(home, keep)
             isolation.mount(None, home, None, isolation.MS_REMOUNT | isolation.MS_RDONLY | plain)
         for fd in keep.values():
             os.close(fd)
