@@ -306,7 +306,8 @@ CASES = [
         return text + ':' + os.getcwd()
         """), returns(lambda v: v == "mine:/tmp/work", "'mine:/tmp/work'")),
     Case("write_in_tmp", fn("open('/tmp/pwned-tmp', 'w').write('x')\nreturn sorted(os.listdir('/tmp'))"),
-         returns(lambda v: v == ["pwned-tmp", "work"], "its own /tmp")),
+         # Its own /tmp: none of the host's files (a checkout under /tmp appears as the bare folders bound back).
+         returns(lambda v: {"pwned-tmp", "work"} <= set(v) and not any("sentinel" in name for name in v), "its own /tmp")),
     Case("overwrite_host_tmp_file", fn("open('__SENTINEL__', 'w').write('pwned')\nreturn 'written'"),
          returns(lambda v: v == "written", "'written' (to its own /tmp)")),
     Case("write_in_course_folder", fn(TRY_ALL + "return [attempt(lambda: open('__COURSE__/pwned.txt', 'w')),"
