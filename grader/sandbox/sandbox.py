@@ -162,6 +162,9 @@ class Sandbox:
         self._sessions: set[Session] = set()
         self._scratch = tempfile.mkdtemp(prefix="nngrade-sandbox-")
         os.chmod(self._scratch, 0o711)  # children (another user) make their folders inside
+        # What the child must still reach, and what is covered around it: fixed for a run.
+        self._keep = _python_paths()
+        self._covered = _folders_to_cover(self._keep)
         self.closed = False
 
     def __repr__(self) -> str:
@@ -263,8 +266,8 @@ class Sandbox:
             "sandbox_user": list(self.sandbox_user) if self.sandbox_user else None,
             "session_uid_base": SESSION_UID_BASE,
             "hide": self.protected,
-            "hide_homes": _folders_to_cover(_python_paths()),
-            "keep": _python_paths(),
+            "hide_homes": self._covered,
+            "keep": self._keep,
             "scratch_folders": list(SCRATCH_FOLDERS),
             "scratch": self._scratch,
         }
