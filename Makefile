@@ -5,14 +5,21 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+TEST_STAMP := $(VENV)/.installed-test-stamp
 
 .PHONY: demo test bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e . 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/python -c "import grader, numpy, sympy, pandas, torch, pytest"
+	$(BIN)/python -c "import grader, numpy, sympy, pandas, matplotlib, torch, pytest"
 	touch $(STAMP)
+
+# The tests also need jsonschema and scikit-learn (the [test] extra).
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -c "import jsonschema, sklearn"
+	touch $(TEST_STAMP)
 
 demo: $(STAMP)
 	@echo "== The exercises =="
@@ -24,7 +31,7 @@ demo: $(STAMP)
 	@echo "== Self-check of the stubs (zero, not implemented, expected) =="
 	$(BIN)/nngrade check --dir exercises; status=$$?; test $$status -eq 1
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -2,10 +2,15 @@
 
 ``nngrade list`` shows the exercises, their checks and points; ``nngrade check``
 runs the public checks on a student's folder and prints a compact table, the
-total and the feedback of every check that did not pass.
+total and the feedback of every check that did not pass. ``nngrade grade``
+grades a whole class into an output folder (gradebook, grades.csv, feedback,
+Gradescope results, class report); ``nngrade report`` rebuilds those outputs
+from the gradebook.
 
 Exit status of ``check``: 0 full marks, 1 anything less, 2 a usage error
 (unknown exercise, missing folder), 3 a grader fault left a check unscored.
+Exit status of ``grade`` and ``report``: 0 done, 2 a usage or course-file
+error, 3 a grader fault left some student or check ungraded.
 """
 
 from __future__ import annotations
@@ -96,6 +101,105 @@ def _command_check(args: argparse.Namespace) -> int:
     return EXIT_FULL_MARKS if full else EXIT_NOT_FULL_MARKS
 
 
+def _summary_of(record) -> str:
+    """A short note on one student for the gradebook table."""
+    if record.problem:
+        return record.problem.splitlines()[0][:70]
+    counts = record.statuses()
+    parts = [f"{counts[status]} {status}" for status in counts if status.value not in ("passed", "failed")]
+    mistakes = sorted({m.name for e in record.exercises for c in e.checks for m in c.mistakes})
+    if mistakes:
+        parts.append("mistakes: " + ", ".join(mistakes))
+    text = "; ".join(parts)
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+def gradebook_table(info, records) -> str:
+    """The gradebook as a text table: one row per student."""
+    rows = [("student", "score", "late", "final", "notes")]
+    for record in records:
+        late = f"-{record.late_penalty_percent:g}%" if record.late_penalty_percent else ""
+        score = "-" if record.problem else f"{record.score:g}"
+        rows.append((record.student_id, score, late, f"{record.final:g}/{info.max_score:g}", _summary_of(record)))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = []
+    for index, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0]), row[1].rjust(widths[1]), row[2].rjust(widths[2]),
+                 row[3].rjust(widths[3]), row[4]]
+        lines.append("  ".join(cells).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _print_outputs(out: Path, info, records, *, table: bool) -> None:
+    if table:
+        print(gradebook_table(info, records))
+        print()
+    print(f"gradebook:  {out / 'gradebook.sqlite'}")
+    print(f"grades:     {out / 'grades.csv'}")
+    print(f"feedback:   {out / 'feedback'}/<student>.md and .html")
+    print(f"gradescope: {out / 'results'}/<student>/results.json")
+    print(f"report:     {out / 'report.html'}")
+
+
+def _command_grade(args: argparse.Namespace) -> int:
+    from grader.batch import grade_class
+    from grader.course import find_course_file, load_course
+
+    submissions = Path(args.submissions)
+    if not submissions.is_dir():
+        print(f"nngrade: {submissions} is not a folder; pass the folder that holds one entry per student", file=sys.stderr)
+        return EXIT_USAGE
+    if args.jobs < 1:
+        print("nngrade: -j must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    course = load_course(args.course or find_course_file(), load_registry())
+    summary = grade_class(
+        submissions,
+        course=course,
+        assignment=args.assignment,
+        out=args.out,
+        jobs=args.jobs,
+        regrade=args.regrade,
+        only=args.student or (),
+        roster=args.roster,
+        timestamps=args.timestamps,
+    )
+    out = Path(args.out).resolve()
+    info = course.assignment(args.assignment).info()
+    print(
+        f"{summary.students} submissions: {summary.graded} graded, {summary.unchanged} unchanged, "
+        f"{summary.problems} with problems, {summary.failures} grader failures ({summary.seconds:.1f} s)"
+    )
+    _print_outputs(out, info, summary.records, table=not args.quiet)
+    if summary.failures or summary.internal_errors:
+        print(
+            "nngrade: a fault in the grader left some students or checks ungraded (see 'internal error' "
+            "in the gradebook); run the command again to retry them, and report the fault",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL_ERROR
+    return 0
+
+
+def _command_report(args: argparse.Namespace) -> int:
+    from grader.gradebook import Gradebook
+    from grader.reports import write_reports
+
+    out = Path(args.out).resolve()
+    with Gradebook.open(out, create=False) as gradebook:
+        info = gradebook.assignment()
+        records = gradebook.records()
+    if info is None:
+        print(f"nngrade: {out} holds an empty gradebook; grade the class first with `nngrade grade`", file=sys.stderr)
+        return EXIT_USAGE
+    write_reports(out, info, records)
+    print(f"rebuilt the outputs of assignment {info.name!r} for {len(records)} students from the gradebook")
+    _print_outputs(out, info, records, table=args.table)
+    return EXIT_INTERNAL_ERROR if not all(record.complete for record in records) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nngrade",
@@ -122,6 +226,35 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("-v", "--verbose", action="store_true", help="also show checks that are not implemented yet")
     check.add_argument("--progress", action="store_true", help="print a line per exercise as it is checked")
     check.set_defaults(run=_command_check)
+
+    grade = commands.add_parser(
+        "grade",
+        help="grade a class's submissions: gradebook, grades.csv, feedback, Gradescope results, report",
+        description=(
+            "Grade every submission in SUBMISSIONS (one folder of .py files, .zip or notebook per student, "
+            "or nbgrader's submitted/<student>/<assignment>/ tree) on every check of the assignment, public "
+            "and hidden, and write the outputs into OUT. Rerunning grades only what is new or changed."
+        ),
+    )
+    grade.add_argument("submissions", metavar="SUBMISSIONS", help="the folder with one entry per student")
+    grade.add_argument("-a", "--assignment", required=True, help="the assignment's name in the course file")
+    grade.add_argument("-o", "--out", required=True, metavar="OUT", help="the output folder (created; reused to resume)")
+    grade.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="students graded at once (default 1)")
+    grade.add_argument("--course", metavar="FILE", help="the course file (default: course.toml here or above)")
+    grade.add_argument("--roster", metavar="CSV", help="a roster: column 'student', optional column 'entry'")
+    grade.add_argument("--timestamps", metavar="CSV", help="submission times: columns 'student' and 'timestamp'")
+    grade.add_argument("--regrade", action="store_true", help="grade again even submissions that did not change")
+    grade.add_argument("--student", action="append", metavar="ID", help="grade only this student (repeatable)")
+    grade.add_argument("-q", "--quiet", action="store_true", help="do not print the gradebook table")
+    grade.set_defaults(run=_command_grade)
+
+    report = commands.add_parser(
+        "report",
+        help="rebuild grades.csv, feedback, Gradescope results and the class report from the gradebook",
+    )
+    report.add_argument("out", metavar="OUT", help="the output folder of `nngrade grade`")
+    report.add_argument("--table", action="store_true", help="also print the gradebook as a table")
+    report.set_defaults(run=_command_report)
     return parser
 
 

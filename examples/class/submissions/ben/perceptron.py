@@ -1,0 +1,190 @@
+"""Perceptrons (course notes 1.3.1, worked examples 2.2.1 and 2.2.2).
+
+Conventions used by every function in this module:
+
+- the bias is the weight ``w[0]`` of an extra input ``x0 = 1`` placed *first*:
+  a pattern ``x = [x1, ..., xp]`` is augmented to ``[1, x1, ..., xp]``;
+- the perceptron outputs ``+1`` when ``w . x > 0`` and ``-1`` when
+  ``w . x <= 0`` -- a net input of exactly 0 gives -1;
+- desired outputs ``d`` are -1 or +1.
+"""
+
+import numpy as np
+
+
+def predict(w, X):
+    """Return the perceptron's output for every pattern (row) of X.
+
+    Parameters
+    ----------
+    w : ndarray of shape (p + 1,)
+        the weights, bias first: ``w[0]`` multiplies the bias input ``x0 = 1``
+    X : ndarray of shape (n, p)
+        the patterns, one per row, *without* the bias input
+
+    Returns
+    -------
+    ndarray of shape (n,)
+        ``+1`` where ``w . [1, x] > 0`` and ``-1`` where ``w . [1, x] <= 0``
+    """
+    X = np.asarray(X, dtype=float)
+    net = w[0] + X @ w[1:]
+    return np.sign(net)
+
+
+def gate_weights(gate):
+    """Return perceptron weights that compute a logic gate of two inputs.
+
+    The inputs ``x1, x2`` are 0 or 1; true is the output ``+1`` and false is
+    ``-1``. ``predict(gate_weights(gate), X)`` must give the gate's truth
+    table on the four patterns ``(1, 1), (1, 0), (0, 1), (0, 0)``. Many weight
+    vectors are right; pick any (example 2.2.1 gives two for AND). Remember
+    that a net input of exactly 0 gives -1.
+
+    Parameters
+    ----------
+    gate : str
+        ``"OR"``, ``"AND"`` or ``"NAND"``
+
+    Returns
+    -------
+    ndarray of shape (3,)
+        ``[w0, w1, w2]``, the bias ``w0`` first
+    """
+    weights = {
+        "OR": [0.0, 0.5, 0.5],  # example 2.2.1: only (0, 0) has w.x = 0
+        "AND": [-1.0, 1.0, 1.0],  # example 2.2.1: only (1, 1) has w.x > 0
+        "NAND": [3.0, -2.0, -2.0],  # notes 1.3.2: (-2, -2) . x + 3
+    }
+    return np.array(weights[gate])
+
+
+def learning_step(w, x, d, eta):
+    """Return the weights after one step of perceptron learning on one pattern.
+
+    Augment the pattern to ``a = [1, x1, ..., xp]`` and compute the output
+    ``y`` (+1 if ``w . a > 0``, -1 otherwise). If the pattern is misclassified
+    (``y != d``) the new weights are ``w + eta * d * a``; if it is correctly
+    classified the weights do not change. Do not modify ``w`` in place.
+
+    Parameters
+    ----------
+    w : ndarray of shape (p + 1,)
+        the weights, bias first
+    x : ndarray of shape (p,)
+        one pattern, *without* the bias input
+    d : int
+        the desired output, -1 or +1
+    eta : float
+        the learning rate
+
+    Returns
+    -------
+    ndarray of shape (p + 1,)
+        the new weights
+    """
+    a = np.concatenate([[1.0], np.asarray(x, dtype=float)])
+    w = np.array(w, dtype=float)  # a copy: the caller's w stays as it was
+    y = 1 if w @ a > 0 else -1
+    if y != d:
+        w = w + eta * d * a
+    return w
+
+
+def train(X, d, w0, eta, order, max_updates=1000):
+    """Run the perceptron learning algorithm (notes 1.3.1.2) and return the weights it goes through.
+
+    The notes let you pick any misclassified pattern; here the choice is fixed
+    by ``order``, a sequence of pattern indices visited cyclically (after the
+    last entry, start again at ``order[0]``). Start with ``w = w0``, then
+    repeat:
+
+    1. if every pattern is correctly classified by the current ``w``, or
+       ``max_updates`` updates have been made, stop;
+    2. take the next index ``i`` from ``order``;
+    3. if pattern ``i`` is misclassified, update
+       ``w <- w + eta * d[i] * [1, X[i]]`` and record the new ``w``;
+       otherwise move on to the next index without changing ``w``.
+
+    With the AND data of example 2.2.2 (rows ``(1, 1), (1, 0), (0, 1), (0, 0)``,
+    ``d = [1, -1, -1, -1]``), ``w0 = 0``, ``eta = 0.5`` and
+    ``order = [0, 3, 1, 0, 2]`` the trajectory is
+    ``[0, 0, 0], [.5, .5, .5], [0, .5, .5], [-.5, 0, .5], [0, .5, 1], [-.5, .5, .5]``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, p)
+        the patterns, one per row, *without* the bias input
+    d : ndarray of shape (n,)
+        the desired outputs, -1 or +1
+    w0 : ndarray of shape (p + 1,)
+        the initial weights, bias first
+    eta : float
+        the learning rate
+    order : sequence of int
+        pattern indices in the order they are visited; every index 0..n-1
+        appears at least once, some may appear more than once
+    max_updates : int
+        the most updates to make (learning does not stop by itself on data
+        that is not linearly separable)
+
+    Returns
+    -------
+    ndarray of shape (k + 1, p + 1)
+        the weights after 0, 1, ..., k updates: row 0 is ``w0``, row k the
+        final weights (k <= max_updates)
+    """
+    X = np.asarray(X, dtype=float)
+    A = np.hstack([np.ones((len(X), 1)), X])
+    w = np.array(w0, dtype=float)
+    trajectory = [w.copy()]
+    step = 0
+    while len(trajectory) - 1 < max_updates:
+        y = np.where(A @ w > 0, 1, -1)
+        if np.all(y == d):
+            break
+        i = order[step % len(order)]
+        step += 1
+        if y[i] != d[i]:
+            w = w + eta * d[i] * A[i]
+            trajectory.append(w.copy())
+    return np.array(trajectory)
+
+
+def is_linearly_separable(X, d, max_epochs=100):
+    """Tell whether perceptron learning separates the patterns (notes 1.3.1.2).
+
+    Train from ``w = 0`` (shape ``(p + 1,)``) with ``eta = 1``, visiting the
+    patterns in index order ``0, 1, ..., n-1`` again and again; each pass
+    over all patterns is an epoch. A misclassified pattern gives
+    ``w <- w + d[i] * [1, X[i]]``. Return True as soon as an epoch makes no
+    update (every pattern is classified correctly), and False if each of the
+    ``max_epochs`` epochs made at least one update.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, p)
+        the patterns, one per row, *without* the bias input
+    d : ndarray of shape (n,)
+        the desired outputs, -1 or +1
+    max_epochs : int
+        how many epochs to try before answering False
+
+    Returns
+    -------
+    bool
+        a Python bool
+    """
+    X = np.asarray(X, dtype=float)
+    A = np.hstack([np.ones((len(X), 1)), X])
+    w = np.zeros(A.shape[1])
+    for epoch in range(max_epochs):
+        updates = 0
+        for i in range(len(A)):
+            y = 1 if A[i] @ w > 0 else -1
+            if y != d[i]:
+                w = w + d[i] * A[i]
+                updates += 1
+        if updates == 0:
+            return True
+    return False

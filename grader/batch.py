@@ -1,0 +1,280 @@
+"""Grading a whole class: ``nngrade grade SUBMISSIONS -a ASSIGNMENT -o OUT``.
+
+A run is a short pipeline:
+
+1. load the course file's assignment and find one submission per student
+   (:mod:`grader.submissions`); a broken entry becomes that student's problem
+   row, never an error of the run;
+2. skip students whose files, submission time and grading settings are
+   unchanged since the gradebook last graded them (``regrade`` forces them);
+3. grade the rest, in this process or in ``jobs`` worker processes
+   (:mod:`grader.grading_workers`), each student's code in its own sandboxed
+   child; every result is written to the gradebook in one transaction the
+   moment it arrives;
+4. rebuild every output from the gradebook (:func:`grader.reports.write_reports`).
+
+A run killed at any moment loses at most the students being graded at that
+moment; the next run grades them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from grader.course import Assignment, Course
+from grader.gradebook import Gradebook
+from grader.late_penalties import lateness
+from grader.progress import Progress
+from grader.records import AssignmentInfo, StudentRecord
+from grader.results import CheckResult, ExerciseResult
+from grader.sandbox.limits import Limits
+
+GRADING_VERSION = "1"
+"""bumped when grading changes in a way that should regrade unchanged submissions"""
+
+
+@dataclass(frozen=True)
+class GradingSettings:
+    """What grading one student needs besides the student's files (sent to worker processes)."""
+
+    salt: str
+    exercise_ids: tuple[str, ...]
+    scales: dict[str, float]
+    """exercise id to the factor that turns declared points into the assignment's"""
+    limits: Limits
+    protected: tuple[str, ...]
+    """paths hidden from student code: the course's secrets, the submissions, the output"""
+
+    def fingerprint(self, info: AssignmentInfo) -> str:
+        """A hash of everything besides the files that decides a grade."""
+        from importlib import metadata
+
+        try:
+            version = metadata.version("nngrade")
+        except metadata.PackageNotFoundError:
+            version = "unknown"
+        text = json.dumps(
+            [GRADING_VERSION, version, self.salt, dataclasses.asdict(info), self.limits.as_dict()],
+            sort_keys=True,
+        )
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class GradedStudent:
+    """What grading one student's code produced, before lateness is applied."""
+
+    student_id: str
+    exercises: tuple[ExerciseResult, ...]
+    seconds: float
+    failure: str = ""
+    """a fault of the grader's own that kept this student from being graded (empty when graded)"""
+
+
+@dataclass
+class RunSummary:
+    """What a grading run did, for the command's last lines and for tests."""
+
+    students: int = 0
+    graded: int = 0
+    unchanged: int = 0
+    problems: int = 0
+    failures: int = 0
+    internal_errors: int = 0
+    seconds: float = 0.0
+    records: list[StudentRecord] = field(default_factory=list)
+
+
+def scaled(result: ExerciseResult, factor: float) -> ExerciseResult:
+    """An exercise result with every check's points multiplied by ``factor`` (point overrides)."""
+    if factor == 1.0:
+        return result
+
+    def scale(check: CheckResult) -> CheckResult:
+        score = None if check.score is None else round(check.score * factor, 4)
+        return dataclasses.replace(check, score=score, max_score=round(check.max_score * factor, 4))
+
+    return dataclasses.replace(result, checks=tuple(scale(check) for check in result.checks))
+
+
+def grade_student(student_id: str, sources: dict[str, bytes], settings: GradingSettings, sandbox) -> GradedStudent:
+    """Run every check of the assignment, public and hidden, on one student's code."""
+    from grader.expectations import ReferenceExpectations
+    from grader.registry import load_registry
+    from grader.runner import grade_exercise
+    from grader.sandbox import SandboxedStudentCode
+    from grader.seeds import SeedPolicy
+
+    started = time.perf_counter()
+    registry = load_registry()
+    seeds = SeedPolicy.for_student(settings.salt, student_id)
+    expectations = ReferenceExpectations()
+    results = []
+    with SandboxedStudentCode(
+        Path("/nonexistent") / "submission", sandbox=sandbox, limits=settings.limits, sources=sources
+    ) as code:
+        for exercise_id in settings.exercise_ids:
+            exercise = registry.get(exercise_id)
+            result = grade_exercise(exercise, code, expectations=expectations, seeds=seeds, include_hidden=True)
+            results.append(scaled(result, settings.scales.get(exercise_id, 1.0)))
+    return GradedStudent(student_id, tuple(results), round(time.perf_counter() - started, 3))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _student_fingerprint(submission, grading: str) -> str:
+    text = json.dumps(
+        [
+            submission.files_hash,
+            submission.submitted_at.isoformat() if submission.submitted_at else None,
+            submission.timestamp_source,
+            submission.form,
+            submission.problem,
+            grading,
+        ]
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def protected_paths(course: Course, submissions: Path, out: Path, extra: Iterable[Path] = ()) -> tuple[str, ...]:
+    """What student code must never read during a class run, besides the sandbox's defaults."""
+    from grader.sandbox.sandbox import default_protected_paths
+
+    paths = set(default_protected_paths())
+    for path in (course.path, course.salt_file, submissions, out, *extra):
+        if path is not None and Path(path).exists():
+            paths.add(str(Path(path).resolve()))
+    return tuple(sorted(paths))
+
+
+def grade_class(
+    submissions_root: str | os.PathLike[str],
+    *,
+    course: Course,
+    assignment: str,
+    out: str | os.PathLike[str],
+    jobs: int = 1,
+    regrade: bool = False,
+    only: Sequence[str] = (),
+    roster: str | os.PathLike[str] | None = None,
+    timestamps: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+) -> RunSummary:
+    """Grade every submission that needs it into ``out`` and rebuild the outputs."""
+    from grader.reports import write_reports
+    from grader.submissions import find_submissions
+
+    started = time.perf_counter()
+    root = Path(submissions_root).resolve()
+    out = Path(out).resolve()
+    chosen: Assignment = course.assignment(assignment)
+    info = chosen.info()
+    submissions = find_submissions(
+        root,
+        assignment=chosen.name,
+        modules=chosen.modules,
+        roster=Path(roster) if roster else None,
+        timestamps=Path(timestamps) if timestamps else None,
+    )
+    if only:
+        wanted = set(only)
+        submissions = [submission for submission in submissions if submission.student_id in wanted]
+    out.mkdir(parents=True, exist_ok=True)
+    settings = GradingSettings(
+        salt=course.salt,
+        exercise_ids=tuple(exercise.id for exercise in chosen.exercises),
+        scales={exercise.id: chosen.scale(exercise) for exercise in chosen.exercises},
+        limits=course.limits,
+        protected=protected_paths(
+            course, root, out, [Path(p) for p in (roster, timestamps) if p]
+        ),
+    )
+    grading = settings.fingerprint(info)
+    summary = RunSummary(students=len(submissions))
+
+    with Gradebook.open(out) as gradebook:
+        gradebook.set_assignment(info)
+        known = gradebook.fingerprints()
+        to_grade = []
+        pending: dict[str, tuple[object, str]] = {}
+        for submission in submissions:
+            fingerprint = _student_fingerprint(submission, grading)
+            if not regrade and known.get(submission.student_id) == fingerprint:
+                summary.unchanged += 1
+                continue
+            if submission.problem:
+                summary.problems += 1
+                record = _record(submission, info, chosen, exercises=(), seconds=0.0)
+                gradebook.save(record, fingerprint=fingerprint, notes=submission.notes)
+                continue
+            pending[submission.student_id] = (submission, fingerprint)
+            to_grade.append(submission)
+
+        progress = progress or Progress(len(to_grade))
+        if summary.unchanged:
+            progress.note(f"{summary.unchanged} submissions are unchanged since they were graded (use --regrade to grade them again)")
+
+        def save(graded: GradedStudent) -> None:
+            submission, fingerprint = pending.pop(graded.student_id)
+            if graded.failure:
+                summary.failures += 1
+                record = _record(submission, info, chosen, exercises=(), seconds=graded.seconds,
+                                 problem=f"internal error in the grader: {graded.failure}")
+                # An empty fingerprint makes the next run try this student again.
+                gradebook.save(record, fingerprint="", notes=submission.notes)
+                progress.advance(graded.student_id, "internal error (will be retried on the next run)")
+                return
+            record = _record(submission, info, chosen, exercises=graded.exercises, seconds=graded.seconds)
+            gradebook.save(record, fingerprint=fingerprint, notes=submission.notes)
+            summary.graded += 1
+            if not record.complete:
+                summary.internal_errors += 1
+            late = f", {record.late_penalty_percent:g}% late penalty" if record.late_penalty_percent else ""
+            progress.advance(graded.student_id, f"{record.score:g}/{info.max_score:g}{late} ({graded.seconds:.1f} s)")
+
+        from grader.grading_workers import grade_all
+
+        grade_all([(s.student_id, dict(s.sources)) for s in to_grade], settings, jobs=jobs, on_result=save)
+        progress.finish()
+        summary.records = gradebook.records()
+        write_reports(out, info, summary.records)
+    summary.seconds = round(time.perf_counter() - started, 2)
+    return summary
+
+
+def _record(
+    submission,
+    info: AssignmentInfo,
+    assignment: Assignment,
+    *,
+    exercises: tuple[ExerciseResult, ...],
+    seconds: float,
+    problem: str = "",
+) -> StudentRecord:
+    late = lateness(submission.submitted_at, due=assignment.due, policy=assignment.late)
+    return StudentRecord(
+        student_id=submission.student_id,
+        exercises=exercises,
+        problem=problem or submission.problem,
+        form=submission.form,
+        entry=submission.entry,
+        files_hash=submission.files_hash,
+        submitted_at=(
+            submission.submitted_at.astimezone(dt.timezone.utc).isoformat() if submission.submitted_at else None
+        ),
+        timestamp_source=submission.timestamp_source,
+        late_days=late.days,
+        late_penalty_percent=late.penalty_percent,
+        graded_at=_now(),
+        seconds=seconds,
+    )

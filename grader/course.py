@@ -1,0 +1,323 @@
+"""The course file (``course.toml``): assignments, the grading salt and sandbox limits.
+
+An instructor writes it once, at the course's root::
+
+    salt = "a long random string"      # or salt_file = ".nngrade-salt"
+    timezone = "Europe/Amsterdam"       # for due dates written without an offset
+
+    [sandbox]                           # the course's limits (see grader.sandbox.Limits)
+    wall_seconds = 30
+
+    [assignments.a1]
+    title = "Perceptrons and backpropagation"
+    exercises = ["perceptron", "backprop.*"]
+    due = 2026-10-15T23:59:00+02:00
+
+    [assignments.a1.points]             # an exercise's total, its checks scaled to it
+    "perceptron.train" = 4
+
+    [assignments.a1.late]
+    per_day_percent = 10
+    max_percent = 50
+    grace_minutes = 15
+    cutoff = 2026-10-22T23:59:00+02:00
+
+:func:`load_course` reads and validates it. Every message names the file, the
+key and the problem, so a typo (``due_date``) is caught before any grading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from grader.declarations import Exercise
+from grader.errors import InvalidDeclaration, NngradeError, UnknownExercise
+from grader.records import AssignmentInfo, CheckInfo, ExerciseInfo, LatePolicy
+from grader.registry import Registry
+from grader.sandbox.limits import Limits
+
+COURSE_FILE = "course.toml"
+SALT_ENVIRONMENT = "NNGRADE_SALT"
+"""an environment variable that overrides the course file's salt (keeps it out of version control)"""
+MIN_SALT_LENGTH = 8
+
+
+class CourseFileError(NngradeError):
+    """The course file is missing, is not TOML, or holds a key that is wrong.
+
+    The message names the file and the key (``assignments.a1.due``) and says
+    what is expected there.
+    """
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One assignment of the course file, resolved against the registry."""
+
+    name: str
+    title: str
+    exercises: tuple[Exercise, ...]
+    points: Mapping[str, float] = field(default_factory=dict)
+    """exercise id to its total points in this assignment (only where overridden)"""
+    due: dt.datetime | None = None
+    late: LatePolicy = field(default_factory=LatePolicy)
+
+    @property
+    def modules(self) -> list[str]:
+        """The student modules the assignment's exercises live in, in order."""
+        return list(dict.fromkeys(exercise.student.module for exercise in self.exercises))
+
+    def scale(self, exercise: Exercise) -> float:
+        """The factor that turns the exercise's declared points into this assignment's."""
+        if exercise.id not in self.points:
+            return 1.0
+        return self.points[exercise.id] / exercise.points
+
+    def info(self) -> AssignmentInfo:
+        """The assignment as the gradebook and the reports record it."""
+        exercises = []
+        for exercise in self.exercises:
+            factor = self.scale(exercise)
+            checks = tuple(
+                CheckInfo(
+                    name=check.name,
+                    description=check.description,
+                    hidden=check.hidden,
+                    max_score=round(check.points * factor, 4),
+                )
+                for check in exercise.checks
+            )
+            exercises.append(
+                ExerciseInfo(
+                    id=exercise.id,
+                    title=exercise.title,
+                    max_score=round(exercise.points * factor, 4),
+                    checks=checks,
+                )
+            )
+        return AssignmentInfo(
+            name=self.name,
+            exercises=tuple(exercises),
+            due=self.due.isoformat() if self.due else None,
+            late=self.late,
+        )
+
+
+@dataclass(frozen=True)
+class Course:
+    """A validated course file."""
+
+    path: Path
+    salt: str
+    limits: Limits
+    assignments: Mapping[str, Assignment]
+    salt_file: Path | None = None
+
+    def assignment(self, name: str) -> Assignment:
+        try:
+            return self.assignments[name]
+        except KeyError:
+            known = ", ".join(sorted(self.assignments)) or "none"
+            raise CourseFileError(
+                f"{self.path}: there is no assignment {name!r}; the course file defines: {known}"
+            ) from None
+
+
+_TOP_KEYS = {"salt", "salt_file", "timezone", "sandbox", "assignments", "course"}
+_ASSIGNMENT_KEYS = {"title", "exercises", "points", "due", "late"}
+_LATE_KEYS = {"per_day_percent", "max_percent", "grace_minutes", "cutoff"}
+
+
+def find_course_file(start: str | os.PathLike[str] | None = None) -> Path:
+    """``course.toml`` in ``start`` (default: the working directory) or the nearest folder above it."""
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / COURSE_FILE).is_file():
+            return folder / COURSE_FILE
+    raise CourseFileError(
+        f"no {COURSE_FILE} in {here} or the folders above it; run from the course's folder "
+        f"or pass the course file with --course"
+    )
+
+
+def load_course(path: str | os.PathLike[str], registry: Registry) -> Course:
+    """Read and validate a course file; raise :class:`CourseFileError` naming the key at fault."""
+    path = Path(path).resolve()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CourseFileError(f"{path}: no such course file; write one (see the README) or pass --course") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CourseFileError(f"{path}: cannot be read: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CourseFileError(f"{path}: is not valid TOML: {exc}") from None
+    return _Reader(path, registry).course(data)
+
+
+class _Reader:
+    """Validation of one course file's contents, with messages that name the file and key."""
+
+    def __init__(self, path: Path, registry: Registry) -> None:
+        self.path = path
+        self.registry = registry
+        self.zone: dt.tzinfo = dt.timezone.utc
+
+    def error(self, key: str, problem: str) -> CourseFileError:
+        return CourseFileError(f"{self.path}: {key}: {problem}")
+
+    def unknown_keys(self, table: Mapping[str, Any], known: set[str], where: str) -> None:
+        unknown = sorted(set(table) - known)
+        if unknown:
+            key = f"{where}.{unknown[0]}" if where else unknown[0]
+            raise self.error(key, f"unknown key; the keys here are {', '.join(sorted(known))}")
+
+    def course(self, data: dict[str, Any]) -> Course:
+        self.unknown_keys(data, _TOP_KEYS, "")
+        if "timezone" in data:
+            self.zone = self.timezone(data["timezone"])
+        salt, salt_file = self.salt(data)
+        sandbox = data.get("sandbox", {})
+        if not isinstance(sandbox, dict):
+            raise self.error("sandbox", "must be a table of limits, e.g. [sandbox] wall_seconds = 30")
+        try:
+            limits = Limits().merged(sandbox, where=f"{self.path}: sandbox")
+        except InvalidDeclaration as exc:
+            raise CourseFileError(str(exc)) from None
+        assignments_table = data.get("assignments")
+        if not isinstance(assignments_table, dict) or not assignments_table:
+            raise self.error("assignments", "the course file defines no assignment; add [assignments.<name>]")
+        assignments = {
+            name: self.assignment(name, table) for name, table in assignments_table.items()
+        }
+        return Course(path=self.path, salt=salt, limits=limits, assignments=assignments, salt_file=salt_file)
+
+    def timezone(self, value: Any) -> dt.tzinfo:
+        if not isinstance(value, str):
+            raise self.error("timezone", f"must be a time zone name such as 'Europe/Amsterdam', not {value!r}")
+        try:
+            return zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise self.error("timezone", f"{value!r} is not a known time zone name (e.g. 'UTC', 'Europe/Amsterdam')") from None
+
+    def salt(self, data: dict[str, Any]) -> tuple[str, Path | None]:
+        from_environment = os.environ.get(SALT_ENVIRONMENT)
+        if from_environment:
+            return from_environment, None
+        if "salt" in data and "salt_file" in data:
+            raise self.error("salt_file", "give either salt or salt_file, not both")
+        if "salt_file" in data:
+            value = data["salt_file"]
+            if not isinstance(value, str):
+                raise self.error("salt_file", f"must be a file name, not {value!r}")
+            salt_path = (self.path.parent / value).resolve()
+            try:
+                salt = salt_path.read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise self.error("salt_file", f"cannot read {salt_path}: {exc.strerror}") from None
+            self.check_salt(salt, "salt_file")
+            return salt, salt_path
+        if "salt" not in data:
+            raise self.error(
+                "salt",
+                "the course file has no grading salt; add salt = \"<a long random string>\" "
+                f"(or salt_file, or set {SALT_ENVIRONMENT}): hidden inputs are derived from it",
+            )
+        salt = data["salt"]
+        if not isinstance(salt, str):
+            raise self.error("salt", f"must be a string, not {salt!r}")
+        self.check_salt(salt, "salt")
+        return salt, None
+
+    def check_salt(self, salt: str, key: str) -> None:
+        if len(salt) < MIN_SALT_LENGTH:
+            raise self.error(key, f"the salt is too short to keep hidden inputs unguessable; use at least {MIN_SALT_LENGTH} characters")
+
+    def assignment(self, name: str, table: Any) -> Assignment:
+        where = f"assignments.{name}"
+        if not isinstance(table, dict):
+            raise self.error(where, "must be a table: [assignments.<name>] with exercises = [...]")
+        self.unknown_keys(table, _ASSIGNMENT_KEYS, where)
+        title = table.get("title", name)
+        if not isinstance(title, str):
+            raise self.error(f"{where}.title", f"must be a string, not {title!r}")
+        selectors = table.get("exercises")
+        if (
+            not isinstance(selectors, list)
+            or not selectors
+            or not all(isinstance(selector, str) for selector in selectors)
+        ):
+            raise self.error(
+                f"{where}.exercises",
+                "must be a non-empty list of exercise ids, topics or patterns, e.g. [\"perceptron\", \"backprop.*\"]",
+            )
+        try:
+            exercises = tuple(self.registry.select(selectors))
+        except UnknownExercise as exc:
+            raise self.error(f"{where}.exercises", str(exc)) from None
+        points = self.points(table.get("points", {}), exercises, where)
+        due = self.datetime(table["due"], f"{where}.due") if "due" in table else None
+        late = self.late(table.get("late", {}), where, due)
+        return Assignment(name=name, title=title, exercises=exercises, points=points, due=due, late=late)
+
+    def points(self, table: Any, exercises: tuple[Exercise, ...], where: str) -> dict[str, float]:
+        if not isinstance(table, dict):
+            raise self.error(f"{where}.points", "must be a table of exercise id = points")
+        ids = {exercise.id for exercise in exercises}
+        points: dict[str, float] = {}
+        for exercise_id, value in table.items():
+            key = f'{where}.points."{exercise_id}"'
+            if exercise_id not in ids:
+                raise self.error(key, f"{exercise_id!r} is not one of this assignment's exercises")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise self.error(key, f"must be a number of points greater than 0, not {value!r}")
+            points[exercise_id] = float(value)
+        return points
+
+    def late(self, table: Any, where: str, due: dt.datetime | None) -> LatePolicy:
+        key = f"{where}.late"
+        if not isinstance(table, dict):
+            raise self.error(key, "must be a table with per_day_percent, max_percent, grace_minutes or cutoff")
+        self.unknown_keys(table, _LATE_KEYS, key)
+        numbers: dict[str, float] = {}
+        for name in ("per_day_percent", "max_percent", "grace_minutes"):
+            if name in table:
+                value = table[name]
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                    raise self.error(f"{key}.{name}", f"must be a number of at least 0, not {value!r}")
+                if name.endswith("percent") and value > 100:
+                    raise self.error(f"{key}.{name}", f"is a percentage: at most 100, not {value!r}")
+                numbers[name] = float(value)
+        cutoff = self.datetime(table["cutoff"], f"{key}.cutoff") if "cutoff" in table else None
+        if (numbers.get("per_day_percent") or cutoff) and due is None:
+            raise self.error(f"{where}.due", "a late policy needs a due date; add due = 2026-10-15T23:59:00+02:00")
+        if cutoff is not None and due is not None and cutoff < due:
+            raise self.error(f"{key}.cutoff", "is before the due date")
+        return LatePolicy(
+            per_day_percent=numbers.get("per_day_percent", 0.0),
+            max_percent=numbers.get("max_percent", 100.0),
+            grace_minutes=numbers.get("grace_minutes", 0.0),
+            cutoff=cutoff.isoformat() if cutoff else None,
+        )
+
+    def datetime(self, value: Any, key: str) -> dt.datetime:
+        """A TOML date-time or an ISO 8601 string; without an offset, in the course's time zone."""
+        if isinstance(value, str):
+            try:
+                value = dt.datetime.fromisoformat(value)
+            except ValueError:
+                value = None
+        elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            value = dt.datetime.combine(value, dt.time(23, 59, 59))
+        if not isinstance(value, dt.datetime):
+            raise self.error(key, "must be a date and time such as 2026-10-15T23:59:00+02:00")
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=self.zone)
+        return value.astimezone(dt.timezone.utc)

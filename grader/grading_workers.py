@@ -1,0 +1,195 @@
+"""Grading students in parallel: ``nngrade grade -j N``.
+
+With one job, students are graded in this process. With more, each job is a
+worker process of the grader (started fresh, with ``spawn``, so it inherits no
+threads or open databases), with a sandbox of its own; it receives one
+student at a time and sends back the results. Only this process writes the
+gradebook.
+
+One failure never stops the batch: an exception while grading a student
+becomes that student's failure; a worker that dies (killed, out of memory) is
+replaced and its student is tried once more on a fresh worker before being
+recorded as a failure. Workers die with the grading process (parent-death
+signal), so a killed run leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import collections
+import ctypes
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from grader.batch import GradedStudent, GradingSettings, grade_student
+
+Task = tuple[str, dict[str, bytes]]
+"""(student id, module name to source)"""
+
+MAX_ATTEMPTS = 2
+"""tries per student when the worker grading it dies"""
+
+
+def _failure(student_id: str, error: BaseException) -> GradedStudent:
+    lines = traceback.format_exception(type(error), error, error.__traceback__, limit=-3)
+    return GradedStudent(student_id, (), 0.0, failure="".join(lines).strip())
+
+
+def _open_sandbox(settings: GradingSettings):
+    from grader.sandbox import Sandbox
+
+    return Sandbox(settings.limits, protected=list(settings.protected))
+
+
+def grade_all(
+    tasks: Sequence[Task],
+    settings: GradingSettings,
+    *,
+    jobs: int,
+    on_result: Callable[[GradedStudent], None],
+) -> None:
+    """Grade every task, calling ``on_result`` in this process as each student finishes."""
+    if not tasks:
+        return
+    if jobs <= 1 or len(tasks) == 1:
+        with _open_sandbox(settings) as sandbox:
+            for student_id, sources in tasks:
+                try:
+                    graded = grade_student(student_id, sources, settings, sandbox)
+                except Exception as error:  # a grader fault: this student only
+                    graded = _failure(student_id, error)
+                on_result(graded)
+        return
+    _WorkerPool(settings, min(jobs, len(tasks))).run(tasks, on_result)
+
+
+# -- worker processes -----------------------------------------------------------------
+
+
+def _die_with_parent(parent: int) -> None:
+    """Be killed when the grading process ends, however it ends."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def _worker_main(connection: multiprocessing.connection.Connection, settings: GradingSettings, parent: int) -> None:
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    sandbox = _open_sandbox(settings)
+    try:
+        while True:
+            try:
+                task = connection.recv()
+            except EOFError:
+                return
+            if task is None:
+                return
+            student_id, sources = task
+            try:
+                graded = grade_student(student_id, sources, settings, sandbox)
+            except Exception as error:
+                graded = _failure(student_id, error)
+            connection.send(graded)
+    finally:
+        sandbox.close()
+
+
+@dataclass
+class _Worker:
+    process: Any
+    connection: multiprocessing.connection.Connection
+    task: Task | None = None
+
+
+@dataclass
+class _WorkerPool:
+    settings: GradingSettings
+    size: int
+    workers: list[_Worker] = field(default_factory=list)
+
+    def _start(self) -> _Worker:
+        context = multiprocessing.get_context("spawn")
+        ours, theirs = context.Pipe()
+        process = context.Process(
+            target=_worker_main, args=(theirs, self.settings, os.getpid()), name="nngrade-grading", daemon=True
+        )
+        process.start()
+        theirs.close()
+        worker = _Worker(process, ours)
+        self.workers.append(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        self.workers.remove(worker)
+        try:
+            worker.connection.send(None)
+        except OSError:
+            pass
+        worker.connection.close()
+        worker.process.join(timeout=30)
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join()
+
+    def run(self, tasks: Sequence[Task], on_result: Callable[[GradedStudent], None]) -> None:
+        queue = collections.deque(tasks)
+        attempts: collections.Counter[str] = collections.Counter()
+
+        def give(worker: _Worker) -> bool:
+            if not queue:
+                return False
+            worker.task = queue.popleft()
+            attempts[worker.task[0]] += 1
+            worker.connection.send(worker.task)
+            return True
+
+        try:
+            for _ in range(self.size):
+                give(self._start())
+            while any(worker.task is not None for worker in self.workers):
+                busy = [worker for worker in self.workers if worker.task is not None]
+                waitables: list[Any] = [w.connection for w in busy] + [w.process.sentinel for w in busy]
+                ready = set(multiprocessing.connection.wait(waitables))
+                for worker in busy:
+                    graded: GradedStudent | None = None
+                    if worker.connection in ready:
+                        try:
+                            graded = worker.connection.recv()
+                        except (EOFError, OSError):
+                            graded = None
+                    elif worker.process.sentinel not in ready:
+                        continue
+                    if graded is not None:
+                        worker.task = None
+                        on_result(graded)
+                        if not give(worker):
+                            self._retire(worker)
+                        continue
+                    # The worker died while grading its student.
+                    student_id, sources = worker.task  # type: ignore[misc]
+                    worker.task = None
+                    worker.process.join(timeout=5)
+                    code = worker.process.exitcode
+                    self._retire(worker)
+                    if attempts[student_id] < MAX_ATTEMPTS:
+                        queue.appendleft((student_id, sources))
+                    else:
+                        on_result(
+                            GradedStudent(
+                                student_id, (), 0.0,
+                                failure=f"the grading process ended (exit code {code}) while grading this submission, twice",
+                            )
+                        )
+                    if queue:
+                        give(self._start())
+        finally:
+            for worker in list(self.workers):
+                if worker.task is not None:
+                    worker.process.kill()
+                self._retire(worker)
