@@ -1,5 +1,5 @@
 # Two commands set nngrade up on a fresh machine with Python 3.11:
-#   make demo   creates .venv, installs nngrade, runs the self-check on the solutions and on the stubs
+#   make demo   creates .venv, installs nngrade, grades the sample class and writes its report
 #   make test   creates .venv if needed, installs what the tests need, runs the whole suite
 PYTHON ?= python3
 VENV   := .venv
@@ -22,14 +22,12 @@ $(TEST_STAMP): $(STAMP)
 	touch $(TEST_STAMP)
 
 demo: $(STAMP)
-	@echo "== The exercises =="
-	$(BIN)/nngrade list --brief
+	@echo "== Grading the sample class (examples/class): assignment a1, perceptrons and backpropagation =="
+	$(BIN)/nngrade grade examples/class/submissions -a a1 -o examples/class/graded \
+		--timestamps examples/class/timestamps.csv -j 2
 	@echo
-	@echo "== Self-check of the solutions (full marks expected) =="
-	$(BIN)/nngrade check --dir solutions
-	@echo
-	@echo "== Self-check of the stubs (zero, not implemented, expected) =="
-	$(BIN)/nngrade check --dir exercises; status=$$?; test $$status -eq 1
+	@echo "Open examples/class/graded/report.html for the class report, and"
+	@echo "examples/class/graded/feedback/<student>.html for each student's feedback."
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
@@ -37,6 +35,7 @@ test: $(TEST_STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_selfcheck.py
 	$(BIN)/python bench/bench_sandbox.py
+	$(BIN)/python bench/bench_grade.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -30,10 +30,11 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from grader.course import Assignment, Course
+from grader.errors import NngradeError
 from grader.gradebook import Gradebook
 from grader.late_penalties import lateness
 from grader.progress import Progress
-from grader.records import AssignmentInfo, StudentRecord
+from grader.records import GRADER_FAULT, AssignmentInfo, StudentRecord
 from grader.results import CheckResult, ExerciseResult
 from grader.sandbox.limits import Limits
 
@@ -177,6 +178,11 @@ def grade_class(
     started = time.perf_counter()
     root = Path(submissions_root).resolve()
     out = Path(out).resolve()
+    if out == root or root in out.parents:
+        raise NngradeError(
+            f"the output folder {out} is inside the submissions folder {root}, where it would be read as a "
+            f"student's submission; choose an output folder outside it"
+        )
     chosen: Assignment = course.assignment(assignment)
     info = chosen.info()
     submissions = find_submissions(
@@ -229,7 +235,7 @@ def grade_class(
             if graded.failure:
                 summary.failures += 1
                 record = _record(submission, info, chosen, exercises=(), seconds=graded.seconds,
-                                 problem=f"internal error in the grader: {graded.failure}")
+                                 problem=f"{GRADER_FAULT}: {graded.failure}")
                 # An empty fingerprint makes the next run try this student again.
                 gradebook.save(record, fingerprint="", notes=submission.notes)
                 progress.advance(graded.student_id, "internal error (will be retried on the next run)")

@@ -77,6 +77,10 @@ class AssignmentInfo:
         raise KeyError(exercise_id)
 
 
+GRADER_FAULT = "internal error in the grader"
+"""how a record's ``problem`` starts when a fault of the grader's own, not the submission, kept it ungraded"""
+
+
 @dataclass(frozen=True)
 class StudentRecord:
     """One student's graded submission (or why it could not be graded)."""
@@ -124,6 +128,11 @@ class StudentRecord:
     def complete(self) -> bool:
         """False when a grader fault left some check unscored."""
         return all(exercise.complete for exercise in self.exercises)
+
+    @property
+    def grader_fault(self) -> bool:
+        """Whether the grader, not the submission, is why this record holds no results."""
+        return self.problem.startswith(GRADER_FAULT)
 
     def exercise(self, exercise_id: str) -> ExerciseResult | None:
         for exercise in self.exercises:

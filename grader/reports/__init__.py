@@ -1,0 +1,112 @@
+"""The outputs of a batch grading run, built from the gradebook's records alone.
+
+:func:`write_reports` writes, into the run's output folder::
+
+    grades.csv                      one row per student (grader.reports.grades_csv)
+    report.html                     the class report (grader.reports.class_report)
+    feedback/<student>.md           each student's feedback page (grader.reports.student_feedback)
+    feedback/<student>.html
+    results/<student>/results.json  Gradescope's results format (grader.reports.gradescope_results)
+
+``<student>`` is the student id made safe as a file name
+(:func:`student_file_name`). Every file is written atomically. Files of
+students who are not among the records are left alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from grader.errors import NngradeError
+from grader.records import AssignmentInfo, StudentRecord
+from grader.reports.class_report import class_report_html, write_class_report
+from grader.reports.grades_csv import grades_columns, grades_csv_text, grades_table, write_grades_csv
+from grader.reports.gradescope_results import results_json, results_json_text, write_results_json
+from grader.reports.output_files import (
+    UnusableStudentId,
+    plain_number,
+    student_file_name,
+    student_id_from_file_name,
+    write_atomically,
+)
+from grader.reports.student_feedback import check_view, feedback_html, feedback_markdown
+
+__all__ = [
+    "DuplicateStudentRecords",
+    "ReportPaths",
+    "UnusableStudentId",
+    "check_view",
+    "class_report_html",
+    "feedback_html",
+    "feedback_markdown",
+    "grades_columns",
+    "grades_csv_text",
+    "grades_table",
+    "plain_number",
+    "results_json",
+    "results_json_text",
+    "student_file_name",
+    "student_id_from_file_name",
+    "write_atomically",
+    "write_class_report",
+    "write_grades_csv",
+    "write_reports",
+    "write_results_json",
+]
+
+
+class DuplicateStudentRecords(NngradeError):
+    """Two records share a student id, so their report files would overwrite each other.
+
+    The gradebook keeps one record per student; pass its records as they are,
+    or keep the latest record of each student.
+    """
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    """Where :func:`write_reports` put each file."""
+
+    grades_csv: Path
+    class_report: Path
+    feedback_markdown: Mapping[str, Path] = field(default_factory=dict)
+    """by student id"""
+    feedback_html: Mapping[str, Path] = field(default_factory=dict)
+    """by student id"""
+    gradescope_results: Mapping[str, Path] = field(default_factory=dict)
+    """by student id"""
+
+
+def write_reports(out: Path, info: AssignmentInfo, records: Sequence[StudentRecord]) -> ReportPaths:
+    """Write every output of a grading run into ``out`` (folders are created); returns where each file went.
+
+    The same records always give the same files, byte for byte.
+    """
+    out = Path(out)
+    # every name is checked before the first file is written
+    names: dict[str, str] = {}
+    for record in records:
+        if record.student_id in names:
+            raise DuplicateStudentRecords(
+                f"two records for student {record.student_id!r}: the reports in {out} would overwrite each other"
+            )
+        names[record.student_id] = student_file_name(record.student_id)
+
+    ordered = sorted(records, key=lambda record: record.student_id)
+    markdown: dict[str, Path] = {}
+    html: dict[str, Path] = {}
+    gradescope: dict[str, Path] = {}
+    for record in ordered:
+        name = names[record.student_id]
+        markdown[record.student_id] = write_atomically(out / "feedback" / f"{name}.md", feedback_markdown(info, record))
+        html[record.student_id] = write_atomically(out / "feedback" / f"{name}.html", feedback_html(info, record))
+        gradescope[record.student_id] = write_results_json(out / "results" / name / "results.json", info, record)
+    return ReportPaths(
+        grades_csv=write_grades_csv(out / "grades.csv", info, ordered),
+        class_report=write_class_report(out / "report.html", info, ordered),
+        feedback_markdown=markdown,
+        feedback_html=html,
+        gradescope_results=gradescope,
+    )

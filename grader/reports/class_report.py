@@ -1,0 +1,487 @@
+"""``report.html``: the class report an instructor reads after a grading run.
+
+One self-contained HTML file (figures are PNG images inside the page, no
+scripts) with: summary numbers; the distribution of final scores; each
+exercise's scores as a fraction of its points; the pass rate of every check,
+public and hidden; the named mistakes per exercise with how many students made
+each and who they are; how checks ended per exercise (errored, timed out, not
+implemented, internal error); the students whose grade is incomplete; the
+submissions that could not be graded; and every student's grade with a link
+to their feedback page.
+
+The tables are computed by plain functions (:func:`mistake_rows`,
+:func:`status_rows`, :func:`check_pass_rates`) so that they can be tested
+and reused without the HTML around them.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+from urllib.parse import quote
+
+from grader.records import AssignmentInfo, StudentRecord
+from grader.reports.output_files import plain_number, printable, student_file_name, write_atomically
+from grader.results import Status
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+@dataclass(frozen=True)
+class MistakeRow:
+    """A named mistake of one exercise and the students whose answers matched it."""
+
+    exercise_id: str
+    name: str
+    hint: str
+    students: tuple[str, ...]
+    """sorted student ids; each student once, however many checks matched"""
+    checks: tuple[str, ...]
+    """the checks where the mistake was named"""
+
+    @property
+    def count(self) -> int:
+        return len(self.students)
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """How the checks of one exercise ended across the graded submissions."""
+
+    exercise_id: str
+    counts: dict[Status, int] = field(default_factory=dict)
+    mean_score: float | None = None
+    """mean points of the graded submissions; ``None`` when none was graded"""
+    max_score: float = 0.0
+
+
+@dataclass(frozen=True)
+class CheckPassRate:
+    """How many graded submissions passed one check."""
+
+    exercise_id: str
+    check_name: str
+    hidden: bool
+    passed: int
+    scored: int
+    """results that were scored (internal errors are not)"""
+
+    @property
+    def rate(self) -> float | None:
+        return self.passed / self.scored if self.scored else None
+
+
+def _graded(records: Sequence[StudentRecord]) -> list[StudentRecord]:
+    return sorted((record for record in records if not record.problem), key=lambda record: record.student_id)
+
+
+@dataclass
+class _MistakeTally:
+    hint: str
+    students: set[str] = field(default_factory=set)
+    checks: list[str] = field(default_factory=list)
+
+
+def mistake_rows(info: AssignmentInfo, records: Sequence[StudentRecord]) -> list[MistakeRow]:
+    """Named mistakes per exercise (assignment order), most frequent first, then by name."""
+    tallies: dict[tuple[str, str], _MistakeTally] = {}
+    for record in _graded(records):
+        for exercise in record.exercises:
+            for check in exercise.checks:
+                for mistake in check.mistakes:
+                    tally = tallies.setdefault((exercise.exercise_id, mistake.name), _MistakeTally(hint=mistake.hint))
+                    tally.students.add(record.student_id)
+                    if check.check_name not in tally.checks:
+                        tally.checks.append(check.check_name)
+    order = _exercise_order(info, records)
+    rows = [
+        MistakeRow(
+            exercise_id=exercise_id,
+            name=name,
+            hint=tally.hint,
+            students=tuple(sorted(tally.students)),
+            checks=tuple(tally.checks),
+        )
+        for (exercise_id, name), tally in tallies.items()
+    ]
+    return sorted(rows, key=lambda row: (order[row.exercise_id], -row.count, row.name))
+
+
+def status_rows(info: AssignmentInfo, records: Sequence[StudentRecord]) -> list[StatusRow]:
+    """Per exercise (assignment order): how many check results ended in each status, and the mean points."""
+    graded = _graded(records)
+    rows = []
+    for exercise_id in _exercise_order(info, records):
+        counts = {status: 0 for status in Status}
+        scores = []
+        for record in graded:
+            result = record.exercise(exercise_id)
+            if result is None:
+                continue
+            scores.append(result.score)
+            for check in result.checks:
+                counts[check.status] += 1
+        try:
+            max_score = info.exercise(exercise_id).max_score
+        except KeyError:
+            max_score = max((r.max_score for rec in graded if (r := rec.exercise(exercise_id))), default=0.0)
+        rows.append(
+            StatusRow(
+                exercise_id=exercise_id,
+                counts=counts,
+                mean_score=statistics.fmean(scores) if scores else None,
+                max_score=max_score,
+            )
+        )
+    return rows
+
+
+def check_pass_rates(info: AssignmentInfo, records: Sequence[StudentRecord]) -> list[CheckPassRate]:
+    """Every check (assignment order, then checks only the records know) with its passes among scored results."""
+    keys: list[tuple[str, str]] = []
+    hidden: dict[tuple[str, str], bool] = {}
+    for exercise in info.exercises:
+        for check in exercise.checks:
+            keys.append((exercise.id, check.name))
+            hidden[(exercise.id, check.name)] = check.hidden
+    passed: dict[tuple[str, str], int] = {}
+    scored: dict[tuple[str, str], int] = {}
+    for record in _graded(records):
+        for exercise in record.exercises:
+            for check in exercise.checks:
+                key = (exercise.exercise_id, check.check_name)
+                if key not in hidden:
+                    keys.append(key)
+                    hidden[key] = check.hidden
+                if check.status is Status.INTERNAL_ERROR:
+                    continue
+                scored[key] = scored.get(key, 0) + 1
+                passed[key] = passed.get(key, 0) + (check.status is Status.PASSED)
+    return [
+        CheckPassRate(
+            exercise_id=exercise_id,
+            check_name=check_name,
+            hidden=hidden[(exercise_id, check_name)],
+            passed=passed.get((exercise_id, check_name), 0),
+            scored=scored.get((exercise_id, check_name), 0),
+        )
+        for exercise_id, check_name in keys
+    ]
+
+
+def _exercise_order(info: AssignmentInfo, records: Sequence[StudentRecord]) -> dict[str, int]:
+    order = {exercise.id: index for index, exercise in enumerate(info.exercises)}
+    for record in records:
+        for exercise in record.exercises:
+            order.setdefault(exercise.exercise_id, len(order))
+    return order
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+
+def _new_figure(width: float, height: float) -> "Figure":
+    # Figure and the Agg canvas directly: pyplot's global figure registry and backend are never touched.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _png_data_uri(figure: "Figure") -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _label(text: str) -> str:
+    # matplotlib reads "$...$" as mathematics; names are shown as written
+    return printable(text).replace("$", r"\$")
+
+
+def final_score_figure(info: AssignmentInfo, records: Sequence[StudentRecord]) -> str:
+    """A histogram of the graded students' final scores, as a PNG data URI."""
+    finals = [record.final for record in _graded(records)]
+    figure = _new_figure(7, 3.2)
+    axes = figure.add_subplot()
+    top = max(info.max_score, max(finals, default=0.0), 1e-9)
+    # one bin per point for small assignments, so bars line up with whole scores
+    bins = math.ceil(top) if 5 <= top <= 30 else 20
+    axes.hist(finals, bins=bins, range=(0, top), color="#4c72b0", edgecolor="white")
+    axes.set_xlabel(f"final score (out of {plain_number(info.max_score)})")
+    axes.set_ylabel("students")
+    axes.set_title("Final scores of the graded submissions")
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    return _png_data_uri(figure)
+
+
+def exercise_score_figure(info: AssignmentInfo, records: Sequence[StudentRecord]) -> str:
+    """Each exercise's scores as a fraction of its points (box plot and one dot per student), as a PNG data URI."""
+    import numpy as np
+
+    rows = [row for row in status_rows(info, records) if row.max_score > 0]
+    fractions = []
+    for row in rows:
+        fractions.append(
+            [
+                result.score / row.max_score
+                for record in _graded(records)
+                if (result := record.exercise(row.exercise_id)) is not None
+            ]
+        )
+    figure = _new_figure(max(6.0, 0.6 * len(rows) + 2), 4.2)
+    axes = figure.add_subplot()
+    positions = list(range(1, len(rows) + 1))
+    drawn = [(position, values) for position, values in zip(positions, fractions) if values]
+    if drawn:
+        axes.boxplot([values for _, values in drawn], positions=[p for p, _ in drawn], widths=0.5, showfliers=False)
+        # fixed seed: the same gradebook gives the same picture
+        jitter = np.random.default_rng(0)
+        for position, values in drawn:
+            axes.scatter(
+                position + jitter.uniform(-0.15, 0.15, len(values)), values, s=10, alpha=0.6, color="#4c72b0", zorder=3
+            )
+    axes.set_xticks(positions, [_label(row.exercise_id) for row in rows], rotation=40, ha="right")
+    axes.set_xlim(0.4, len(rows) + 0.6)
+    axes.set_ylim(-0.05, 1.05)
+    axes.set_ylabel("fraction of the exercise's points")
+    axes.set_title("Scores per exercise")
+    return _png_data_uri(figure)
+
+
+def pass_rate_figure(info: AssignmentInfo, records: Sequence[StudentRecord]) -> str:
+    """The pass rate of every check as horizontal bars, hidden checks hatched, as a PNG data URI."""
+    from matplotlib.patches import Patch
+
+    rates = check_pass_rates(info, records)
+    figure = _new_figure(8, max(2.5, 0.28 * len(rates) + 1.4))
+    axes = figure.add_subplot()
+    positions = list(range(len(rates)))
+    bars = axes.barh(
+        positions,
+        [rate.rate or 0.0 for rate in rates],
+        color=["#dd8452" if rate.hidden else "#4c72b0" for rate in rates],
+    )
+    for bar, rate in zip(bars, rates):
+        if rate.hidden:
+            bar.set_hatch("//")
+        label = f"{rate.passed}/{rate.scored}" if rate.scored else "no results"
+        axes.text(min(bar.get_width(), 1.0) + 0.01, bar.get_y() + bar.get_height() / 2, label, va="center", fontsize=8)
+    axes.set_yticks(
+        positions, [_label(f"{rate.exercise_id}::{rate.check_name}") for rate in rates], fontsize=8
+    )
+    axes.invert_yaxis()
+    axes.set_xlim(0, 1.15)
+    axes.set_xlabel("fraction of scored submissions that passed")
+    axes.set_title("Pass rate per check")
+    axes.legend(
+        handles=[Patch(color="#4c72b0", label="public"), Patch(facecolor="#dd8452", hatch="//", label="hidden")],
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=8,
+    )
+    return _png_data_uri(figure)
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+_STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 72rem; margin: 2rem auto;
+       padding: 0 1rem; color: #1d2330; line-height: 1.4; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2.2rem; border-bottom: 1px solid #d5d9e0; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.92rem; }
+th, td { border: 1px solid #d5d9e0; padding: 0.25rem 0.55rem; text-align: left; vertical-align: top; }
+th { background: #f2f4f7; }
+td.number { text-align: right; white-space: nowrap; }
+td.zero { color: #9aa1ad; }
+img { max-width: 100%; height: auto; display: block; margin: 0.5rem 0 1rem; }
+.muted { color: #5b6272; }
+code { font-size: 0.95em; }
+"""
+
+
+def _h(text: object) -> str:
+    return html.escape(printable(str(text)), quote=True)
+
+
+def _feedback_link(student_id: str) -> str:
+    href = "feedback/" + quote(student_file_name(student_id), safe="") + ".html"
+    return f'<a href="{_h(href)}"><code>{_h(student_id)}</code></a>'
+
+
+def _number_cell(value: float | int | None) -> str:
+    text = plain_number(value)
+    css = "number zero" if text == "0" else "number"
+    return f'<td class="{css}">{_h(text)}</td>'
+
+
+def _table(header: Sequence[str], rows: list[str]) -> list[str]:
+    head = "".join(f"<th>{_h(cell)}</th>" for cell in header)
+    return ["<table>", f"<tr>{head}</tr>", *rows, "</table>"]
+
+
+def class_report_html(info: AssignmentInfo, records: Sequence[StudentRecord]) -> str:
+    """The class report as one self-contained HTML page."""
+    graded = _graded(records)
+    with_problems = sorted((record for record in records if record.problem), key=lambda record: record.student_id)
+    incomplete = [record for record in graded if not record.complete]
+    finals = [record.final for record in graded]
+    body = [f"<h1>Class report: {_h(info.name)}</h1>"]
+    graded_at = max((record.graded_at for record in records if record.graded_at), default="")
+    if graded_at:
+        body.append(f'<p class="muted">Latest grading: {_h(graded_at)}</p>')
+
+    summary = [
+        ("students", len(records)),
+        ("graded", len(graded)),
+        ("could not be graded", len(with_problems)),
+        ("incomplete (internal errors)", len(incomplete)),
+        ("late (with a penalty)", sum(1 for record in graded if record.late_penalty_percent > 0)),
+        ("maximum score", info.max_score),
+        ("mean final score", statistics.fmean(finals) if finals else None),
+        ("median final score", statistics.median(finals) if finals else None),
+    ]
+    body.append("<h2>Summary</h2>")
+    body += _table(["", "value"], [f"<tr><th>{_h(name)}</th>{_number_cell(value)}</tr>" for name, value in summary])
+    body.append('<p class="muted">Means, medians and figures count graded submissions only.</p>')
+
+    body.append("<h2>Scores</h2>")
+    if graded:
+        body.append(f'<img alt="Histogram of final scores" src="{final_score_figure(info, records)}">')
+        body.append(f'<img alt="Scores per exercise" src="{exercise_score_figure(info, records)}">')
+    else:
+        body.append("<p>No submission was graded.</p>")
+
+    body.append("<h2>Pass rate per check</h2>")
+    if graded and check_pass_rates(info, records):
+        body.append(f'<img alt="Pass rate per check" src="{pass_rate_figure(info, records)}">')
+    else:
+        body.append("<p>No check results.</p>")
+
+    body += _mistakes_section(info, records)
+    body += _statuses_section(info, records)
+    body += _incomplete_section(incomplete)
+    body += _problems_section(with_problems)
+    body += _grades_section(info, records)
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>Class report: {_h(info.name)}</title>",
+            f"<style>{_STYLE}</style>",
+            "</head>",
+            "<body>",
+            *body,
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
+
+
+def _mistakes_section(info: AssignmentInfo, records: Sequence[StudentRecord]) -> list[str]:
+    body = ["<h2>Named mistakes</h2>"]
+    rows = mistake_rows(info, records)
+    if not rows:
+        return body + ["<p>No known mistake was named.</p>"]
+    body.append('<p class="muted">"students" counts each student once, however many checks named the mistake.</p>')
+    cells = [
+        "<tr>"
+        f"<td><code>{_h(row.exercise_id)}</code></td>"
+        f"<td>{_h(row.name)}</td>"
+        f"{_number_cell(row.count)}"
+        f"<td>{', '.join(_feedback_link(student) for student in row.students)}</td>"
+        f"<td>{', '.join(f'<code>{_h(check)}</code>' for check in row.checks)}</td>"
+        f"<td>{_h(row.hint)}</td>"
+        "</tr>"
+        for row in rows
+    ]
+    return body + _table(["exercise", "mistake", "students", "who", "checks", "hint"], cells)
+
+
+_STATUS_COLUMNS = (
+    Status.PASSED,
+    Status.FAILED,
+    Status.ERRORED,
+    Status.TIMED_OUT,
+    Status.NOT_IMPLEMENTED,
+    Status.INTERNAL_ERROR,
+)
+
+
+def _statuses_section(info: AssignmentInfo, records: Sequence[StudentRecord]) -> list[str]:
+    body = ["<h2>How checks ended, per exercise</h2>", '<p class="muted">Counts of check results.</p>']
+    cells = []
+    for row in status_rows(info, records):
+        mean = "" if row.mean_score is None else f"{plain_number(row.mean_score)} / {plain_number(row.max_score)}"
+        counts = "".join(_number_cell(row.counts.get(status, 0)) for status in _STATUS_COLUMNS)
+        cells.append(f'<tr><td><code>{_h(row.exercise_id)}</code></td><td class="number">{_h(mean)}</td>{counts}</tr>')
+    return body + _table(["exercise", "mean points", *(str(status) for status in _STATUS_COLUMNS)], cells)
+
+
+def _incomplete_section(incomplete: list[StudentRecord]) -> list[str]:
+    body = ["<h2>Incomplete grades</h2>"]
+    if not incomplete:
+        return body + ["<p>No internal error: every check was scored.</p>"]
+    body.append(
+        '<p class="muted">A grader fault left these checks unscored; they count as no points until regraded.</p>'
+    )
+    cells = []
+    for record in incomplete:
+        checks = [
+            check.test_id
+            for exercise in record.exercises
+            for check in exercise.checks
+            if check.status is Status.INTERNAL_ERROR
+        ]
+        listed = ", ".join(f"<code>{_h(check)}</code>" for check in checks)
+        cells.append(f"<tr><td>{_feedback_link(record.student_id)}</td><td>{listed}</td></tr>")
+    return body + _table(["student", "unscored checks"], cells)
+
+
+def _problems_section(with_problems: list[StudentRecord]) -> list[str]:
+    body = ["<h2>Submissions that could not be graded</h2>"]
+    if not with_problems:
+        return body + ["<p>None.</p>"]
+    cells = [
+        f"<tr><td>{_feedback_link(record.student_id)}</td><td>{_h(record.form)}</td>"
+        f"<td><code>{_h(record.entry)}</code></td><td>{_h(record.problem)}</td></tr>"
+        for record in with_problems
+    ]
+    return body + _table(["student", "form", "entry", "problem"], cells)
+
+
+def _grades_section(info: AssignmentInfo, records: Sequence[StudentRecord]) -> list[str]:
+    body = ["<h2>Grades</h2>"]
+    cells = []
+    for record in sorted(records, key=lambda record: record.student_id):
+        if record.problem:
+            state = "not graded"
+        elif not record.complete:
+            state = "incomplete"
+        else:
+            state = ""
+        cells.append(
+            f"<tr><td>{_feedback_link(record.student_id)}</td>{_number_cell(record.score)}"
+            f"{_number_cell(record.late_penalty_percent)}{_number_cell(record.final)}"
+            f"<td>{_h(record.submitted_at or '')}</td><td>{_h(state)}</td></tr>"
+        )
+    header = ["student", "points", "late penalty %", f"final (of {plain_number(info.max_score)})", "submitted", ""]
+    return body + _table(header, cells)
+
+
+def write_class_report(path: Path, info: AssignmentInfo, records: Sequence[StudentRecord]) -> Path:
+    """Write ``report.html`` to ``path`` atomically; returns ``path``."""
+    return write_atomically(path, class_report_html(info, records))

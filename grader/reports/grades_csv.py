@@ -1,0 +1,80 @@
+"""``grades.csv``: one row per student, the file an instructor loads into a spreadsheet or an LMS.
+
+Columns, in this order: ``student``, one column per exercise (in the
+assignment's order, holding the exercise's points; empty when the submission
+could not be graded), ``total`` (before the late penalty), ``max``,
+``late_days``, ``late_penalty_percent``, ``late_penalty`` (points),
+``final``, ``submitted_at``, ``problem`` (empty when the submission was
+graded) and ``incomplete`` (``true`` when a grader fault left a check, or the
+whole submission, unscored). Numbers are plain decimals with at most two decimals.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+
+from grader.records import AssignmentInfo, StudentRecord
+from grader.reports.output_files import plain_number, write_atomically
+from grader.reports.student_feedback import is_incomplete
+
+SUMMARY_COLUMNS = (
+    "total",
+    "max",
+    "late_days",
+    "late_penalty_percent",
+    "late_penalty",
+    "final",
+    "submitted_at",
+    "problem",
+    "incomplete",
+)
+
+
+def grades_columns(info: AssignmentInfo) -> list[str]:
+    """The column names of ``grades.csv`` for ``info``, in order."""
+    return ["student", *(exercise.id for exercise in info.exercises), *SUMMARY_COLUMNS]
+
+
+def grades_table(info: AssignmentInfo, records: Sequence[StudentRecord]) -> pd.DataFrame:
+    """The rows of ``grades.csv`` as text cells, one row per student sorted by id.
+
+    Cells are already formatted (numbers as plain decimals), so what is written
+    is exactly what the table holds.
+    """
+    rows = [_row(info, record) for record in sorted(records, key=lambda record: record.student_id)]
+    columns = grades_columns(info)
+    return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+def grades_csv_text(info: AssignmentInfo, records: Sequence[StudentRecord]) -> str:
+    """The full text of ``grades.csv``."""
+    return grades_table(info, records).to_csv(index=False, lineterminator="\n")
+
+
+def write_grades_csv(path: Path, info: AssignmentInfo, records: Sequence[StudentRecord]) -> Path:
+    """Write ``grades.csv`` to ``path`` atomically; returns ``path``."""
+    return write_atomically(path, grades_csv_text(info, records))
+
+
+def _row(info: AssignmentInfo, record: StudentRecord) -> list[str]:
+    graded = not record.problem
+    exercise_cells = []
+    for exercise in info.exercises:
+        result = record.exercise(exercise.id) if graded else None
+        exercise_cells.append(plain_number(result.score) if result is not None else "")
+    return [
+        record.student_id,
+        *exercise_cells,
+        plain_number(record.score),
+        plain_number(info.max_score),
+        str(record.late_days),
+        plain_number(record.late_penalty_percent),
+        plain_number(record.late_penalty),
+        plain_number(record.final),
+        record.submitted_at or "",
+        record.problem,
+        "true" if is_incomplete(record) else "false",
+    ]

@@ -1,0 +1,46 @@
+"""Loading a class's submissions for batch grading: the public façade.
+
+:func:`find_submissions` turns the instructor's SUBMISSIONS folder into one
+plain :class:`Submission` per student, reading folders of ``.py`` files, zips,
+notebooks and nbgrader's ``submitted/<student>/<assignment>/`` tree, without
+running or extracting anything. A student's broken entry is that student's
+``problem``; only an unusable input as a whole raises :class:`SubmissionsError`.
+
+The modules behind this façade, one feature each:
+
+- :mod:`~grader.submissions.loader` — ``find_submissions``, the steps in order;
+- :mod:`~grader.submissions.entries` — one entry per student, the roster, duplicates, unknown types;
+- :mod:`~grader.submissions.nbgrader_layout` — nbgrader's collected tree;
+- :mod:`~grader.submissions.student_folder` — reading a student's folder without following links;
+- :mod:`~grader.submissions.zip_archive` — reading a zip in memory, refusing unsafe and bomb zips;
+- :mod:`~grader.submissions.notebooks` — Python code from a notebook, IPython syntax made Python;
+- :mod:`~grader.submissions.sources` — which file supplies which module;
+- :mod:`~grader.submissions.timestamps` — nbgrader's ``timestamp.txt``, a timestamps CSV, file times;
+- :mod:`~grader.submissions.roster`, :mod:`~grader.submissions.csv_tables` — the instructor's CSV files;
+- :mod:`~grader.submissions.student_ids` — ids that are safe file names;
+- :mod:`~grader.submissions.limits` — the caps on what is read.
+"""
+
+from grader.submissions.limits import (
+    MAX_COMPRESSION_RATIO,
+    MAX_NOTEBOOK_BYTES,
+    MAX_SOURCE_BYTES,
+    MAX_SUBMISSION_BYTES,
+    MAX_SUBMISSION_FILES,
+    MAX_ZIP_MEMBERS,
+)
+from grader.submissions.loader import find_submissions
+from grader.submissions.submission import FORMS, Submission, SubmissionsError
+
+__all__ = [
+    "FORMS",
+    "MAX_COMPRESSION_RATIO",
+    "MAX_NOTEBOOK_BYTES",
+    "MAX_SOURCE_BYTES",
+    "MAX_SUBMISSION_BYTES",
+    "MAX_SUBMISSION_FILES",
+    "MAX_ZIP_MEMBERS",
+    "Submission",
+    "SubmissionsError",
+    "find_submissions",
+]

@@ -1,0 +1,275 @@
+"""`nngrade grade` and `nngrade report`, run as an instructor runs them, on the sample class.
+
+The sample class (examples/class/) has one student per situation: full marks,
+each common mistake, unfinished work, a loop that never ends, a syntax error,
+a notebook, a zip, a hostile module, late work, an empty folder, a corrupt
+zip. These tests grade it for real (sandbox, SQLite, worker processes) and
+check every student's outcome, resuming, regrading, and a run killed with
+SIGKILL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CLASS = ROOT / "examples" / "class"
+NNGRADE = [sys.executable, "-m", "grader.cli"]
+A1_POINTS = 65
+
+pytestmark = pytest.mark.slow
+
+
+def nngrade(*args: str, cwd: Path = ROOT, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run([*NNGRADE, *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+    if check and result.returncode not in (0, 3):
+        raise AssertionError(f"nngrade {' '.join(args)} exited {result.returncode}\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def grade_sample(out: Path, *extra: str) -> subprocess.CompletedProcess:
+    return nngrade("grade", str(CLASS / "submissions"), "-a", "a1", "-o", str(out),
+                   "--timestamps", str(CLASS / "timestamps.csv"), *extra)
+
+
+def checks_of(out: Path, student: str) -> dict[str, tuple]:
+    db = sqlite3.connect(out / "gradebook.sqlite")
+    rows = db.execute(
+        "SELECT exercise_id || '::' || check_name, status, score, max_score, feedback FROM check_results "
+        "WHERE student = ?", (student,)
+    ).fetchall()
+    return {row[0]: row[1:] for row in rows}
+
+
+def mistakes_of(out: Path, student: str) -> set[tuple[str, str]]:
+    db = sqlite3.connect(out / "gradebook.sqlite")
+    return set(db.execute("SELECT exercise_id, mistake FROM named_mistakes WHERE student = ?", (student,)))
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    out = tmp_path_factory.mktemp("graded") / "out"
+    return out, grade_sample(out, "-j", "2")
+
+
+def test_the_sample_class_is_graded_with_every_output(graded):
+    out, run = graded
+    assert run.returncode == 0, run.stderr
+    assert "15 submissions: 13 graded, 0 unchanged, 2 with problems, 0 grader failures" in run.stdout
+    for name in ("gradebook.sqlite", "grades.csv", "report.html"):
+        assert (out / name).is_file(), name
+    for student in ("ada", "hana", "max", "nia"):
+        assert (out / "feedback" / f"{student}.md").is_file()
+        assert (out / "feedback" / f"{student}.html").is_file()
+        assert (out / "results" / student / "results.json").is_file()
+
+
+def test_every_student_gets_the_outcome_their_submission_deserves(graded):
+    out, _ = graded
+    grades = pd.read_csv(out / "grades.csv", index_col="student")
+    assert len(grades) == 15
+    # Full marks from a folder, a notebook with magics, and late work at 10 % per day.
+    for student in ("ada", "hana", "kim"):
+        assert grades.loc[student, "total"] == A1_POINTS, student
+    assert grades.loc["ada", "final"] == A1_POINTS and grades.loc["hana", "final"] == A1_POINTS
+    assert grades.loc["kim", "late_days"] == 2 and grades.loc["kim", "final"] == pytest.approx(0.8 * A1_POINTS)
+    # Each common mistake loses points and is named.
+    expected_mistakes = {
+        "ben": ("perceptron.predict", "np.sign"),
+        "chen": ("backprop.hidden_error", "BP2 without the transpose"),
+        "dara": ("backprop.hidden_error", "sigma' applied to the activation"),
+        "ivan": ("backprop.gradients", "outer product reversed"),
+        "lee": ("backprop.sgd_step", "no division by the batch size"),
+        "omar": ("perceptron.predict", "tie gives +1"),
+    }
+    for student, mistake in expected_mistakes.items():
+        assert mistake in mistakes_of(out, student), student
+        assert grades.loc[student, "total"] < A1_POINTS, student
+    # omar handed in after the cutoff: zero.
+    assert grades.loc["omar", "final"] == 0
+    # Unfinished backprop: not implemented, zero for those exercises only.
+    eli = checks_of(out, "eli")
+    assert {status for key, (status, *_) in eli.items() if key.startswith("backprop.")} == {"not implemented"}
+    assert grades.loc["eli", "perceptron.predict"] == grades.loc["ada", "perceptron.predict"]
+    # A loop that never ends times out, and only where it is.
+    fay = checks_of(out, "fay")
+    assert {status for key, (status, *_) in fay.items() if key.startswith("perceptron.train::")} == {"timed out"}
+    assert "CPU" in next(feedback for key, (*_, feedback) in fay.items() if key.startswith("perceptron.train::"))
+    assert grades.loc["fay", "backprop.backprop"] == grades.loc["ada", "backprop.backprop"]
+    # A syntax error: errored with the line, in that module only.
+    gus = checks_of(out, "gus")
+    backprop_feedback = [feedback for key, (status, *_, feedback) in gus.items() if key.startswith("backprop.")]
+    assert all("SyntaxError" in feedback or "syntax" in feedback.lower() for feedback in backprop_feedback)
+    assert grades.loc["gus", "perceptron.predict"] == grades.loc["ada", "perceptron.predict"]
+    # Bad entries are rows with a problem, not a stopped batch.
+    assert "no .py" in grades.loc["max", "problem"].lower() or "no python" in grades.loc["max", "problem"].lower()
+    assert "zip" in grades.loc["nia", "problem"].lower()
+    assert grades.loc["max", "final"] == 0 and grades.loc["nia", "final"] == 0
+
+
+def test_a_hostile_submission_forges_nothing(graded):
+    out, _ = graded
+    jo = checks_of(out, "jo")
+    predict = {key: row for key, row in jo.items() if key.startswith("perceptron.predict::")}
+    assert predict and all(status != "passed" for status, *_ in predict.values())
+    results = json.loads((out / "results" / "jo" / "results.json").read_text())
+    grades = pd.read_csv(out / "grades.csv", index_col="student")
+    assert results["score"] == pytest.approx(grades.loc["jo", "final"]) and results["score"] < A1_POINTS
+    salt = "sample-class-salt-not-a-secret"
+    for path in out.rglob("*"):
+        if path.is_file() and path.suffix in {".md", ".html", ".json", ".csv"}:
+            assert salt not in path.read_text(errors="replace"), path
+    assert not Path("/autograder/results/results.json").exists()
+
+
+def test_feedback_names_the_mistake_and_hides_hidden_checks(graded):
+    out, _ = graded
+    feedback = (out / "feedback" / "ben.md").read_text()
+    assert "np.sign" in feedback
+    report = (out / "report.html").read_text()
+    # The instructor finds which student made which mistake in the class report.
+    assert "np.sign" in report and "ben" in report
+    assert "BP2 without the transpose" in report and "chen" in report
+
+
+def test_a_rerun_grades_nothing_unchanged_and_regrade_gives_identical_results(graded, tmp_path):
+    out, first = graded
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    rerun = grade_sample(copy)
+    assert "0 graded, 15 unchanged" in rerun.stdout
+    regrade = grade_sample(copy, "--regrade", "--student", "ben", "--student", "jo", "--student", "max")
+    assert "3 submissions: 2 graded, 0 unchanged, 1 with problems" in regrade.stdout
+    for student in ("ben", "jo"):
+        before = {k: v for k, v in checks_of(out, student).items()}
+        after = {k: v for k, v in checks_of(copy, student).items()}
+        assert before == after, student
+
+
+def test_a_changed_submission_is_regraded_alone(graded, tmp_path):
+    out, _ = graded
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    submissions = tmp_path / "submissions"
+    shutil.copytree(CLASS / "submissions", submissions)
+    # ben fixes his mistake.
+    shutil.copy(ROOT / "solutions" / "perceptron.py", submissions / "ben" / "perceptron.py")
+    rerun = nngrade("grade", str(submissions), "-a", "a1", "-o", str(copy),
+                    "--timestamps", str(CLASS / "timestamps.csv"))
+    assert "1 graded, 14 unchanged" in rerun.stdout
+    grades = pd.read_csv(copy / "grades.csv", index_col="student")
+    assert grades.loc["ben", "total"] == A1_POINTS
+
+
+def test_report_rebuilds_every_output_from_the_gradebook(graded, tmp_path):
+    out, _ = graded
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    original = (copy / "grades.csv").read_text()
+    for name in ("grades.csv", "report.html"):
+        (copy / name).unlink()
+    shutil.rmtree(copy / "feedback")
+    shutil.rmtree(copy / "results")
+    run = nngrade("report", str(copy), "--table")
+    assert run.returncode == 0, run.stderr
+    assert (copy / "grades.csv").read_text() == original
+    assert (copy / "report.html").is_file() and (copy / "feedback" / "ada.html").is_file()
+    assert "ben" in run.stdout and "np.sign" in run.stdout
+
+
+def test_usage_errors_name_the_problem(tmp_path):
+    missing = nngrade("grade", str(tmp_path / "nowhere"), "-a", "a1", "-o", str(tmp_path / "o"), check=False)
+    assert missing.returncode == 2 and "is not a folder" in missing.stderr
+    unknown = nngrade("grade", str(CLASS / "submissions"), "-a", "a9", "-o", str(tmp_path / "o"), check=False)
+    assert unknown.returncode == 2 and "no assignment 'a9'" in unknown.stderr
+    nothing = nngrade("report", str(tmp_path / "empty"), check=False)
+    assert nothing.returncode == 2 and "nngrade grade" in nothing.stderr
+
+
+# -- a run killed with SIGKILL ---------------------------------------------------------
+
+
+def make_class(folder: Path, size: int) -> None:
+    folder.mkdir()
+    for index in range(size):
+        student = folder / f"s{index:02d}"
+        student.mkdir()
+        for module in ("perceptron", "backprop"):
+            shutil.copy(ROOT / "solutions" / f"{module}.py", student / f"{module}.py")
+        if index % 3 == 1:  # some students differ, so rows are not all alike
+            shutil.copy(CLASS / "submissions" / "ben" / "perceptron.py", student / "perceptron.py")
+
+
+def stored_rows(out: Path) -> tuple[int, int]:
+    try:
+        db = sqlite3.connect(f"file:{out / 'gradebook.sqlite'}?mode=ro", uri=True, timeout=5)
+        students = db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
+        checks = db.execute("SELECT COUNT(*) FROM check_results").fetchone()[0]
+        db.close()
+        return students, checks
+    except sqlite3.Error:
+        return 0, 0
+
+
+def grading_processes() -> list[int]:
+    """Grader worker processes (named by multiprocessing's spawn) still running."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"multiprocessing.spawn" in command or b"grader/sandbox/worker.py" in command:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.parametrize("kill_after_students", [0, 3])
+def test_a_run_killed_with_sigkill_resumes_with_no_lost_and_no_duplicated_rows(tmp_path, kill_after_students):
+    submissions = tmp_path / "class"
+    make_class(submissions, 12)
+    out = tmp_path / "out"
+    before = set(grading_processes())
+    process = subprocess.Popen(
+        [*NNGRADE, "grade", str(submissions), "-a", "a1", "-o", str(out), "-j", "2", "-q"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 300
+    if kill_after_students:
+        while stored_rows(out)[0] < kill_after_students and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.05)
+    else:
+        time.sleep(1.5)  # while the workers start
+    assert process.poll() is None, "the run ended before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    killed_at = stored_rows(out)
+    # Whole students only: every stored student has all 50 of their check rows.
+    assert killed_at[1] == killed_at[0] * 50
+    # The workers and their sandboxes die with the run.
+    deadline = time.monotonic() + 20
+    while set(grading_processes()) - before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not set(grading_processes()) - before
+
+    resumed = nngrade("grade", str(submissions), "-a", "a1", "-o", str(out), "-j", "2", "-q")
+    assert f"{killed_at[0]} unchanged" in resumed.stdout
+    assert stored_rows(out) == (12, 12 * 50)
+    grades = pd.read_csv(out / "grades.csv", index_col="student")
+    assert len(grades) == 12
+    for index in range(12):
+        expected = A1_POINTS if index % 3 != 1 else grades.loc["s01", "total"]
+        assert grades.loc[f"s{index:02d}", "total"] == expected
+    assert grades.loc["s01", "total"] < A1_POINTS

@@ -1,0 +1,130 @@
+"""Report file names for student ids, atomic writes, and how numbers and text are shown."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from grader.errors import NngradeError
+from grader.reports.output_files import (
+    UnusableStudentId,
+    plain_number,
+    printable,
+    student_file_name,
+    student_id_from_file_name,
+    write_atomically,
+)
+
+AWKWARD_IDS = [
+    "alice",
+    "Alice.Smith@uni.edu",
+    "a+b-c_d",
+    ".",
+    "..",
+    "...",
+    ".hidden",
+    "../../etc/passwd",
+    "a/b",
+    "a\\b",
+    "with space",
+    "x%41",
+    "xA",
+    "tab\there",
+    "nul\x00byte",
+    "ünïcödé",
+    "学生",
+    "-rf",
+    "o'brien <b>&co",
+    "CON",
+    "~tilde",
+    "right\u202eto-left",
+]
+
+
+@pytest.mark.parametrize("student_id", AWKWARD_IDS)
+def test_student_file_name_stays_in_its_folder_and_maps_back(student_id: str, tmp_path: Path) -> None:
+    name = student_file_name(student_id)
+    assert re.fullmatch(r"[A-Za-z0-9._@+%-]+", name), name
+    assert not name.startswith(".")
+    assert (tmp_path / name).resolve().parent == tmp_path.resolve()
+    assert student_id_from_file_name(name) == student_id
+
+
+def test_student_file_names_are_distinct() -> None:
+    names = [student_file_name(student_id) for student_id in AWKWARD_IDS]
+    assert len(set(names)) == len(AWKWARD_IDS)
+
+
+def test_safe_ids_keep_their_name() -> None:
+    assert student_file_name("s1234567") == "s1234567"
+    assert student_file_name("jane.doe@uni.edu") == "jane.doe@uni.edu"
+    assert student_file_name("..") == "%2E."
+
+
+def test_very_long_ids_get_short_distinct_names() -> None:
+    long_a, long_b = "é" * 300 + "a", "é" * 300 + "b"
+    name_a, name_b = student_file_name(long_a), student_file_name(long_b)
+    assert name_a != name_b
+    assert len(name_a) <= 200 and len(name_b) <= 200
+    assert "~" in name_a
+    # a cut never leaves half an escape behind
+    assert re.fullmatch(r"(?:%[0-9A-F]{2})*~[0-9a-f]{16}", name_a)
+    with pytest.raises(ValueError):
+        student_id_from_file_name(name_a)
+
+
+def test_an_empty_id_is_refused_with_an_nngrade_error() -> None:
+    with pytest.raises(UnusableStudentId) as caught:
+        student_file_name("")
+    assert isinstance(caught.value, NngradeError)
+
+
+def test_write_atomically_replaces_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "deeper" / "grades.csv"
+    write_atomically(target, "old\n")
+    write_atomically(target, "new ü\n")
+    assert target.read_text(encoding="utf-8") == "new ü\n"
+    assert sorted(path.name for path in target.parent.iterdir()) == ["grades.csv"]
+
+
+def test_write_atomically_cleans_up_when_the_rename_fails(tmp_path: Path) -> None:
+    # A folder where the file should go makes the final rename fail after the data was written.
+    target = tmp_path / "report.html"
+    target.mkdir()
+    (target / "keep").write_text("untouched")
+    with pytest.raises(OSError):
+        write_atomically(target, "<html></html>")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["report.html"]
+    assert (target / "keep").read_text() == "untouched"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        (float("nan"), ""),
+        (3, "3"),
+        (3.0, "3"),
+        (2.5, "2.5"),
+        (1 / 3, "0.33"),
+        (2 / 3, "0.67"),
+        (1e-05, "0"),
+        (-1e-05, "0"),
+        (123456789.0, "123456789"),
+        (6.4, "6.4"),
+        (1.005e3, "1005"),
+    ],
+)
+def test_plain_number(value: float | None, text: str) -> None:
+    assert plain_number(value) == text
+
+
+def test_printable_shows_control_characters_as_escapes() -> None:
+    assert printable("a\nb\tc") == "a\nb\tc"
+    assert printable("\x1b[31mred\x1b[0m") == "\\x1b[31mred\\x1b[0m"
+    assert printable("nul\x00") == "nul\\x00"
+    assert printable("a\r\nb") == "a\nb"
+    assert printable("abc\u202edef") == "abc\\u202edef"
+    assert printable("lone \udcff") == "lone \\udcff"

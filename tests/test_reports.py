@@ -1,0 +1,177 @@
+"""write_reports: every output of a grading run, written from the gradebook's records into a folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from grader.errors import NngradeError
+from grader.records import StudentRecord
+from grader.reports import (
+    DuplicateStudentRecords,
+    ReportPaths,
+    UnusableStudentId,
+    feedback_html,
+    feedback_markdown,
+    student_file_name,
+    write_reports,
+)
+from report_records import ASSIGNMENT, SCRIPT_OUTPUT, SECRET, WEIRD_ID, class_records, record_of
+
+STUDENTS = sorted(record.student_id for record in class_records())
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ReportPaths]:
+    out = tmp_path_factory.mktemp("run") / "out"
+    return out, write_reports(out, ASSIGNMENT, class_records())
+
+
+def _all_files(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*") if path.is_file())
+
+
+def test_every_file_is_written_where_the_paths_say(written) -> None:
+    out, paths = written
+    assert paths.grades_csv == out / "grades.csv"
+    assert paths.class_report == out / "report.html"
+    for mapping in (paths.feedback_markdown, paths.feedback_html, paths.gradescope_results):
+        assert sorted(mapping) == STUDENTS
+    assert paths.feedback_markdown["bob"] == out / "feedback" / "bob.md"
+    assert paths.feedback_html["bob"] == out / "feedback" / "bob.html"
+    assert paths.gradescope_results["bob"] == out / "results" / "bob" / "results.json"
+    expected = {paths.grades_csv, paths.class_report}
+    for mapping in (paths.feedback_markdown, paths.feedback_html, paths.gradescope_results):
+        expected.update(mapping.values())
+    assert set(_all_files(out)) == expected
+    assert len(expected) == 2 + 3 * len(STUDENTS)
+
+
+def test_no_temporary_files_are_left(written) -> None:
+    out, _ = written
+    leftovers = [path for path in out.rglob("*") if path.name.startswith(".") or path.suffix == ".tmp"]
+    assert leftovers == []
+
+
+def test_a_weird_student_id_gets_safe_files_inside_the_output(written) -> None:
+    out, paths = written
+    name = student_file_name(WEIRD_ID)
+    assert paths.feedback_html[WEIRD_ID] == out / "feedback" / f"{name}.html"
+    assert paths.gradescope_results[WEIRD_ID].parent.parent == out / "results"
+    page = paths.feedback_html[WEIRD_ID].read_text(encoding="utf-8")
+    assert "o&#x27;brien &lt;b&gt;&amp;co" in page
+    assert WEIRD_ID not in page
+
+
+def test_hidden_checks_never_leak_into_student_files(written) -> None:
+    _, paths = written
+    student_files = [*paths.feedback_markdown.values(), *paths.feedback_html.values()]
+    for path in [*student_files, *paths.gradescope_results.values()]:
+        assert SECRET not in path.read_text(encoding="utf-8"), path
+    # the hidden check is still listed, by name and status
+    bob = paths.feedback_markdown["bob"].read_text(encoding="utf-8")
+    assert "`predict_hidden_inputs` (hidden) | failed | 0 / 2" in bob
+    # ... and the instructor's class report does see the hidden-only mistake
+    assert "flipped labels" in paths.class_report.read_text(encoding="utf-8")
+
+
+def test_public_feedback_shows_text_mistakes_and_output(written) -> None:
+    _, paths = written
+    bob = paths.feedback_markdown["bob"].read_text(encoding="utf-8")
+    assert "'predict_on_the_boundary' is not correct:" in bob
+    assert "**np.sign**: np.sign(0) is 0, but the perceptron outputs -1 when w . x \\<= 0" in bob
+    assert "**kept the diagonal**: 'store' kept the diagonal: w\\_ii should be 0" in bob
+    assert SCRIPT_OUTPUT in bob  # verbatim inside a fenced block
+    # the feedback holds ``` itself, so its fence is longer
+    assert (
+        "\n````text\noutputs -1 where w.x is 0\n'predict_on_the_boundary' is not correct:\n"
+        "  got ```[0, 1]```, expected [-1, 1]\n````\n"
+    ) in bob
+    # a plain pass is a row of the table, without a section of its own
+    assert "| `predict_ties` | passed | 1 / 1 |" in bob
+    assert "### `predict_ties`" not in bob
+
+
+def test_student_output_is_escaped_in_html(written) -> None:
+    _, paths = written
+    page = paths.feedback_html["bob"].read_text(encoding="utf-8")
+    assert "<script" not in page
+    assert "debug: &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; done" in page
+    assert "<pre>" in page and "<style>" in page
+
+
+def test_header_states_points_penalty_and_final(written) -> None:
+    _, paths = written
+    erin = paths.feedback_markdown["erin"].read_text(encoding="utf-8")
+    assert "| Points | 8 / 10 |" in erin
+    assert "| Late penalty | -1.6 (20%) |" in erin
+    assert "| **Final score** | **6.4 / 10** |" in erin
+    assert "Submitted 2 days late: 20% of the score is lost (1.6 points)." in erin
+    html_page = paths.feedback_html["erin"].read_text(encoding="utf-8")
+    assert "<strong>6.4 / 10</strong>" in html_page
+    alice = paths.feedback_markdown["alice"].read_text(encoding="utf-8")
+    assert "Late penalty" not in alice and "| **Final score** | **10 / 10** |" in alice
+
+
+def test_incomplete_grades_say_so(written) -> None:
+    _, paths = written
+    carol = paths.feedback_markdown["carol"].read_text(encoding="utf-8")
+    assert "**Incomplete.**" in carol
+    assert "| `bp2_values` | internal error (not scored) | not scored / 1 |" in carol
+    assert "| `store_small` | timed out | 0 / 2 |" in carol
+    assert "Incomplete." not in paths.feedback_markdown["alice"].read_text(encoding="utf-8")
+
+
+def test_a_problem_page_states_the_problem_and_what_to_do(written) -> None:
+    _, paths = written
+    for path in (paths.feedback_markdown["dave"], paths.feedback_html["dave"]):
+        text = path.read_text(encoding="utf-8")
+        assert "could not be graded" in text
+        assert "dave.zip is not a readable zip file" in text
+        assert "submit again" in text
+    results = json.loads(paths.gradescope_results["dave"].read_text(encoding="utf-8"))
+    assert results["score"] == 0
+
+
+def test_a_missing_submission_gets_its_own_advice() -> None:
+    record = StudentRecord("gina", problem="no submission found", form="missing")
+    assert "No submission was found for you" in feedback_markdown(ASSIGNMENT, record)
+    assert "No submission was found for you" in feedback_html(ASSIGNMENT, record)
+
+
+def test_a_grader_fault_tells_the_student_there_is_nothing_to_fix(tmp_path: Path) -> None:
+    record = StudentRecord("hal", problem="internal error in the grader: worker died", form="folder")
+    page = feedback_markdown(ASSIGNMENT, record)
+    assert "fault in the grader, not in your submission" in page
+    assert "submit again" not in page
+    paths = write_reports(tmp_path, ASSIGNMENT, [record])
+    assert paths.grades_csv.read_text().splitlines()[1].endswith(",internal error in the grader: worker died,true")
+    assert json.loads(paths.gradescope_results["hal"].read_text())["extra_data"]["incomplete"] is True
+
+
+def test_rewriting_gives_identical_files_and_keeps_other_students(written, tmp_path: Path) -> None:
+    out, _ = written
+    again = tmp_path / "again"
+    stale = again / "feedback" / "someone-else.md"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("kept")
+    write_reports(again, ASSIGNMENT, list(reversed(class_records())))
+    for path in _all_files(out):
+        assert (again / path.relative_to(out)).read_bytes() == path.read_bytes(), path
+    assert stale.read_text() == "kept"
+
+
+def test_duplicate_student_records_are_refused_before_anything_is_written(tmp_path: Path) -> None:
+    records = [record_of("alice"), record_of("bob"), record_of("alice")]
+    with pytest.raises(DuplicateStudentRecords, match="alice") as caught:
+        write_reports(tmp_path, ASSIGNMENT, records)
+    assert isinstance(caught.value, NngradeError)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_empty_student_id_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    with pytest.raises(UnusableStudentId):
+        write_reports(tmp_path, ASSIGNMENT, [record_of("alice"), StudentRecord("", problem="no name")])
+    assert list(tmp_path.iterdir()) == []
