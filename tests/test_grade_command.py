@@ -273,3 +273,38 @@ def test_a_run_killed_with_sigkill_resumes_with_no_lost_and_no_duplicated_rows(t
         expected = A1_POINTS if index % 3 != 1 else grades.loc["s01", "total"]
         assert grades.loc[f"s{index:02d}", "total"] == expected
     assert grades.loc["s01", "total"] < A1_POINTS
+
+
+def notebook_of(source: str) -> str:
+    cell = {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+            "source": source.splitlines(keepends=True)}
+    test_cell = {"cell_type": "code", "execution_count": None, "outputs": [],
+                 "metadata": {"nbgrader": {"grade": True, "solution": False, "grade_id": "t1", "points": 1}},
+                 "source": ["assert False, 'the instructor test cell must not run at import'\n"]}
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [cell, test_cell]})
+
+
+def test_nbgrader_submissions_are_graded_with_their_timestamps(tmp_path):
+    course_root = tmp_path / "nbgrader-course"
+    alice = course_root / "submitted" / "alice" / "a1"
+    alice.mkdir(parents=True)
+    (alice / "perceptron.ipynb").write_text(notebook_of((ROOT / "solutions" / "perceptron.py").read_text()))
+    shutil.copy(ROOT / "solutions" / "backprop.py", alice / "backprop.py")
+    (alice / "timestamp.txt").write_text("2026-10-17 12:00:00.000000 UTC")
+    (course_root / "submitted" / "bob" / "a0").mkdir(parents=True)  # another assignment only: not a submission
+    out = tmp_path / "out"
+    run = nngrade("grade", str(course_root), "-a", "a1", "-o", str(out), "-q")
+    assert "1 submissions: 1 graded" in run.stdout
+    grades = pd.read_csv(out / "grades.csv", index_col="student")
+    assert list(grades.index) == ["alice"]
+    assert grades.loc["alice", "total"] == A1_POINTS
+    assert grades.loc["alice", "late_days"] == 2 and grades.loc["alice", "final"] == pytest.approx(0.8 * A1_POINTS)
+    db = sqlite3.connect(out / "gradebook.sqlite")
+    assert db.execute("SELECT form, timestamp_source FROM submissions").fetchone() == ("nbgrader", "nbgrader")
+
+
+def test_an_output_folder_inside_the_submissions_is_refused(tmp_path):
+    submissions = tmp_path / "class"
+    make_class(submissions, 1)
+    run = nngrade("grade", str(submissions), "-a", "a1", "-o", str(submissions / "out"), check=False)
+    assert run.returncode == 2 and "inside the submissions folder" in run.stderr

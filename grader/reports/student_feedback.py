@@ -260,15 +260,20 @@ def feedback_markdown(info: AssignmentInfo, record: StudentRecord) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def _mistakes_apart(check: CheckView) -> list:
+    """Named mistakes whose hint the feedback text does not already give (the grader's text usually does)."""
+    return [mistake for mistake in check.mistakes if mistake.hint not in check.feedback]
+
+
 def _md_check_details(check: CheckView) -> list[str]:
     lines = [f"### {_md_code(check.name)}: {_status_label(check)}", ""]
     if _description_apart(check):
         lines += [_md(check.description), ""]
     if check.feedback:
         lines += [*_md_block(check.feedback), ""]
-    if check.mistakes:
+    if _mistakes_apart(check):
         lines += ["Known mistakes your answers match:", ""]
-        lines += [f"- **{_md(mistake.name)}**: {_md(mistake.hint)}" for mistake in check.mistakes]
+        lines += [f"- **{_md(mistake.name)}**: {_md(mistake.hint)}" for mistake in _mistakes_apart(check)]
         lines.append("")
     if check.output:
         lines += ["What your code printed:", "", *_md_block(check.output), ""]
@@ -391,11 +396,11 @@ def _html_check_details(check: CheckView) -> list[str]:
         body.append(f"<p>{_h(check.description)}</p>")
     if check.feedback:
         body.append(f"<pre>{_h(check.feedback)}</pre>")
-    if check.mistakes:
+    if _mistakes_apart(check):
         body.append("<p>Known mistakes your answers match:</p><ul>")
         body += [
             f'<li><span class="mistake-name">{_h(mistake.name)}</span>: {_h(mistake.hint)}</li>'
-            for mistake in check.mistakes
+            for mistake in _mistakes_apart(check)
         ]
         body.append("</ul>")
     if check.output:
