@@ -92,7 +92,7 @@ class StudentRecord:
     problem: str = ""
     """why the submission could not be graded (a corrupt zip, no submission, ...); empty when it was"""
     form: str = ""
-    """``folder``, ``zip``, ``notebook``, ``nbgrader`` or ``missing``"""
+    """``folder``, ``zip``, ``notebook``, ``nbgrader``, ``missing``, or ``other`` (an entry that is none of these)"""
     entry: str = ""
     """the file or folder the submission came from, relative to the submissions folder"""
     files_hash: str = ""

@@ -14,4 +14,6 @@ TOPIC_MODULES = (
     "attention_transformer",
     "gcn",
     "derivations",
+    "hopfield",
+    "rbm",
 )
