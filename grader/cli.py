@@ -106,7 +106,7 @@ def _summary_of(record) -> str:
     if record.problem:
         return record.problem.splitlines()[0][:70]
     counts = record.statuses()
-    parts = [f"{counts[status]} {status}" for status in counts if status.value not in ("passed", "failed")]
+    parts = [f"{counts[status]} {status}" for status in counts if status.value != "passed"]
     mistakes = sorted({m.name for e in record.exercises for c in e.checks for m in c.mistakes})
     if mistakes:
         parts.append("mistakes: " + ", ".join(mistakes))
