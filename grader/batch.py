@@ -84,6 +84,7 @@ class GradedStudent:
 class RunSummary:
     """What a grading run did, for the command's last lines and for tests."""
 
+    info: AssignmentInfo | None = None
     students: int = 0
     graded: int = 0
     unchanged: int = 0
@@ -206,7 +207,7 @@ def grade_class(
         ),
     )
     grading = settings.fingerprint(info)
-    summary = RunSummary(students=len(submissions))
+    summary = RunSummary(info=info, students=len(submissions))
 
     with Gradebook.open(out) as gradebook:
         gradebook.set_assignment(info)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Sequence
 
 from grader.errors import NngradeError
-from grader.feedback import results_table
+from grader.feedback import results_table, text_table
 from grader.registry import load_registry
 from grader.results import Status
 from grader.runner import grade_exercise
@@ -121,15 +121,7 @@ def gradebook_table(info, records) -> str:
         late = f"-{record.late_penalty_percent:g}%" if record.late_penalty_percent else ""
         score = "-" if record.problem else f"{record.score:g}"
         rows.append((record.student_id, score, late, f"{record.final:g}/{info.max_score:g}", _summary_of(record)))
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    lines = []
-    for index, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0]), row[1].rjust(widths[1]), row[2].rjust(widths[2]),
-                 row[3].rjust(widths[3]), row[4]]
-        lines.append("  ".join(cells).rstrip())
-        if index == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return "\n".join(text_table(rows, right=(1, 2, 3)))
 
 
 def _print_outputs(out: Path, info, records, *, table: bool) -> None:
@@ -167,12 +159,11 @@ def _command_grade(args: argparse.Namespace) -> int:
         timestamps=args.timestamps,
     )
     out = Path(args.out).resolve()
-    info = course.assignment(args.assignment).info()
     print(
         f"{summary.students} submissions: {summary.graded} graded, {summary.unchanged} unchanged, "
         f"{summary.problems} with problems, {summary.failures} grader failures ({summary.seconds:.1f} s)"
     )
-    _print_outputs(out, info, summary.records, table=not args.quiet)
+    _print_outputs(out, summary.info, summary.records, table=not args.quiet)
     if summary.failures or summary.internal_errors:
         print(
             "nngrade: a fault in the grader left some students or checks ungraded (see 'internal error' "

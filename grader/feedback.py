@@ -50,6 +50,22 @@ def _points(value: float | None) -> str:
     return f"{value:g}"
 
 
+def text_table(rows: Sequence[Sequence[str]], *, right: Sequence[int] = ()) -> list[str]:
+    """Rows as aligned text lines, the first row a header underlined with dashes.
+
+    Columns whose index is in ``right`` are right-aligned (numbers); trailing
+    spaces are dropped.
+    """
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for index, row in enumerate(rows):
+        cells = [cell.rjust(widths[i]) if i in right else cell.ljust(widths[i]) for i, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return lines
+
+
 def results_table(results: Sequence[ExerciseResult]) -> str:
     """A compact table: exercise, check, status, points; then the total."""
     rows = [("exercise", "check", "status", "points")]
@@ -57,12 +73,7 @@ def results_table(results: Sequence[ExerciseResult]) -> str:
         for result in exercise.checks:
             check = result.check_name + (" (hidden)" if result.hidden else "")
             rows.append((exercise.exercise_id, check, str(result.status), f"{_points(result.score)}/{result.max_score:g}"))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = []
-    for index, row in enumerate(rows):
-        lines.append("  ".join(cell.ljust(widths[i]) if i < 3 else cell.rjust(widths[i]) for i, cell in enumerate(row)))
-        if index == 0:
-            lines.append("  ".join("-" * w for w in widths))
+    lines = text_table(rows, right=(3,))
     score = sum(r.score for r in results)
     total = sum(r.max_score for r in results)
     lines.append("")

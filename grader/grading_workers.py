@@ -16,7 +16,6 @@ signal), so a killed run leaves nothing behind.
 from __future__ import annotations
 
 import collections
-import ctypes
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -26,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from grader.batch import GradedStudent, GradingSettings, grade_student
+from grader.sandbox import isolation
 
 Task = tuple[str, dict[str, bytes]]
 """(student id, module name to source)"""
@@ -72,8 +72,7 @@ def grade_all(
 
 def _die_with_parent(parent: int) -> None:
     """Be killed when the grading process ends, however it ends."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    isolation.prctl(isolation.PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the signal was armed
         os._exit(1)
 

@@ -130,7 +130,6 @@ def test_a_hostile_submission_forges_nothing(graded):
     for path in out.rglob("*"):
         if path.is_file() and path.suffix in {".md", ".html", ".json", ".csv"}:
             assert salt not in path.read_text(errors="replace"), path
-    assert not Path("/autograder/results/results.json").exists()
 
 
 def test_feedback_names_the_mistake_and_hides_hidden_checks(graded):

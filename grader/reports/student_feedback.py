@@ -133,19 +133,14 @@ def late_text(info: AssignmentInfo, record: StudentRecord) -> str:
     return ""
 
 
-def is_grader_fault(record: StudentRecord) -> bool:
-    """Whether ``record`` went ungraded because of a fault of the grader's own (it is retried on the next run)."""
-    return record.grader_fault
-
-
 def is_incomplete(record: StudentRecord) -> bool:
     """Whether a grader fault left some or all of ``record`` unscored."""
-    return is_grader_fault(record) or (not record.problem and not record.complete)
+    return record.grader_fault or (not record.problem and not record.complete)
 
 
 def problem_advice(record: StudentRecord) -> str:
     """What a student whose submission could not be graded should do."""
-    if is_grader_fault(record):
+    if record.grader_fault:
         return (
             "This is a fault in the grader, not in your submission: you need not do anything. "
             "Your instructor will grade your submission again."
