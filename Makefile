@@ -15,10 +15,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -c "import grader, numpy, sympy, pandas, matplotlib, torch, pytest"
 	touch $(STAMP)
 
-# The tests also need jsonschema and scikit-learn (the [test] extra).
+# The tests also need jsonschema, scikit-learn, torch_geometric and nbgrader (the [test] extra).
 $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/python -c "import jsonschema, sklearn"
+	$(BIN)/python -c "import jsonschema, sklearn, torch_geometric, nbgrader, torch; assert torch.__version__.startswith('2.13.0'), torch.__version__"
 	touch $(TEST_STAMP)
 
 demo: $(STAMP)
