@@ -5,11 +5,13 @@ runs the public checks on a student's folder and prints a compact table, the
 total and the feedback of every check that did not pass. ``nngrade grade``
 grades a whole class into an output folder (gradebook, grades.csv, feedback,
 Gradescope results, class report); ``nngrade report`` rebuilds those outputs
-from the gradebook.
+from the gradebook. ``nngrade release``, ``nngrade notebooks`` and ``nngrade
+gradescope`` write the deliveries: the student bundle, an nbgrader course and
+a Gradescope autograder.
 
 Exit status of ``check``: 0 full marks, 1 anything less, 2 a usage error
 (unknown exercise, missing folder), 3 a grader fault left a check unscored.
-Exit status of ``grade`` and ``report``: 0 done, 2 a usage or course-file
+Exit status of ``grade``, ``report`` and the delivery commands: 0 done, 2 a usage or course-file
 error, 3 a grader fault left some student or check ungraded.
 """
 
@@ -191,6 +193,46 @@ def _command_report(args: argparse.Namespace) -> int:
     return EXIT_INTERNAL_ERROR if not all(record.complete for record in records) else 0
 
 
+def _print_delivery(delivery) -> None:
+    for line in delivery.lines:
+        print(line)
+    print(f"wrote {delivery.path}")
+
+
+def _course_for(args: argparse.Namespace):
+    from grader.course import find_course_file, load_course
+
+    return load_course(args.course or find_course_file(), load_registry())
+
+
+def _command_release(args: argparse.Namespace) -> int:
+    from grader.delivery.release_bundle import write_release
+
+    course = _course_for(args) if args.assignment else None
+    _print_delivery(
+        write_release(Path(args.out), registry=load_registry(), course=course, assignments=args.assignment or (), overwrite=args.force)
+    )
+    return 0
+
+
+def _command_notebooks(args: argparse.Namespace) -> int:
+    from grader.delivery.nbgrader_course import write_nbgrader_course
+
+    _print_delivery(
+        write_nbgrader_course(Path(args.out), course=_course_for(args), assignments=args.assignment or (), overwrite=args.force)
+    )
+    return 0
+
+
+def _command_gradescope(args: argparse.Namespace) -> int:
+    from grader.delivery.gradescope_autograder import write_gradescope_autograder
+
+    _print_delivery(
+        write_gradescope_autograder(Path(args.out), course=_course_for(args), assignment=args.assignment, overwrite=args.force)
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nngrade",
@@ -246,6 +288,47 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("out", metavar="OUT", help="the output folder of `nngrade grade`")
     report.add_argument("--table", action="store_true", help="also print the gradebook as a table")
     report.set_defaults(run=_command_report)
+
+    release = commands.add_parser(
+        "release",
+        help="write the student bundle: stubs, the runtime grader and recorded public check data",
+        description=(
+            "Write the student bundle into DIR: the exercise stubs, the runtime grader and the recorded data "
+            "of the public checks, installable with pip. It holds no reference or solution code and no "
+            "hidden check data."
+        ),
+    )
+    release.add_argument("-o", "--out", required=True, metavar="DIR", help="the bundle's folder (created)")
+    release.add_argument(
+        "-a", "--assignment", action="append", metavar="NAME",
+        help="only this assignment's exercises (repeatable; default: every exercise)",
+    )
+    release.add_argument("--course", metavar="FILE", help="the course file (default: course.toml here or above)")
+    release.add_argument("--force", action="store_true", help="replace DIR if it already holds files")
+    release.set_defaults(run=_command_release)
+
+    notebooks = commands.add_parser(
+        "notebooks",
+        help="write an nbgrader course: source notebooks with solution and hidden-test regions",
+    )
+    notebooks.add_argument("-o", "--out", required=True, metavar="DIR", help="the course folder (created)")
+    notebooks.add_argument(
+        "-a", "--assignment", action="append", metavar="NAME",
+        help="only this assignment (repeatable; default: every assignment in the course file)",
+    )
+    notebooks.add_argument("--course", metavar="FILE", help="the course file (default: course.toml here or above)")
+    notebooks.add_argument("--force", action="store_true", help="replace DIR if it already holds files")
+    notebooks.set_defaults(run=_command_notebooks)
+
+    gradescope = commands.add_parser(
+        "gradescope",
+        help="write a Gradescope autograder zip for one assignment",
+    )
+    gradescope.add_argument("-a", "--assignment", required=True, help="the assignment's name in the course file")
+    gradescope.add_argument("-o", "--out", required=True, metavar="FILE.zip", help="the autograder zip to write")
+    gradescope.add_argument("--course", metavar="FILE", help="the course file (default: course.toml here or above)")
+    gradescope.add_argument("--force", action="store_true", help="replace FILE.zip if it exists")
+    gradescope.set_defaults(run=_command_gradescope)
     return parser
 
 
