@@ -5,7 +5,7 @@
   with that weight), on undirected, directed, weighted graphs, isolated nodes and
   existing self-loops; ``top_k_pool`` against ``TopKPooling``; ``global_pool``
   against ``global_add_pool`` / ``global_mean_pool`` / ``global_max_pool``.
-  torch_geometric is a test-only dependency: these tests are skipped without it.
+  torch_geometric is a test-only dependency, installed by the [test] extra (`make test`).
 - the GCN layer written as message passing equals its matrix form; sum-aggregation
   message passing equals ``A H W + H B``;
 - the gradients of ``gcn_layer_gradients`` agree with torch autograd and with a
@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
+import torch_geometric.nn  # a test-only dependency: the [test] extra installs it
 
 import reference.gcn as ref
 import reference.gcn_torch as ref_torch
@@ -65,11 +66,10 @@ def solution(solutions):
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("kind", GRAPHS)
 def test_gcn_layer_matches_torch_geometric_gcnconv(seed, kind):
-    pyg = pytest.importorskip("torch_geometric.nn")
     A = graph(seed, kind)
     rng = np.random.default_rng(100 + seed)
     H, W = rng.normal(size=(7, 3)), rng.normal(size=(3, 4))
-    conv = pyg.GCNConv(3, 4, bias=False).double()
+    conv = torch_geometric.nn.GCNConv(3, 4, bias=False).double()
     with torch.no_grad():
         conv.lin.weight.copy_(torch.as_tensor(W.T))
     edge_index, edge_weight = edge_list(A)
@@ -80,11 +80,10 @@ def test_gcn_layer_matches_torch_geometric_gcnconv(seed, kind):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_top_k_pool_matches_torch_geometric_topkpooling(seed):
-    pyg = pytest.importorskip("torch_geometric.nn")
     A = graph(seed, "directed, weighted, self-loops, isolated node", n=8)
     rng = np.random.default_rng(200 + seed)
     X, p, k = rng.normal(size=(8, 3)), rng.normal(size=3) * 2.0, 5
-    pool = pyg.TopKPooling(3, ratio=k).double()
+    pool = torch_geometric.nn.TopKPooling(3, ratio=k).double()
     with torch.no_grad():
         pool.select.weight.copy_(torch.as_tensor(p)[None, :])
     edge_index, edge_weight = edge_list(A)
@@ -99,9 +98,8 @@ def test_top_k_pool_matches_torch_geometric_topkpooling(seed):
 
 @pytest.mark.parametrize("mode", ["sum", "mean", "max"])
 def test_global_pool_matches_torch_geometric(mode):
-    pyg = pytest.importorskip("torch_geometric.nn")
     H, batch = batch_of_graphs(np.random.default_rng(9), (3, 1, 4, 2), 3)
-    pool = {"sum": pyg.global_add_pool, "mean": pyg.global_mean_pool, "max": pyg.global_max_pool}[mode]
+    pool = {"sum": torch_geometric.nn.global_add_pool, "mean": torch_geometric.nn.global_mean_pool, "max": torch_geometric.nn.global_max_pool}[mode]
     assert_agree(ref.global_pool(H, batch, mode), pool(torch.as_tensor(H), torch.as_tensor(batch)))
 
 

@@ -52,8 +52,9 @@ def problem(seed: int, B: int = 4, n_visible: int = 5, n_hidden: int = 3):
 
 def sklearn_rbm(W: np.ndarray, b: np.ndarray, c: np.ndarray, **options: Any):
     """A BernoulliRBM holding our parameters: components_ = W.T, intercept_hidden_ = c, intercept_visible_ = b."""
-    neural_network = pytest.importorskip("sklearn.neural_network")
-    rbm = neural_network.BernoulliRBM(n_components=W.shape[1], **options)
+    from sklearn.neural_network import BernoulliRBM  # a test-only dependency: the [test] extra
+
+    rbm = BernoulliRBM(n_components=W.shape[1], **options)
     rbm.components_ = W.T.copy()
     rbm.intercept_hidden_ = c.copy()
     rbm.intercept_visible_ = b.copy()
