@@ -49,7 +49,7 @@ KNOWN_FUNCTIONS: dict[str, int] = {
 #: Spellings that mean the same function.
 FUNCTION_ALIASES: dict[str, str] = {"sigma_prime": "sigma'", "ln": "log"}
 
-#: The functions a question allows unless it says otherwise (issue: sigma, exp, log/ln, sqrt, tanh).
+#: The functions a question allows unless it says otherwise (sigma, exp, log or ln, sqrt, tanh).
 DEFAULT_FUNCTIONS: tuple[str, ...] = ("sigma", "exp", "log", "ln", "sqrt", "tanh")
 
 #: Named constants; a question may declare a symbol with the same name, which then wins.
