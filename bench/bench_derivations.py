@@ -4,8 +4,8 @@ Judges every answer of ``tests/derivation_corpus.py`` (and every hostile
 string, on a scalar and a matrix question) as the ``equivalent`` check does:
 read, prove or sample, diagnose. Prints the median, the 95th percentile and
 the maximum per verdict and overall, in milliseconds, after one warm-up
-answer (the first proof imports sympy, reported separately). The target of
-issue 5 is a p95 under 200 ms.
+answer (the first proof imports sympy, reported separately). The target is
+a p95 under 200 ms.
 
 Run with ``.venv/bin/python bench/bench_derivations.py``.
 """
