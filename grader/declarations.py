@@ -121,6 +121,13 @@ class Exercise:
     """whether the student's code needs torch: its calls then run in a child with torch loaded"""
     notes: str = ""
     """where in the course notes the exercise comes from"""
+    recorded_reference: Callable[[Any, int], Any] | None = field(default=None, repr=False)
+    """what a recording keeps in place of the reference's value, for an exercise whose expected values
+    would give the answers away: called at record time as ``recorded_reference(value, seed)`` with the
+    reference's value and the check's seed, it returns plain data, which the checks then get from
+    ``t.reference()`` when they run from the recording. None records the value itself. An exercise that
+    declares it records no traces of its mistakes either: its checks name them from what it records.
+    Derivation exercises record the correct expression's values at sample points, never the expression."""
 
     @property
     def topic(self) -> str:
@@ -172,3 +179,5 @@ class Exercise:
             validate_limits(self.limits, where=where)
         if not self.public_checks:
             raise InvalidDeclaration(f"{where} has no public check: students could not self-check it")
+        if self.recorded_reference is not None and not callable(self.recorded_reference):
+            raise InvalidDeclaration(f"{where}: recorded_reference must be a function of (value, seed), or None")

@@ -13,10 +13,18 @@ Two sources with one interface (:class:`Expectations`):
 
 A recording is one JSON file per exercise::
 
-    {"exercise": "perceptron.predict", "format": 1,
+    {"exercise": "perceptron.predict", "format": 2,
      "checks": {"<check>": {"seed": ...,
                             "reference": {"<digest>": {"args": ..., "value": ...}},
                             "mistakes": {"<mistake>": [<trace entry>, ...]}}}}
+
+An exercise whose expected values would give its answers away declares
+:attr:`~grader.declarations.Exercise.recorded_reference`: its recording keeps
+what that returns in place of each reference value (a derivation keeps the
+correct expression's values at sample points, never the expression), and
+an empty trace for each mistake, since a mistake's answer may contain the
+correct one (a derivation with its steps skipped ends at the right result);
+its checks name the mistakes from what was recorded instead.
 """
 
 from __future__ import annotations
@@ -31,7 +39,8 @@ from grader.declarations import Check, Exercise, resolve
 from grader.errors import CheckFailed, RecordingMissing, StudentCodeProblem
 from grader.trial import TraceEntry, Trial, plain_call
 
-RECORDING_FORMAT = 1
+RECORDING_FORMAT = 2
+"""2: reference values may be in an exercise's recorded form, and mistake traces may be empty"""
 
 
 class Expectations(Protocol):
@@ -80,15 +89,22 @@ class ReferenceExpectations:
 
 
 class _RecordingExpectations(ReferenceExpectations):
-    """Reference expectations that remember every reference call they answer."""
+    """Reference expectations that remember every reference call they answer, as the recording keeps it.
 
-    def __init__(self) -> None:
+    The check being recorded still gets the reference's own value; the
+    recording gets it in the exercise's recorded form when it declares one.
+    """
+
+    def __init__(self, seed: int) -> None:
         super().__init__()
+        self.seed = seed
         self.calls: dict[str, dict[str, Any]] = {}
 
     def reference_value(self, exercise: Exercise, check: Check, args: tuple, kwargs: dict, key: str) -> Any:
         value = super().reference_value(exercise, check, args, kwargs, key)
-        self.calls[key] = {"args": plain_data.encode((tuple(args), dict(kwargs))), "value": plain_data.encode(value)}
+        if key not in self.calls:
+            kept = value if exercise.recorded_reference is None else exercise.recorded_reference(value, self.seed)
+            self.calls[key] = {"args": plain_data.encode((tuple(args), dict(kwargs))), "value": plain_data.encode(kept)}
         return value
 
 
@@ -117,12 +133,15 @@ def record_exercise(exercise: Exercise, seed_of: Any) -> dict[str, Any]:
     checks: dict[str, Any] = {}
     for check in exercise.public_checks:
         seed = seed_of(exercise, check)
-        recorder = _RecordingExpectations()
+        recorder = _RecordingExpectations(seed)
         run_with(exercise, check, seed, resolve(exercise.reference), recorder)
-        mistakes = {
-            mistake.name: _encode_trace(run_with(exercise, check, seed, resolve(mistake.variant), recorder).trace)
-            for mistake in exercise.mistakes
-        }
+        if exercise.recorded_reference is not None:
+            mistakes: dict[str, list[dict[str, Any]]] = {mistake.name: [] for mistake in exercise.mistakes}
+        else:
+            mistakes = {
+                mistake.name: _encode_trace(run_with(exercise, check, seed, resolve(mistake.variant), recorder).trace)
+                for mistake in exercise.mistakes
+            }
         checks[check.name] = {"seed": seed, "reference": recorder.calls, "mistakes": mistakes}
     return {"exercise": exercise.id, "format": RECORDING_FORMAT, "checks": checks}
 

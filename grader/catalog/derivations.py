@@ -6,7 +6,11 @@ names a student may use, their domains, the known wrong answers -- is
 declared here as data (:class:`~grader.derivations.question.Question`);
 :mod:`grader.derivations` reads, compares and explains. The correct answers
 come from ``reference/derivations.py`` through ``t.reference()``, like any
-expected value.
+expected value -- except in a recording: there each exercise keeps, in place
+of the correct expression, its values at the points the check samples and
+at the worked examples (a :class:`~grader.derivations.sampled.SampledTarget`,
+made by the exercise's ``recorded_reference``), so the student bundle holds
+no correct answer, and the checks judge from those values.
 
 Every single-answer exercise has the same checks, generated from its question:
 
@@ -20,14 +24,20 @@ Every single-answer exercise has the same checks, generated from its question:
 
 Multi-step exercises check the start and the result, that each step follows
 from the one before, and the number of steps.
+
+Every judgement runs in a sandbox child of its own
+(:mod:`~grader.derivations.sandboxed_judge`), under the limits student code
+runs under: the answer is the student's text, even though the judging code
+is the grader's.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from grader.declarations import Check, Exercise, Mistake, StudentFunction
 from grader.derivations import answers
+from grader.derivations import sandboxed_judge as judging
 from grader.derivations.domains import (
     BINARY,
     PLUS_MINUS_ONE,
@@ -42,6 +52,7 @@ from grader.derivations.domains import (
     SymmetricZeroDiagonal,
 )
 from grader.derivations.question import Definition, Dimension, Example, Index, KnownMistake, Question, Symbol
+from grader.derivations.sampled import sample_target
 from grader.trial import Trial
 
 MISTAKES = "reference.derivations_mistakes"
@@ -807,24 +818,22 @@ def single_answer_checks(function: str, question: Question) -> tuple[Check, ...]
 
     def worked_values(t: Trial) -> None:
         got = t.student()
-        for judgement in answers.judge_examples(got, question, t.reference(), name=function):
+        for judgement in judging.judge_examples(got, function, t.reference(), rng=t.rng):
             answers.record(t, judgement)
 
     def equivalent(t: Trial) -> None:
         got = t.student()
-        answers.record(t, answers.judge_answer(got, question, t.reference(), rng=t.rng, name=function, hidden=t.hidden))
+        answers.record(t, judging.judge_answer(got, function, t.reference(), rng=t.rng, hidden=t.hidden))
 
     def in_required_form(t: Trial) -> None:
         got = t.student()
-        answers.record(t, answers.judge_constraints(got, question, name=function))
+        answers.record(t, judging.judge_constraints(got, function, rng=t.rng))
 
     def hidden_points(t: Trial) -> None:
         got = t.student()
         answers.record(
             t,
-            answers.judge_answer(
-                got, question, t.reference(), rng=t.rng, name=function, hidden=t.hidden, points=HIDDEN_SAMPLES, prove=False
-            ),
+            judging.judge_answer(got, function, t.reference(), rng=t.rng, hidden=t.hidden, points=HIDDEN_SAMPLES, prove=False),
         )
 
     examples = "; ".join(example.description.split(" (")[0] for example in question.examples)
@@ -863,7 +872,7 @@ def steps_checks(function: str, question: Question) -> tuple[Check, ...]:
 
     def judge(t: Trial, *, prove: bool = True) -> answers.StepsJudgement:
         got = t.student()
-        return answers.judge_steps(got, question, t.reference()[-1], rng=t.rng, name=function, hidden=t.hidden, prove=prove)
+        return judging.judge_steps(got, function, _result(t.reference()), rng=t.rng, hidden=t.hidden, prove=prove)
 
     def start_and_result(t: Trial) -> None:
         judgement = judge(t)
@@ -899,8 +908,46 @@ def steps_checks(function: str, question: Question) -> tuple[Check, ...]:
     )
 
 
+def _result(reference: Any) -> Any:
+    """The result a multi-step check judges against: the reference's last step, or a recorded target."""
+    return reference[-1] if isinstance(reference, list) else reference
+
+
 def _mistakes(question: Question, extra: tuple[Mistake, ...] = ()) -> tuple[Mistake, ...]:
     return tuple(Mistake(m.name, m.hint, f"{MISTAKES}:{m.variant}") for m in question.mistakes) + extra
+
+
+# -- what a recording keeps instead of the correct answer ---------------------------------------------
+
+
+def sampled_answer(question: Question) -> Callable[[Any, int], Any]:
+    """The ``recorded_reference`` of a single-answer exercise: the correct expression's sampled target."""
+
+    def record(value: Any, seed: int) -> Any:
+        return sample_target(question, value, seed=seed).to_plain()
+
+    return record
+
+
+def sampled_result(question: Question, derivations: tuple[Mistake, ...]) -> Callable[[Any, int], Any]:
+    """The ``recorded_reference`` of a multi-step exercise: the result's sampled target.
+
+    ``derivations`` are the mistakes that no wrong result of the question
+    describes (skipped steps, a broken step, a result in the wrong form); the
+    target keeps the values of each step of their variants, so that a
+    derivation following one is named from the recording.
+    """
+
+    def record(value: Any, seed: int) -> Any:
+        from grader.declarations import resolve
+
+        wrong = [
+            (mistake.name, mistake.hint, answers.read_steps(resolve(mistake.variant)(), question, name=mistake.name)[0])
+            for mistake in derivations
+        ]
+        return sample_target(question, value[-1], seed=seed, wrong_derivations=wrong).to_plain()
+
+    return record
 
 
 def derivation_exercise(function: str, title: str, notes: str, question: Question) -> Exercise:
@@ -914,6 +961,23 @@ def derivation_exercise(function: str, title: str, notes: str, question: Questio
         torch_reference=f"reference.derivations_torch:{function}",
         checks=single_answer_checks(function, question),
         mistakes=_mistakes(question),
+        recorded_reference=sampled_answer(question),
+    )
+
+
+def steps_exercise(function: str, title: str, notes: str, question: Question, derivations: tuple[Mistake, ...]) -> Exercise:
+    """A multi-step derivation exercise: ``function()`` returns the steps; ``derivations`` are its mistakes
+    beyond the question's wrong results (see :func:`sampled_result`)."""
+    return Exercise(
+        id=f"derivations.{function}",
+        title=title,
+        notes=notes,
+        student=StudentFunction("derivations", function),
+        reference=f"reference.derivations:{function}",
+        torch_reference=f"reference.derivations_torch:{function}",
+        checks=steps_checks(function, question),
+        mistakes=_mistakes(question, derivations),
+        recorded_reference=sampled_result(question, derivations),
     )
 
 
@@ -921,33 +985,27 @@ SIGMOID_DERIVATIVE_EXERCISE = derivation_exercise(
     "sigmoid_derivative", "The derivative of the sigmoid, in terms of sigma", "1.3.5.1", SIGMOID_DERIVATIVE
 )
 
-SIGMOID_DERIVATIVE_STEPS_EXERCISE = Exercise(
-    id="derivations.sigmoid_derivative_steps",
-    title="The derivative of the sigmoid, step by step",
-    notes="1.3.5.1",
-    student=StudentFunction("derivations", "sigmoid_derivative_steps"),
-    reference="reference.derivations:sigmoid_derivative_steps",
-    torch_reference="reference.derivations_torch:sigmoid_derivative_steps",
-    checks=steps_checks("sigmoid_derivative_steps", SIGMOID_DERIVATIVE_STEPS),
-    mistakes=_mistakes(
-        SIGMOID_DERIVATIVE_STEPS,
-        (
-            Mistake(
-                "steps skipped",
-                "show the derivation: the chain rule, the fraction e^{-z}/(1 + e^{-z})^2, and how it splits into "
-                "sigma(z) times 1 - sigma(z).",
-                f"{MISTAKES}:sigmoid_derivative_steps_skipped",
-            ),
-            Mistake(
-                "result not in terms of sigma",
-                "end by writing the result with sigma: e^{-z}/(1 + e^{-z}) = 1 - sigma(z).",
-                f"{MISTAKES}:sigmoid_derivative_steps_not_sigma",
-            ),
-            Mistake(
-                "a step that does not follow",
-                "every step must equal the one before it; a slip that a later step undoes is still a slip.",
-                f"{MISTAKES}:sigmoid_derivative_steps_broken",
-            ),
+SIGMOID_DERIVATIVE_STEPS_EXERCISE = steps_exercise(
+    "sigmoid_derivative_steps",
+    "The derivative of the sigmoid, step by step",
+    "1.3.5.1",
+    SIGMOID_DERIVATIVE_STEPS,
+    (
+        Mistake(
+            "steps skipped",
+            "show the derivation: the chain rule, the fraction e^{-z}/(1 + e^{-z})^2, and how it splits into "
+            "sigma(z) times 1 - sigma(z).",
+            f"{MISTAKES}:sigmoid_derivative_steps_skipped",
+        ),
+        Mistake(
+            "result not in terms of sigma",
+            "end by writing the result with sigma: e^{-z}/(1 + e^{-z}) = 1 - sigma(z).",
+            f"{MISTAKES}:sigmoid_derivative_steps_not_sigma",
+        ),
+        Mistake(
+            "a step that does not follow",
+            "every step must equal the one before it; a slip that a later step undoes is still a slip.",
+            f"{MISTAKES}:sigmoid_derivative_steps_broken",
         ),
     ),
 )
@@ -977,22 +1035,16 @@ ATTENTION_SCORE_VARIANCE_EXERCISE = derivation_exercise(
 )
 VAE_KL_EXERCISE = derivation_exercise("vae_kl", "The KL term of the VAE loss", "1.9.3.2", VAE_KL)
 
-VAE_KL_STEPS_EXERCISE = Exercise(
-    id="derivations.vae_kl_steps",
-    title="The KL term of the VAE loss, step by step",
-    notes="1.9.3.2",
-    student=StudentFunction("derivations", "vae_kl_steps"),
-    reference="reference.derivations:vae_kl_steps",
-    torch_reference="reference.derivations_torch:vae_kl_steps",
-    checks=steps_checks("vae_kl_steps", VAE_KL_STEPS),
-    mistakes=_mistakes(
-        VAE_KL_STEPS,
-        (
-            Mistake(
-                "steps skipped",
-                "show at least one simplification between the start and the closed form.",
-                f"{MISTAKES}:vae_kl_steps_skipped",
-            ),
+VAE_KL_STEPS_EXERCISE = steps_exercise(
+    "vae_kl_steps",
+    "The KL term of the VAE loss, step by step",
+    "1.9.3.2",
+    VAE_KL_STEPS,
+    (
+        Mistake(
+            "steps skipped",
+            "show at least one simplification between the start and the closed form.",
+            f"{MISTAKES}:vae_kl_steps_skipped",
         ),
     ),
 )

@@ -13,6 +13,9 @@ strings for a step-by-step derivation. The pieces, one per module:
 - :mod:`~grader.derivations.equivalence` -- a symbolic proof, then sampling at
   30 digits on the question's domains;
 - :mod:`~grader.derivations.feedback` -- known mistakes and generic diagnoses;
+- :mod:`~grader.derivations.sampled` -- a correct answer known only by its
+  values (what a recording of a derivation check keeps instead of the
+  expression), and the decision against it;
 - :mod:`~grader.derivations.answers` -- judging what a student function
   returned, for the checks of ``grader/catalog/derivations.py``.
 
@@ -44,6 +47,7 @@ from grader.derivations.errors import (
 from grader.derivations.feedback import Diagnosis, diagnose
 from grader.derivations.parser import Expression, parse_answer, parse_chain
 from grader.derivations.question import Definition, Dimension, Example, Index, KnownMistake, Question, Symbol
+from grader.derivations.sampled import SampledTarget, decide_at_samples, expected_answer, sample_target
 
 __all__ = [
     "AnswerRejected",
@@ -63,13 +67,16 @@ __all__ = [
     "NotAnExpression",
     "Outcome",
     "Question",
+    "SampledTarget",
     "ShapeMismatch",
     "StepsJudgement",
     "Symbol",
     "UnknownName",
     "Verdict",
     "decide",
+    "decide_at_samples",
     "diagnose",
+    "expected_answer",
     "judge_answer",
     "judge_constraints",
     "judge_examples",
@@ -78,4 +85,5 @@ __all__ = [
     "parse_answer",
     "parse_chain",
     "record",
+    "sample_target",
 ]

@@ -1,11 +1,18 @@
 """Judging what a student function returned: the bridge between checks and derivations.
 
 A derivation check calls the student's function (which returns a string, or
-a list of strings for a multi-step derivation), gets the correct expression
-from the reference, and hands both to one of the ``judge_*`` functions here.
+a list of strings for a multi-step derivation), gets the correct answer from
+``t.reference()``, and hands both to one of the ``judge_*`` functions here.
 Each returns a :class:`Judgement`: whether the expectation is met, the
 feedback text, and the credit a near miss still earns. :func:`record` turns
 a judgement into the trial's expectations.
+
+The correct answer is the expression's text when the reference runs, and a
+:class:`~grader.derivations.sampled.SampledTarget` (or its plain form) when
+the check runs from recorded data: its values at points fixed at record
+time, never the expression. Every ``judge_*`` function takes either; the
+text is judged as it always was (symbolic proof first), the sampled target
+by its values alone.
 
 Feedback has the shape used everywhere in nngrade: the answer's name in
 quotes, what is wrong, how the answer was read (plain text and LaTeX), a
@@ -23,9 +30,10 @@ import numpy as np
 from grader.derivations.equivalence import Outcome, Point, Sample, close, decide, format_number, value_at
 from grader.derivations.errors import AnswerRejected, NotAnExpression
 from grader.derivations.evaluate import EvaluationTimedOut, Undefined
-from grader.derivations.feedback import Diagnosis, diagnose, rejected_mistakes
+from grader.derivations.feedback import Diagnosis, diagnose, diagnose_at_samples, rejected_mistakes, wrong_derivations
 from grader.derivations.parser import Expression, parse_answer, parse_chain
 from grader.derivations.question import Example, Question
+from grader.derivations.sampled import SampledTarget, decide_at_samples, expected_answer
 from grader.derivations.tree import functions_used
 from grader.errors import NngradeError
 from grader.plain_data import Unconvertible
@@ -123,7 +131,7 @@ def _mismatch_lines(sample: Sample, question: Question, *, hidden: bool, got_lab
 
 def judge_expression(
     answer: Expression,
-    expected: Expression,
+    expected: Expression | SampledTarget,
     *,
     rng: np.random.Generator,
     name: str,
@@ -132,10 +140,17 @@ def judge_expression(
     points: int | None = None,
     prove: bool = True,
 ) -> Judgement:
-    """Whether an already-read answer equals the expected expression, with targeted feedback."""
+    """Whether an already-read answer equals the expected expression (or sampled target), with targeted feedback.
+
+    Against a sampled target nothing is proved and no point is drawn: the
+    recorded points decide (``prove`` and ``rng`` play no part).
+    """
     question = expected.question
     try:
-        verdict = decide(answer, expected, rng=rng, points=points, prove=prove)
+        if isinstance(expected, SampledTarget):
+            verdict = decide_at_samples(answer, expected, points=points)
+        else:
+            verdict = decide(answer, expected, rng=rng, points=points, prove=prove)
     except EvaluationTimedOut:
         return Judgement(
             False,
@@ -154,7 +169,10 @@ def judge_expression(
     elif verdict.method == "simplify":
         lines.append("  sympy shows that the two expressions differ")
     try:
-        diagnoses = diagnose(answer, expected, verdict, rng)
+        if isinstance(expected, SampledTarget):
+            diagnoses = diagnose_at_samples(answer, expected)
+        else:
+            diagnoses = diagnose(answer, expected, verdict, rng)
     except EvaluationTimedOut:
         diagnoses = []  # diagnosis is a courtesy; the verdict stands without it
     for diagnosis in diagnoses:
@@ -166,7 +184,7 @@ def judge_expression(
 def judge_answer(
     value: Any,
     question: Question,
-    expected_text: str,
+    expected: Any,
     *,
     rng: np.random.Generator,
     name: str,
@@ -174,17 +192,19 @@ def judge_answer(
     points: int | None = None,
     prove: bool = True,
 ) -> Judgement:
-    """Whether the returned answer is equivalent to ``expected_text`` (proof or sampling), with feedback.
+    """Whether the returned answer is equivalent to ``expected`` (proof or sampling), with feedback.
 
-    ``prove=False`` skips the symbolic proof: the answer must agree at
-    ``points`` random points (hidden checks sample each student's own points).
+    ``expected`` is the correct expression's text, or a sampled target (see
+    :func:`~grader.derivations.sampled.expected_answer`). ``prove=False``
+    skips the symbolic proof: the answer must agree at ``points`` random
+    points (hidden checks sample each student's own points).
     """
     try:
         answer = read(value, question, name=name)
     except AnswerRejected as error:
         return _rejection(error, question, name=name)
-    expected = parse_answer(expected_text, question)
-    return judge_expression(answer, expected, rng=rng, name=name, hidden=hidden, points=points, prove=prove)
+    correct = expected_answer(expected, question)
+    return judge_expression(answer, correct, rng=rng, name=name, hidden=hidden, points=points, prove=prove)
 
 
 def judge_constraints(value: Any, question: Question, *, name: str) -> Judgement:
@@ -238,20 +258,27 @@ def example_point(example: Example, question: Question) -> Point:
     return Point(values, sizes, indices)
 
 
-def judge_examples(value: Any, question: Question, expected_text: str, *, name: str) -> list[Judgement]:
-    """One judgement per worked example of the question: the answer's value there."""
+def judge_examples(value: Any, question: Question, expected: Any, *, name: str) -> list[Judgement]:
+    """One judgement per worked example of the question: the answer's value there.
+
+    ``expected`` is the correct expression's text, or a sampled target, which
+    holds the correct value at each worked example.
+    """
     try:
         answer = read(value, question, name=name)
     except AnswerRejected as error:
         return [_rejection(error, question, name=name)]
-    expected = parse_answer(expected_text, question)
-    if answer.shape != expected.shape:
-        return [judge_expression(answer, expected, rng=np.random.default_rng(0), name=name, hidden=False)]
+    correct = expected_answer(expected, question)
+    if answer.shape != correct.shape:
+        return [judge_expression(answer, correct, rng=np.random.default_rng(0), name=name, hidden=False)]
     judgements = []
     shown = False  # how the answer was read is shown once, under the first wrong value
-    for example in question.examples:
+    for number, example in enumerate(question.examples):
         point = example_point(example, question)
-        want = value_at(expected.tree, point, question)
+        if isinstance(correct, SampledTarget):
+            want = correct.examples[number]
+        else:
+            want = value_at(correct.tree, point, question)
         try:
             got = value_at(answer.tree, point, question)
         except EvaluationTimedOut:
@@ -319,14 +346,20 @@ def read_steps(value: Any, question: Question, *, name: str) -> tuple[list[Expre
 def judge_steps(
     value: Any,
     question: Question,
-    expected_text: str,
+    expected: Any,
     *,
     rng: np.random.Generator,
     name: str,
     hidden: bool,
     prove: bool = True,
 ) -> StepsJudgement:
-    """Start, target, each step following from the one before, and the number of steps."""
+    """Start, target, each step following from the one before, and the number of steps.
+
+    ``expected`` is the correct result's text, or a sampled target; the start
+    and the steps are judged against each other alone. Against a sampled
+    target, a derivation that follows a recorded wrong derivation step by
+    step is named in every part it fails.
+    """
     try:
         steps, labels = read_steps(value, question, name=name)
     except AnswerRejected as error:
@@ -335,7 +368,7 @@ def judge_steps(
     if question.start is None:
         raise ValueError(f"{question.id} is not a multi-step question (no start)")
     start = parse_answer(question.start, question)
-    target = parse_answer(expected_text, question)
+    target = expected_answer(expected, question)
 
     start_judgement = judge_expression(steps[0], start, rng=rng, name=name, hidden=hidden, label=labels[0], prove=prove)
     if not start_judgement.ok:
@@ -394,7 +427,29 @@ def judge_steps(
             f"'{name}' has {len(steps)} step{'s' if len(steps) != 1 else ''}; show at least {question.min_steps}, "
             f"from the start to the result, each following from the one before",
         )
-    return StepsJudgement(start_judgement, target_judgement, follows, count)
+    parts = StepsJudgement(start_judgement, target_judgement, follows, count)
+    if isinstance(target, SampledTarget) and not all(part.ok for part in _parts(parts)):
+        named = [d for d in wrong_derivations(steps, target) if d.name not in _names(parts)]
+        if named:
+            parts = StepsJudgement(*(_with_diagnoses(part, named, hidden=hidden) for part in _parts(parts)))
+    return parts
+
+
+def _parts(judgement: StepsJudgement) -> tuple[Judgement, Judgement, Judgement, Judgement]:
+    return (judgement.start, judgement.target, judgement.follows, judgement.count)
+
+
+def _names(judgement: StepsJudgement) -> set[str]:
+    return {d.name for part in _parts(judgement) for d in part.diagnoses}
+
+
+def _with_diagnoses(judgement: Judgement, diagnoses: list[Diagnosis], *, hidden: bool) -> Judgement:
+    """A failed judgement with the diagnoses' messages added (a met one is left as it is)."""
+    if judgement.ok:
+        return judgement
+    lines = [judgement.message] + [d.hidden_message if hidden else d.message for d in diagnoses]
+    credit = max([judgement.credit] + [d.credit for d in diagnoses])
+    return Judgement(False, "\n".join(lines), credit, judgement.diagnoses + tuple(diagnoses))
 
 
 __all__ = [

@@ -15,6 +15,16 @@ evaluating at the sampled points:
 
 Each :class:`Diagnosis` has a public message (which may show the constant)
 and a hidden-check message (which shows no values).
+
+:func:`diagnose` works with the correct expression; :func:`diagnose_at_samples`
+with a :class:`~grader.derivations.sampled.SampledTarget` (recorded public
+checks), which knows the correct answer only by its values. Every diagnosis
+above is made from values, so both make all of them: the transpose and the
+swapped names are tried on the student's answer and compared with the
+recorded values, and the dependence on each name uses the values the
+recording keeps with one symbol drawn again. A step-by-step answer is also
+matched against the recorded wrong derivations
+(:func:`wrong_derivations`).
 """
 
 from __future__ import annotations
@@ -22,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 
@@ -30,9 +40,16 @@ from grader.derivations.equivalence import Point, Verdict, agree_on, close, draw
 from grader.derivations.errors import AnswerRejected
 from grader.derivations.evaluate import Undefined
 from grader.derivations.parser import Expression, parse_answer
-from grader.derivations.question import KnownMistake, Question
-from grader.derivations.shapes import describe
+from grader.derivations.question import KnownMistake, Question, Symbol
+from grader.derivations.shapes import Shape, describe
 from grader.derivations.tree import Node, Transpose
+
+if TYPE_CHECKING:
+    from grader.derivations.sampled import SampledTarget
+
+#: For one symbol: pairs of points (before, after) that differ only in that symbol, and whether the
+#: correct answer changes between them.
+Redraws = Callable[[Symbol], tuple[list[tuple[Point, Point]], bool]]
 
 
 @dataclass(frozen=True)
@@ -112,10 +129,27 @@ def _nice(c: float) -> str:
 
 def generic(answer: Expression, expected: Expression, question: Question, points: list[Point], rng: np.random.Generator) -> list[Diagnosis]:
     """Generic diagnoses of a wrong answer with the right shape."""
+    want = _values(expected.tree, question, points)
+
+    def redraws(symbol: Symbol) -> tuple[list[tuple[Point, Point]], bool]:
+        pairs = [(point, redraw(point, question, symbol.name, rng)) for point in points[:4]]
+        return pairs, _changes(expected.tree, question, pairs)
+
+    return generic_from_values(answer, question, points, want, redraws)
+
+
+def generic_from_values(
+    answer: Expression, question: Question, points: list[Point], want: list[Any], redraws: Redraws
+) -> list[Diagnosis]:
+    """Generic diagnoses of a wrong answer with the right shape, from the correct answer's values.
+
+    ``want`` holds the correct answer's value at each point (None where it
+    is undefined); ``redraws`` gives, per symbol, the points to test the
+    dependence on it.
+    """
     found: list[Diagnosis] = []
     credit = dict(question.generic_credit)
     got = _values(answer.tree, question, points)
-    want = _values(expected.tree, question, points)
     pairs = [(g, w) for g, w in zip(got, want) if g is not None and w is not None]
     if len(pairs) < 4:
         return found
@@ -160,7 +194,7 @@ def generic(answer: Expression, expected: Expression, question: Question, points
             )
             return found
 
-    swapped = _swapped_variables(answer, expected, question, points)
+    swapped = _swapped_variables(answer, question, points, want)
     if swapped:
         a, b = swapped
         found.append(
@@ -172,11 +206,11 @@ def generic(answer: Expression, expected: Expression, question: Question, points
             )
         )
         return found
-    found.extend(_dependence(answer, expected, question, points, rng, credit))
+    found.extend(_dependence(answer, question, redraws, credit))
     return found
 
 
-def _swapped_variables(answer: Expression, expected: Expression, question: Question, points: list[Point]) -> tuple[str, str] | None:
+def _swapped_variables(answer: Expression, question: Question, points: list[Point], want: list[Any]) -> tuple[str, str] | None:
     symbols = question.symbols
     for i, a in enumerate(symbols):
         for b in symbols[i + 1 :]:
@@ -188,11 +222,12 @@ def _swapped_variables(answer: Expression, expected: Expression, question: Quest
                 values[a.name], values[b.name] = point.values[b.name], point.values[a.name]
                 swapped_points.append(Point(values, point.sizes, point.indices))
             agreed = 0
-            for point, swapped in zip(points, swapped_points):
+            for swapped, y in zip(swapped_points, want):
                 try:
                     x = value_at(answer.tree, swapped, question)
-                    y = value_at(expected.tree, point, question)
                 except Undefined:
+                    continue
+                if y is None:
                     continue
                 if not close(x, y, rtol=1e-9, atol=1e-12):
                     agreed = -1
@@ -216,13 +251,10 @@ def _changes(tree: Node, question: Question, pairs: list[tuple[Point, Point]]) -
     return False
 
 
-def _dependence(
-    answer: Expression, expected: Expression, question: Question, points: list[Point], rng: np.random.Generator, credit: dict[str, float]
-) -> list[Diagnosis]:
+def _dependence(answer: Expression, question: Question, redraws: Redraws, credit: dict[str, float]) -> list[Diagnosis]:
     found = []
     for symbol in question.symbols:
-        pairs = [(point, redraw(point, question, symbol.name, rng)) for point in points[:4]]
-        expected_changes = _changes(expected.tree, question, pairs)
+        pairs, expected_changes = redraws(symbol)
         answer_changes = _changes(answer.tree, question, pairs)
         if expected_changes and not answer_changes:
             found.append(
@@ -247,12 +279,20 @@ def _dependence(
 
 def shape_diagnosis(answer: Expression, expected: Expression, question: Question, rng: np.random.Generator) -> list[Diagnosis]:
     """A wrong shape: a transposed matrix, or simply the wrong kind of object."""
-    credit = dict(question.generic_credit)
-    exp_shape, got_shape = expected.shape, answer.shape
-    if exp_shape and got_shape and (got_shape[1], got_shape[0]) == exp_shape:
-        transposed = Transpose(answer.tree)
+
+    def transposed_is_correct() -> bool:
         points = [draw_point(question, rng) for _ in range(8)]
-        if agree_on(transposed, expected.tree, question, points):
+        return agree_on(Transpose(answer.tree), expected.tree, question, points)
+
+    return _shape_diagnoses(answer.shape, expected.shape, question, transposed_is_correct)
+
+
+def _shape_diagnoses(
+    got_shape: Shape, exp_shape: Shape, question: Question, transposed_is_correct: Callable[[], bool]
+) -> list[Diagnosis]:
+    credit = dict(question.generic_credit)
+    if exp_shape and got_shape and (got_shape[1], got_shape[0]) == exp_shape:
+        if transposed_is_correct():
             return [
                 Diagnosis(
                     "transposed",
@@ -284,3 +324,66 @@ def diagnose(
         return shape_diagnosis(answer, expected, question, rng)
     return generic(answer, expected, question, points, rng)
 
+
+# -- against recorded values --------------------------------------------------------------------
+
+
+def _agrees_with_values(tree: Node, question: Question, points: Sequence[Point], want: Sequence[Any], *, minimum: int = 6) -> bool:
+    """:func:`agree_on` with the other side's values given (None where it is undefined)."""
+    agreed = 0
+    for point, y in zip(points, want):
+        if y is None:
+            continue
+        try:
+            x = value_at(tree, point, question)
+        except Undefined:
+            continue
+        if not close(x, y, rtol=question.rtol, atol=question.atol):
+            return False
+        agreed += 1
+    return agreed >= min(minimum, len(points)) and agreed > 0
+
+
+def _recorded_redraws(target: "SampledTarget") -> Redraws:
+    def redraws(symbol: Symbol) -> tuple[list[tuple[Point, Point]], bool]:
+        entries = [entry for entry in target.redrawn if entry.symbol == symbol.name]
+        pairs = [(target.points[entry.base], entry.point) for entry in entries]
+        changes = any(
+            entry.value is not None and not close(target.values[entry.base], entry.value, rtol=1e-9, atol=1e-12)
+            for entry in entries
+        )
+        return pairs, changes
+
+    return redraws
+
+
+def diagnose_at_samples(answer: Expression, target: "SampledTarget") -> list[Diagnosis]:
+    """:func:`diagnose` against a sampled target: known mistakes that ``answer`` matches; if none, generic ones."""
+    question = target.question
+    points, want = list(target.points), list(target.values)
+    known = known_mistakes(answer, question, points)
+    if known:
+        return known
+    if answer.shape != target.shape:
+        return _shape_diagnoses(
+            answer.shape,
+            target.shape,
+            question,
+            lambda: _agrees_with_values(Transpose(answer.tree), question, points, want),
+        )
+    return generic_from_values(answer, question, points, want, _recorded_redraws(target))
+
+
+def wrong_derivations(steps: Sequence[Expression], target: "SampledTarget") -> list[Diagnosis]:
+    """The recorded wrong derivations that ``steps`` follow: as many steps, each with the same values."""
+    found = []
+    for wrong in target.derivations:
+        if len(wrong.steps) != len(steps):
+            continue
+        if all(
+            _agrees_with_values(step.tree, target.question, target.points, values)
+            for step, values in zip(steps, wrong.steps)
+        ):
+            message = f"This is a known mistake, '{wrong.name}': {wrong.hint}"
+            found.append(Diagnosis(wrong.name, message, message, known=True))
+    return found

@@ -1,0 +1,116 @@
+"""The judging functions as a sandboxed child runs them: plain data in, plain data out.
+
+:mod:`grader.derivations.sandboxed_judge` loads this module into a sandbox
+child of its own (no student code is ever loaded there) and calls
+:func:`judge` with what a derivation check has: the student's returned
+value, the question's name, the expected answer and a seed. Reading and
+comparing the student's text then happens under the same limits as the
+student's code -- CPU and wall time, memory, processes -- so even an answer
+that got past the parser's guards can only cost its own check.
+
+What comes back is plain data (:func:`judgement_to_plain`); the grader
+rebuilds the judgement with :func:`judgement_from_plain`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from grader.derivations.answers import (
+    EquivalenceUndecided,
+    Judgement,
+    StepsJudgement,
+    judge_answer,
+    judge_constraints,
+    judge_examples,
+    judge_steps,
+)
+from grader.derivations.feedback import Diagnosis
+from grader.errors import RecordingMissing
+
+KINDS = ("answer", "constraints", "examples", "steps")
+"""the judging functions :func:`judge` runs"""
+
+
+def judgement_to_plain(judgement: Judgement) -> dict[str, Any]:
+    return {
+        "ok": bool(judgement.ok),
+        "message": str(judgement.message),
+        "credit": float(judgement.credit),
+        "diagnoses": [
+            {
+                "name": d.name,
+                "message": d.message,
+                "hidden_message": d.hidden_message,
+                "credit": float(d.credit),
+                "known": bool(d.known),
+            }
+            for d in judgement.diagnoses
+        ],
+    }
+
+
+def judgement_from_plain(data: Any) -> Judgement:
+    """A :class:`Judgement` from :func:`judgement_to_plain`'s output; ``ValueError`` if it is not that shape."""
+    if not isinstance(data, dict) or not isinstance(data.get("message"), str) or not isinstance(data.get("ok"), bool):
+        raise ValueError(f"not a judgement: {type(data).__name__}")
+    diagnoses = []
+    for entry in data.get("diagnoses") or []:
+        if not isinstance(entry, dict):
+            raise ValueError("not a diagnosis")
+        diagnoses.append(
+            Diagnosis(
+                name=str(entry["name"]),
+                message=str(entry["message"]),
+                hidden_message=str(entry["hidden_message"]),
+                credit=float(entry["credit"]),
+                known=bool(entry["known"]),
+            )
+        )
+    return Judgement(data["ok"], data["message"], float(data.get("credit", 0.0)), tuple(diagnoses))
+
+
+def judge(
+    kind: str,
+    value: Any,
+    question_name: str,
+    expected: Any,
+    seed: int,
+    *,
+    hidden: bool,
+    points: int | None = None,
+    prove: bool = True,
+) -> dict[str, Any]:
+    """Run one judging function on a student's answer; the judgement as plain data.
+
+    ``kind`` is one of :data:`KINDS`. The result is ``{"judgement": ...}``,
+    ``{"judgements": [...]}`` (examples), ``{"steps": {part: ...}}`` (steps) or
+    ``{"undecided": message}`` when nothing could decide (a fault of the
+    question) or ``{"recording_missing": message}`` when a recorded target
+    is stale; the grader re-raises both as internal errors.
+    """
+    from grader.catalog.derivations import QUESTIONS
+
+    question = QUESTIONS[question_name]
+    rng = np.random.default_rng(seed)
+    try:
+        if kind == "answer":
+            judged = judge_answer(
+                value, question, expected, rng=rng, name=question_name, hidden=hidden, points=points, prove=prove
+            )
+            return {"judgement": judgement_to_plain(judged)}
+        if kind == "constraints":
+            return {"judgement": judgement_to_plain(judge_constraints(value, question, name=question_name))}
+        if kind == "examples":
+            judgements = judge_examples(value, question, expected, name=question_name)
+            return {"judgements": [judgement_to_plain(j) for j in judgements]}
+        if kind == "steps":
+            steps = judge_steps(value, question, expected, rng=rng, name=question_name, hidden=hidden, prove=prove)
+            return {"steps": {part: judgement_to_plain(getattr(steps, part)) for part in StepsJudgement.__dataclass_fields__}}
+    except EquivalenceUndecided as undecided:
+        return {"undecided": str(undecided)}
+    except RecordingMissing as missing:
+        return {"recording_missing": str(missing)}
+    raise ValueError(f"unknown kind of judging {kind!r}; the kinds are {', '.join(KINDS)}")

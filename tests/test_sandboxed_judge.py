@@ -1,0 +1,90 @@
+"""Derivation answers are judged in a sandbox child, and the judgement is the same as in process.
+
+- over a slice of the answer corpus, the child's judgement (verdict, message,
+  diagnoses) equals the in-process one for the same seed;
+- a step-by-step answer, the worked examples and the form constraints come
+  back whole;
+- hostile strings are rejected in the child, which keeps working afterwards;
+- an answer that runs past the judge's limits fails its own check with a
+  message, and the next answer is judged by a fresh child.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from derivation_corpus import CORPUS, HOSTILE
+from grader.catalog.derivations import QUESTIONS, derivation_reference
+from grader.derivations import answers, sandboxed_judge
+
+pytestmark = pytest.mark.slow
+
+
+def _seed_of(rng_seed: int) -> int:
+    """The seed the judge's child gets from a generator seeded with ``rng_seed``."""
+    return int(np.random.default_rng(rng_seed).integers(0, 2**63))
+
+
+@pytest.mark.parametrize(("question", "answer", "verdict"), CORPUS[::7], ids=[f"{q}:{a[:30]}" for q, a, _ in CORPUS[::7]])
+def test_the_child_judges_as_the_grader_would(question, answer, verdict):
+    reference = derivation_reference(question)
+    in_child = sandboxed_judge.judge_answer(answer, question, reference, rng=np.random.default_rng(11), hidden=False)
+    in_process = answers.judge_answer(
+        answer, QUESTIONS[question], reference, rng=np.random.default_rng(_seed_of(11)), name=question, hidden=False
+    )
+    assert in_child == in_process
+    assert in_child.ok == verdict.startswith("correct")
+
+
+def test_steps_examples_and_constraints_come_back_whole():
+    reference = derivation_reference("sigmoid_derivative_steps")
+    steps = [
+        "diff((1 + exp(-z))^(-1), z)",
+        "-(1 + exp(-z))^(-2) * (-exp(-z))",
+        "exp(-z)/(1 + exp(-z))^2",
+        "sigma(z) (1 - sigma(z))",
+    ]
+    judged = sandboxed_judge.judge_steps(steps, "sigmoid_derivative_steps", reference, rng=np.random.default_rng(1), hidden=False)
+    assert (judged.start.ok, judged.target.ok, judged.follows.ok, judged.count.ok) == (True, True, True, True)
+    broken = sandboxed_judge.judge_steps(
+        steps[:2] + ["2 exp(-z)/(1 + exp(-z))^2"] + steps[3:], "sigmoid_derivative_steps", reference,
+        rng=np.random.default_rng(1), hidden=False,
+    )
+    assert not broken.follows.ok and "step 3 does not follow from step 2" in broken.follows.message
+
+    examples = sandboxed_judge.judge_examples(
+        "sigma(z)(1 - sigma(z))", "sigmoid_derivative", derivation_reference("sigmoid_derivative"), rng=np.random.default_rng(1)
+    )
+    assert examples and all(judgement.ok for judgement in examples)
+    form = sandboxed_judge.judge_constraints("exp(-z)/(1 + exp(-z))^2", "sigmoid_derivative", rng=np.random.default_rng(1))
+    assert not form.ok and "not use exp" in form.message
+
+
+def test_hostile_strings_are_rejected_in_the_child_and_it_keeps_working():
+    reference = derivation_reference("sigmoid_derivative")
+    for hostile in HOSTILE:
+        judged = sandboxed_judge.judge_answer(hostile, "sigmoid_derivative", reference, rng=np.random.default_rng(2), hidden=False)
+        assert not judged.ok, hostile
+    after = sandboxed_judge.judge_answer("sigma(z)(1 - sigma(z))", "sigmoid_derivative", reference, rng=np.random.default_rng(2), hidden=False)
+    assert after.ok
+
+
+def test_an_answer_past_the_limits_fails_its_own_check(monkeypatch):
+    # The judge's child, warm, then held to a CPU limit far below what judging this answer takes.
+    code = sandboxed_judge._judge_code()
+    reference = derivation_reference("vae_kl")
+    assert sandboxed_judge.judge_answer("(sigma^2 + mu^2 - 1)/2 - log(sigma)", "vae_kl", reference, rng=np.random.default_rng(3), hidden=False).ok
+    monkeypatch.setattr(code, "limits", dataclasses.replace(code.limits, cpu_seconds=0.01, wall_seconds=0.002))
+    stopped = sandboxed_judge.judge_answer(
+        "(sigma^2 + mu^2 - 1 - log(sigma^2))/2" + " + log(sigma) - log(sigma)" * 30, "vae_kl", reference, rng=np.random.default_rng(3), hidden=False
+    )
+    assert not stopped.ok
+    assert "could not be checked within the limits" in stopped.message
+    monkeypatch.undo()
+    again = sandboxed_judge.judge_answer(
+        "sigma(z)(1 - sigma(z))", "sigmoid_derivative", derivation_reference("sigmoid_derivative"), rng=np.random.default_rng(3), hidden=False
+    )
+    assert again.ok
