@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_selfcheck.py
 	$(BIN)/python bench/bench_sandbox.py
 	$(BIN)/python bench/bench_grade.py
+	$(BIN)/python bench/bench_derivations.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
