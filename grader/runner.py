@@ -95,6 +95,14 @@ def run_check(
         except Exception:
             # Diagnosis is a courtesy: when it cannot run, the result stands without it.
             mistakes = ()
+    named_by_check: tuple[DiagnosedMistake, ...] = ()
+    if status is Status.FAILED and trial.named_mistakes:
+        found = {mistake.name for mistake in mistakes}
+        named_by_check = tuple(
+            DiagnosedMistake(mistake.name, mistake.hint)
+            for mistake in exercise.mistakes
+            if mistake.name in trial.named_mistakes and mistake.name not in found
+        )
 
     return CheckResult(
         exercise_id=exercise.id,
@@ -105,7 +113,7 @@ def run_check(
         max_score=check.points,
         feedback=feedback_text(status, check, trial.failures, details, mistakes),
         hidden=check.hidden,
-        mistakes=mistakes,
+        mistakes=mistakes + named_by_check,
         output="\n".join(outputs),
         seconds=round(time.perf_counter() - started, 4),
     )

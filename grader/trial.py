@@ -79,6 +79,8 @@ class Trial:
         self.met = 0
         self.total = 0
         self.failures: list[str] = []
+        self.named_mistakes: list[str] = []
+        """known mistakes the check recognised itself (and already explained in its messages)"""
 
     # -- reaching code -------------------------------------------------------------
 
@@ -126,6 +128,16 @@ class Trial:
         In a hidden check the message must not contain expected values.
         """
         return self._record(bool(condition), message)
+
+    def name_mistake(self, name: str) -> None:
+        """Say that the answer is the exercise's known mistake ``name``, which a message has explained.
+
+        For checks that recognise mistakes themselves (a derivation compares
+        the answer with each known wrong formula): the mistake is then
+        recorded like one diagnosed from traces, without repeating its hint.
+        """
+        if name not in self.named_mistakes:
+            self.named_mistakes.append(name)
 
     def require_close(self, got: Any, expected: Any, *, name: str | None = None, **tolerances: Any) -> None:
         """Like :meth:`expect_close`, but stop the check if it fails."""

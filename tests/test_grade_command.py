@@ -307,3 +307,26 @@ def test_an_output_folder_inside_the_submissions_is_refused(tmp_path):
     make_class(submissions, 1)
     run = nngrade("grade", str(submissions), "-a", "a1", "-o", str(submissions / "out"), check=False)
     assert run.returncode == 2 and "inside the submissions folder" in run.stderr
+
+
+def test_derivation_answers_are_graded_like_any_exercise(tmp_path):
+    solution = (ROOT / "solutions" / "derivations.py").read_text()
+    right, slip = (tmp_path / "submissions" / "right"), (tmp_path / "submissions" / "slip")
+    right.mkdir(parents=True)
+    slip.mkdir(parents=True)
+    (right / "derivations.py").write_text(solution)
+    # One known mistake (the Xavier scale for He initialisation) in otherwise complete answers.
+    he = solution.index("def he_initialisation")
+    body = solution.index("return", he)
+    end = solution.index("\n", body)
+    (slip / "derivations.py").write_text(solution[:body] + 'return "sqrt(1/M)"' + solution[end:])
+    out = tmp_path / "graded"
+    nngrade("grade", str(tmp_path / "submissions"), "-a", "derivations", "-o", str(out), "-q")
+
+    full = sum(points for _, points, _, _ in checks_of(out, "right").values())
+    assert full == pytest.approx(85)
+    slipped = checks_of(out, "slip")
+    lost = {check for check, (_, points, max_points, _) in slipped.items() if points < max_points}
+    assert lost and all(check.startswith("derivations.he_initialisation") for check in lost)
+    assert ("derivations.he_initialisation", "Xavier (Glorot) scale") in mistakes_of(out, "slip")
+    assert "Xavier (Glorot) scale" in (out / "feedback" / "slip.md").read_text()

@@ -61,13 +61,17 @@ class Judgement:
 
 
 def record(t: "Trial", judgement: Judgement) -> None:
-    """Record a judgement as the trial's expectations.
+    """Record a judgement as the trial's expectations, and the known mistake it names, if any.
 
     A met or wrong judgement is one expectation. A wrong one that still earns
     credit (a mistake the question gives partial credit for) is four, of
     which round(4 * credit) are met: the check's score is then that credit
     when it is the check's only judgement, as in the ``equivalent`` checks.
     """
+    if not judgement.ok:
+        for diagnosis in judgement.diagnoses:
+            if diagnosis.known:
+                t.name_mistake(diagnosis.name)
     if judgement.ok or judgement.credit <= 0:
         t.expect(judgement.ok, judgement.message)
         return
