@@ -1,0 +1,234 @@
+"""``nngrade release -o DIR``: the student bundle.
+
+DIR is a project students install with pip (``pip install .``), which gives
+them the ``nngrade`` command and the pytest plugin, and a folder to work in::
+
+    DIR/
+      README.md             how to install, check and submit
+      pyproject.toml        numpy, sympy, pytest and the one pinned torch
+      grader/               the runtime grader (its .py files only)
+      grader/recorded_checks/<exercise>.json
+                            the recorded data of every public check released
+      exercises/            the stubs and nngrade.toml
+
+It holds no reference or solution code, no course file, no salt and no data
+of hidden checks: expected values and known-mistake answers of the public
+checks are recorded once, here, from the reference code, and the installed
+grader finds them by itself (:func:`grader.selfcheck.make_expectations`).
+With assignments named (``-a``), only their modules are released.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Sequence
+
+from grader.course import Course
+from grader.declarations import Exercise
+from grader.delivery.package_files import (
+    DeliveryFile,
+    TORCH_INDEX_URL,
+    installed_package_folder,
+    pinned_torch_version,
+    project_requirements,
+    pyproject_text,
+    python_package_files,
+    text_file,
+    write_folder,
+)
+from grader.delivery.summary import Delivery, DeliveryError
+from grader.registry import Registry
+from grader.selfcheck import MARKER, RECORDINGS_FOLDER, is_exercise_folder, reference_importable
+
+STUDENT_REQUIREMENTS = ("numpy", "sympy", "pytest", "torch")
+"""what the runtime grader needs to run checks and the pytest plugin (no pandas or matplotlib)"""
+
+
+def released_modules(registry: Registry, course: Course | None, assignments: Sequence[str]) -> list[str]:
+    """The student modules a release holds: every topic, or the modules of ``assignments``.
+
+    Raises :class:`DeliveryError` when assignments are named without a course file.
+    """
+    if not assignments:
+        return list(registry.topics)
+    if course is None:
+        raise DeliveryError("releasing some assignments (-a) needs the course file that defines them; pass --course")
+    modules: list[str] = []
+    for name in assignments:
+        modules.extend(course.assignment(name).modules)
+    return list(dict.fromkeys(modules))
+
+
+def find_stub_folder(course: Course | None) -> Path:
+    """The course's ``exercises/`` folder: beside the course file, here, or beside the installed grader.
+
+    Raises :class:`DeliveryError` naming the places looked in when there is none.
+    """
+    candidates = []
+    if course is not None:
+        candidates.append(course.path.parent / "exercises")
+    candidates.append(Path.cwd() / "exercises")
+    candidates.append(installed_package_folder("grader").parent / "exercises")
+    for folder in dict.fromkeys(candidate.resolve() for candidate in candidates):
+        if is_exercise_folder(folder):
+            return folder
+    looked = ", ".join(str(candidate) for candidate in dict.fromkeys(candidates))
+    raise DeliveryError(
+        f"no exercises folder with {MARKER} found (looked in {looked}); run nngrade release from the course's folder"
+    )
+
+
+def _stub_files(folder: Path, modules: Sequence[str]) -> list[DeliveryFile]:
+    missing = [module for module in modules if not (folder / f"{module}.py").is_file()]
+    if missing:
+        raise DeliveryError(
+            f"{folder} has no stub for {', '.join(f'{module}.py' for module in missing)}; "
+            f"write the stubs before releasing"
+        )
+    files = [DeliveryFile(f"exercises/{module}.py", (folder / f"{module}.py").read_bytes()) for module in modules]
+    files.append(DeliveryFile(f"exercises/{MARKER}", (folder / MARKER).read_bytes()))
+    return files
+
+
+def _recording_files(exercises: Sequence[Exercise]) -> list[DeliveryFile]:
+    """The recorded public checks of ``exercises``, as files of the bundle's grader package."""
+    from grader.expectations import record_public_checks
+
+    with tempfile.TemporaryDirectory(prefix="nngrade-recording-") as scratch:
+        written = record_public_checks(exercises, scratch)
+        return [DeliveryFile(f"grader/{RECORDINGS_FOLDER}/{path.name}", path.read_bytes()) for path in written]
+
+
+def _module_table(registry: Registry, modules: Sequence[str]) -> str:
+    rows = ["| module | exercises | public checks | points |", "| --- | --- | --- | --- |"]
+    for module in modules:
+        exercises = registry.in_topic(module)
+        checks = sum(len(exercise.public_checks) for exercise in exercises)
+        points = sum(exercise.points for exercise in exercises)
+        rows.append(f"| `{module}.py` | {len(exercises)} | {checks} | {points:g} |")
+    return "\n".join(rows)
+
+
+def bundle_readme(registry: Registry, modules: Sequence[str]) -> str:
+    """The bundle's README.md: what it is, how to install it, how to check one's work."""
+    first = modules[0]
+    example = registry.in_topic(first)[0].id
+    torch_version = pinned_torch_version()
+    return f"""# Neural networks and deep learning: exercises
+
+This folder holds your exercises and the grader that checks them on your own
+machine. Your work goes into the modules in `exercises/`:
+
+{_module_table(registry, modules)}
+
+## Install
+
+You need Python 3.11 or newer on Linux (on Windows, use WSL): the grader
+runs your code in a sandbox built on Linux's process isolation. From this
+folder:
+
+```sh
+python3 -m venv .venv
+source .venv/bin/activate
+pip install torch=={torch_version} --index-url {TORCH_INDEX_URL}
+pip install .
+```
+
+The first `pip install` fetches the CPU build of torch (small; the default
+build on Linux carries GPU libraries you do not need). The second installs
+the grader with numpy, sympy and pytest, and gives you the `nngrade` command.
+
+## Work and check
+
+Each function in `exercises/` has a docstring that states the task, the
+shapes of its inputs and outputs, and the conventions it follows. Replace
+`raise NotImplementedError` with your code, then check it:
+
+```sh
+cd exercises
+pytest                       # every public check, one test each
+pytest {first}.py            # one module
+nngrade check                # the same checks as a table with points
+nngrade check {example}      # one exercise
+nngrade list                 # the exercises, their checks and points
+```
+
+`nngrade check` exits with status 0 only when every check passes. A check
+that fails tells you what your code returned, what was expected, where the
+two differ most, and, when your answer matches a known mistake, its name and
+a hint. You may answer with NumPy arrays, torch tensors, lists or numbers.
+
+## What the checks are
+
+These are the **public checks**: they always use the same inputs, and their
+expected values were recorded from the course's reference implementations
+(they are in `grader/{RECORDINGS_FOLDER}/`). Your code runs in a separate,
+limited process, so a loop that never ends or a crash costs one check, not
+the run.
+
+When your work is graded, the same public checks run again together with
+**hidden checks**, on inputs generated for you alone, and only then count
+towards your grade. Passing every public check is a good sign, not a
+guarantee: make your code correct for every input the docstring allows, not
+only for the public ones.
+
+Submit the modules of `exercises/` as your instructor asks (the `.py` files,
+a `.zip` of them, or notebooks).
+"""
+
+
+def write_release(
+    out: Path,
+    *,
+    registry: Registry,
+    course: Course | None,
+    assignments: Sequence[str],
+    overwrite: bool,
+) -> Delivery:
+    """Write the student bundle into ``out``; returns what was written.
+
+    Raises :class:`DeliveryError` when ``out`` is not empty (without
+    ``overwrite``), when the reference code needed to record the public checks
+    cannot be imported, or when a stub is missing.
+    """
+    modules = released_modules(registry, course, assignments)
+    exercises = [exercise for module in modules for exercise in registry.in_topic(module)]
+    if not reference_importable():
+        raise DeliveryError(
+            "the reference code (package 'reference') cannot be imported, so the public checks cannot be "
+            "recorded; run nngrade release from the course's checkout"
+        )
+    stubs = find_stub_folder(course)
+    files = [
+        file for file in python_package_files("grader") if not file.path.startswith(f"grader/{RECORDINGS_FOLDER}/")
+    ]
+    files += _stub_files(stubs, modules)
+    files += _recording_files(exercises)
+    files.append(
+        text_file(
+            "pyproject.toml",
+            pyproject_text(
+                description="Neural networks and deep learning exercises, with their public checks",
+                packages=["grader"],
+                requirements=project_requirements(only=STUDENT_REQUIREMENTS),
+                package_data={"grader": [f"{RECORDINGS_FOLDER}/*.json"]},
+                readme="README.md",
+                header="The exercises' grader: `pip install .` gives the `nngrade` command and the pytest plugin.",
+            ),
+        )
+    )
+    files.append(text_file("README.md", bundle_readme(registry, modules)))
+    written = write_folder(out, files, overwrite=overwrite)
+
+    public = sum(len(exercise.public_checks) for exercise in exercises)
+    hidden = sum(len(exercise.checks) - len(exercise.public_checks) for exercise in exercises)
+    return Delivery(
+        path=written,
+        lines=(
+            f"released {len(modules)} modules ({', '.join(modules)}): {len(exercises)} exercises, "
+            f"{public} public checks recorded ({hidden} hidden checks left out)",
+            "no reference or solution code, no course file, no salt",
+            f"students install it with `pip install .` in {written.name}/ and run `pytest` in exercises/",
+        ),
+    )
