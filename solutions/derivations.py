@@ -8,7 +8,7 @@ you how it was read, and checks it with sympy and at random points.
 How to write an answer:
 
 - plain maths: ``+ - * /``, powers with ``^`` or ``**``, brackets ``( )``;
-  multiplication may be implicit: ``2x``, ``x y``, ``sigma(z)(1 - sigma(z))``;
+  multiplication may be implicit: ``2x``, ``x y``, ``sigma(x)(1 + y)``;
   ``1/2x`` is read as ``(1/2) x``, so write ``1/(2x)`` when you mean that;
 - only the names each function's docstring lists; names are never split,
   so ``xy`` is one name (an error), ``x y`` or ``x*y`` a product;
@@ -19,11 +19,11 @@ How to write an answer:
 - vectors are columns; ``^T`` transposes (``W^T``); a product of two vectors
   or matrices is the matrix product; ``(.)`` (or ``.*``, ``⊙``) is the
   elementwise (Hadamard) product and binds less tightly than the matrix
-  product: ``W^T delta (.) sigma'(a)`` is ``(W^T delta) (.) sigma'(a)``;
+  product: ``A^T u (.) v`` is ``(A^T u) (.) v``;
 - entries and sums: ``w_kj`` (or ``w[k, j]``) is entry (k, j) of a matrix
   ``w``; ``sum_j w_kj y_j`` sums over every j, ``sum_{j != k} ...`` over
   every j but k; the sum covers the product right after it;
-- LaTeX is accepted instead: ``\\sigma(z)\\left(1 - \\sigma(z)\\right)``,
+- LaTeX is accepted instead: ``\\sigma(x)\\left(1 + y\\right)``,
   ``\\frac{1}{2}``, ``W^\\top``, ``\\odot``, ``\\sum_{j \\neq k}``
   (write the string as a raw string, ``r"..."``, or double the backslashes);
 - a step-by-step derivation is a list of steps; each step is an expression,

@@ -70,27 +70,29 @@ SIGMOID_DERIVATIVE = Question(
         KnownMistake(
             "lost the minus of e^-z",
             "-sigma(z)*(1 - sigma(z))",
-            "d/dz e^{-z} = -e^{-z}; with the minus from d/du u^{-1} = -u^{-2} the two signs cancel, "
-            "so sigma'(z) = sigma(z)(1 - sigma(z)) is positive.",
+            "count the minus signs: d/du u^{-1} brings one and the inner derivative d/dz e^{-z} brings another. The "
+            "sigmoid is increasing, so its derivative is positive for every z; yours is negative.",
             "sigmoid_derivative_lost_minus",
         ),
         KnownMistake(
             "chain rule forgotten",
             "-sigma(z)^2",
-            "(1 + e^{-z})^{-1} is a function of u = 1 + e^{-z}: multiply -u^{-2} by du/dz = -e^{-z}.",
+            "(1 + e^{-z})^{-1} is a function of u = 1 + e^{-z}: the derivative of u^{-1} must be multiplied by the "
+            "inner derivative du/dz.",
             "sigmoid_derivative_no_chain_rule",
         ),
         KnownMistake(
             "tanh derivative",
             "1 - sigma(z)^2",
-            "1 - tanh^2 is the derivative of tanh; the sigmoid's is sigma(z)(1 - sigma(z)).",
+            "1 - tanh^2 is the derivative of tanh, not of the sigmoid. Differentiate (1 + e^{-z})^{-1} with the "
+            "chain rule, then look for sigma in the result: what is 1 - sigma(z) as a single fraction?",
             "sigmoid_derivative_tanh",
         ),
         KnownMistake(
             "z in the bracket",
             "sigma(z)*(1 - z)",
-            "the bracket holds sigma(z), not z: sigma'(z) = sigma(z)(1 - sigma(z)) (the activation's z(1 - z) "
-            "uses z for sigma(a)).",
+            "at z = 0 your answer gives 1/2, but sigma'(0) = 1/4. Here z is the weighted input, while the notes' "
+            "shorthand writes z for the activation sigma(a): check which of the two belongs in the second factor.",
             "sigmoid_derivative_z_in_bracket",
         ),
     ),
@@ -135,13 +137,15 @@ BP1_QUADRATIC = Question(
         KnownMistake(
             "y - z",
             "(y_j - z_j)*sigma'(a_j)",
-            "d/dz (y - z)^2 = 2 (y - z)(-1) = 2 (z - y): the inner derivative -1 turns y - z into z - y.",
+            "differentiating (y_j - z_j)^2 with respect to z_j, the chain rule brings the inner derivative "
+            "d(y_j - z_j)/dz_j = -1: check the sign of your first factor.",
             "bp1_quadratic_y_minus_z",
         ),
         KnownMistake(
             "sigma' forgotten",
             "z_j - y_j",
-            "z_j - y_j is dC/dz_j; delta_j is dC/da_j, so BP1 multiplies by dz_j/da_j = sigma'(a_j).",
+            "you stopped at dC/dz_j, the derivative with respect to the activation; delta_j is the derivative with "
+            "respect to the weighted input a_j, so the chain rule needs one more link, dz_j/da_j.",
             "bp1_quadratic_no_sigma_prime",
         ),
         KnownMistake(
@@ -154,7 +158,8 @@ BP1_QUADRATIC = Question(
         KnownMistake(
             "sigma' of the activation",
             "(z_j - y_j)*sigma'(z_j)",
-            "sigma' is taken at the weighted input a_j, not at the activation z_j = sigma(a_j).",
+            "dz_j/da_j is the sigmoid's derivative at the sigmoid's own argument: is that argument the weighted "
+            "input or the activation?",
             "bp1_quadratic_sigma_prime_of_z",
         ),
     ),
@@ -178,26 +183,29 @@ CROSS_ENTROPY_WEIGHT_GRADIENT = Question(
         KnownMistake(
             "sigma' kept",
             "x_j*(sigma(a) - y)*sigma'(a)",
-            "with the cross-entropy, dC/dz = (z - y)/(z(1 - z)) and sigma'(a) = z(1 - z) cancel: no sigma' is "
-            "left (that is the point of the cross-entropy).",
+            "work out dC/dz for the cross-entropy and put it over one denominator: that denominator is exactly "
+            "dz/da, so the two cancel and no sigma' is left (that is the point of the cross-entropy).",
             "cross_entropy_weight_gradient_sigma_prime",
         ),
         KnownMistake(
             "y - sigma(a)",
             "x_j*(y - sigma(a))",
-            "C = -[y ln z + (1 - y) ln(1 - z)] gives dC/dz = (z - y)/(z(1 - z)): z - y, not y - z.",
+            "check the sign: C = -[y ln z + (1 - y) ln(1 - z)] has a minus in front, and d/dz ln(1 - z) brings "
+            "another. Gradient descent moves against the gradient, and that must move z towards y.",
             "cross_entropy_weight_gradient_sign",
         ),
         KnownMistake(
             "x_j forgotten",
             "sigma(a) - y",
-            "that is dC/da; the chain rule multiplies by da/dw_j = x_j.",
+            "your answer is dC/da, the derivative with respect to the weighted input; one more link of the chain "
+            "rule, da/dw_j, takes it to the weight w_j.",
             "cross_entropy_weight_gradient_no_x",
         ),
         KnownMistake(
             "dz/da forgotten",
             "x_j*(sigma(a) - y)/(sigma(a)*(1 - sigma(a)))",
-            "x_j dC/dz skips dz/da = sigma'(a) = z(1 - z), which cancels the denominator of dC/dz.",
+            "the chain rule from C to w_j passes through z and a: you have dC/dz and da/dw_j but not dz/da, the "
+            "sigmoid's derivative -- and it cancels your denominator.",
             "cross_entropy_weight_gradient_no_dz_da",
         ),
     ),
@@ -220,19 +228,22 @@ SOFTMAX_LOG_LIKELIHOOD_GRADIENT = Question(
         KnownMistake(
             "y - z",
             "y - z",
-            "C = -ln z_y decreases as z_y grows, so the gradient of the correct class is z_y - 1 < 0: z - y.",
+            "C = -ln z_y decreases as z_y grows, so the gradient's entry for the correct class must be negative; in "
+            "your answer it is positive.",
             "softmax_log_likelihood_gradient_sign",
         ),
         KnownMistake(
             "sigmoid derivative kept",
             "z (.) (1 - z) (.) (z - y)",
-            "the softmax's Jacobian and the derivative of -ln z_y cancel exactly: dC/da = z - y, with no z(1 - z).",
+            "a softmax output is not a sigmoid: each z_i depends on every a_k. Multiply the derivative of -ln z_y "
+            "by the softmax's whole Jacobian dz_i/da_k, diagonal and off-diagonal terms; no extra factor survives.",
             "softmax_log_likelihood_gradient_sigma_prime",
         ),
         KnownMistake(
             "1 subtracted everywhere",
             "z - 1",
-            "only the correct class gets -1: subtract the one-hot vector y, not 1 from every entry.",
+            "the -1 comes from differentiating -ln z_y, so only the entry of the correct class gets it. Check: the "
+            "entries of dC/da^L must sum to 0, and yours do not.",
             "softmax_log_likelihood_gradient_minus_one",
         ),
     ),
@@ -257,7 +268,8 @@ BP2_HIDDEN_ERROR = Question(
         KnownMistake(
             "no transpose",
             "(W_next delta_next) (.) sigma'(a)",
-            "the error flows backwards through the transpose: (W^{l+1})^T delta^{l+1} has the size n of layer l.",
+            "check the shapes: W^{l+1} is (n_next, n) and delta^{l+1} has n_next entries, while delta^l must have "
+            "the n entries of layer l. The error flows backwards through the weights.",
             "bp2_hidden_error_no_transpose",
         ),
         KnownMistake(
@@ -269,13 +281,15 @@ BP2_HIDDEN_ERROR = Question(
         KnownMistake(
             "sigma' forgotten",
             "W_next^T delta_next",
-            "delta^l is dC/da^l: the chain rule through z^l = sigma(a^l) multiplies by sigma'(a^l).",
+            "what you have is dC/dz^l, the derivative with respect to the activation; delta^l is dC/da^l, so the "
+            "chain rule needs one more link, through z^l = sigma(a^l).",
             "bp2_hidden_error_no_sigma_prime",
         ),
         KnownMistake(
             "sigma' of the activation",
             "(W_next^T delta_next) (.) sigma'(z)",
-            "sigma' is taken at the weighted input a^l, not at the activation z^l = sigma(a^l).",
+            "dz^l/da^l is the sigmoid's derivative at the sigmoid's own argument: is that argument the weighted "
+            "input or the activation?",
             "bp2_hidden_error_sigma_prime_of_z",
         ),
     ),
@@ -305,19 +319,22 @@ BP3_BIAS_GRADIENT = Question(
         KnownMistake(
             "sigma' applied again",
             "delta (.) sigma'(a)",
-            "delta^l = dC/da^l already contains sigma'(a^l); and da^l/db^l = 1, so dC/db^l = delta^l.",
+            "delta^l = dC/da^l already includes sigma'(a^l); what remains of the chain rule is da^l/db^l -- work it "
+            "out from a^l = W^l z^{l-1} + b^l.",
             "bp3_bias_gradient_sigma_prime",
         ),
         KnownMistake(
             "BP4 instead of BP3",
             "delta z_prev^T",
-            "delta (z^{l-1})^T is dC/dW^l; the bias's input is the constant 1, so dC/db^l = delta^l.",
+            "your answer has the shape of W^l, (n, n_prev), but dC/db^l must have the shape of b^l. A bias "
+            "multiplies no input (think of its input as the constant 1): what is da^l/db^l?",
             "bp3_bias_gradient_bp4",
         ),
         KnownMistake(
             "descent step instead of gradient",
             "-delta",
-            "-delta^l is the direction of the gradient-descent step; the gradient itself is +delta^l.",
+            "the minus belongs to the gradient-descent step, which moves against the gradient; the question asks "
+            "for the gradient itself.",
             "bp3_bias_gradient_minus",
         ),
     ),
@@ -339,25 +356,29 @@ BP4_WEIGHT_GRADIENT = Question(
         KnownMistake(
             "transposed",
             "z_prev delta^T",
-            "dC/dW^l has the shape of W^l, (n, n_prev): row j is delta_j (z^{l-1})^T, so delta comes first.",
+            "check the shape: dC/dW^l has the shape of W^l, (n, n_prev), but your product is (n_prev, n). Entry "
+            "(j, k) is dC/dw_jk, with j a neuron of layer l.",
             "bp4_weight_gradient_transposed",
         ),
         KnownMistake(
             "inner product",
             "delta^T z_prev",
-            "dC/dw_jk = delta_j z_k is a matrix: the outer product delta (z^{l-1})^T, not an inner product.",
+            "dC/dW^l has one entry per weight, so it is a matrix of the shape of W^l, (n, n_prev); an inner product "
+            "gives a single number (and needs n = n_prev).",
             "bp4_weight_gradient_inner_product",
         ),
         KnownMistake(
             "activation of the same layer",
             "delta z^T",
-            "w_jk^l connects z_k^{l-1} to neuron j of layer l: use the previous layer's activation z^{l-1}.",
+            "w_jk^l carries the activation of unit k of the previous layer into neuron j of layer l: which layer's "
+            "activations does W^l multiply in a^l = W^l z^{l-1} + b^l?",
             "bp4_weight_gradient_same_layer",
         ),
         KnownMistake(
             "sigma' applied again",
             "(delta (.) sigma'(a)) z_prev^T",
-            "delta^l = dC/da^l already contains sigma'(a^l): dC/dW^l = delta^l (z^{l-1})^T.",
+            "delta^l = dC/da^l already includes sigma'(a^l): applying it again counts the activation's derivative "
+            "twice. What remains of the chain rule is da^l/dW^l.",
             "bp4_weight_gradient_sigma_prime",
         ),
     ),
@@ -383,8 +404,8 @@ HOPFIELD_ENERGY_CHANGE = Question(
         KnownMistake(
             "E - E' instead of E' - E",
             "-2*y_k*v_k",
-            "the change is the energy after the flip minus the energy before: E' - E = 2 y_k v_k, which is "
-            "negative when the flip follows the update rule (y_k and v_k of opposite signs).",
+            "the change is the energy after the flip minus the energy before. Check the sign: when the flip follows "
+            "the update rule (y_k and v_k of opposite signs), the energy must go down.",
             "hopfield_energy_change_sign",
         ),
         KnownMistake(
@@ -396,7 +417,8 @@ HOPFIELD_ENERGY_CHANGE = Question(
         KnownMistake(
             "y_k dropped",
             "2*v_k",
-            "the change of y_k is y_k' - y_k = -2 y_k: E' - E = -(y_k' - y_k) v_k = 2 y_k v_k.",
+            "the size and the sign of the change depend on the state unit k flips from: write y_k' - y_k in terms "
+            "of y_k.",
             "hopfield_energy_change_no_y",
         ),
     ),
@@ -424,20 +446,22 @@ RBM_HIDDEN_PROBABILITY = Question(
         KnownMistake(
             "1 - sigma",
             "1 - sigma(b_j + sum_i v_i*w_ij)",
-            "the energy gap E(h_j = 0) - E(h_j = 1) = b_j + sum_i v_i w_ij is positive when h_j = 1 has the "
-            "lower energy, which must make h_j = 1 more likely: p = sigma(+gap).",
+            "the state with the lower energy must be the more likely one: check your answer with a large positive "
+            "bias b_j, which lowers the energy of h_j = 1.",
             "rbm_hidden_probability_one_minus",
         ),
         KnownMistake(
             "bias forgotten",
             "sigma(sum_i v_i*w_ij)",
-            "the term -b_j h_j of the energy adds b_j to the energy gap of h_j.",
+            "the term -b_j h_j of the energy also depends on h_j: it changes the energy difference between h_j = 0 "
+            "and h_j = 1.",
             "rbm_hidden_probability_no_bias",
         ),
         KnownMistake(
             "not normalised",
             "exp(b_j + sum_i v_i*w_ij)",
-            "e^{-E} must be divided by the sum over h_j = 0 and h_j = 1: p = e^{gap} / (1 + e^{gap}) = sigma(gap).",
+            "e^{-E} is only proportional to the probability: divide it by its sum over the two states h_j = 0 and "
+            "h_j = 1 (a probability cannot exceed 1).",
             "rbm_hidden_probability_unnormalised",
         ),
         KnownMistake(
@@ -468,27 +492,29 @@ HE_INITIALISATION = Question(
         KnownMistake(
             "Xavier (Glorot) scale",
             "1/sqrt(M)",
-            "1/sqrt(M) is Xavier's scale for tanh and sigmoid units; a ReLU zeroes half of its inputs, so He "
-            "doubles the variance: eps^2 = 2/M.",
+            "1/sqrt(M) is Xavier's scale, for tanh and sigmoid units. A ReLU zeroes half of its inputs: what does "
+            "that do to the variance of each term of the sum, and how must eps^2 change to make up for it?",
             "he_initialisation_xavier",
         ),
         KnownMistake(
             "variance instead of scale",
             "2/M",
-            "2/M is the variance eps^2; eps, the standard deviation, is its square root.",
+            "your answer is the variance eps^2 of the weights; the question asks for eps, the scale "
+            "(the standard deviation) of N(0, eps^2).",
             "he_initialisation_variance",
         ),
         KnownMistake(
             "normalised Xavier",
             "sqrt(6)/sqrt(N + M)",
-            "sqrt(6)/sqrt(N + M) is the normalised Xavier bound for uniform weights; He's eps uses only the "
-            "M inputs: sqrt(2/M).",
+            "sqrt(6)/sqrt(N + M) is the normalised Xavier bound for uniform weights, which averages inputs and "
+            "outputs; He's scale keeps the variance of the forward pass, which depends only on the unit's M inputs.",
             "he_initialisation_normalised_xavier",
         ),
         KnownMistake(
             "inverted",
             "sqrt(M/2)",
-            "var[z] = (M/2) eps^2 lambda^2 stays lambda^2 when eps^2 = 2/M, not M/2.",
+            "more inputs must mean smaller weights, so eps must fall as M grows: recheck how you solved the "
+            "variance condition for eps.",
             "he_initialisation_inverted",
         ),
     ),
@@ -504,19 +530,23 @@ ATTENTION_SCORE_VARIANCE = Question(
         KnownMistake(
             "standard deviation",
             "sqrt(D_k)",
-            "sqrt(D_k) is the standard deviation of q . k; its variance is D_k (a slip in the notes, 1.12.2.3).",
+            "that is the standard deviation of q . k (the notes slip here, 1.12.2.3); the question asks for its "
+            "variance.",
             "attention_score_variance_std",
         ),
         KnownMistake(
             "variance after scaling",
             "1",
-            "1 is the variance of q . k / sqrt(D_k); q . k itself adds D_k independent products of variance 1.",
+            "1 is the variance after the scaling by 1/sqrt(D_k); the question asks for the unscaled q . k, a sum of "
+            "products q_i k_i: what is the variance of each product, and how do variances of independent terms "
+            "combine?",
             "attention_score_variance_scaled",
         ),
         KnownMistake(
             "squared",
             "D_k^2",
-            "variances of independent terms add: D_k terms of variance 1 give D_k, not D_k^2.",
+            "variances of independent terms add; they are not multiplied. Recheck the variance of one product "
+            "q_i k_i, and how many such products q . k adds up.",
             "attention_score_variance_squared",
         ),
     ),
@@ -532,20 +562,22 @@ VAE_KL = Question(
         KnownMistake(
             "log sigma for log sigma^2",
             "1/2*(mu^2 + sigma^2 - 1 - log(sigma))",
-            "the entropy term is -1/2 log(sigma^2) = -log(sigma): inside the bracket it is log(sigma^2).",
+            "E_q[log q] contributes -1/2 log(sigma^2) = -log(sigma): once 1/2 is taken out of the whole expression, "
+            "the log term in the bracket must carry the factor 2 that makes up for it.",
             "vae_kl_log_sigma",
         ),
         KnownMistake(
             "sign of the log",
             "1/2*(mu^2 + sigma^2 - 1 + log(sigma^2))",
-            "E_q[log q] = -1/2 log(2 pi sigma^2) - 1/2 brings -log(sigma^2): the KL is 0 at mu = 0, sigma = 1 "
-            "and grows as sigma shrinks.",
+            "check the sign of the log term: E_q[log q] = -1/2 log(2 pi sigma^2) - 1/2 enters the KL with a plus "
+            "sign. The KL must grow as sigma shrinks towards 0; yours falls.",
             "vae_kl_log_sign",
         ),
         KnownMistake(
             "-1 forgotten",
             "1/2*(mu^2 + sigma^2 - log(sigma^2))",
-            "E_q[(h - mu)^2 / sigma^2] = 1 gives the -1/2; check that the KL of N(0, 1) from itself is 0.",
+            "the KL of N(0, 1) from itself must be 0, and yours is 1/2 there. The missing constant comes from "
+            "E_q[(h - mu)^2 / sigma^2] in E_q[log q].",
             "vae_kl_no_minus_one",
         ),
         KnownMistake(
@@ -596,20 +628,20 @@ CHAIN_RULE_EXAMPLE = Question(
         KnownMistake(
             "inner derivatives forgotten",
             "2*x*y^2 + 2*x^2*y",
-            "the chain rule multiplies each partial derivative by the inner one: dz/dx dx/dt + dz/dy dy/dt, "
-            "with dx/dt = 2t and dy/dt = 1.",
+            "the chain rule multiplies each partial derivative by the inner derivative of its path, dx/dt or dy/dt; "
+            "then write the result in t.",
             "chain_rule_example_no_inner",
         ),
         KnownMistake(
             "only the x path",
             "4*t^5",
-            "z depends on t through x and through y: add dz/dy dy/dt = 2 x^2 y = 2 t^5.",
+            "z depends on t through x and through y: add the second path, dz/dy dy/dt.",
             "chain_rule_example_only_x",
         ),
         KnownMistake(
             "z instead of dz/dt",
             "t^6",
-            "z(t) = (t^2)^2 t^2 = t^6; its derivative is 6 t^5.",
+            "t^6 is z itself, written in t; the question asks for its derivative dz/dt.",
             "chain_rule_example_z",
         ),
     ),
@@ -634,14 +666,14 @@ GCN_EDGE_WEIGHT = Question(
         KnownMistake(
             "row normalisation",
             "1/(deg_u + 1)",
-            "1/(deg u + 1) is the entry of D~^-1 A~ (the mean); the symmetric normalisation divides by "
-            "sqrt(D~_uu D~_vv).",
+            "1/(deg u + 1) is an entry of D~^-1 A~, the mean over the neighbours; D~^(-1/2) A~ D~^(-1/2) normalises "
+            "symmetrically, with a factor from each end of the edge.",
             "gcn_edge_weight_row",
         ),
         KnownMistake(
             "D^-1 on both sides",
             "1/((deg_u + 1)*(deg_v + 1))",
-            "each side multiplies by D~^(-1/2), a square root: 1/sqrt((deg u + 1)(deg v + 1)).",
+            "each side multiplies by D~^(-1/2), not by D~^-1: recheck the power of each degree.",
             "gcn_edge_weight_inverse",
         ),
     ),
@@ -663,14 +695,15 @@ GAN_OPTIMAL_DISCRIMINATOR = Question(
         KnownMistake(
             "densities swapped",
             "p_g/(p_data + p_g)",
-            "D(x) is the probability that x is real: maximising p_data log D + p_g log(1 - D) gives "
-            "D = p_data / (p_data + p_g).",
+            "D(x) is the probability that x is real, so it must grow with p_data: check your answer where p_data is "
+            "much larger than p_g.",
             "gan_optimal_discriminator_swapped",
         ),
         KnownMistake(
             "density ratio",
             "p_data/p_g",
-            "the derivative p_data/D - p_g/(1 - D) = 0 gives D = p_data/(p_data + p_g), which stays in (0, 1).",
+            "D(x) is a probability, but p_data/p_g can exceed 1. Set the derivative of p_data log D + p_g "
+            "log(1 - D) with respect to D to 0 and solve for D again.",
             "gan_optimal_discriminator_ratio",
         ),
         KnownMistake(
@@ -695,19 +728,22 @@ MOMENTUM_LEARNING_RATE_FACTOR = Question(
         KnownMistake(
             "one step of momentum",
             "1 + mu",
-            "with a constant gradient the steps add up: 1 + mu + mu^2 + ... = 1/(1 - mu).",
+            "with a constant gradient every earlier step keeps contributing, shrunk by one more factor mu each "
+            "time: add up all of them, not only the first two.",
             "momentum_learning_rate_factor_one_step",
         ),
         KnownMistake(
             "1/(1 + mu)",
             "1/(1 + mu)",
-            "the geometric series 1 + mu + mu^2 + ... sums to 1/(1 - mu); momentum speeds learning up (factor > 1).",
+            "momentum speeds learning up in a flat region, so the factor must be above 1, and yours is below 1: "
+            "recheck the sign when you summed the geometric series.",
             "momentum_learning_rate_factor_plus",
         ),
         KnownMistake(
             "momentum part only",
             "mu/(1 - mu)",
-            "mu/(1 - mu) leaves out the current gradient step: the total factor is 1 + mu/(1 - mu) = 1/(1 - mu).",
+            "mu/(1 - mu) counts only the contributions of the earlier steps; the current gradient step belongs to "
+            "the total too.",
             "momentum_learning_rate_factor_momentum_only",
         ),
     ),
@@ -726,20 +762,22 @@ LARGEST_STABLE_STEP = Question(
         KnownMistake(
             "fastest step",
             "1/lambda_max",
-            "1/lambda_max is the step that removes the lambda_max direction in one step; convergence only needs "
-            "|1 - eta lambda_i| < 1 for every i, which allows eta up to 2/lambda_max.",
+            "1/lambda_max removes the lambda_max direction in one step, the fastest choice, not the largest stable "
+            "one: convergence only needs |1 - eta lambda_i| < 1 for every i, so 1 - eta lambda_i may be negative.",
             "largest_stable_step_fastest",
         ),
         KnownMistake(
             "smallest eigenvalue",
             "2/lambda_min",
-            "the steepest direction (lambda_max) is the first to diverge: eta < 2/lambda_max.",
+            "the bound must hold for every eigenvalue at once, and as eta grows the steepest direction is the first "
+            "to diverge: which eigenvalue limits eta?",
             "largest_stable_step_min",
         ),
         KnownMistake(
             "inverted",
             "lambda_max/2",
-            "|1 - eta lambda_max| < 1 means 0 < eta lambda_max < 2, so eta < 2/lambda_max.",
+            "a larger curvature allows only a smaller step, so the bound must fall as lambda_max grows: solve "
+            "|1 - eta lambda_max| < 1 for eta again.",
             "largest_stable_step_inverted",
         ),
     ),
@@ -762,25 +800,27 @@ PERCEPTRON_UPDATE = Question(
         KnownMistake(
             "(d - y) update",
             "w + eta*(d - y)*x",
-            "on a misclassified pattern d - y = 2d, which doubles the step; the notes' rule is w + eta d x.",
+            "on a misclassified pattern d - y = 2d, so this step is twice the notes' step (1.3.1.2).",
             "perceptron_update_d_minus_y",
         ),
         KnownMistake(
             "sign flipped",
             "w - eta*d*x",
-            "the update moves w towards d x, so that w . x moves towards the sign of d: w + eta d x.",
+            "the update must move w . x towards the sign of the target d: check what your step does to w . x when "
+            "d = +1.",
             "perceptron_update_sign",
         ),
         KnownMistake(
             "increment only",
             "eta*d*x",
-            "eta d x is the change of the weights; the new weights are the old ones plus it.",
+            "eta d x is only the change of the weights; the question asks for the new weights w'.",
             "perceptron_update_increment",
         ),
         KnownMistake(
             "d forgotten",
             "w + eta*x",
-            "the direction of the step is the target's sign times x: w + eta d x.",
+            "a step along +x raises w . x whatever the target, but for d = -1 the update must lower it: the step's "
+            "direction must depend on the target.",
             "perceptron_update_no_d",
         ),
     ),
@@ -993,13 +1033,14 @@ SIGMOID_DERIVATIVE_STEPS_EXERCISE = steps_exercise(
     (
         Mistake(
             "steps skipped",
-            "show the derivation: the chain rule, the fraction e^{-z}/(1 + e^{-z})^2, and how it splits into "
-            "sigma(z) times 1 - sigma(z).",
+            "show the derivation, not only the start and the result: apply the chain rule, simplify the signs, then "
+            "split the fraction into two factors and write each of them with sigma.",
             f"{MISTAKES}:sigmoid_derivative_steps_skipped",
         ),
         Mistake(
             "result not in terms of sigma",
-            "end by writing the result with sigma: e^{-z}/(1 + e^{-z}) = 1 - sigma(z).",
+            "the last step must be written with sigma and without exp: rewrite each factor of exponentials in terms "
+            "of sigma(z) (what is 1 - sigma(z) as a single fraction?).",
             f"{MISTAKES}:sigmoid_derivative_steps_not_sigma",
         ),
         Mistake(

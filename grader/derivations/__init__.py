@@ -1,7 +1,7 @@
 """Derivation questions: answers written as expressions, checked with sympy and by sampling.
 
 A derivation exercise is an ordinary exercise whose student function returns
-an expression as a string (``"sigma(z)*(1 - sigma(z))"``), or a list of
+an expression as a string (``"x*(1 + y)"``), or a list of
 strings for a step-by-step derivation. The pieces, one per module:
 
 - :mod:`~grader.derivations.question` -- a question as data: its symbols with

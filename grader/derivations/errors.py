@@ -5,7 +5,7 @@ Every condition is an :class:`AnswerRejected` (rooted at
 and, where it applies, the position in the answer that caused it, so the
 feedback can point at it::
 
-    sigmoid(z)*(1 - sigmoid(z))
+    sigmoid(x) + y^2
     ^^^^^^^
 """
 

@@ -1,8 +1,8 @@
 """Strict conversion of a LaTeX answer into the plain syntax.
 
-Students may answer in LaTeX: ``\\sigma(z)\\left(1-\\sigma(z)\\right)``,
-``\\frac{1}{2}\\left[\\mu^2 + \\sigma^2 - 1 - \\log \\sigma^2\\right]``,
-``\\left((W^{l+1})^\\top \\delta^{l+1}\\right) \\odot \\sigma'(a^l)``.
+Students may answer in LaTeX: ``\\sigma(x)\\left(1+y\\right)``,
+``\\frac{1}{2}\\left[x^2 + \\log \\mu^2\\right]``,
+``\\left(A^\\top u\\right) \\odot v``.
 The converter knows a fixed list of commands and rejects every other one
 with its position; it never passes LaTeX to a LaTeX engine or to sympy's
 LaTeX parser. The result is plain text plus, for each of its characters,

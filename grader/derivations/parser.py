@@ -7,7 +7,7 @@ question declares:
 
 - ``^`` and ``**`` are powers (right-associative: ``2^3^2`` is ``2^9``);
   ``x^T`` (``T`` not declared) is a transpose;
-- multiplication may be implicit: ``2x``, ``x y``, ``sigma(z)(1 - sigma(z))``
+- multiplication may be implicit: ``2x``, ``x y``, ``sigma(x)(1 + y)``
   (a call followed by a bracket is a product, never a call of a call); it
   binds like ``*``, so ``1/2x`` is ``(1/2) x``;
 - names are never split: ``nin`` is one name, an error unless declared;
@@ -422,7 +422,7 @@ class _Parser:
 
     def entrywise(self) -> Node:
         """Products joined by (.): the entrywise product binds less tightly than the matrix product,
-        so ``W^T delta (.) sigma'(a)`` is ``(W^T delta) (.) sigma'(a)``."""
+        so ``A^T u (.) v`` is ``(A^T u) (.) v``."""
         node = self.term()
         while self.peek.kind == "op" and self.peek.value == "hadamard":
             token = self.next()

@@ -93,7 +93,7 @@ class Definition:
     """A name that stands for an expression of other names: ``z_j`` is ``sigma(a_j)``.
 
     Students may use either; sampling computes the defined name from the
-    others, so ``z_j (1 - z_j)`` and ``sigma'(a_j)`` are the same answer.
+    others, so ``1 - z_j`` and ``1 - sigma(a_j)`` are the same answer.
     """
 
     name: str

@@ -82,7 +82,7 @@ class Binary(Node):
     left: Node
     right: Node
     implicit: bool = field(default=False, compare=False)
-    """whether a ``*`` was written by juxtaposition (``2x``, ``sigma(z)(1 - sigma(z))``)"""
+    """whether a ``*`` was written by juxtaposition (``2x``, ``sigma(x)(1 + y)``)"""
 
     def children(self) -> tuple[Node, ...]:
         return (self.left, self.right)
