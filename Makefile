@@ -32,11 +32,12 @@ demo: $(STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python bench/bench_selfcheck.py
 	$(BIN)/python bench/bench_sandbox.py
 	$(BIN)/python bench/bench_grade.py
 	$(BIN)/python bench/bench_derivations.py
+	$(BIN)/python bench/bench_nbgrader.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
