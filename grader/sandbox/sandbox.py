@@ -89,8 +89,14 @@ class ChildGone(SessionEnded):
 
 
 def _python_paths() -> list[str]:
-    """Folders the child must still reach: the interpreter's and the environment's libraries."""
-    paths = {sys.base_prefix, sys.prefix, sys.exec_prefix, sys.base_exec_prefix}
+    """Folders the child must still reach: the interpreter's and the environment's libraries, and the grader.
+
+    The grader's own package is listed too: installed in development mode it
+    lives outside the environment (in a checkout, perhaps under ``/tmp``), and
+    the derivation judge's child imports it. Reference code, solutions and the
+    course file stay hidden (:func:`default_protected_paths`).
+    """
+    paths = {sys.base_prefix, sys.prefix, sys.exec_prefix, sys.base_exec_prefix, str(Path(__file__).resolve().parents[1])}
     for scheme_path in sysconfig.get_paths().values():
         paths.add(scheme_path)
     return sorted(os.path.realpath(path) for path in paths if path and os.path.isdir(path))
