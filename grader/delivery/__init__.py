@@ -6,7 +6,10 @@
 - :mod:`~grader.delivery.nbgrader_course` -- ``nngrade notebooks``: an nbgrader
   course whose source notebooks carry solution and hidden-test regions;
 - :mod:`~grader.delivery.gradescope_autograder` -- ``nngrade gradescope``: the
-  zip Gradescope runs for each submission.
+  zip Gradescope runs for each submission; :mod:`~grader.delivery.gradescope_run`
+  is what its ``run_autograder`` runs;
+- :mod:`~grader.delivery.package_files` -- what the bundle and the zip share:
+  copying packages, writing a pyproject, writing a folder or zip whole.
 
 Each writer returns a :class:`Delivery` that says what it wrote.
 """

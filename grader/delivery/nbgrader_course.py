@@ -45,6 +45,7 @@ from grader.course import Assignment, Course
 from grader.declarations import Check, Exercise
 from grader.delivery.summary import Delivery, DeliveryError
 from grader.notebook_checks import COURSE_FILE_SETTING, GRADER_CELL_MARKER, NBGRADER_CONFIG_FILE
+from grader.reports.output_files import write_atomically
 
 SOURCE_FOLDER = "source"
 GRADEBOOK_FILE = "gradebook.db"
@@ -509,16 +510,6 @@ def _config_text(out: Path, course: Course, assignments: Sequence[Assignment]) -
     )
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
-    ) as handle:
-        handle.write(text)
-        temporary = Path(handle.name)
-    os.replace(temporary, path)
-
-
 def write_nbgrader_course(out: Path, *, course: Course, assignments: Sequence[str], overwrite: bool) -> Delivery:
     """Write an nbgrader course for ``assignments`` (default: every assignment of the course file) into ``out``.
 
@@ -573,7 +564,7 @@ def write_nbgrader_course(out: Path, *, course: Course, assignments: Sequence[st
                 f"{summary.relative}: {summary.exercises} exercises, {summary.tests} test cells "
                 f"({summary.hidden} hidden), {_points(summary.points)} points"
             )
-    _write_atomically(out / NBGRADER_CONFIG_FILE, _config_text(out, course, chosen))
+    write_atomically(out / NBGRADER_CONFIG_FILE, _config_text(out, course, chosen))
     lines.append(f"{NBGRADER_CONFIG_FILE}: gradebook {GRADEBOOK_FILE} here; test cells graded with {course.path}")
     first = chosen[0].name
     lines.append(f"next: cd {out} && nbgrader generate_assignment {first} (then release, collect, autograde as usual)")
