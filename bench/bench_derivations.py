@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import numpy as np  # noqa: E402
 
 from derivation_corpus import CORPUS, HOSTILE  # noqa: E402
-from grader.catalog.derivations import QUESTIONS, derivation_reference  # noqa: E402
+from grader.catalog.derivations import QUESTIONS, reference_answer_key  # noqa: E402
 from grader.derivations import judge_answer, sandboxed_judge  # noqa: E402
 
 TARGET_P95_MS = 200.0
@@ -38,7 +38,7 @@ def judge(question: str, answer: str, seed: int) -> float:
     judge_answer(
         answer,
         QUESTIONS[question],
-        derivation_reference(question),
+        reference_answer_key(question),
         rng=np.random.default_rng(seed),
         name=question,
         hidden=False,
@@ -50,7 +50,7 @@ def judge_in_child(question: str, answer: str, seed: int) -> float:
     """Milliseconds to judge one answer in the judge's sandbox child, as the checks do."""
     started = time.perf_counter()
     sandboxed_judge.judge_answer(
-        answer, question, derivation_reference(question), rng=np.random.default_rng(seed), hidden=False
+        answer, question, reference_answer_key(question), rng=np.random.default_rng(seed), hidden=False
     )
     return (time.perf_counter() - started) * 1000
 

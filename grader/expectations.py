@@ -13,7 +13,7 @@ Two sources with one interface (:class:`Expectations`):
 
 A recording is one JSON file per exercise::
 
-    {"exercise": "perceptron.predict", "format": 2,
+    {"exercise": "perceptron.predict", "format": 3,
      "checks": {"<check>": {"seed": ...,
                             "reference": {"<digest>": {"args": ..., "value": ...}},
                             "mistakes": {"<mistake>": [<trace entry>, ...]}}}}
@@ -21,7 +21,8 @@ A recording is one JSON file per exercise::
 An exercise whose expected values would give its answers away declares
 :attr:`~grader.declarations.Exercise.recorded_reference`: its recording keeps
 what that returns in place of each reference value (a derivation keeps the
-correct expression's values at sample points, never the expression), and
+values of the correct expression and of each known wrong one at sample
+points, never an expression), and
 an empty trace for each mistake, since a mistake's answer may contain the
 correct one (a derivation with its steps skipped ends at the right result);
 its checks name the mistakes from what was recorded instead.
@@ -39,8 +40,9 @@ from grader.declarations import Check, Exercise, resolve
 from grader.errors import CheckFailed, RecordingMissing, StudentCodeProblem
 from grader.trial import TraceEntry, Trial, plain_call
 
-RECORDING_FORMAT = 2
-"""2: reference values may be in an exercise's recorded form, and mistake traces may be empty"""
+RECORDING_FORMAT = 3
+"""2: reference values may be in an exercise's recorded form, and mistake traces may be empty;
+3: a derivation's recorded form also holds its known wrong answers' values"""
 
 
 class Expectations(Protocol):

@@ -2,9 +2,12 @@
 
 Every function has the signature of the reference it varies and returns a
 wrong answer (a string, or a list of steps). The question declarations in
-``grader/catalog/derivations.py`` name them with a hint; for single answers
-the declared wrong expression is written differently from the variant here,
-so diagnosis by equivalence (not by string equality) is what names them
+``grader/catalog/derivations.py`` name them with a hint. The wrong answer
+each one stands for is declared here too, in :data:`WRONG_ANSWERS` at the
+end, so that the grader (which a student bundle ships) holds no wrong answer
+one sign away from the right one. For single answers the declared wrong
+expression is written differently from the variant, so diagnosis by
+equivalence (not by string equality) is what names them
 (``tests/test_derivations.py`` checks that each variant is equivalent to its
 declared expression).
 """
@@ -69,7 +72,7 @@ def sigmoid_derivative_steps_broken():
 # -- bp1_quadratic --------------------------------------------------------------------------
 
 
-def bp1_quadratic_y_minus_z():
+def bp1_quadratic_error_sign():
     """Kept y - z from the cost instead of z - y."""
     return "(y_j - z_j) sigma'(a_j)"
 
@@ -215,7 +218,7 @@ def hopfield_energy_change_no_y():
 # -- rbm_hidden_probability -----------------------------------------------------------------------
 
 
-def rbm_hidden_probability_one_minus():
+def rbm_hidden_probability_other_state():
     """1 - sigma of the energy gap."""
     return "sigma(-(b_j + sum_i v_i w_ij))"
 
@@ -438,3 +441,78 @@ def perceptron_update_increment():
 def perceptron_update_no_d():
     """Forgot the target's sign."""
     return "w + eta x"
+
+
+# -- the declared wrong answers -----------------------------------------------------------------
+
+#: The wrong answer each variant stands for, by variant name, as the question declares it: for a
+#: multi-step question the wrong final step. The grader names a student's answer after the one it is
+#: equivalent to; the student bundle ships only their values at the recorded points, never these texts.
+WRONG_ANSWERS: dict[str, str] = {
+    "sigmoid_derivative_lost_minus": "-sigma(z)*(1 - sigma(z))",
+    "sigmoid_derivative_no_chain_rule": "-sigma(z)^2",
+    "sigmoid_derivative_tanh": "1 - sigma(z)^2",
+    "sigmoid_derivative_z_in_bracket": "sigma(z)*(1 - z)",
+    "sigmoid_derivative_steps_lost_minus": "-sigma(z)*(1 - sigma(z))",
+    "bp1_quadratic_error_sign": "(y_j - z_j)*sigma'(a_j)",
+    "bp1_quadratic_no_sigma_prime": "z_j - y_j",
+    "bp1_quadratic_factor_two": "2*(z_j - y_j)*sigma'(a_j)",
+    "bp1_quadratic_sigma_prime_of_z": "(z_j - y_j)*sigma'(z_j)",
+    "cross_entropy_weight_gradient_sigma_prime": "x_j*(sigma(a) - y)*sigma'(a)",
+    "cross_entropy_weight_gradient_sign": "x_j*(y - sigma(a))",
+    "cross_entropy_weight_gradient_no_x": "sigma(a) - y",
+    "cross_entropy_weight_gradient_no_dz_da": "x_j*(sigma(a) - y)/(sigma(a)*(1 - sigma(a)))",
+    "softmax_log_likelihood_gradient_sign": "y - z",
+    "softmax_log_likelihood_gradient_sigma_prime": "z (.) (1 - z) (.) (z - y)",
+    "softmax_log_likelihood_gradient_minus_one": "z - 1",
+    "bp2_hidden_error_no_transpose": "(W_next delta_next) (.) sigma'(a)",
+    "bp2_hidden_error_matrix_product": "(W_next^T delta_next) sigma'(a)",
+    "bp2_hidden_error_no_sigma_prime": "W_next^T delta_next",
+    "bp2_hidden_error_sigma_prime_of_z": "(W_next^T delta_next) (.) sigma'(z)",
+    "bp3_bias_gradient_sigma_prime": "delta (.) sigma'(a)",
+    "bp3_bias_gradient_bp4": "delta z_prev^T",
+    "bp3_bias_gradient_minus": "-delta",
+    "bp4_weight_gradient_transposed": "z_prev delta^T",
+    "bp4_weight_gradient_inner_product": "delta^T z_prev",
+    "bp4_weight_gradient_same_layer": "delta z^T",
+    "bp4_weight_gradient_sigma_prime": "(delta (.) sigma'(a)) z_prev^T",
+    "hopfield_energy_change_sign": "-2*y_k*v_k",
+    "hopfield_energy_change_half": "y_k*v_k",
+    "hopfield_energy_change_no_y": "2*v_k",
+    "rbm_hidden_probability_other_state": "1 - sigma(b_j + sum_i v_i*w_ij)",
+    "rbm_hidden_probability_no_bias": "sigma(sum_i v_i*w_ij)",
+    "rbm_hidden_probability_unnormalised": "exp(b_j + sum_i v_i*w_ij)",
+    "rbm_hidden_probability_swapped_indices": "sigma(b_j + sum_i v_i*w_ji)",
+    "he_initialisation_xavier": "1/sqrt(M)",
+    "he_initialisation_variance": "2/M",
+    "he_initialisation_normalised_xavier": "sqrt(6)/sqrt(N + M)",
+    "he_initialisation_inverted": "sqrt(M/2)",
+    "attention_score_variance_std": "sqrt(D_k)",
+    "attention_score_variance_scaled": "1",
+    "attention_score_variance_squared": "D_k^2",
+    "vae_kl_log_sigma": "1/2*(mu^2 + sigma^2 - 1 - log(sigma))",
+    "vae_kl_log_sign": "1/2*(mu^2 + sigma^2 - 1 + log(sigma^2))",
+    "vae_kl_no_minus_one": "1/2*(mu^2 + sigma^2 - log(sigma^2))",
+    "vae_kl_no_half": "mu^2 + sigma^2 - 1 - log(sigma^2)",
+    "vae_kl_steps_second_moment": "1/2*(mu^2 - 1 - log(sigma^2))",
+    "vae_kl_steps_log_split": "1/2*(mu^2 + sigma^2 - 1) - log(sigma^2)",
+    "chain_rule_example_no_inner": "2*x*y^2 + 2*x^2*y",
+    "chain_rule_example_only_x": "4*t^5",
+    "chain_rule_example_z": "t^6",
+    "gcn_edge_weight_no_self_loops": "1/sqrt(deg_u*deg_v)",
+    "gcn_edge_weight_row": "1/(deg_u + 1)",
+    "gcn_edge_weight_inverse": "1/((deg_u + 1)*(deg_v + 1))",
+    "gan_optimal_discriminator_swapped": "p_g/(p_data + p_g)",
+    "gan_optimal_discriminator_ratio": "p_data/p_g",
+    "gan_optimal_discriminator_half": "1/2",
+    "momentum_learning_rate_factor_one_step": "1 + mu",
+    "momentum_learning_rate_factor_plus": "1/(1 + mu)",
+    "momentum_learning_rate_factor_momentum_only": "mu/(1 - mu)",
+    "largest_stable_step_fastest": "1/lambda_max",
+    "largest_stable_step_min": "2/lambda_min",
+    "largest_stable_step_inverted": "lambda_max/2",
+    "perceptron_update_d_minus_y": "w + eta*(d - y)*x",
+    "perceptron_update_sign": "w - eta*d*x",
+    "perceptron_update_increment": "eta*d*x",
+    "perceptron_update_no_d": "w + eta*x",
+}

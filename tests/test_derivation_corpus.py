@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from derivation_corpus import CORPUS, HOSTILE
-from grader.catalog.derivations import QUESTIONS, derivation_reference
+from grader.catalog.derivations import QUESTIONS, reference_answer_key
 from grader.derivations import AnswerRejected, judge_answer, parse_answer
 
 HOSTILE_QUESTIONS = ("sigmoid_derivative", "bp2_hidden_error")
@@ -37,7 +37,7 @@ def test_the_corpus_is_large_and_varied():
 def test_corpus_answer_gets_its_verdict(question, answer, verdict):
     q = QUESTIONS[question]
     judgement = judge_answer(
-        answer, q, derivation_reference(question), rng=np.random.default_rng(7), name=question, hidden=False
+        answer, q, reference_answer_key(question), rng=np.random.default_rng(7), name=question, hidden=False
     )
     if verdict == "correct":
         assert judgement.ok, judgement.message
@@ -64,7 +64,7 @@ def test_hostile_string_is_rejected_quickly_without_running(question, answer, tm
         parse_answer(answer, q)
     assert time.perf_counter() - started < q.time_limit
     assert raised.value.message
-    judgement = judge_answer(answer, q, derivation_reference(question), rng=np.random.default_rng(0), name=question, hidden=False)
+    judgement = judge_answer(answer, q, reference_answer_key(question), rng=np.random.default_rng(0), name=question, hidden=False)
     assert not judgement.ok and "could not be read" in judgement.message
 
 

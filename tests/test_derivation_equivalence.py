@@ -14,7 +14,7 @@ import time
 import numpy as np
 import pytest
 
-from grader.catalog.derivations import BP2_HIDDEN_ERROR, QUESTIONS, SIGMOID_DERIVATIVE_STEPS, derivation_reference
+from grader.catalog.derivations import BP2_HIDDEN_ERROR, QUESTIONS, SIGMOID_DERIVATIVE_STEPS, derivation_reference, reference_answer_key
 from grader.derivations import (
     Dimension,
     EquivalenceUndecided,
@@ -202,10 +202,10 @@ def test_the_hard_time_limit_interrupts_and_is_off_the_main_thread():
 def test_sympy_is_imported_only_for_a_proof():
     code = (
         "import sys, numpy as np\n"
-        "from grader.catalog.derivations import QUESTIONS, derivation_reference\n"
+        "from grader.catalog.derivations import QUESTIONS, reference_answer_key\n"
         "from grader.derivations import judge_answer\n"
         "q = QUESTIONS['bp2_hidden_error']\n"
-        "j = judge_answer('W_next^T delta_next (.) sigma\\'(a)', q, derivation_reference('bp2_hidden_error'),"
+        "j = judge_answer('W_next^T delta_next (.) sigma\\'(a)', q, reference_answer_key('bp2_hidden_error'),"
         " rng=np.random.default_rng(0), name='f', hidden=False)\n"
         "assert j.ok, j.message\n"
         "print('sympy' in sys.modules)\n"
@@ -240,20 +240,20 @@ def test_generic_diagnoses(answer, expected, name, shown):
 def test_a_known_mistake_is_named_however_it_is_written():
     question = QUESTIONS["he_initialisation"]
     for written in ("1/sqrt(M)", "M^(-1/2)", r"\frac{1}{\sqrt{M}}", "sqrt(1/M)", "sqrt(2/M)/sqrt(2)"):
-        judgement = judged(written, derivation_reference("he_initialisation"), question)
+        judgement = judged(written, reference_answer_key("he_initialisation"), question)
         assert [d.name for d in judgement.diagnoses] == ["Xavier (Glorot) scale"], written
         assert "Xavier's scale" in judgement.message
 
 
 def test_a_known_mistake_that_cannot_be_read_is_named_by_its_error():
-    judgement = judged("W_next delta_next (.) sigma'(a)", derivation_reference("bp2_hidden_error"), BP2_HIDDEN_ERROR)
+    judgement = judged("W_next delta_next (.) sigma'(a)", reference_answer_key("bp2_hidden_error"), BP2_HIDDEN_ERROR)
     assert "could not be read" in judgement.message
     assert [d.name for d in judgement.diagnoses] == ["no transpose"]
 
 
 def test_partial_credit_where_the_question_sets_it():
     question = QUESTIONS["bp1_quadratic"]
-    judgement = judged("2 (z_j - y_j) sigma'(a_j)", derivation_reference("bp1_quadratic"), question)
+    judgement = judged("2 (z_j - y_j) sigma'(a_j)", reference_answer_key("bp1_quadratic"), question)
     assert not judgement.ok and judgement.credit == 0.5
     trial = Trial(name="f", seed=0, call_student=lambda a, k: None, call_reference=lambda a, k, key: None, hidden=False)
     record(trial, judgement)
@@ -291,7 +291,7 @@ def steps(answer) -> object:
     return judge_steps(
         answer,
         SIGMOID_DERIVATIVE_STEPS,
-        derivation_reference("sigmoid_derivative_steps"),
+        reference_answer_key("sigmoid_derivative_steps"),
         rng=np.random.default_rng(0),
         name="steps",
         hidden=False,

@@ -11,13 +11,13 @@ catalog of questions ships in the student bundle, so:
 - the fragments of answers that hints once spelled out (``2/M``,
   ``1/(1 - mu)``, ...) occur in no hint of their own question.
 
-Every comparison ignores whitespace. Three things are left out of the first
+Every comparison ignores whitespace. Two things are left out of the first
 rule, each for a reason: an answer that is a single name (``delta``, ``D_k``)
-occurs wherever that name is used, so the second list covers it; the start of
-a multi-step question is given to the student, not asked; and the known
-mistakes' own expressions in the catalog are wrong answers by construction
-(``-sigma(z)*(1 - sigma(z))`` holds the correct one and must, to be
-recognised).
+occurs wherever that name is used, so the second list covers it; and the
+start of a multi-step question is given to the student, not asked. The known
+mistakes' wrong answers, which often hold the correct one
+(``-sigma(z)*(1 - sigma(z))``), are written in the reference code, not in
+the catalog, so the catalog is searched like every other file.
 """
 
 from __future__ import annotations
@@ -146,13 +146,8 @@ def _question_texts(function: str) -> list[str]:
 
 
 def _shipped_text(path: Path) -> str:
-    """A shipped file without whitespace; the catalog without its known mistakes' expressions."""
-    text = _squashed(path.read_text(encoding="utf-8"))
-    if path == CATALOG:
-        for question in QUESTIONS.values():
-            for mistake in question.mistakes:
-                text = text.replace(_squashed(f'"{mistake.answer}"'), "")
-    return text
+    """A shipped file without whitespace."""
+    return _squashed(path.read_text(encoding="utf-8"))
 
 
 def _found(forms: set[str], text: str) -> list[str]:

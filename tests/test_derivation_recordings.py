@@ -27,7 +27,7 @@ import pytest
 import sympy
 
 from derivation_corpus import CORPUS
-from grader.catalog.derivations import EXERCISES, QUESTIONS, derivation_reference
+from grader.catalog.derivations import EXERCISES, QUESTIONS, derivation_reference, reference_answer_key
 from grader.declarations import resolve
 from grader.derivations import AnswerRejected, decide, judge_answer, judge_steps, parse_answer
 from grader.derivations.render import to_latex, to_plain_text
@@ -134,6 +134,37 @@ def test_no_string_in_a_recording_reads_as_the_correct_answer(recording, exercis
         assert not verdict.equivalent, f"{exercise.id}: the recording holds {text!r}, which is the correct answer"
     sampled = sample_target(question, derivation_reference(exercise.student.name), seed=0).to_plain()
     assert len({json.dumps(point["target"]) for point in sampled["points"]}) > 1, f"{exercise.id} has a constant answer"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_recording_holds_the_known_wrong_answers_by_their_values_only(recording, exercise):
+    """Each known mistake is recorded by name, with values or a rejection fingerprint; no string reads as its answer."""
+    question = QUESTIONS[exercise.student.name]
+    wrong = reference_answer_key(exercise.student.name).wrong_answers(question)
+    data = json.loads((recording / f"{exercise.id}.json").read_text())
+    expectations = RecordedExpectations(recording)
+    for check in exercise.public_checks:
+        for key in data["checks"][check.name]["reference"]:
+            recorded = expectations.reference_value(exercise, check, (), {}, key)["mistakes"]
+            assert [m["name"] for m in recorded] == [m.name for m in question.mistakes]
+            assert all(set(m) in ({"name", "shape", "values"}, {"name", "rejected"}) for m in recorded)
+    readable = []
+    for answer in wrong:
+        try:
+            readable.append((answer, parse_answer(answer.text, question)))
+        except AnswerRejected:
+            pass
+    for text in set(_strings(data)):
+        if NUMBER.match(text.strip()):
+            continue
+        try:
+            expression = parse_answer(text, question)
+        except AnswerRejected:
+            continue
+        for answer, declared in readable:
+            if expression.shape == declared.shape:
+                verdict = decide(expression, declared, rng=np.random.default_rng(0))
+                assert not verdict.equivalent, f"{exercise.id}: the recording holds {text!r}, the wrong answer of {answer.mistake.name!r}"
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
@@ -261,10 +292,10 @@ GENERIC = [
 @pytest.mark.parametrize(("question", "answer", "diagnosis"), GENERIC, ids=[f"{q}:{d}" for q, _, d in GENERIC])
 def test_diagnosis_from_recorded_values_is_the_reference_diagnosis(question, answer, diagnosis):
     q = QUESTIONS[question]
-    correct = derivation_reference(question)
-    target = json.loads(json.dumps(sample_target(q, correct, seed=5).to_plain()))
+    key = reference_answer_key(question)
+    target = json.loads(json.dumps(sample_target(q, key.answer, seed=5, wrong_answers=key.wrong_answers(q)).to_plain()))
     from_values = judge_answer(answer, q, target, rng=np.random.default_rng(5), name=question, hidden=False)
-    from_expression = judge_answer(answer, q, correct, rng=np.random.default_rng(5), name=question, hidden=False)
+    from_expression = judge_answer(answer, q, key, rng=np.random.default_rng(5), name=question, hidden=False)
     assert not from_values.ok and not from_expression.ok
     assert [d.name for d in from_values.diagnoses] == [diagnosis]
     assert [d.message for d in from_values.diagnoses] == [d.message for d in from_expression.diagnoses]

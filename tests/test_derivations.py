@@ -21,9 +21,10 @@ import torch
 
 import reference.derivations as ref
 import reference.perceptron as perceptron
+from reference.derivations_mistakes import WRONG_ANSWERS
 from grader.catalog.derivations import QUESTIONS, derivation_reference
 from grader.declarations import resolve
-from grader.derivations import decide, parse_answer, parse_chain
+from grader.derivations import AnswerRejected, decide, parse_answer, parse_chain
 from grader.derivations.answers import example_point, read_steps
 from grader.derivations.equivalence import value_at
 from grader.derivations.question import Example
@@ -270,15 +271,16 @@ def _single_answer_mistakes():
 def test_each_variant_is_its_declared_wrong_answer(function, mistake):
     question = QUESTIONS[function]
     written = resolve(f"reference.derivations_mistakes:{mistake.variant}")()
+    text = WRONG_ANSWERS[mistake.variant]
     try:
-        declared = parse_answer(mistake.answer, question)
-    except Exception as exc:  # a mistake that cannot be read: the variant must fail the same way
+        declared = parse_answer(text, question)
+    except AnswerRejected as exc:  # a mistake that cannot be read: the variant must fail the same way
         with pytest.raises(type(exc)) as raised:
             parse_answer(written, question)
-        assert raised.value.message == exc.message  # type: ignore[attr-defined]
+        assert raised.value.message == exc.message
         return
     result = decide(parse_answer(written, question), declared, rng=np.random.default_rng(0))
-    assert result.equivalent, (written, mistake.answer)
+    assert result.equivalent, (written, text)
     assert not decide(declared, parse_answer(derivation_reference(function), question), rng=np.random.default_rng(0)).equivalent
 
 
@@ -304,3 +306,9 @@ def test_multi_step_references_follow_step_by_step():
         assert len(steps) >= question.min_steps
         for before, after in zip(steps, steps[1:]):
             assert decide(after, before, rng=np.random.default_rng(2)).equivalent
+
+
+def test_every_known_mistake_has_one_declared_wrong_answer():
+    variants = [mistake.variant for question in QUESTIONS.values() for mistake in question.mistakes]
+    assert len(variants) == len(set(variants))
+    assert sorted(variants) == sorted(WRONG_ANSWERS)

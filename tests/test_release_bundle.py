@@ -5,7 +5,7 @@ editable, torch from the local wheel). Every command then runs from a folder
 outside the project, with an environment that cannot see it, so only what the
 bundle ships is there. The bundle is also scanned, file by file, for anything
 it must not hold: reference or solution code, hidden check data, the salt,
-the derivation questions' answers.
+the derivation questions' answers and their known wrong answers.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import pytest
 from grader import load_registry
 from grader.catalog.derivations import QUESTIONS, derivation_reference
 from grader.course import load_course
+from grader.declarations import resolve
 from grader.delivery import DeliveryError
 from grader.delivery.release_bundle import write_release
 from grader.errors import RecordingMissing
@@ -39,6 +40,12 @@ PUBLIC_CHECKS = sum(len(exercise.public_checks) for exercise in REGISTRY)
 HIDDEN_NAMES = {check.name for exercise in REGISTRY for check in exercise.checks if check.hidden}
 # Answers as the derivation exercises expect them, read from the reference before anything hides it.
 ANSWERS = {function: derivation_reference(function) for function in QUESTIONS}
+# The known wrong answers (some one sign from the right one); bare numbers such as "1/2" occur everywhere.
+WRONG_ANSWERS = {
+    variant: text
+    for variant, text in resolve("reference.derivations_mistakes:WRONG_ANSWERS").items()
+    if not re.fullmatch(r"[0-9./ ]+", text)
+}
 
 
 @pytest.fixture(scope="module")
@@ -255,14 +262,35 @@ def test_the_bundle_holds_no_derivation_answer(bundle):
     assert answer_leaks(bundle) == []
 
 
+def wrong_answer_leaks(bundle: Path) -> list[str]:
+    """Where a known wrong answer of a derivation question appears as a quoted string, in any file, the grader's too."""
+    findings = []
+    for path in sorted(bundle.rglob("*")):
+        if not path.is_file():
+            continue
+        text = path.read_text(errors="replace")
+        for variant, answer in WRONG_ANSWERS.items():
+            if json.dumps(answer) in text or repr(answer) in text:
+                findings.append(f"{path.relative_to(bundle).as_posix()} holds the wrong answer of {variant}: {answer}")
+    return findings
+
+
+def test_the_bundle_holds_no_known_wrong_answer(bundle):
+    assert wrong_answer_leaks(bundle) == []
+
+
 def test_the_answer_scan_finds_a_planted_answer(bundle, tmp_path):
     planted = tmp_path / "planted"
     (planted / "exercises").mkdir(parents=True)
     (planted / "exercises" / "derivations.py").write_text(f"def he_initialisation():\n    return {ANSWERS['he_initialisation']!r}\n")
     (planted / "notes.json").write_text(json.dumps({"value": ANSWERS["bp3_bias_gradient"]}))
+    (planted / "grader").mkdir()
+    wrong = WRONG_ANSWERS["sigmoid_derivative_lost_minus"]
+    (planted / "grader" / "questions.py").write_text(f"MISTAKE = ({wrong!r}, 'lost the minus')\n")
     findings = "\n".join(answer_leaks(planted))
     assert "exercises/derivations.py holds the answer of he_initialisation" in findings
     assert "notes.json holds the answer of bp3_bias_gradient" in findings
+    assert f"grader/questions.py holds the wrong answer of sigmoid_derivative_lost_minus: {wrong}" in wrong_answer_leaks(planted)
 
 
 # -- using it as a student --------------------------------------------------------

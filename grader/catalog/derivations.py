@@ -4,13 +4,19 @@ Each exercise's student function returns an expression as a string (or, for
 a multi-step derivation, a list of strings). The question behind it -- the
 names a student may use, their domains, the known wrong answers -- is
 declared here as data (:class:`~grader.derivations.question.Question`);
-:mod:`grader.derivations` reads, compares and explains. The correct answers
-come from ``reference/derivations.py`` through ``t.reference()``, like any
-expected value -- except in a recording: there each exercise keeps, in place
-of the correct expression, its values at the points the check samples and
-at the worked examples (a :class:`~grader.derivations.sampled.SampledTarget`,
-made by the exercise's ``recorded_reference``), so the student bundle holds
-no correct answer, and the checks judge from those values.
+:mod:`grader.derivations` reads, compares and explains. The known mistakes
+are named and explained here, but the wrong answers they stand for are
+written beside their variants in ``reference/derivations_mistakes.py``
+(``WRONG_ANSWERS``), since some are one sign away from the right answer.
+
+The correct answers come from ``reference/derivations.py`` through
+``t.reference()``, like any expected value, and each check hands the judge
+an answer key: the correct answer with the known wrong ones
+(:func:`answer_key_of`). In a recording each exercise keeps instead the
+values of both at the points the check samples and at the worked examples
+(a :class:`~grader.derivations.sampled.SampledTarget`, made by the
+exercise's ``recorded_reference``), so the student bundle holds neither a
+correct nor a known wrong answer, and the checks judge from those values.
 
 Every single-answer exercise has the same checks, generated from its question:
 
@@ -38,6 +44,7 @@ from typing import Any, Callable
 from grader.declarations import Check, Exercise, Mistake, StudentFunction
 from grader.derivations import answers
 from grader.derivations import sandboxed_judge as judging
+from grader.derivations.answer_key import AnswerKey, answer_key
 from grader.derivations.domains import (
     BINARY,
     PLUS_MINUS_ONE,
@@ -69,28 +76,24 @@ SIGMOID_DERIVATIVE = Question(
     mistakes=(
         KnownMistake(
             "lost the minus of e^-z",
-            "-sigma(z)*(1 - sigma(z))",
             "count the minus signs: d/du u^{-1} brings one and the inner derivative d/dz e^{-z} brings another. The "
             "sigmoid is increasing, so its derivative is positive for every z; yours is negative.",
             "sigmoid_derivative_lost_minus",
         ),
         KnownMistake(
             "chain rule forgotten",
-            "-sigma(z)^2",
             "(1 + e^{-z})^{-1} is a function of u = 1 + e^{-z}: the derivative of u^{-1} must be multiplied by the "
             "inner derivative du/dz.",
             "sigmoid_derivative_no_chain_rule",
         ),
         KnownMistake(
             "tanh derivative",
-            "1 - sigma(z)^2",
             "1 - tanh^2 is the derivative of tanh, not of the sigmoid. Differentiate (1 + e^{-z})^{-1} with the "
             "chain rule, then look for sigma in the result: what is 1 - sigma(z) as a single fraction?",
             "sigmoid_derivative_tanh",
         ),
         KnownMistake(
             "z in the bracket",
-            "sigma(z)*(1 - z)",
             "at z = 0 your answer gives 1/2, but sigma'(0) = 1/4. Here z is the weighted input, while the notes' "
             "shorthand writes z for the activation sigma(a): check which of the two belongs in the second factor.",
             "sigmoid_derivative_z_in_bracket",
@@ -115,7 +118,6 @@ SIGMOID_DERIVATIVE_STEPS = Question(
     mistakes=(
         KnownMistake(
             "lost the minus of e^-z",
-            "-sigma(z)*(1 - sigma(z))",
             "d/dz e^{-z} = -e^{-z}: the chain rule brings a second minus sign, and the two cancel.",
             "sigmoid_derivative_steps_lost_minus",
         ),
@@ -135,29 +137,25 @@ BP1_QUADRATIC = Question(
     functions=("sigma", "sigma'", "exp"),
     mistakes=(
         KnownMistake(
-            "y - z",
-            "(y_j - z_j)*sigma'(a_j)",
+            "sign of the output error",
             "differentiating (y_j - z_j)^2 with respect to z_j, the chain rule brings the inner derivative "
             "d(y_j - z_j)/dz_j = -1: check the sign of your first factor.",
-            "bp1_quadratic_y_minus_z",
+            "bp1_quadratic_error_sign",
         ),
         KnownMistake(
             "sigma' forgotten",
-            "z_j - y_j",
             "you stopped at dC/dz_j, the derivative with respect to the activation; delta_j is the derivative with "
             "respect to the weighted input a_j, so the chain rule needs one more link, dz_j/da_j.",
             "bp1_quadratic_no_sigma_prime",
         ),
         KnownMistake(
             "factor 2 kept",
-            "2*(z_j - y_j)*sigma'(a_j)",
             "the 1/2 in C = 1/2 sum (y_j - z_j)^2 cancels the 2 from the square.",
             "bp1_quadratic_factor_two",
             credit=0.5,
         ),
         KnownMistake(
             "sigma' of the activation",
-            "(z_j - y_j)*sigma'(z_j)",
             "dz_j/da_j is the sigmoid's derivative at the sigmoid's own argument: is that argument the weighted "
             "input or the activation?",
             "bp1_quadratic_sigma_prime_of_z",
@@ -182,28 +180,24 @@ CROSS_ENTROPY_WEIGHT_GRADIENT = Question(
     mistakes=(
         KnownMistake(
             "sigma' kept",
-            "x_j*(sigma(a) - y)*sigma'(a)",
             "work out dC/dz for the cross-entropy and put it over one denominator: that denominator is exactly "
             "dz/da, so the two cancel and no sigma' is left (that is the point of the cross-entropy).",
             "cross_entropy_weight_gradient_sigma_prime",
         ),
         KnownMistake(
-            "y - sigma(a)",
-            "x_j*(y - sigma(a))",
+            "sign of the error",
             "check the sign: C = -[y ln z + (1 - y) ln(1 - z)] has a minus in front, and d/dz ln(1 - z) brings "
             "another. Gradient descent moves against the gradient, and that must move z towards y.",
             "cross_entropy_weight_gradient_sign",
         ),
         KnownMistake(
             "x_j forgotten",
-            "sigma(a) - y",
             "your answer is dC/da, the derivative with respect to the weighted input; one more link of the chain "
             "rule, da/dw_j, takes it to the weight w_j.",
             "cross_entropy_weight_gradient_no_x",
         ),
         KnownMistake(
             "dz/da forgotten",
-            "x_j*(sigma(a) - y)/(sigma(a)*(1 - sigma(a)))",
             "the chain rule from C to w_j passes through z and a: you have dC/dz and da/dw_j but not dz/da, the "
             "sigmoid's derivative -- and it cancels your denominator.",
             "cross_entropy_weight_gradient_no_dz_da",
@@ -226,22 +220,19 @@ SOFTMAX_LOG_LIKELIHOOD_GRADIENT = Question(
     functions=("exp", "log"),
     mistakes=(
         KnownMistake(
-            "y - z",
-            "y - z",
+            "sign of the error",
             "C = -ln z_y decreases as z_y grows, so the gradient's entry for the correct class must be negative; in "
             "your answer it is positive.",
             "softmax_log_likelihood_gradient_sign",
         ),
         KnownMistake(
             "sigmoid derivative kept",
-            "z (.) (1 - z) (.) (z - y)",
             "a softmax output is not a sigmoid: each z_i depends on every a_k. Multiply the derivative of -ln z_y "
             "by the softmax's whole Jacobian dz_i/da_k, diagonal and off-diagonal terms; no extra factor survives.",
             "softmax_log_likelihood_gradient_sigma_prime",
         ),
         KnownMistake(
             "1 subtracted everywhere",
-            "z - 1",
             "the -1 comes from differentiating -ln z_y, so only the entry of the correct class gets it. Check: the "
             "entries of dC/da^L must sum to 0, and yours do not.",
             "softmax_log_likelihood_gradient_minus_one",
@@ -267,27 +258,23 @@ BP2_HIDDEN_ERROR = Question(
     mistakes=(
         KnownMistake(
             "no transpose",
-            "(W_next delta_next) (.) sigma'(a)",
             "check the shapes: W^{l+1} is (n_next, n) and delta^{l+1} has n_next entries, while delta^l must have "
             "the n entries of layer l. The error flows backwards through the weights.",
             "bp2_hidden_error_no_transpose",
         ),
         KnownMistake(
             "matrix product instead of (.)",
-            "(W_next^T delta_next) sigma'(a)",
             "sigma'(a^l) multiplies entry by entry: use the Hadamard product (.), not a matrix product.",
             "bp2_hidden_error_matrix_product",
         ),
         KnownMistake(
             "sigma' forgotten",
-            "W_next^T delta_next",
             "what you have is dC/dz^l, the derivative with respect to the activation; delta^l is dC/da^l, so the "
             "chain rule needs one more link, through z^l = sigma(a^l).",
             "bp2_hidden_error_no_sigma_prime",
         ),
         KnownMistake(
             "sigma' of the activation",
-            "(W_next^T delta_next) (.) sigma'(z)",
             "dz^l/da^l is the sigmoid's derivative at the sigmoid's own argument: is that argument the weighted "
             "input or the activation?",
             "bp2_hidden_error_sigma_prime_of_z",
@@ -318,21 +305,18 @@ BP3_BIAS_GRADIENT = Question(
     mistakes=(
         KnownMistake(
             "sigma' applied again",
-            "delta (.) sigma'(a)",
             "delta^l = dC/da^l already includes sigma'(a^l); what remains of the chain rule is da^l/db^l -- work it "
             "out from a^l = W^l z^{l-1} + b^l.",
             "bp3_bias_gradient_sigma_prime",
         ),
         KnownMistake(
             "BP4 instead of BP3",
-            "delta z_prev^T",
             "your answer has the shape of W^l, (n, n_prev), but dC/db^l must have the shape of b^l. A bias "
             "multiplies no input (think of its input as the constant 1): what is da^l/db^l?",
             "bp3_bias_gradient_bp4",
         ),
         KnownMistake(
             "descent step instead of gradient",
-            "-delta",
             "the minus belongs to the gradient-descent step, which moves against the gradient; the question asks "
             "for the gradient itself.",
             "bp3_bias_gradient_minus",
@@ -355,28 +339,24 @@ BP4_WEIGHT_GRADIENT = Question(
     mistakes=(
         KnownMistake(
             "transposed",
-            "z_prev delta^T",
             "check the shape: dC/dW^l has the shape of W^l, (n, n_prev), but your product is (n_prev, n). Entry "
             "(j, k) is dC/dw_jk, with j a neuron of layer l.",
             "bp4_weight_gradient_transposed",
         ),
         KnownMistake(
             "inner product",
-            "delta^T z_prev",
             "dC/dW^l has one entry per weight, so it is a matrix of the shape of W^l, (n, n_prev); an inner product "
             "gives a single number (and needs n = n_prev).",
             "bp4_weight_gradient_inner_product",
         ),
         KnownMistake(
             "activation of the same layer",
-            "delta z^T",
             "w_jk^l carries the activation of unit k of the previous layer into neuron j of layer l: which layer's "
             "activations does W^l multiply in a^l = W^l z^{l-1} + b^l?",
             "bp4_weight_gradient_same_layer",
         ),
         KnownMistake(
             "sigma' applied again",
-            "(delta (.) sigma'(a)) z_prev^T",
             "delta^l = dC/da^l already includes sigma'(a^l): applying it again counts the activation's derivative "
             "twice. What remains of the chain rule is da^l/dW^l.",
             "bp4_weight_gradient_sigma_prime",
@@ -402,21 +382,18 @@ HOPFIELD_ENERGY_CHANGE = Question(
     functions=(),
     mistakes=(
         KnownMistake(
-            "E - E' instead of E' - E",
-            "-2*y_k*v_k",
+            "energy change reversed",
             "the change is the energy after the flip minus the energy before. Check the sign: when the flip follows "
             "the update rule (y_k and v_k of opposite signs), the energy must go down.",
             "hopfield_energy_change_sign",
         ),
         KnownMistake(
             "factor 1/2 kept",
-            "y_k*v_k",
             "y_k appears in the terms w_kj y_k y_j and w_jk y_j y_k: together they double, cancelling the 1/2 of E.",
             "hopfield_energy_change_half",
         ),
         KnownMistake(
             "y_k dropped",
-            "2*v_k",
             "the size and the sign of the change depend on the state unit k flips from: write y_k' - y_k in terms "
             "of y_k.",
             "hopfield_energy_change_no_y",
@@ -444,29 +421,25 @@ RBM_HIDDEN_PROBABILITY = Question(
     functions=("sigma", "exp", "log"),
     mistakes=(
         KnownMistake(
-            "1 - sigma",
-            "1 - sigma(b_j + sum_i v_i*w_ij)",
+            "probability of the other state",
             "the state with the lower energy must be the more likely one: check your answer with a large positive "
             "bias b_j, which lowers the energy of h_j = 1.",
-            "rbm_hidden_probability_one_minus",
+            "rbm_hidden_probability_other_state",
         ),
         KnownMistake(
             "bias forgotten",
-            "sigma(sum_i v_i*w_ij)",
             "the term -b_j h_j of the energy also depends on h_j: it changes the energy difference between h_j = 0 "
             "and h_j = 1.",
             "rbm_hidden_probability_no_bias",
         ),
         KnownMistake(
             "not normalised",
-            "exp(b_j + sum_i v_i*w_ij)",
             "e^{-E} is only proportional to the probability: divide it by its sum over the two states h_j = 0 and "
             "h_j = 1 (a probability cannot exceed 1).",
             "rbm_hidden_probability_unnormalised",
         ),
         KnownMistake(
             "indices of w swapped",
-            "sigma(b_j + sum_i v_i*w_ji)",
             "w has one row per visible unit: the weight between visible i and hidden j is w_ij.",
             "rbm_hidden_probability_swapped_indices",
         ),
@@ -491,28 +464,24 @@ HE_INITIALISATION = Question(
     mistakes=(
         KnownMistake(
             "Xavier (Glorot) scale",
-            "1/sqrt(M)",
             "1/sqrt(M) is Xavier's scale, for tanh and sigmoid units. A ReLU zeroes half of its inputs: what does "
             "that do to the variance of each term of the sum, and how must eps^2 change to make up for it?",
             "he_initialisation_xavier",
         ),
         KnownMistake(
             "variance instead of scale",
-            "2/M",
             "your answer is the variance eps^2 of the weights; the question asks for eps, the scale "
             "(the standard deviation) of N(0, eps^2).",
             "he_initialisation_variance",
         ),
         KnownMistake(
             "normalised Xavier",
-            "sqrt(6)/sqrt(N + M)",
             "sqrt(6)/sqrt(N + M) is the normalised Xavier bound for uniform weights, which averages inputs and "
             "outputs; He's scale keeps the variance of the forward pass, which depends only on the unit's M inputs.",
             "he_initialisation_normalised_xavier",
         ),
         KnownMistake(
             "inverted",
-            "sqrt(M/2)",
             "more inputs must mean smaller weights, so eps must fall as M grows: recheck how you solved the "
             "variance condition for eps.",
             "he_initialisation_inverted",
@@ -529,14 +498,12 @@ ATTENTION_SCORE_VARIANCE = Question(
     mistakes=(
         KnownMistake(
             "standard deviation",
-            "sqrt(D_k)",
             "that is the standard deviation of q . k (the notes slip here, 1.12.2.3); the question asks for its "
             "variance.",
             "attention_score_variance_std",
         ),
         KnownMistake(
             "variance after scaling",
-            "1",
             "1 is the variance after the scaling by 1/sqrt(D_k); the question asks for the unscaled q . k, a sum of "
             "products q_i k_i: what is the variance of each product, and how do variances of independent terms "
             "combine?",
@@ -544,7 +511,6 @@ ATTENTION_SCORE_VARIANCE = Question(
         ),
         KnownMistake(
             "squared",
-            "D_k^2",
             "variances of independent terms add; they are not multiplied. Recheck the variance of one product "
             "q_i k_i, and how many such products q . k adds up.",
             "attention_score_variance_squared",
@@ -561,28 +527,24 @@ VAE_KL = Question(
     mistakes=(
         KnownMistake(
             "log sigma for log sigma^2",
-            "1/2*(mu^2 + sigma^2 - 1 - log(sigma))",
             "E_q[log q] contributes -1/2 log(sigma^2) = -log(sigma): once 1/2 is taken out of the whole expression, "
             "the log term in the bracket must carry the factor 2 that makes up for it.",
             "vae_kl_log_sigma",
         ),
         KnownMistake(
             "sign of the log",
-            "1/2*(mu^2 + sigma^2 - 1 + log(sigma^2))",
             "check the sign of the log term: E_q[log q] = -1/2 log(2 pi sigma^2) - 1/2 enters the KL with a plus "
             "sign. The KL must grow as sigma shrinks towards 0; yours falls.",
             "vae_kl_log_sign",
         ),
         KnownMistake(
             "-1 forgotten",
-            "1/2*(mu^2 + sigma^2 - log(sigma^2))",
             "the KL of N(0, 1) from itself must be 0, and yours is 1/2 there. The missing constant comes from "
             "E_q[(h - mu)^2 / sigma^2] in E_q[log q].",
             "vae_kl_no_minus_one",
         ),
         KnownMistake(
             "1/2 forgotten",
-            "mu^2 + sigma^2 - 1 - log(sigma^2)",
             "every term of the Gaussian log-density carries a 1/2.",
             "vae_kl_no_half",
             credit=0.5,
@@ -605,13 +567,11 @@ VAE_KL_STEPS = Question(
     mistakes=(
         KnownMistake(
             "E[h^2] taken as mu^2",
-            "1/2*(mu^2 - 1 - log(sigma^2))",
             "under q, E[h^2] = var + mean^2 = sigma^2 + mu^2.",
             "vae_kl_steps_second_moment",
         ),
         KnownMistake(
             "log sigma for log sigma^2",
-            "1/2*(mu^2 + sigma^2 - 1) - log(sigma^2)",
             "log(2 pi sigma^2) = log(2 pi) + log(sigma^2), and the 1/2 in front applies to both.",
             "vae_kl_steps_log_split",
         ),
@@ -627,20 +587,17 @@ CHAIN_RULE_EXAMPLE = Question(
     mistakes=(
         KnownMistake(
             "inner derivatives forgotten",
-            "2*x*y^2 + 2*x^2*y",
             "the chain rule multiplies each partial derivative by the inner derivative of its path, dx/dt or dy/dt; "
             "then write the result in t.",
             "chain_rule_example_no_inner",
         ),
         KnownMistake(
             "only the x path",
-            "4*t^5",
             "z depends on t through x and through y: add the second path, dz/dy dy/dt.",
             "chain_rule_example_only_x",
         ),
         KnownMistake(
             "z instead of dz/dt",
-            "t^6",
             "t^6 is z itself, written in t; the question asks for its derivative dz/dt.",
             "chain_rule_example_z",
         ),
@@ -659,20 +616,17 @@ GCN_EDGE_WEIGHT = Question(
     mistakes=(
         KnownMistake(
             "self-loops forgotten",
-            "1/sqrt(deg_u*deg_v)",
             "D~ is the degree matrix of A~ = A + I: each degree gains 1 from the self-loop.",
             "gcn_edge_weight_no_self_loops",
         ),
         KnownMistake(
             "row normalisation",
-            "1/(deg_u + 1)",
             "1/(deg u + 1) is an entry of D~^-1 A~, the mean over the neighbours; D~^(-1/2) A~ D~^(-1/2) normalises "
             "symmetrically, with a factor from each end of the edge.",
             "gcn_edge_weight_row",
         ),
         KnownMistake(
             "D^-1 on both sides",
-            "1/((deg_u + 1)*(deg_v + 1))",
             "each side multiplies by D~^(-1/2), not by D~^-1: recheck the power of each degree.",
             "gcn_edge_weight_inverse",
         ),
@@ -694,21 +648,18 @@ GAN_OPTIMAL_DISCRIMINATOR = Question(
     mistakes=(
         KnownMistake(
             "densities swapped",
-            "p_g/(p_data + p_g)",
             "D(x) is the probability that x is real, so it must grow with p_data: check your answer where p_data is "
             "much larger than p_g.",
             "gan_optimal_discriminator_swapped",
         ),
         KnownMistake(
             "density ratio",
-            "p_data/p_g",
             "D(x) is a probability, but p_data/p_g can exceed 1. Set the derivative of p_data log D + p_g "
             "log(1 - D) with respect to D to 0 and solve for D again.",
             "gan_optimal_discriminator_ratio",
         ),
         KnownMistake(
             "the value at equilibrium",
-            "1/2",
             "1/2 is D* only when p_g = p_data (a perfect generator); in general it depends on both densities.",
             "gan_optimal_discriminator_half",
         ),
@@ -727,21 +678,18 @@ MOMENTUM_LEARNING_RATE_FACTOR = Question(
     mistakes=(
         KnownMistake(
             "one step of momentum",
-            "1 + mu",
             "with a constant gradient every earlier step keeps contributing, shrunk by one more factor mu each "
             "time: add up all of them, not only the first two.",
             "momentum_learning_rate_factor_one_step",
         ),
         KnownMistake(
-            "1/(1 + mu)",
-            "1/(1 + mu)",
+            "sign in the geometric series",
             "momentum speeds learning up in a flat region, so the factor must be above 1, and yours is below 1: "
             "recheck the sign when you summed the geometric series.",
             "momentum_learning_rate_factor_plus",
         ),
         KnownMistake(
             "momentum part only",
-            "mu/(1 - mu)",
             "mu/(1 - mu) counts only the contributions of the earlier steps; the current gradient step belongs to "
             "the total too.",
             "momentum_learning_rate_factor_momentum_only",
@@ -761,21 +709,18 @@ LARGEST_STABLE_STEP = Question(
     mistakes=(
         KnownMistake(
             "fastest step",
-            "1/lambda_max",
             "1/lambda_max removes the lambda_max direction in one step, the fastest choice, not the largest stable "
             "one: convergence only needs |1 - eta lambda_i| < 1 for every i, so 1 - eta lambda_i may be negative.",
             "largest_stable_step_fastest",
         ),
         KnownMistake(
             "smallest eigenvalue",
-            "2/lambda_min",
             "the bound must hold for every eigenvalue at once, and as eta grows the steepest direction is the first "
             "to diverge: which eigenvalue limits eta?",
             "largest_stable_step_min",
         ),
         KnownMistake(
             "inverted",
-            "lambda_max/2",
             "a larger curvature allows only a smaller step, so the bound must fall as lambda_max grows: solve "
             "|1 - eta lambda_max| < 1 for eta again.",
             "largest_stable_step_inverted",
@@ -799,26 +744,22 @@ PERCEPTRON_UPDATE = Question(
     mistakes=(
         KnownMistake(
             "(d - y) update",
-            "w + eta*(d - y)*x",
             "on a misclassified pattern d - y = 2d, so this step is twice the notes' step (1.3.1.2).",
             "perceptron_update_d_minus_y",
         ),
         KnownMistake(
             "sign flipped",
-            "w - eta*d*x",
             "the update must move w . x towards the sign of the target d: check what your step does to w . x when "
             "d = +1.",
             "perceptron_update_sign",
         ),
         KnownMistake(
             "increment only",
-            "eta*d*x",
             "eta d x is only the change of the weights; the question asks for the new weights w'.",
             "perceptron_update_increment",
         ),
         KnownMistake(
             "d forgotten",
-            "w + eta*x",
             "a step along +x raises w . x whatever the target, but for d = -1 the update must lower it: the step's "
             "direction must depend on the target.",
             "perceptron_update_no_d",
@@ -858,12 +799,13 @@ def single_answer_checks(function: str, question: Question) -> tuple[Check, ...]
 
     def worked_values(t: Trial) -> None:
         got = t.student()
-        for judgement in judging.judge_examples(got, function, t.reference(), rng=t.rng):
+        for judgement in judging.judge_examples(got, function, answer_key_of(question, t.reference()), rng=t.rng):
             answers.record(t, judgement)
 
     def equivalent(t: Trial) -> None:
         got = t.student()
-        answers.record(t, judging.judge_answer(got, function, t.reference(), rng=t.rng, hidden=t.hidden))
+        expected = answer_key_of(question, t.reference())
+        answers.record(t, judging.judge_answer(got, function, expected, rng=t.rng, hidden=t.hidden))
 
     def in_required_form(t: Trial) -> None:
         got = t.student()
@@ -871,9 +813,10 @@ def single_answer_checks(function: str, question: Question) -> tuple[Check, ...]
 
     def hidden_points(t: Trial) -> None:
         got = t.student()
+        expected = answer_key_of(question, t.reference())
         answers.record(
             t,
-            judging.judge_answer(got, function, t.reference(), rng=t.rng, hidden=t.hidden, points=HIDDEN_SAMPLES, prove=False),
+            judging.judge_answer(got, function, expected, rng=t.rng, hidden=t.hidden, points=HIDDEN_SAMPLES, prove=False),
         )
 
     examples = "; ".join(example.description.split(" (")[0] for example in question.examples)
@@ -912,7 +855,8 @@ def steps_checks(function: str, question: Question) -> tuple[Check, ...]:
 
     def judge(t: Trial, *, prove: bool = True) -> answers.StepsJudgement:
         got = t.student()
-        return judging.judge_steps(got, function, _result(t.reference()), rng=t.rng, hidden=t.hidden, prove=prove)
+        expected = answer_key_of(question, t.reference())
+        return judging.judge_steps(got, function, expected, rng=t.rng, hidden=t.hidden, prove=prove)
 
     def start_and_result(t: Trial) -> None:
         judgement = judge(t)
@@ -948,9 +892,25 @@ def steps_checks(function: str, question: Question) -> tuple[Check, ...]:
     )
 
 
-def _result(reference: Any) -> Any:
-    """The result a multi-step check judges against: the reference's last step, or a recorded target."""
-    return reference[-1] if isinstance(reference, list) else reference
+def answer_key_of(question: Question, reference: Any) -> Any:
+    """What a check judges against, from what ``t.reference()`` gave it.
+
+    In reference mode that is the reference's answer (for a derivation, its
+    last step): it becomes an answer key, with the question's known wrong
+    answers from ``reference/derivations_mistakes.py``. A recorded target is
+    passed on as it is.
+    """
+    if isinstance(reference, list):
+        reference = reference[-1]
+    if isinstance(reference, str):
+        return answer_key(reference, question, _wrong_texts())
+    return reference
+
+
+def _wrong_texts() -> dict[str, str]:
+    from grader.declarations import resolve
+
+    return resolve(f"{MISTAKES}:WRONG_ANSWERS")  # type: ignore[return-value]
 
 
 def _mistakes(question: Question, extra: tuple[Mistake, ...] = ()) -> tuple[Mistake, ...]:
@@ -964,7 +924,8 @@ def sampled_answer(question: Question) -> Callable[[Any, int], Any]:
     """The ``recorded_reference`` of a single-answer exercise: the correct expression's sampled target."""
 
     def record(value: Any, seed: int) -> Any:
-        return sample_target(question, value, seed=seed).to_plain()
+        key: AnswerKey = answer_key_of(question, value)
+        return sample_target(question, key.answer, seed=seed, wrong_answers=key.wrong_answers(question)).to_plain()
 
     return record
 
@@ -985,7 +946,10 @@ def sampled_result(question: Question, derivations: tuple[Mistake, ...]) -> Call
             (mistake.name, mistake.hint, answers.read_steps(resolve(mistake.variant)(), question, name=mistake.name)[0])
             for mistake in derivations
         ]
-        return sample_target(question, value[-1], seed=seed, wrong_derivations=wrong).to_plain()
+        key: AnswerKey = answer_key_of(question, value)
+        return sample_target(
+            question, key.answer, seed=seed, wrong_answers=key.wrong_answers(question), wrong_derivations=wrong
+        ).to_plain()
 
     return record
 
@@ -1115,6 +1079,11 @@ def derivation_reference(function: str) -> str:
 
     answer = resolve(f"reference.derivations:{function}")()
     return answer[-1] if isinstance(answer, list) else answer
+
+
+def reference_answer_key(function: str) -> AnswerKey:
+    """The answer key a check of ``function`` judges against in reference mode (tests, benchmark)."""
+    return answer_key_of(QUESTIONS[function], derivation_reference(function))
 
 
 #: Every question, by the name of its student function (tests and the benchmark use it).

@@ -16,12 +16,16 @@ strings for a step-by-step derivation. The pieces, one per module:
 - :mod:`~grader.derivations.sampled` -- a correct answer known only by its
   values (what a recording of a derivation check keeps instead of the
   expression), and the decision against it;
+- :mod:`~grader.derivations.answer_key` -- what a check judges against: the
+  correct answer with the known wrong answers (from the reference code), or
+  a sampled target;
 - :mod:`~grader.derivations.answers` -- judging what a student function
   returned, for the checks of ``grader/catalog/derivations.py``.
 
 sympy is imported only when a proof is attempted.
 """
 
+from grader.derivations.answer_key import AnswerKey, answer_key, expected_answer
 from grader.derivations.answers import (
     EquivalenceUndecided,
     Judgement,
@@ -46,10 +50,11 @@ from grader.derivations.errors import (
 )
 from grader.derivations.feedback import Diagnosis, diagnose
 from grader.derivations.parser import Expression, parse_answer, parse_chain
-from grader.derivations.question import Definition, Dimension, Example, Index, KnownMistake, Question, Symbol
-from grader.derivations.sampled import SampledTarget, decide_at_samples, expected_answer, sample_target
+from grader.derivations.question import Definition, Dimension, Example, Index, KnownMistake, Question, Symbol, WrongAnswer
+from grader.derivations.sampled import SampledTarget, decide_at_samples, sample_target
 
 __all__ = [
+    "AnswerKey",
     "AnswerRejected",
     "AnswerSyntaxError",
     "AnswerTooComplex",
@@ -73,6 +78,8 @@ __all__ = [
     "Symbol",
     "UnknownName",
     "Verdict",
+    "WrongAnswer",
+    "answer_key",
     "decide",
     "decide_at_samples",
     "diagnose",

@@ -7,12 +7,14 @@ Each returns a :class:`Judgement`: whether the expectation is met, the
 feedback text, and the credit a near miss still earns. :func:`record` turns
 a judgement into the trial's expectations.
 
-The correct answer is the expression's text when the reference runs, and a
+The correct answer is an answer key when the reference runs (the correct
+expression's text with the known wrong answers' texts), and a
 :class:`~grader.derivations.sampled.SampledTarget` (or its plain form) when
-the check runs from recorded data: its values at points fixed at record
-time, never the expression. Every ``judge_*`` function takes either; the
-text is judged as it always was (symbolic proof first), the sampled target
-by its values alone.
+the check runs from recorded data: the values of both at points fixed at
+record time, never an expression (see
+:mod:`~grader.derivations.answer_key`). Every ``judge_*`` function takes
+either; the key is judged as it always was (symbolic proof first), the
+sampled target by its values alone.
 
 Feedback has the shape used everywhere in nngrade: the answer's name in
 quotes, what is wrong, how the answer was read (plain text and LaTeX), a
@@ -30,10 +32,18 @@ import numpy as np
 from grader.derivations.equivalence import Outcome, Point, Sample, close, decide, format_number, value_at
 from grader.derivations.errors import AnswerRejected, NotAnExpression
 from grader.derivations.evaluate import EvaluationTimedOut, Undefined
-from grader.derivations.feedback import Diagnosis, diagnose, diagnose_at_samples, rejected_mistakes, wrong_derivations
+from grader.derivations.answer_key import expected_answer
+from grader.derivations.feedback import (
+    Diagnosis,
+    diagnose,
+    diagnose_at_samples,
+    rejected_at_samples,
+    rejected_mistakes,
+    wrong_derivations,
+)
 from grader.derivations.parser import Expression, parse_answer, parse_chain
-from grader.derivations.question import Example, Question
-from grader.derivations.sampled import SampledTarget, decide_at_samples, expected_answer
+from grader.derivations.question import Example, Question, WrongAnswer
+from grader.derivations.sampled import SampledTarget, decide_at_samples
 from grader.derivations.tree import functions_used
 from grader.errors import NngradeError
 from grader.plain_data import Unconvertible
@@ -103,12 +113,24 @@ def read(value: Any, question: Question, *, name: str) -> Expression:
     return parse_answer(value, question)
 
 
-def _rejection(error: AnswerRejected, question: Question, *, name: str, label: str = "") -> Judgement:
+def _rejection(
+    error: AnswerRejected,
+    question: Question,
+    *,
+    name: str,
+    label: str = "",
+    correct: Expression | SampledTarget | None = None,
+    wrong: tuple[WrongAnswer, ...] = (),
+) -> Judgement:
+    """The judgement of an answer that could not be read, naming the known wrong answers read with the same error."""
     if isinstance(error, NotAnExpression):
         return Judgement(False, error.message)
     where = f" ({label})" if label else ""
     lines = [f"'{name}'{where} could not be read: {error.describe()}"]
-    known = rejected_mistakes(error, question)
+    if isinstance(correct, SampledTarget):
+        known = rejected_at_samples(error, correct)
+    else:
+        known = rejected_mistakes(error, question, wrong)
     lines.extend(d.message for d in known)
     return Judgement(False, "\n".join(lines), max((d.credit for d in known), default=0.0), tuple(known))
 
@@ -143,11 +165,14 @@ def judge_expression(
     label: str = "",
     points: int | None = None,
     prove: bool = True,
+    wrong: tuple[WrongAnswer, ...] = (),
 ) -> Judgement:
     """Whether an already-read answer equals the expected expression (or sampled target), with targeted feedback.
 
-    Against a sampled target nothing is proved and no point is drawn: the
-    recorded points decide (``prove`` and ``rng`` play no part).
+    ``wrong`` are the known wrong answers to name against an expression (a
+    sampled target holds its own). Against a sampled target nothing is
+    proved and no point is drawn: the recorded points decide (``prove`` and
+    ``rng`` play no part).
     """
     question = expected.question
     try:
@@ -176,7 +201,7 @@ def judge_expression(
         if isinstance(expected, SampledTarget):
             diagnoses = diagnose_at_samples(answer, expected)
         else:
-            diagnoses = diagnose(answer, expected, verdict, rng)
+            diagnoses = diagnose(answer, expected, verdict, rng, wrong)
     except EvaluationTimedOut:
         diagnoses = []  # diagnosis is a courtesy; the verdict stands without it
     for diagnosis in diagnoses:
@@ -198,17 +223,19 @@ def judge_answer(
 ) -> Judgement:
     """Whether the returned answer is equivalent to ``expected`` (proof or sampling), with feedback.
 
-    ``expected`` is the correct expression's text, or a sampled target (see
-    :func:`~grader.derivations.sampled.expected_answer`). ``prove=False``
+    ``expected`` is an answer key or a sampled target (see
+    :func:`~grader.derivations.answer_key.expected_answer`). ``prove=False``
     skips the symbolic proof: the answer must agree at ``points`` random
     points (hidden checks sample each student's own points).
     """
+    correct, wrong = expected_answer(expected, question)
     try:
         answer = read(value, question, name=name)
     except AnswerRejected as error:
-        return _rejection(error, question, name=name)
-    correct = expected_answer(expected, question)
-    return judge_expression(answer, correct, rng=rng, name=name, hidden=hidden, points=points, prove=prove)
+        return _rejection(error, question, name=name, correct=correct, wrong=wrong)
+    return judge_expression(
+        answer, correct, rng=rng, name=name, hidden=hidden, points=points, prove=prove, wrong=wrong
+    )
 
 
 def judge_constraints(value: Any, question: Question, *, name: str) -> Judgement:
@@ -265,16 +292,16 @@ def example_point(example: Example, question: Question) -> Point:
 def judge_examples(value: Any, question: Question, expected: Any, *, name: str) -> list[Judgement]:
     """One judgement per worked example of the question: the answer's value there.
 
-    ``expected`` is the correct expression's text, or a sampled target, which
-    holds the correct value at each worked example.
+    ``expected`` is an answer key, or a sampled target, which holds the
+    correct value at each worked example.
     """
+    correct, wrong = expected_answer(expected, question)
     try:
         answer = read(value, question, name=name)
     except AnswerRejected as error:
-        return [_rejection(error, question, name=name)]
-    correct = expected_answer(expected, question)
+        return [_rejection(error, question, name=name, correct=correct, wrong=wrong)]
     if answer.shape != correct.shape:
-        return [judge_expression(answer, correct, rng=np.random.default_rng(0), name=name, hidden=False)]
+        return [judge_expression(answer, correct, rng=np.random.default_rng(0), name=name, hidden=False, wrong=wrong)]
     judgements = []
     shown = False  # how the answer was read is shown once, under the first wrong value
     for number, example in enumerate(question.examples):
@@ -359,20 +386,20 @@ def judge_steps(
 ) -> StepsJudgement:
     """Start, target, each step following from the one before, and the number of steps.
 
-    ``expected`` is the correct result's text, or a sampled target; the start
-    and the steps are judged against each other alone. Against a sampled
+    ``expected`` is the answer key of the result, or a sampled target; the
+    start and the steps are judged against each other alone. Against a sampled
     target, a derivation that follows a recorded wrong derivation step by
     step is named in every part it fails.
     """
+    if question.start is None:
+        raise ValueError(f"{question.id} is not a multi-step question (no start)")
+    target, wrong = expected_answer(expected, question)
     try:
         steps, labels = read_steps(value, question, name=name)
     except AnswerRejected as error:
-        failed = _rejection(error, question, name=name)
+        failed = _rejection(error, question, name=name, correct=target, wrong=wrong)
         return StepsJudgement(failed, failed, failed, failed)
-    if question.start is None:
-        raise ValueError(f"{question.id} is not a multi-step question (no start)")
     start = parse_answer(question.start, question)
-    target = expected_answer(expected, question)
 
     start_judgement = judge_expression(steps[0], start, rng=rng, name=name, hidden=hidden, label=labels[0], prove=prove)
     if not start_judgement.ok:
@@ -381,7 +408,7 @@ def judge_steps(
             start_judgement.message.replace(f"is not {question.target}", "does not match the start of the derivation", 1),
         )
     target_judgement = judge_expression(
-        steps[-1], target, rng=rng, name=name, hidden=hidden, label=labels[-1], prove=prove
+        steps[-1], target, rng=rng, name=name, hidden=hidden, label=labels[-1], prove=prove, wrong=wrong
     )
     if target_judgement.ok:
         used = functions_used(steps[-1].tree)

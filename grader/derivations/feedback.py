@@ -1,8 +1,9 @@
 """What is wrong with a wrong answer: known mistakes first, then generic diagnoses.
 
-A question declares its known wrong answers (:class:`KnownMistake`): an
-answer equivalent to one of them, however it is written, is named with the
-mistake's hint. When none matches, generic diagnoses are tried, all by
+A question declares its known mistakes (:class:`KnownMistake`), and the
+reference code the wrong answer each stands for (:class:`WrongAnswer`, which
+the judge gets with the correct answer): an answer equivalent to one of them,
+however it is written, is named with the mistake's hint. When none matches, generic diagnoses are tried, all by
 evaluating at the sampled points:
 
 - **sign error**: the answer is minus the correct one;
@@ -18,8 +19,10 @@ and a hidden-check message (which shows no values).
 
 :func:`diagnose` works with the correct expression; :func:`diagnose_at_samples`
 with a :class:`~grader.derivations.sampled.SampledTarget` (recorded public
-checks), which knows the correct answer only by its values. Every diagnosis
-above is made from values, so both make all of them: the transpose and the
+checks), which knows the correct answer and the known wrong answers only by
+their values at its points (and a wrong answer that cannot be read by a
+fingerprint of the error reading it gives). Every diagnosis above is made
+from values, so both make all of them: the transpose and the
 swapped names are tried on the student's answer and compared with the
 recorded values, and the dependence on each name uses the values the
 recording keeps with one symbol drawn again. A step-by-step answer is also
@@ -29,6 +32,7 @@ matched against the recorded wrong derivations
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -36,11 +40,11 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 
-from grader.derivations.equivalence import Point, Verdict, agree_on, close, draw_point, redraw, value_at
+from grader.derivations.equivalence import Point, Verdict, agree_on, close, draw_point, redraw, same_shape, value_at
 from grader.derivations.errors import AnswerRejected
 from grader.derivations.evaluate import Undefined
 from grader.derivations.parser import Expression, parse_answer
-from grader.derivations.question import KnownMistake, Question, Symbol
+from grader.derivations.question import KnownMistake, Question, Symbol, WrongAnswer
 from grader.derivations.shapes import Shape, describe
 from grader.derivations.tree import Node, Transpose
 
@@ -83,35 +87,41 @@ def _values(tree: Node, question: Question, points: list[Point]) -> list[Any]:
     return values
 
 
-def known_mistakes(answer: Expression, question: Question, points: list[Point]) -> list[Diagnosis]:
-    """The declared wrong answers that ``answer`` is equivalent to (on the sample points)."""
+def known_mistakes(answer: Expression, wrong: Sequence[WrongAnswer], points: list[Point]) -> list[Diagnosis]:
+    """The known wrong answers that ``answer`` is equivalent to (on the sample points)."""
     found = []
-    for mistake in question.mistakes:
+    for entry in wrong:
+        question = answer.question
         try:
-            wrong = _mistake_expression(question, mistake.answer)
+            expression = _mistake_expression(question, entry.text)
         except AnswerRejected:
             continue  # a mistake that cannot be read is matched by its error (see rejected_mistakes)
-        if wrong.shape != answer.shape:
+        if expression.shape != answer.shape:
             continue
-        if agree_on(answer.tree, wrong.tree, question, points):
-            found.append(_known(mistake))
+        if agree_on(answer.tree, expression.tree, question, points):
+            found.append(_known(entry.mistake))
     return found
 
 
-def rejected_mistakes(error: AnswerRejected, question: Question) -> list[Diagnosis]:
-    """Declared wrong answers that are rejected while reading with the same error as the answer.
+def rejected_mistakes(error: AnswerRejected, question: Question, wrong: Sequence[WrongAnswer]) -> list[Diagnosis]:
+    """Known wrong answers that are rejected while reading with the same error as the answer.
 
     BP2 without its transpose is not an expression at all (the shapes do not
     fit); a student's answer rejected with the same message is that mistake.
     """
     found = []
-    for mistake in question.mistakes:
+    for entry in wrong:
         try:
-            _mistake_expression(question, mistake.answer)
+            _mistake_expression(question, entry.text)
         except AnswerRejected as theirs:
-            if type(theirs) is type(error) and theirs.message == error.message:
-                found.append(_known(mistake))
+            if rejection_fingerprint(theirs) == rejection_fingerprint(error):
+                found.append(_known(entry.mistake))
     return found
+
+
+def rejection_fingerprint(error: AnswerRejected) -> str:
+    """What identifies a reading error: a digest of its kind and message (recordings keep only this)."""
+    return hashlib.sha256(f"{type(error).__name__}\n{error.message}".encode()).hexdigest()[:32]
 
 
 def _known(mistake: KnownMistake) -> Diagnosis:
@@ -312,12 +322,16 @@ def _shape_diagnoses(
 
 
 def diagnose(
-    answer: Expression, expected: Expression, verdict: Verdict | None, rng: np.random.Generator
+    answer: Expression,
+    expected: Expression,
+    verdict: Verdict | None,
+    rng: np.random.Generator,
+    wrong: Sequence[WrongAnswer] = (),
 ) -> list[Diagnosis]:
-    """Known mistakes that ``answer`` matches; if none, generic diagnoses."""
+    """The known wrong answers (of ``wrong``) that ``answer`` matches; if none, generic diagnoses."""
     question = expected.question
     points = _points(question, verdict, rng)
-    known = known_mistakes(answer, question, points)
+    known = known_mistakes(answer, wrong, points)
     if known:
         return known
     if answer.shape != expected.shape:
@@ -361,7 +375,13 @@ def diagnose_at_samples(answer: Expression, target: "SampledTarget") -> list[Dia
     """:func:`diagnose` against a sampled target: known mistakes that ``answer`` matches; if none, generic ones."""
     question = target.question
     points, want = list(target.points), list(target.values)
-    known = known_mistakes(answer, question, points)
+    known = [
+        _known(target.known_mistake(wrong.name))
+        for wrong in target.mistakes
+        if not wrong.rejection
+        and same_shape(answer.shape, wrong.shape)
+        and _agrees_with_values(answer.tree, question, points, wrong.values)
+    ]
     if known:
         return known
     if answer.shape != target.shape:
@@ -372,6 +392,12 @@ def diagnose_at_samples(answer: Expression, target: "SampledTarget") -> list[Dia
             lambda: _agrees_with_values(Transpose(answer.tree), question, points, want),
         )
     return generic_from_values(answer, question, points, want, _recorded_redraws(target))
+
+
+def rejected_at_samples(error: AnswerRejected, target: "SampledTarget") -> list[Diagnosis]:
+    """:func:`rejected_mistakes` against a sampled target: the recorded wrong answers read with the same error."""
+    fingerprint = rejection_fingerprint(error)
+    return [_known(target.known_mistake(wrong.name)) for wrong in target.mistakes if wrong.rejection == fingerprint]
 
 
 def wrong_derivations(steps: Sequence[Expression], target: "SampledTarget") -> list[Diagnosis]:

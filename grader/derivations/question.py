@@ -7,8 +7,13 @@ A question says what a student may write and how answers are judged::
         target="d sigma / dz",
         symbols=(Symbol("z"),),
         functions=("sigma", "exp"),
-        mistakes=(KnownMistake("tanh derivative", "1 - sigma(z)^2", hint="..."),),
+        mistakes=(KnownMistake("tanh derivative", hint="...", variant="sigmoid_derivative_tanh"),),
     )
+
+A known mistake is named and explained here, but its wrong answer is not
+written here: it lives with the reference code (a :class:`WrongAnswer`), and
+reaches the judge only with the correct answer (an answer key in reference
+mode, recorded values in a student bundle).
 
 Names are never split: a student who writes ``nin`` means the name ``nin``,
 which is an error unless the question declares it. Vectors and matrices have
@@ -124,20 +129,32 @@ class Index:
 
 @dataclass(frozen=True)
 class KnownMistake:
-    """A known wrong answer of a question, named with a hint.
+    """A known mistake of a question: its name, the hint shown with it, the credit it keeps.
 
-    ``answer`` is an expression of the question (for a multi-step question, the
-    wrong final step). An answer equivalent to it is named in the feedback,
-    however it is written. ``credit`` is the fraction of the check's points it
+    The wrong answer it stands for is not part of the question (see
+    :class:`WrongAnswer`). ``credit`` is the fraction of the check's points it
     still earns (0 unless the question sets partial credit).
     """
 
     name: str
-    answer: str
     hint: str
     variant: str = ""
-    """the ``reference.<topic>_mistakes`` function that returns this answer as a student would"""
+    """the ``reference.<topic>_mistakes`` function that returns this mistake's answer as a student would"""
     credit: float = 0.0
+
+
+@dataclass(frozen=True)
+class WrongAnswer:
+    """A known mistake with the wrong answer it stands for.
+
+    ``text`` is an expression of the question (for a multi-step question, the
+    wrong final step). An answer equivalent to it is named in the feedback,
+    however it is written. The texts live with the reference code, never in
+    what a student bundle ships.
+    """
+
+    mistake: KnownMistake
+    text: str
 
 
 @dataclass(frozen=True)
@@ -194,6 +211,10 @@ class Question:
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise InvalidDeclaration(f"{where} declares {duplicates} twice")
+        mistake_names = [mistake.name for mistake in self.mistakes]
+        twice = sorted({n for n in mistake_names if mistake_names.count(n) > 1})
+        if twice:
+            raise InvalidDeclaration(f"{where} names two known mistakes {twice}; answers are matched to mistakes by name")
         for name in self.functions + self.required_functions + self.forbidden_functions:
             if FUNCTION_ALIASES.get(name, name) not in KNOWN_FUNCTIONS:
                 raise InvalidDeclaration(f"{where}: unknown function {name!r}")
@@ -214,6 +235,12 @@ class Question:
         for symbol in self.symbols:
             if symbol.name == name:
                 return symbol
+        return None
+
+    def mistake(self, name: str) -> KnownMistake | None:
+        for mistake in self.mistakes:
+            if mistake.name == name:
+                return mistake
         return None
 
     def definition(self, name: str) -> Definition | None:

@@ -13,6 +13,10 @@ the reference mode samples first):
 - the target's value at each worked example of the question;
 - the target's value at the first points with one symbol drawn again, so a
   diagnosis can tell which names the target depends on;
+- each known wrong answer's value at the points (so that an answer matching
+  it is still named), or, for a wrong answer that cannot be read, a
+  fingerprint of the error reading it gives -- never the wrong expression,
+  which may be one sign away from the right one;
 - for a step-by-step question, the values of every step of each known wrong
   derivation that no single wrong answer describes (a skipped step, a slip a
   later step undoes, a result in the wrong form);
@@ -57,7 +61,8 @@ from grader.derivations.equivalence import (
 )
 from grader.derivations.evaluate import DIGITS, EvaluationTimedOut, Overflowed, Undefined
 from grader.derivations.parser import Expression, parse_answer
-from grader.derivations.question import Index, Question
+from grader.derivations.errors import AnswerRejected
+from grader.derivations.question import Index, KnownMistake, Question, WrongAnswer
 from grader.derivations.shapes import Shape
 from grader.errors import InvalidDeclaration, RecordingMissing
 
@@ -93,6 +98,19 @@ class SampledDerivation:
     """per step, its value at each recorded point (None where it is undefined)"""
 
 
+@dataclass(frozen=True)
+class SampledMistake:
+    """A known wrong answer, known by its values at the recorded points, or by how reading it fails."""
+
+    name: str
+    """the name of the question's :class:`~grader.derivations.question.KnownMistake`"""
+    shape: Shape = ()
+    values: tuple[Any | None, ...] = ()
+    """its value at each recorded point (None where it is undefined); empty for a rejected one"""
+    rejection: str = ""
+    """for a wrong answer that cannot be read: the fingerprint of the error reading it gives"""
+
+
 @dataclass(frozen=True, eq=False)
 class SampledTarget:
     """The correct answer of a question, as values at points fixed at record time."""
@@ -107,6 +125,14 @@ class SampledTarget:
     """the target's value at each worked example of the question, in order"""
     redrawn: tuple[RedrawnPoint, ...] = ()
     derivations: tuple[SampledDerivation, ...] = ()
+    mistakes: tuple[SampledMistake, ...] = ()
+
+    def known_mistake(self, name: str) -> KnownMistake:
+        """The question's known mistake of that name (a recorded one is always declared; see :meth:`from_plain`)."""
+        mistake = self.question.mistake(name)
+        if mistake is None:
+            raise RecordingMissing(f"the recorded data of {self.question.id!r} names an undeclared mistake {name!r}")
+        return mistake
 
     # -- the plain form -------------------------------------------------------------------
 
@@ -139,6 +165,16 @@ class SampledTarget:
                     "steps": [[None if v is None else _target_to_plain(v) for v in step] for step in wrong.steps],
                 }
                 for wrong in self.derivations
+            ],
+            "mistakes": [
+                {"name": wrong.name, "rejected": wrong.rejection}
+                if wrong.rejection
+                else {
+                    "name": wrong.name,
+                    "shape": list(wrong.shape),
+                    "values": [None if v is None else _target_to_plain(v) for v in wrong.values],
+                }
+                for wrong in self.mistakes
             ],
         }
 
@@ -184,29 +220,28 @@ class SampledTarget:
             )
             if any(len(step) != len(points) for wrong in derivations for step in wrong.steps):
                 raise ValueError("a wrong derivation has values at other points than the target")
+            mistakes = tuple(_mistake_from_plain(entry, question, len(points)) for entry in data["mistakes"])
             shape = tuple(data["shape"])
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             raise RecordingMissing(f"{where} is not readable ({exc}); record the public checks again") from None
-        return cls(question, shape, points, values, examples, tuple(redrawn), derivations)
+        return cls(question, shape, points, values, examples, tuple(redrawn), derivations, mistakes)
+
+
+def _mistake_from_plain(data: Mapping[str, Any], question: Question, count: int) -> SampledMistake:
+    name = str(data["name"])
+    if question.mistake(name) is None:
+        raise ValueError(f"it names the mistake {name!r}, which the question does not declare")
+    if "rejected" in data:
+        return SampledMistake(name, rejection=str(data["rejected"]))
+    values = tuple(None if v is None else _target_from_plain(v) for v in data["values"])
+    if len(values) != count:
+        raise ValueError(f"the mistake {name!r} has values at other points than the target")
+    return SampledMistake(name, tuple(data["shape"]), values)
 
 
 def is_sampled_target(value: Any) -> bool:
     """Whether ``value`` is the plain form of a sampled target (what recorded derivation checks get)."""
     return isinstance(value, Mapping) and value.get("kind") == KIND
-
-
-def expected_answer(expected: Any, question: Question) -> Expression | SampledTarget:
-    """What a derivation check judges against: the correct expression's text, read, or a sampled target.
-
-    ``expected`` is what ``t.reference()`` gave the check: the expression as a
-    string (reference mode), or a sampled target or its plain form (recorded
-    mode).
-    """
-    if isinstance(expected, str):
-        return parse_answer(expected, question)
-    if isinstance(expected, SampledTarget):
-        return expected
-    return SampledTarget.from_plain(expected, question)
 
 
 # -- recording ----------------------------------------------------------------------------------
@@ -222,14 +257,16 @@ def sample_target(
     expected_text: str,
     *,
     seed: int,
+    wrong_answers: Sequence[WrongAnswer] = (),
     wrong_derivations: Sequence[tuple[str, str, Sequence[Expression]]] = (),
 ) -> SampledTarget:
     """The sampled target of the correct answer ``expected_text`` (record time; see the module docstring).
 
     Points are drawn with ``numpy.random.default_rng(seed)`` exactly as
     sampling draws them, and kept where the target is defined.
-    ``wrong_derivations`` are (name, hint, steps) of the known wrong
-    derivations to record by their values. Raises
+    ``wrong_answers`` are the question's known wrong answers and
+    ``wrong_derivations`` (name, hint, steps) its known wrong derivations, all
+    recorded by their values. Raises
     :class:`~grader.errors.InvalidDeclaration` when too few points of the
     domains are valid for the target (narrow the domains).
     """
@@ -273,7 +310,23 @@ def sample_target(
         SampledDerivation(name, hint, tuple(tuple(_value_or_none(step, point) for point in points) for step in steps))
         for name, hint, steps in wrong_derivations
     )
-    return SampledTarget(question, expected.shape, tuple(points), tuple(values), examples, tuple(redrawn), derivations)
+    mistakes = tuple(_sampled_mistake(wrong, question, points) for wrong in wrong_answers)
+    return SampledTarget(
+        question, expected.shape, tuple(points), tuple(values), examples, tuple(redrawn), derivations, mistakes
+    )
+
+
+def _sampled_mistake(wrong: WrongAnswer, question: Question, points: Sequence[Point]) -> SampledMistake:
+    from grader.derivations.feedback import rejection_fingerprint
+
+    if question.mistake(wrong.mistake.name) is None:
+        raise InvalidDeclaration(f"derivation question {question.id!r} does not declare the mistake {wrong.mistake.name!r}")
+    try:
+        expression = parse_answer(wrong.text, question)
+    except AnswerRejected as error:
+        return SampledMistake(wrong.mistake.name, rejection=rejection_fingerprint(error))
+    at_points = tuple(_value_or_none(expression, point) for point in points)
+    return SampledMistake(wrong.mistake.name, expression.shape, at_points)
 
 
 def _precise_value(expression: Expression, point: Point) -> Any:

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from grader.declarations import StudentFunction
+from grader.derivations.answer_key import AnswerKey
 from grader.derivations.answers import EquivalenceUndecided, Judgement, StepsJudgement
 from grader.derivations.judge_entry import judgement_from_plain
 from grader.derivations.sampled import SampledTarget
@@ -66,7 +67,7 @@ def _call(kind: str, value: Any, question_name: str, expected: Any, rng: np.rand
     """Run one judging function in the judge's child; its result, or a failed judgement if it hit a limit."""
     code = _judge_code()
     seed = int(rng.integers(0, 2**63))
-    if isinstance(expected, SampledTarget):
+    if isinstance(expected, (SampledTarget, AnswerKey)):
         expected = expected.to_plain()
     try:
         outcome = code.call(_JUDGE, (kind, value, question_name, expected, seed), options, limits=None, torch=False)
