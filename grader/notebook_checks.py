@@ -24,9 +24,10 @@ Where the student's code comes from:
   the notebook in ``<course>/autograded/<student>/<assignment>/``): the grader
   process reads the submission in ``<course>/submitted/<student>/<assignment>/``
   as ``nngrade grade <course>`` reads it, and grades every check of the
-  assignment once, public and hidden, hidden ones on inputs drawn from the
-  course's salt and the student's id, with the course file's points and
-  limits. The kernel answers the notebook's test cells from those results.
+  notebook's module once, public and hidden, hidden ones on inputs drawn
+  from the course's salt and the student's id, with the course file's points
+  and limits (one notebook per module: an assignment of two notebooks is
+  graded in two halves, never twice). The kernel answers the notebook's test cells from those results.
   The course file is the one named by ``nngrade_course_file`` in
   ``<course>/nbgrader_config.py``; the release version students get holds
   neither that file nor the salt.
@@ -276,13 +277,13 @@ def _autograde_folder() -> Path | None:
 def _graded(shell: Any, exercise_id: str, *, include_hidden: bool) -> GradedCode:
     """The grader's reply for this notebook: from the submission when autograding, else from the kernel's cells."""
     folder = _autograde_folder()
+    module = exercise_id.partition(".")[0]
     if folder is not None:
-        arguments = ["autograde", str(folder)]
+        arguments = ["autograde", str(folder), "--module", module]
         key = json.dumps(arguments)
         if key not in _replies:
             _replies[key] = _ask_grader(arguments, None)
         return _replies[key]
-    module = exercise_id.partition(".")[0]
     source, notes = kernel_module_source(list(shell.history_manager.input_hist_raw))
     request = SelfCheckRequest(
         exercise_id=exercise_id,
@@ -422,13 +423,15 @@ def course_file_of(course_folder: Path) -> Path:
     )
 
 
-def autograde_results(folder: Path) -> GradedCode:
+def autograde_results(folder: Path, *, module: str | None = None) -> GradedCode:
     """Grade the submission behind an autograded notebook folder as ``nngrade grade <course>`` would.
 
     ``folder`` is ``<course>/autograded/<student>/<assignment>``; the code read
-    is ``<course>/submitted/<student>/<assignment>/``. Every check of the
-    assignment runs, public and hidden, with the course file's salt, points
-    and limits.
+    is ``<course>/submitted/<student>/<assignment>/``, all of it, so a file
+    that cannot be read costs every notebook as it costs the submission in
+    ``nngrade grade``. Every check of the assignment's exercises in
+    ``module`` (all of them when None) runs, public and hidden, with the
+    course file's salt, points and limits.
     """
     from grader.batch import GradingSettings, grade_student, protected_paths
     from grader.course import load_course
@@ -451,9 +454,15 @@ def autograde_results(folder: Path) -> GradedCode:
     )
     if problem:
         return GradedCode(problem=problem, notes=notes, scaled_by_course=True)
+    exercises = [exercise for exercise in assignment.exercises if module is None or exercise.student.module == module]
+    if not exercises:
+        raise NotebookCheckError(
+            f"assignment {assignment_name!r} has no exercise in module {module!r}; its modules are "
+            f"{', '.join(assignment.modules)}"
+        )
     settings = GradingSettings(
         salt=course.salt,
-        exercise_ids=tuple(exercise.id for exercise in assignment.exercises),
+        exercise_ids=tuple(exercise.id for exercise in exercises),
         scales={exercise.id: assignment.scale(exercise) for exercise in assignment.exercises},
         limits=course.limits,
         protected=protected_paths(course, course_folder, course_folder),
@@ -542,6 +551,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     autograde = commands.add_parser("autograde", help="grade the submission behind an autograded notebook folder")
     autograde.add_argument("folder", help="<course>/autograded/<student>/<assignment>")
+    autograde.add_argument("--module", help="grade only the exercises of this module (the notebook's)")
     commands.add_parser("self-check", help="check kernel cells sent as a JSON request on standard input")
     args = parser.parse_args(argv)
     reply_stream = sys.stdout
@@ -549,7 +559,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Only the reply goes to standard output; anything else printed while grading goes to standard error.
         with contextlib.redirect_stdout(sys.stderr):
             if args.command == "autograde":
-                graded = autograde_results(Path(args.folder))
+                graded = autograde_results(Path(args.folder), module=args.module)
             else:
                 graded = self_check_results(_read_request(sys.stdin.read()))
     except NngradeError as error:

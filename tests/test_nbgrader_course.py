@@ -388,6 +388,26 @@ def test_a_course_file_changed_after_the_notebooks_were_written_stops_its_test_c
     assert "".join(results[0]["data"]["text/plain"]) == "1.0", "exercises the change leaves alone are graded"
 
 
+def test_each_notebook_grades_only_its_own_module(course):
+    """The grader process behind a notebook's test cells grades that notebook's exercises, not the whole assignment."""
+    folder = course / "autograded" / "ada" / "a1"
+    a1 = [exercise.id for exercise in load_course(course.parent / "course.toml", load_registry()).assignment("a1").exercises]
+    replies = {}
+    for module in ("perceptron", "backprop", None):
+        command = [sys.executable, "-I", "-m", "grader.notebook_checks", "autograde", str(folder)]
+        command += ["--module", module] if module else []
+        completed = subprocess.run(command, capture_output=True, text=True, check=True)
+        replies[module] = {(r["exercise_id"], r["check_name"]) for r in json.loads(completed.stdout)["results"]}
+    assert {exercise for exercise, _ in replies["perceptron"]} == {e for e in a1 if e.startswith("perceptron.")}
+    assert {exercise for exercise, _ in replies["backprop"]} == {e for e in a1 if e.startswith("backprop.")}
+    assert replies["perceptron"] | replies["backprop"] == replies[None]
+    unknown = subprocess.run(
+        [sys.executable, "-I", "-m", "grader.notebook_checks", "autograde", str(folder), "--module", "rbm"],
+        capture_output=True, text=True,
+    )
+    assert unknown.returncode == 2 and "has no exercise in module 'rbm'" in unknown.stderr
+
+
 # -- the pieces on their own ----------------------------------------------------------------------
 
 

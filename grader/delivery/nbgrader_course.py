@@ -37,6 +37,7 @@ import re
 import shutil
 import tempfile
 import textwrap
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -460,19 +461,17 @@ def _course_id(out: Path) -> str:
 
 
 def _cell_timeout(course: Course, assignments: Sequence[Assignment]) -> int:
-    """Seconds one cell may run: the first test cell of a notebook grades the whole submission.
+    """Seconds one cell may run: the first test cell of a notebook grades every check of its module.
 
-    At most every check of the assignment reaches its wall-clock limit (a
-    check stops at its first call that does), plus the grader's start.
+    At most every check of the module reaches its wall-clock limit (a check
+    stops at its first call that does), plus the grader's start.
     """
-    longest = 0.0
+    per_notebook: Counter[tuple[str, str]] = Counter()
     for assignment in assignments:
-        total = sum(
-            course.limits.merged(exercise.limits, where=f"limits of {exercise.id}").wall_seconds * len(exercise.checks)
-            for exercise in assignment.exercises
-        )
-        longest = max(longest, total)
-    return int(longest) + STARTUP_SECONDS
+        for exercise in assignment.exercises:
+            limits = course.limits.merged(exercise.limits, where=f"limits of {exercise.id}")
+            per_notebook[assignment.name, exercise.student.module] += limits.wall_seconds * len(exercise.checks)
+    return int(max(per_notebook.values(), default=0.0)) + STARTUP_SECONDS
 
 
 def _config_text(out: Path, course: Course, assignments: Sequence[Assignment]) -> str:
@@ -494,8 +493,8 @@ def _config_text(out: Path, course: Course, assignments: Sequence[Assignment]) -
         c.CourseDirectory.course_id = {_course_id(out)!r}
         c.CourseDirectory.db_url = "sqlite:///" + os.path.join(_here, {GRADEBOOK_FILE!r})
 
-        # The first test cell of a notebook grades the student's whole submission in nngrade's
-        # sandbox: every check may run up to its wall-clock limit from the course file.
+        # The first test cell of a notebook grades every check of its module in nngrade's
+        # sandbox: each may run up to its wall-clock limit from the course file.
         c.Execute.timeout = {_cell_timeout(course, assignments)}
 
         # The source notebooks use nbgrader's default delimiters:
