@@ -11,7 +11,9 @@ A run is a short pipeline:
    (:mod:`grader.grading_workers`), each student's code in its own sandboxed
    child; every result is written to the gradebook in one transaction the
    moment it arrives;
-4. rebuild every output from the gradebook (:func:`grader.reports.write_reports`).
+4. rebuild every output from the gradebook (:func:`grader.reports.write_reports`);
+   when worker processes grade, this process imports the report's plotting
+   library while it waits for them.
 
 A run killed at any moment loses at most the students being graded at that
 moment; the next run grades them.
@@ -24,10 +26,11 @@ import datetime as dt
 import hashlib
 import json
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from grader.course import Assignment, Course
 from grader.errors import NngradeError
@@ -37,6 +40,9 @@ from grader.progress import Progress
 from grader.records import GRADER_FAULT, AssignmentInfo, StudentRecord
 from grader.results import CheckResult, ExerciseResult
 from grader.sandbox.limits import Limits
+
+if TYPE_CHECKING:
+    from grader.expectations import Expectations
 
 GRADING_VERSION = "1"
 """bumped when grading changes in a way that should regrade unchanged submissions"""
@@ -107,8 +113,20 @@ def scaled(result: ExerciseResult, factor: float) -> ExerciseResult:
     return dataclasses.replace(result, checks=tuple(scale(check) for check in result.checks))
 
 
-def grade_student(student_id: str, sources: dict[str, bytes], settings: GradingSettings, sandbox) -> GradedStudent:
-    """Run every check of the assignment, public and hidden, on one student's code."""
+def grade_student(
+    student_id: str,
+    sources: dict[str, bytes],
+    settings: GradingSettings,
+    sandbox,
+    *,
+    expectations: Expectations | None = None,
+) -> GradedStudent:
+    """Run every check of the assignment, public and hidden, on one student's code; returns the results.
+
+    ``expectations`` answer the expected values; a process that grades many
+    students passes the same :class:`~grader.expectations.ReferenceExpectations`
+    to each, so the public checks' expected values are computed once.
+    """
     from grader.expectations import ReferenceExpectations
     from grader.registry import load_registry
     from grader.runner import grade_exercise
@@ -118,7 +136,7 @@ def grade_student(student_id: str, sources: dict[str, bytes], settings: GradingS
     started = time.perf_counter()
     registry = load_registry()
     seeds = SeedPolicy.for_student(settings.salt, student_id)
-    expectations = ReferenceExpectations()
+    expectations = expectations if expectations is not None else ReferenceExpectations()
     results = []
     with SandboxedStudentCode(
         Path("/nonexistent") / "submission", sandbox=sandbox, limits=settings.limits, sources=sources
@@ -251,12 +269,34 @@ def grade_class(
 
         from grader.grading_workers import grade_all
 
-        grade_all([(s.student_id, dict(s.sources)) for s in to_grade], settings, jobs=jobs, on_result=save)
+        # With worker processes grading, this process mostly waits: it imports the
+        # figures' plotting library meanwhile instead of after the last student.
+        importing = _import_figure_modules_meanwhile() if jobs > 1 and len(to_grade) > 1 else None
+        try:
+            grade_all([(s.student_id, dict(s.sources)) for s in to_grade], settings, jobs=jobs, on_result=save)
+        finally:
+            if importing is not None:
+                importing.join()
         progress.finish()
         summary.records = gradebook.records()
         write_reports(out, info, summary.records)
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
+
+
+def _import_figure_modules_meanwhile() -> threading.Thread:
+    """Start importing what the class report's figures need, in a background thread; returns the thread."""
+    from grader.reports.class_report import import_figure_modules
+
+    def run() -> None:
+        try:
+            import_figure_modules()
+        except Exception:
+            pass  # the class report imports them again and reports what is wrong
+
+    thread = threading.Thread(target=run, name="nngrade-import-figure-modules", daemon=True)
+    thread.start()
+    return thread
 
 
 def _record(

@@ -4,8 +4,9 @@ Two sources with one interface (:class:`Expectations`):
 
 - :class:`ReferenceExpectations` runs the NumPy reference for expected values,
   and runs each check with every known-mistake variant standing in for the
-  student to get the mistakes' traces. Instructors and the course's own tests
-  use it.
+  student to get the mistakes' traces, and remembers both, so one instance
+  kept across a class's students answers the public checks once. Instructors
+  and the course's own tests use it.
 - :class:`RecordedExpectations` reads both from files written by
   :func:`record_public_checks`. The student bundle ships those files instead
   of reference code, so self-check and diagnosis still work there. Only public
@@ -30,8 +31,10 @@ its checks name the mistakes from what was recorded instead.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -71,23 +74,73 @@ def run_with(exercise: Exercise, check: Check, seed: int, function: Any, expecta
     return trial
 
 
+_KEPT_VALUES = 2048
+"""reference values a :class:`ReferenceExpectations` keeps (the most recently used)"""
+
+_KEPT_TRACES = 512
+"""checks whose mistake traces a :class:`ReferenceExpectations` keeps (the most recently used)"""
+
+
+_MISSING = object()
+
+
+class _RecentlyUsed:
+    """A mapping that keeps only its ``size`` most recently used entries."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[Any, Any] = OrderedDict()
+
+    def get(self, key: Any) -> Any:
+        """The entry for ``key`` (now the most recently used), or :data:`_MISSING`."""
+        value = self._entries.get(key, _MISSING)
+        if value is not _MISSING:
+            self._entries.move_to_end(key)
+        return value
+
+    def put(self, key: Any, value: Any) -> None:
+        self._entries[key] = value
+        self._entries.move_to_end(key)
+        if len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+
 class ReferenceExpectations:
-    """Expected values from the reference implementations, computed on demand."""
+    """Expected values from the reference implementations, computed on demand and remembered.
+
+    One instance can serve many students: a public check draws the same
+    inputs for every student, so its expected values and mistake traces are
+    computed once per instance instead of once per student (a grading
+    process keeps one for all the students it grades). Expected values are
+    remembered by the exercise and the digest of the inputs, mistake traces
+    by the exercise, the check and the seed; references are deterministic,
+    so a remembered answer is the answer. Only the most recently used
+    entries are kept (:data:`_KEPT_VALUES`, :data:`_KEPT_TRACES`): hidden
+    checks' inputs are each student's own and are not asked for again.
+    """
 
     def __init__(self) -> None:
-        self._mistake_cache: dict[tuple[str, str, int], dict[str, list[TraceEntry]]] = {}
+        self._values = _RecentlyUsed(_KEPT_VALUES)
+        self._traces = _RecentlyUsed(_KEPT_TRACES)
 
     def reference_value(self, exercise: Exercise, check: Check, args: tuple, kwargs: dict, key: str) -> Any:
-        return plain_data.to_plain(resolve(exercise.reference)(*args, **kwargs))
+        value = self._values.get((exercise.id, key))
+        if value is _MISSING:
+            value = plain_data.to_plain(resolve(exercise.reference)(*args, **kwargs))
+            self._values.put((exercise.id, key), value)
+        # a check may change what it is given; the remembered value must stay as computed
+        return copy.deepcopy(value)
 
     def mistake_traces(self, exercise: Exercise, check: Check, seed: int) -> dict[str, list[TraceEntry]]:
         cache_key = (exercise.id, check.name, seed)
-        if cache_key not in self._mistake_cache:
-            self._mistake_cache[cache_key] = {
+        traces = self._traces.get(cache_key)
+        if traces is _MISSING:
+            traces = {
                 mistake.name: run_with(exercise, check, seed, resolve(mistake.variant), self).trace
                 for mistake in exercise.mistakes
             }
-        return self._mistake_cache[cache_key]
+            self._traces.put(cache_key, traces)
+        return traces
 
 
 class _RecordingExpectations(ReferenceExpectations):

@@ -4,7 +4,9 @@ With one job, students are graded in this process. With more, each job is a
 worker process of the grader (started fresh, with ``spawn``, so it inherits no
 threads or open databases), with a sandbox of its own; it receives one
 student at a time and sends back the results. Only this process writes the
-gradebook.
+gradebook. Each process keeps one
+:class:`~grader.expectations.ReferenceExpectations` for all the students it
+grades, so the public checks' expected values are computed once per process.
 
 One failure never stops the batch: an exception while grading a student
 becomes that student's failure; a worker that dies (killed, out of memory) is
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from grader.batch import GradedStudent, GradingSettings, grade_student
+from grader.expectations import ReferenceExpectations
 from grader.sandbox import isolation
 
 Task = tuple[str, dict[str, bytes]]
@@ -56,10 +59,11 @@ def grade_all(
     if not tasks:
         return
     if jobs <= 1 or len(tasks) == 1:
+        expectations = ReferenceExpectations()
         with _open_sandbox(settings) as sandbox:
             for student_id, sources in tasks:
                 try:
-                    graded = grade_student(student_id, sources, settings, sandbox)
+                    graded = grade_student(student_id, sources, settings, sandbox, expectations=expectations)
                 except Exception as error:  # a grader fault: this student only
                     graded = _failure(student_id, error)
                 on_result(graded)
@@ -81,6 +85,7 @@ def _worker_main(connection: multiprocessing.connection.Connection, settings: Gr
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     sandbox = _open_sandbox(settings)
+    expectations = ReferenceExpectations()
     try:
         while True:
             try:
@@ -91,7 +96,7 @@ def _worker_main(connection: multiprocessing.connection.Connection, settings: Gr
                 return
             student_id, sources = task
             try:
-                graded = grade_student(student_id, sources, settings, sandbox)
+                graded = grade_student(student_id, sources, settings, sandbox, expectations=expectations)
             except Exception as error:
                 graded = _failure(student_id, error)
             connection.send(graded)

@@ -6,6 +6,7 @@ import io
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from grader.batch import GradingSettings
@@ -67,3 +68,43 @@ def test_progress_draws_a_bar_on_a_terminal():
     text = stream.getvalue()
     assert "\r" in text and " 50% [############............] 2/4 graded" in text and text.endswith("\n")
     assert "\n" not in text[:-1]  # redrawn in place, one line
+
+
+@pytest.mark.slow
+def test_one_reference_expectations_for_many_students_grades_as_fresh_ones(sandbox):
+    """A grading process keeps one ReferenceExpectations for all its students: same results as one per student."""
+    from grader.batch import grade_student
+    from grader.expectations import ReferenceExpectations
+
+    solution = sources()["perceptron"]
+    mistaken = solution.replace(b"np.where(net > 0, 1, -1)", b"np.sign(net)")
+    assert mistaken != solution
+    students = [("alice", solution), ("bob", mistaken), ("cy", solution), ("bob", mistaken)]
+    exercise_ids = ("perceptron.predict", "perceptron.train")
+    shared = ReferenceExpectations()
+
+    def plain(graded):
+        return [(e.exercise_id, [(c.check_name, c.status, c.score, c.feedback, c.mistakes) for c in e.checks])
+                for e in graded.exercises]
+
+    kept = [plain(grade_student(s, {"perceptron": code}, settings(exercise_ids), sandbox, expectations=shared))
+            for s, code in students]
+    fresh = [plain(grade_student(s, {"perceptron": code}, settings(exercise_ids), sandbox)) for s, code in students]
+    assert kept == fresh
+    assert kept[1] == kept[3] and kept[0] != kept[1]
+    assert any(c[4] for _, checks in kept[1] for c in checks), "the np.sign mistake is named"
+
+
+def test_remembered_reference_values_cannot_be_changed_by_a_check():
+    from grader.expectations import ReferenceExpectations
+    from grader.registry import load_registry
+
+    exercise = load_registry().get("perceptron.predict")
+    check = exercise.checks[0]
+    expectations = ReferenceExpectations()
+    args = (np.array([0.5, 1.0, -1.0]), np.array([[1.0, 2.0], [3.0, -4.0]]))
+    first = expectations.reference_value(exercise, check, args, {}, "key-1")
+    assert list(first) == [-1, 1]
+    first[:] = 99  # a check that changes what it was given
+    again = expectations.reference_value(exercise, check, args, {}, "key-1")
+    assert list(again) == [-1, 1]

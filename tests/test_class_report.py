@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 import base64
+import io
+import os
 import re
+import subprocess
 import sys
 from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_svg import RendererSVG
+from matplotlib.figure import Figure
 
-from grader.records import StudentRecord
+from grader.records import AssignmentInfo, CheckInfo, ExerciseInfo, StudentRecord
 from grader.reports import class_report_html
-from grader.reports.class_report import check_pass_rates, mistake_rows, status_rows
-from grader.results import Status
+from grader.reports.class_report import (
+    check_pass_rates,
+    exercise_score_plot,
+    final_score_plot,
+    mistake_rows,
+    pass_rate_plot,
+    status_rows,
+)
+from grader.results import CheckResult, ExerciseResult, Status
 from report_records import ASSIGNMENT, WEIRD_ID, class_records
+
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 class _Tables(HTMLParser):
@@ -66,12 +84,137 @@ def tables(page: str) -> dict[str, list[list[str]]]:
     return parser.tables
 
 
-def test_the_page_embeds_three_png_figures(page: str) -> None:
-    images = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
-    assert len(images) == 3
-    assert page.count("data:image/png;base64,") == 3
-    for image in images:
-        assert base64.b64decode(image).startswith(b"\x89PNG\r\n\x1a\n")
+def _svg_figures(page: str) -> list[ElementTree.Element]:
+    images = re.findall(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page)
+    return [ElementTree.fromstring(base64.b64decode(image)) for image in images]
+
+
+def _wide_class(
+    exercises: int, checks: int, *, prefix: str = "backprop.output_error_cross_entropy"
+) -> tuple[AssignmentInfo, list[StudentRecord]]:
+    """An assignment with long exercise ids and check names, and one graded student per score step."""
+    infos = tuple(
+        ExerciseInfo(
+            f"{prefix}{e}.exercise_{e}",
+            f"exercise {e}",
+            float(checks),
+            tuple(CheckInfo(f"{prefix}{e}_check_{c}", "", c % 2 == 1, 1.0) for c in range(checks)),
+        )
+        for e in range(exercises)
+    )
+    info = AssignmentInfo(name="wide", exercises=infos)
+    records = []
+    for student in range(checks + 1):
+        results = tuple(
+            ExerciseResult(
+                exercise.id,
+                exercise.title,
+                tuple(
+                    CheckResult(
+                        exercise_id=exercise.id,
+                        check_name=declared.name,
+                        description="",
+                        status=Status.PASSED if c < student else Status.FAILED,
+                        score=1.0 if c < student else 0.0,
+                        max_score=1.0,
+                        feedback="",
+                        hidden=declared.hidden,
+                    )
+                    for c, declared in enumerate(exercise.checks)
+                ),
+            )
+            for exercise in infos
+        )
+        records.append(StudentRecord(f"student-{student}", results))
+    return info, records
+
+
+def _drawn_texts(figure: Figure) -> list[Artist]:
+    """Every piece of text the figure draws: tick labels in view, axis labels, title, texts, the legend."""
+    (axes,) = figure.axes
+    texts = [axes.xaxis.label, axes.yaxis.label, axes.title, *axes.texts]
+    for axis in (axes.xaxis, axes.yaxis):
+        low, high = sorted(axis.get_view_interval())
+        texts += [tick.label1 for tick in axis.get_major_ticks() if low - 1e-9 <= tick.get_loc() <= high + 1e-9]
+    legend = axes.get_legend()
+    if legend is not None:
+        texts.append(legend)
+    return [text for text in texts if text.get_visible() and (not hasattr(text, "get_text") or text.get_text())]
+
+
+def test_the_page_embeds_three_svg_figures_with_their_text_as_text(page: str) -> None:
+    figures = _svg_figures(page)
+    assert len(figures) == 3
+    assert page.count("data:image/") == 3
+    assert all(figure.tag == f"{SVG}svg" for figure in figures)
+    texts = [" ".join("".join(text.itertext()) for text in figure.iter(f"{SVG}text")) for figure in figures]
+    assert "Final scores of the graded submissions" in texts[0]
+    assert "hopfield.store" in texts[1]
+    assert "perceptron.predict::predict_hidden_inputs" in texts[2]
+    # the file depends on the records alone: no date, no generator version
+    assert not [date for figure in figures for date in figure.iter("{http://purl.org/dc/elements/1.1/}date")]
+    assert "Matplotlib v" not in page
+
+
+def test_names_that_look_like_markup_stay_text_in_the_figures() -> None:
+    info, records = _wide_class(2, 2, prefix="<b>&amp;'$x$'")
+    exercises, pass_rates = _svg_figures(class_report_html(info, records))[1:]
+    assert "<b>&amp;'$x$'1.exercise_1" in ["".join(text.itertext()) for text in exercises.iter(f"{SVG}text")]
+    texts = ["".join(text.itertext()) for text in pass_rates.iter(f"{SVG}text")]
+    assert "<b>&amp;'$x$'0.exercise_0::<b>&amp;'$x$'0_check_0" in texts
+
+
+@pytest.mark.parametrize("plot", [final_score_plot, exercise_score_plot, pass_rate_plot])
+@pytest.mark.parametrize("shape", ["class", "wide", "one exercise"])
+def test_no_label_is_cut_at_the_figure_edge(plot, shape: str) -> None:
+    if shape == "class":
+        info, records = ASSIGNMENT, class_records()
+    else:
+        info, records = _wide_class(14, 4) if shape == "wide" else _wide_class(1, 12)
+    figure = plot(info, records)
+    # as the Agg renderer measures the text ...
+    renderer = figure.canvas.get_renderer()
+    edge = figure.bbox
+    texts = _drawn_texts(figure)
+    assert len(texts) >= 5
+    for text in texts:
+        extent = text.get_window_extent(renderer)
+        assert edge.x0 <= extent.x0 and extent.x1 <= edge.x1 and edge.y0 <= extent.y0 and extent.y1 <= edge.y1, (
+            shape,
+            str(text),
+            extent,
+            edge,
+        )
+    # ... and as the SVG output measures it: at 72 dots per inch, with the SVG renderer's own metrics
+    figure.set_dpi(72)
+    points = figure.bbox
+    svg_renderer = RendererSVG(points.width, points.height, io.StringIO())
+    for text in texts:
+        extent = text.get_window_extent(svg_renderer)
+        assert points.x0 <= extent.x0 and extent.x1 <= points.x1 and points.y0 <= extent.y0 and extent.y1 <= points.y1, (
+            shape,
+            str(text),
+            extent,
+            points,
+        )
+
+
+def test_labels_too_long_for_the_figure_still_give_a_figure() -> None:
+    info, records = _wide_class(3, 3, prefix="x" * 400)
+    page = class_report_html(info, records)
+    assert len(_svg_figures(page)) == 3
+
+
+def test_the_same_records_give_the_same_page_in_another_process(page: str) -> None:
+    script = (
+        "import sys\n"
+        "from grader.reports import class_report_html\n"
+        "from report_records import ASSIGNMENT, class_records\n"
+        "sys.stdout.buffer.write(class_report_html(ASSIGNMENT, class_records()).encode())\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")])}
+    other = subprocess.run([sys.executable, "-c", script], capture_output=True, env=env, check=True, timeout=120)
+    assert other.stdout.decode() == page
 
 
 def test_the_page_needs_nothing_outside_itself(page: str) -> None:
@@ -167,7 +310,7 @@ def test_script_in_an_exercise_id_or_problem_is_escaped() -> None:
 def test_empty_and_ungraded_classes_still_give_a_page() -> None:
     empty = class_report_html(ASSIGNMENT, [])
     assert "No submission was graded." in empty
-    assert "data:image/png" not in empty
+    assert "data:image/" not in empty
     only_problems = class_report_html(ASSIGNMENT, [StudentRecord("dave", problem="no submission", form="missing")])
     assert "no submission" in only_problems
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,8 @@ from grader.reports import (
     UnusableStudentId,
     feedback_html,
     feedback_markdown,
+    grades_csv_text,
+    grades_table,
     student_file_name,
     write_reports,
 )
@@ -175,3 +180,41 @@ def test_an_empty_student_id_is_refused_before_anything_is_written(tmp_path: Pat
     with pytest.raises(UnusableStudentId):
         write_reports(tmp_path, ASSIGNMENT, [record_of("alice"), StudentRecord("", problem="no name")])
     assert list(tmp_path.iterdir()) == []
+
+
+TRICKY_TEXT = [
+    'comma, "quoted" and\nnewline',
+    "carriage\r\nreturn",
+    "  spaces around  ",
+    "",
+    "ünïcødé – ✓",
+    "semicolon; tab\tdone",
+]
+
+
+def test_grades_csv_is_written_as_pandas_writes_it() -> None:
+    records = [
+        StudentRecord(f"{index} {text}", problem=text, form="zip", submitted_at=text or None)
+        for index, text in enumerate(TRICKY_TEXT)
+    ] + class_records()
+    expected = grades_table(ASSIGNMENT, records).to_csv(index=False, lineterminator="\n")
+    assert grades_csv_text(ASSIGNMENT, records) == expected
+    assert '"comma, ""quoted"" and\nnewline"' in expected
+
+
+def test_writing_the_reports_does_not_import_pandas(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from grader.reports import write_reports\n"
+        "from report_records import ASSIGNMENT, class_records\n"
+        "write_reports(Path(sys.argv[1]), ASSIGNMENT, class_records())\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "out")], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+    assert (tmp_path / "out" / "grades.csv").is_file()

@@ -1,6 +1,6 @@
 """``report.html``: the class report an instructor reads after a grading run.
 
-One self-contained HTML file (figures are PNG images inside the page, no
+One self-contained HTML file (figures are SVG images inside the page, no
 scripts) with: summary numbers; the distribution of final scores; each
 exercise's scores as a fraction of its points; the pass rate of every check,
 public and hidden; the named mistakes per exercise with how many students made
@@ -11,7 +11,16 @@ to their feedback page.
 
 The tables are computed by plain functions (:func:`mistake_rows`,
 :func:`status_rows`, :func:`check_pass_rates`) so that they can be tested
-and reused without the HTML around them.
+and reused without the HTML around them; each figure is built by a function
+that returns the matplotlib figure (:func:`final_score_plot`,
+:func:`exercise_score_plot`, :func:`pass_rate_plot`) and embedded by one that
+returns its data URI.
+
+Figures keep their text as SVG text (not glyph outlines; a browser without
+DejaVu Sans shows it in its own sans-serif) and carry no date and no
+per-process ids, so the same records give the same page byte for byte. Their
+margins are measured from their labels (:func:`_fit_to_contents`), so no
+label is cut at the figure's edge.
 """
 
 from __future__ import annotations
@@ -186,21 +195,117 @@ def _exercise_order(info: AssignmentInfo, records: Sequence[StudentRecord]) -> d
 
 # --- figures ----------------------------------------------------------------------------------
 
+_SVG_SETTINGS = {
+    # text stays text: smaller files, and no glyph outlines to draw
+    "svg.fonttype": "none",
+    # ids inside the file (clip paths, markers) are hashes salted with this instead of a random salt
+    "svg.hashsalt": "nngrade-class-report",
+}
+
+_EDGE_PIXELS = 6.0
+"""space between the outermost text of a figure and the figure's edge"""
+
+_SETTLED_PIXELS = 2.0
+"""margins that move by less than this after a measurement are not measured again"""
+
+_SMALLEST_AXES_PIXELS = 160.0
+"""the axes are never narrower or shorter than this: the figure grows instead"""
+
+_LARGEST_FIGURE_INCHES = 40.0
+"""a figure grows to fit its labels up to this size; labels longer still are cut"""
+
+
+def import_figure_modules() -> None:
+    """Import the parts of matplotlib the figures use; returns nothing.
+
+    The first import takes a noticeable part of a second. A grading run whose
+    worker processes do the grading calls this in a background thread, so the
+    class report does not wait for it afterwards. Calling it again is harmless.
+    """
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.backends.backend_svg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    import matplotlib.patches  # noqa: F401
+
 
 def _new_figure(width: float, height: float) -> "Figure":
     # Figure and the Agg canvas directly: pyplot's global figure registry and backend are never touched.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    figure = Figure(figsize=(width, height), dpi=100)
     FigureCanvasAgg(figure)
     return figure
 
 
-def _png_data_uri(figure: "Figure") -> str:
+def _fit_to_contents(figure: "Figure") -> "Figure":
+    """Set the figure's margins, and grow it where needed, so every label, title and legend lies inside; returns it.
+
+    Constrained layout would do the same, but it measures the whole figure
+    again on every draw. Here the text is measured with the Agg renderer (its
+    metrics are those of the SVG output, give or take a hinted pixel) until
+    the margins move by less than :data:`_SETTLED_PIXELS`: when the axes
+    change size, labels placed along them (rotated tick labels) move by a
+    fraction of that, which :data:`_EDGE_PIXELS` covers. Long tick labels
+    can leave too little room for the axes and for the labels centred on
+    them (the axis labels, the title): the figure then grows, never beyond
+    :data:`_LARGEST_FIGURE_INCHES`.
+    """
+    (axes,) = figure.axes
+    smallest_width, smallest_height = figure.bbox.width, figure.bbox.height
+    largest = _LARGEST_FIGURE_INCHES * figure.dpi
+    # Kept when the figure grows: sizes of text do not depend on the canvas, and the
+    # renderer caches them (a new one would measure every label again).
+    renderer = figure.canvas.get_renderer()
+    for _ in range(4):
+        width, height = figure.bbox.width, figure.bbox.height
+        inner = axes.get_window_extent(renderer)
+        outer = axes.get_tightbbox(renderer)
+        left = inner.x0 - outer.x0 + _EDGE_PIXELS
+        right = outer.x1 - inner.x1 + _EDGE_PIXELS
+        bottom = inner.y0 - outer.y0 + _EDGE_PIXELS
+        top = outer.y1 - inner.y1 + _EDGE_PIXELS
+        across = [text.get_window_extent(renderer).width for text in (axes.xaxis.label, axes.title) if text.get_text()]
+        up = [axes.yaxis.label.get_window_extent(renderer).height] if axes.yaxis.label.get_text() else []
+        wanted_width = min(max(smallest_width, left + right + max([_SMALLEST_AXES_PIXELS, *across])), largest)
+        wanted_height = min(max(smallest_height, bottom + top + max([_SMALLEST_AXES_PIXELS, *up])), largest)
+        params = figure.subplotpars
+        moved = max(
+            abs(wanted_width - width),
+            abs(wanted_height - height),
+            abs(left - params.left * width),
+            abs(right - (1 - params.right) * width),
+            abs(bottom - params.bottom * height),
+            abs(top - (1 - params.top) * height),
+        )
+        if wanted_width != width or wanted_height != height:
+            figure.set_size_inches(wanted_width / figure.dpi, wanted_height / figure.dpi)
+        low_x, high_x = _edges(left, right, wanted_width)
+        low_y, high_y = _edges(bottom, top, wanted_height)
+        figure.subplots_adjust(left=low_x, right=high_x, bottom=low_y, top=high_y)
+        if moved < _SETTLED_PIXELS:
+            break
+    return figure
+
+
+def _edges(low: float, high: float, size: float) -> tuple[float, float]:
+    """Where the axes start and end, as fractions of ``size``, for margins of ``low`` and ``high`` pixels.
+
+    Margins wider than the figure (labels longer than the largest figure)
+    leave the axes a sliver rather than none.
+    """
+    start = min(low / size, 0.9)
+    return start, min(max(1 - high / size, start + 0.05), 1.0)
+
+
+def _svg_data_uri(figure: "Figure") -> str:
+    from matplotlib import rc_context
+
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    with rc_context(_SVG_SETTINGS):
+        # no date and no matplotlib version: the file depends on the records alone
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def _label(text: str) -> str:
@@ -208,8 +313,8 @@ def _label(text: str) -> str:
     return printable(text).replace("$", r"\$")
 
 
-def final_score_figure(info: AssignmentInfo, records: Sequence[StudentRecord]) -> str:
-    """A histogram of the graded students' final scores, as a PNG data URI."""
+def final_score_plot(info: AssignmentInfo, records: Sequence[StudentRecord]) -> "Figure":
+    """A histogram of the graded students' final scores, as a laid-out matplotlib figure."""
     finals = [record.final for record in _graded(records)]
     figure = _new_figure(7, 3.2)
     axes = figure.add_subplot()
@@ -221,11 +326,16 @@ def final_score_figure(info: AssignmentInfo, records: Sequence[StudentRecord]) -
     axes.set_ylabel("students")
     axes.set_title("Final scores of the graded submissions")
     axes.yaxis.get_major_locator().set_params(integer=True)
-    return _png_data_uri(figure)
+    return _fit_to_contents(figure)
 
 
-def exercise_score_figure(info: AssignmentInfo, records: Sequence[StudentRecord]) -> str:
-    """Each exercise's scores as a fraction of its points (box plot and one dot per student), as a PNG data URI."""
+def final_score_figure(info: AssignmentInfo, records: Sequence[StudentRecord]) -> str:
+    """:func:`final_score_plot` as an SVG data URI."""
+    return _svg_data_uri(final_score_plot(info, records))
+
+
+def exercise_score_plot(info: AssignmentInfo, records: Sequence[StudentRecord]) -> "Figure":
+    """Each exercise's scores as a fraction of its points (box plot and one dot per student), as a laid-out figure."""
     import numpy as np
 
     rows = [row for row in status_rows(info, records) if row.max_score > 0]
@@ -255,11 +365,16 @@ def exercise_score_figure(info: AssignmentInfo, records: Sequence[StudentRecord]
     axes.set_ylim(-0.05, 1.05)
     axes.set_ylabel("fraction of the exercise's points")
     axes.set_title("Scores per exercise")
-    return _png_data_uri(figure)
+    return _fit_to_contents(figure)
 
 
-def pass_rate_figure(info: AssignmentInfo, records: Sequence[StudentRecord]) -> str:
-    """The pass rate of every check as horizontal bars, hidden checks hatched, as a PNG data URI."""
+def exercise_score_figure(info: AssignmentInfo, records: Sequence[StudentRecord]) -> str:
+    """:func:`exercise_score_plot` as an SVG data URI."""
+    return _svg_data_uri(exercise_score_plot(info, records))
+
+
+def pass_rate_plot(info: AssignmentInfo, records: Sequence[StudentRecord]) -> "Figure":
+    """The pass rate of every check as horizontal bars, hidden checks hatched, as a laid-out figure."""
     from matplotlib.patches import Patch
 
     rates = check_pass_rates(info, records)
@@ -286,10 +401,17 @@ def pass_rate_figure(info: AssignmentInfo, records: Sequence[StudentRecord]) -> 
     axes.legend(
         handles=[Patch(color="#4c72b0", label="public"), Patch(facecolor="#dd8452", hatch="//", label="hidden")],
         loc="upper left",
-        bbox_to_anchor=(1.01, 1.0),
+        # at the axes' corner, kept apart by the legend's own padding: a gap measured as a
+        # fraction of the axes would move whenever the margins change the axes' width
+        bbox_to_anchor=(1.0, 1.0),
         fontsize=8,
     )
-    return _png_data_uri(figure)
+    return _fit_to_contents(figure)
+
+
+def pass_rate_figure(info: AssignmentInfo, records: Sequence[StudentRecord]) -> str:
+    """:func:`pass_rate_plot` as an SVG data URI."""
+    return _svg_data_uri(pass_rate_plot(info, records))
 
 
 # --- HTML -------------------------------------------------------------------------------------
