@@ -173,30 +173,19 @@ def test_no_label_is_cut_at_the_figure_edge(plot, shape: str) -> None:
         info, records = _wide_class(14, 4) if shape == "wide" else _wide_class(1, 12)
     figure = plot(info, records)
     # as the Agg renderer measures the text ...
-    renderer = figure.canvas.get_renderer()
-    edge = figure.bbox
     texts = _drawn_texts(figure)
     assert len(texts) >= 5
-    for text in texts:
-        extent = text.get_window_extent(renderer)
-        assert edge.x0 <= extent.x0 and extent.x1 <= edge.x1 and edge.y0 <= extent.y0 and extent.y1 <= edge.y1, (
-            shape,
-            str(text),
-            extent,
-            edge,
-        )
+    _assert_inside(texts, figure.canvas.get_renderer(), figure.bbox, shape)
     # ... and as the SVG output measures it: at 72 dots per inch, with the SVG renderer's own metrics
     figure.set_dpi(72)
-    points = figure.bbox
-    svg_renderer = RendererSVG(points.width, points.height, io.StringIO())
+    _assert_inside(texts, RendererSVG(figure.bbox.width, figure.bbox.height, io.StringIO()), figure.bbox, shape)
+
+
+def _assert_inside(texts, renderer, edge, shape: str) -> None:
     for text in texts:
-        extent = text.get_window_extent(svg_renderer)
-        assert points.x0 <= extent.x0 and extent.x1 <= points.x1 and points.y0 <= extent.y0 and extent.y1 <= points.y1, (
-            shape,
-            str(text),
-            extent,
-            points,
-        )
+        extent = text.get_window_extent(renderer)
+        inside = edge.x0 <= extent.x0 and extent.x1 <= edge.x1 and edge.y0 <= extent.y0 and extent.y1 <= edge.y1
+        assert inside, (shape, str(text), extent, edge)
 
 
 def test_labels_too_long_for_the_figure_still_give_a_figure() -> None:

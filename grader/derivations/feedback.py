@@ -89,14 +89,14 @@ def _values(tree: Node, question: Question, points: list[Point]) -> list[Any]:
 
 def known_mistakes(answer: Expression, wrong: Sequence[WrongAnswer], points: list[Point]) -> list[Diagnosis]:
     """The known wrong answers that ``answer`` is equivalent to (on the sample points)."""
+    question = answer.question
     found = []
     for entry in wrong:
-        question = answer.question
         try:
             expression = _mistake_expression(question, entry.text)
         except AnswerRejected:
             continue  # a mistake that cannot be read is matched by its error (see rejected_mistakes)
-        if expression.shape != answer.shape:
+        if not same_shape(expression.shape, answer.shape):
             continue
         if agree_on(answer.tree, expression.tree, question, points):
             found.append(_known(entry.mistake))
