@@ -50,7 +50,7 @@ def judge_in_child(question: str, answer: str, seed: int) -> float:
     """Milliseconds to judge one answer in the judge's sandbox child, as the checks do."""
     started = time.perf_counter()
     sandboxed_judge.judge_answer(
-        answer, question, reference_answer_key(question), rng=np.random.default_rng(seed), hidden=False
+        answer, QUESTIONS[question], reference_answer_key(question), rng=np.random.default_rng(seed), hidden=False
     )
     return (time.perf_counter() - started) * 1000
 

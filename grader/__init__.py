@@ -2,6 +2,41 @@
 
 Everything listed in ``__all__`` is stable for course authors and tools; the
 modules behind it are internal and free to change.
+
+The modules are built as floors, from the bottom up. A module imports only
+modules of its own floor or of the floors below it, never one above, and no
+group of modules imports each other in a circle; a package named here brings
+all its modules to its floor. ``tests/test_layers.py`` reads every import
+with ``ast`` (in functions and ``TYPE_CHECKING`` blocks too) and fails on an
+upward import, a circle, or a module that no floor lists, so a new module is
+placed here when it is written. A reader can start at floor 1 and understand
+each floor without the ones above it.
+
+1. **data** -- ``errors``, ``plain_data``, ``results``, ``records``,
+   ``seeds``, ``limits``, ``progress``, ``student_ids``, ``compare``: the
+   values and records every floor passes around, and how two answers compare.
+2. **files** -- ``submissions``, ``reports``, ``gradebook``,
+   ``late_penalties``: reading a class's submissions and writing its grades,
+   feedback and reports, all from the plain records of floor 1.
+3. **checks** -- ``trial``, ``declarations``, ``student_code``,
+   ``expectations``, ``diagnosis``, ``feedback``, ``runner``, ``selfcheck``:
+   declaring an exercise and running its checks on a student's code.
+4. **sandbox** -- ``sandbox``: running student code in a limited child
+   process, behind the same interface as code loaded in process.
+5. **derivations** -- ``derivations``: reading and judging answers written as
+   expressions, in a sandbox child of their own.
+6. **catalog** -- ``catalog``: the course's exercises, one module per topic.
+7. **course** -- ``registry``, ``course``: the exercises of a course and its
+   course file.
+8. **grading** -- ``student_grading``, ``grading_workers``, ``batch``,
+   ``notebook_checks``, ``pytest_plugin``: grading one student, a class, a
+   notebook's test cell, and a student's own pytest run.
+9. **delivery** -- ``delivery``: the student bundle, the nbgrader course and
+   the Gradescope autograder.
+10. **commands** -- ``cli``, ``grader``: the nngrade command and this façade.
+
+The reference implementations (``reference/``) stand beside the floors: they
+import no module of the grader, which finds them by name.
 """
 
 from grader.compare import Comparison, compare

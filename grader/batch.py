@@ -21,7 +21,6 @@ moment; the next run grades them.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -30,60 +29,17 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from grader.course import Assignment, Course
 from grader.errors import NngradeError
 from grader.gradebook import Gradebook
+from grader.grading_workers import grade_all
 from grader.late_penalties import lateness
 from grader.progress import Progress
 from grader.records import GRADER_FAULT, AssignmentInfo, StudentRecord
-from grader.results import CheckResult, ExerciseResult
-from grader.sandbox.limits import Limits
-
-if TYPE_CHECKING:
-    from grader.expectations import Expectations
-
-GRADING_VERSION = "1"
-"""bumped when grading changes in a way that should regrade unchanged submissions"""
-
-
-@dataclass(frozen=True)
-class GradingSettings:
-    """What grading one student needs besides the student's files (sent to worker processes)."""
-
-    salt: str
-    exercise_ids: tuple[str, ...]
-    scales: dict[str, float]
-    """exercise id to the factor that turns declared points into the assignment's"""
-    limits: Limits
-    protected: tuple[str, ...]
-    """paths hidden from student code: the course's secrets, the submissions, the output"""
-
-    def fingerprint(self, info: AssignmentInfo) -> str:
-        """A hash of everything besides the files that decides a grade."""
-        from importlib import metadata
-
-        try:
-            version = metadata.version("nngrade")
-        except metadata.PackageNotFoundError:
-            version = "unknown"
-        text = json.dumps(
-            [GRADING_VERSION, version, self.salt, dataclasses.asdict(info), self.limits.as_dict()],
-            sort_keys=True,
-        )
-        return hashlib.sha256(text.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class GradedStudent:
-    """What grading one student's code produced, before lateness is applied."""
-
-    student_id: str
-    exercises: tuple[ExerciseResult, ...]
-    seconds: float
-    failure: str = ""
-    """a fault of the grader's own that kept this student from being graded (empty when graded)"""
+from grader.results import ExerciseResult
+from grader.student_grading import GradedStudent, GradingSettings
 
 
 @dataclass
@@ -99,53 +55,6 @@ class RunSummary:
     internal_errors: int = 0
     seconds: float = 0.0
     records: list[StudentRecord] = field(default_factory=list)
-
-
-def scaled(result: ExerciseResult, factor: float) -> ExerciseResult:
-    """An exercise result with every check's points multiplied by ``factor`` (point overrides)."""
-    if factor == 1.0:
-        return result
-
-    def scale(check: CheckResult) -> CheckResult:
-        score = None if check.score is None else round(check.score * factor, 4)
-        return dataclasses.replace(check, score=score, max_score=round(check.max_score * factor, 4))
-
-    return dataclasses.replace(result, checks=tuple(scale(check) for check in result.checks))
-
-
-def grade_student(
-    student_id: str,
-    sources: dict[str, bytes],
-    settings: GradingSettings,
-    sandbox,
-    *,
-    expectations: Expectations | None = None,
-) -> GradedStudent:
-    """Run every check of the assignment, public and hidden, on one student's code; returns the results.
-
-    ``expectations`` answer the expected values; a process that grades many
-    students passes the same :class:`~grader.expectations.ReferenceExpectations`
-    to each, so the public checks' expected values are computed once.
-    """
-    from grader.expectations import ReferenceExpectations
-    from grader.registry import load_registry
-    from grader.runner import grade_exercise
-    from grader.sandbox import SandboxedStudentCode
-    from grader.seeds import SeedPolicy
-
-    started = time.perf_counter()
-    registry = load_registry()
-    seeds = SeedPolicy.for_student(settings.salt, student_id)
-    expectations = expectations if expectations is not None else ReferenceExpectations()
-    results = []
-    with SandboxedStudentCode(
-        Path("/nonexistent") / "submission", sandbox=sandbox, limits=settings.limits, sources=sources
-    ) as code:
-        for exercise_id in settings.exercise_ids:
-            exercise = registry.get(exercise_id)
-            result = grade_exercise(exercise, code, expectations=expectations, seeds=seeds, include_hidden=True)
-            results.append(scaled(result, settings.scales.get(exercise_id, 1.0)))
-    return GradedStudent(student_id, tuple(results), round(time.perf_counter() - started, 3))
 
 
 def _now() -> str:
@@ -266,8 +175,6 @@ def grade_class(
                 summary.internal_errors += 1
             late = f", {record.late_penalty_percent:g}% late penalty" if record.late_penalty_percent else ""
             progress.advance(graded.student_id, f"{record.score:g}/{info.max_score:g}{late} ({graded.seconds:.1f} s)")
-
-        from grader.grading_workers import grade_all
 
         # With worker processes grading, this process mostly waits: it imports the
         # figures' plotting library meanwhile instead of after the last student.

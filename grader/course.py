@@ -40,7 +40,7 @@ from grader.declarations import Exercise
 from grader.errors import InvalidDeclaration, NngradeError, UnknownExercise
 from grader.records import AssignmentInfo, CheckInfo, ExerciseInfo, LatePolicy
 from grader.registry import Registry
-from grader.sandbox.limits import Limits
+from grader.limits import Limits
 
 COURSE_FILE = "course.toml"
 SALT_ENVIRONMENT = "NNGRADE_SALT"

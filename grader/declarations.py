@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from grader.errors import InvalidDeclaration
+from grader.limits import validate_limits
 
 if TYPE_CHECKING:
     from grader.trial import Trial
@@ -174,8 +175,6 @@ class Exercise:
         if len(set(mistake_names)) != len(mistake_names):
             raise InvalidDeclaration(f"{where} declares a mistake name twice")
         if self.limits:
-            from grader.sandbox.limits import validate_limits
-
             validate_limits(self.limits, where=where)
         if not self.public_checks:
             raise InvalidDeclaration(f"{where} has no public check: students could not self-check it")

@@ -26,7 +26,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from grader.batch import GradedStudent, GradingSettings, grade_student
+from grader.student_grading import GradedStudent, GradingSettings, grade_student
 from grader.expectations import ReferenceExpectations
 from grader.sandbox import isolation
 

@@ -255,7 +255,7 @@ def grade(exercise_id: str, check_name: str, *, points: float) -> float:
 
 
 def _scaled(result: ExerciseResult, factor: float) -> ExerciseResult:
-    from grader.batch import scaled
+    from grader.student_grading import scaled
 
     return scaled(result, factor)
 
@@ -433,7 +433,8 @@ def autograde_results(folder: Path, *, module: str | None = None) -> GradedCode:
     ``module`` (all of them when None) runs, public and hidden, with the
     course file's salt, points and limits.
     """
-    from grader.batch import GradingSettings, grade_student, protected_paths
+    from grader.batch import protected_paths
+    from grader.student_grading import GradingSettings, grade_student
     from grader.course import load_course
     from grader.registry import load_registry
     from grader.sandbox import Sandbox
@@ -480,7 +481,7 @@ def _submitted_sources(
     from grader.submissions.nbgrader_layout import NBGRADER_FILES, list_nbgrader_entries
     from grader.submissions.sources import module_sources
     from grader.submissions.student_folder import read_student_folder
-    from grader.submissions.student_ids import escaped_student_id, unsafe_student_id_reason
+    from grader.student_ids import escaped_student_id, unsafe_student_id_reason
 
     root = course_folder.resolve()
     student_id = escaped_student_id(student)

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.batch import GradingSettings
+from grader.student_grading import GradingSettings
 from grader.grading_workers import grade_all
 from grader.progress import Progress
 from grader.sandbox import Limits
@@ -73,7 +73,7 @@ def test_progress_draws_a_bar_on_a_terminal():
 @pytest.mark.slow
 def test_one_reference_expectations_for_many_students_grades_as_fresh_ones(sandbox):
     """A grading process keeps one ReferenceExpectations for all its students: same results as one per student."""
-    from grader.batch import grade_student
+    from grader.student_grading import grade_student
     from grader.expectations import ReferenceExpectations
 
     solution = sources()["perceptron"]

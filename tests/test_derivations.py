@@ -25,7 +25,8 @@ from reference.derivations_mistakes import WRONG_ANSWERS
 from grader.catalog.derivations import QUESTIONS, derivation_reference
 from grader.declarations import resolve
 from grader.derivations import AnswerRejected, decide, parse_answer, parse_chain
-from grader.derivations.answers import example_point, read_steps
+from grader.derivations.answers import read_steps
+from grader.derivations.equivalence import example_point
 from grader.derivations.equivalence import value_at
 from grader.derivations.question import Example
 

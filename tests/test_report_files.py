@@ -8,14 +8,8 @@ from pathlib import Path
 import pytest
 
 from grader.errors import NngradeError
-from grader.reports.output_files import (
-    UnusableStudentId,
-    plain_number,
-    printable,
-    student_file_name,
-    student_id_from_file_name,
-    write_atomically,
-)
+from grader.reports.output_files import plain_number, printable, write_atomically
+from grader.student_ids import UnusableStudentId, student_file_name, student_id_from_file_name
 
 AWKWARD_IDS = [
     "alice",

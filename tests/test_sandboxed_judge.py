@@ -31,7 +31,7 @@ def _seed_of(rng_seed: int) -> int:
 @pytest.mark.parametrize(("question", "answer", "verdict"), CORPUS[::7], ids=[f"{q}:{a[:30]}" for q, a, _ in CORPUS[::7]])
 def test_the_child_judges_as_the_grader_would(question, answer, verdict):
     reference = reference_answer_key(question)
-    in_child = sandboxed_judge.judge_answer(answer, question, reference, rng=np.random.default_rng(11), hidden=False)
+    in_child = sandboxed_judge.judge_answer(answer, QUESTIONS[question], reference, rng=np.random.default_rng(11), hidden=False)
     in_process = answers.judge_answer(
         answer, QUESTIONS[question], reference, rng=np.random.default_rng(_seed_of(11)), name=question, hidden=False
     )
@@ -47,28 +47,28 @@ def test_steps_examples_and_constraints_come_back_whole():
         "exp(-z)/(1 + exp(-z))^2",
         "sigma(z) (1 - sigma(z))",
     ]
-    judged = sandboxed_judge.judge_steps(steps, "sigmoid_derivative_steps", reference, rng=np.random.default_rng(1), hidden=False)
+    judged = sandboxed_judge.judge_steps(steps, QUESTIONS["sigmoid_derivative_steps"], reference, rng=np.random.default_rng(1), hidden=False)
     assert (judged.start.ok, judged.target.ok, judged.follows.ok, judged.count.ok) == (True, True, True, True)
     broken = sandboxed_judge.judge_steps(
-        steps[:2] + ["2 exp(-z)/(1 + exp(-z))^2"] + steps[3:], "sigmoid_derivative_steps", reference,
+        steps[:2] + ["2 exp(-z)/(1 + exp(-z))^2"] + steps[3:], QUESTIONS["sigmoid_derivative_steps"], reference,
         rng=np.random.default_rng(1), hidden=False,
     )
     assert not broken.follows.ok and "step 3 does not follow from step 2" in broken.follows.message
 
     examples = sandboxed_judge.judge_examples(
-        "sigma(z)(1 - sigma(z))", "sigmoid_derivative", reference_answer_key("sigmoid_derivative"), rng=np.random.default_rng(1)
+        "sigma(z)(1 - sigma(z))", QUESTIONS["sigmoid_derivative"], reference_answer_key("sigmoid_derivative"), rng=np.random.default_rng(1)
     )
     assert examples and all(judgement.ok for judgement in examples)
-    form = sandboxed_judge.judge_constraints("exp(-z)/(1 + exp(-z))^2", "sigmoid_derivative", rng=np.random.default_rng(1))
+    form = sandboxed_judge.judge_constraints("exp(-z)/(1 + exp(-z))^2", QUESTIONS["sigmoid_derivative"], rng=np.random.default_rng(1))
     assert not form.ok and "not use exp" in form.message
 
 
 def test_hostile_strings_are_rejected_in_the_child_and_it_keeps_working():
     reference = reference_answer_key("sigmoid_derivative")
     for hostile in HOSTILE:
-        judged = sandboxed_judge.judge_answer(hostile, "sigmoid_derivative", reference, rng=np.random.default_rng(2), hidden=False)
+        judged = sandboxed_judge.judge_answer(hostile, QUESTIONS["sigmoid_derivative"], reference, rng=np.random.default_rng(2), hidden=False)
         assert not judged.ok, hostile
-    after = sandboxed_judge.judge_answer("sigma(z)(1 - sigma(z))", "sigmoid_derivative", reference, rng=np.random.default_rng(2), hidden=False)
+    after = sandboxed_judge.judge_answer("sigma(z)(1 - sigma(z))", QUESTIONS["sigmoid_derivative"], reference, rng=np.random.default_rng(2), hidden=False)
     assert after.ok
 
 
@@ -76,15 +76,15 @@ def test_an_answer_past_the_limits_fails_its_own_check(monkeypatch):
     # The judge's child, warm, then held to a CPU limit far below what judging this answer takes.
     code = sandboxed_judge._judge_code()
     reference = reference_answer_key("vae_kl")
-    assert sandboxed_judge.judge_answer("(sigma^2 + mu^2 - 1)/2 - log(sigma)", "vae_kl", reference, rng=np.random.default_rng(3), hidden=False).ok
+    assert sandboxed_judge.judge_answer("(sigma^2 + mu^2 - 1)/2 - log(sigma)", QUESTIONS["vae_kl"], reference, rng=np.random.default_rng(3), hidden=False).ok
     monkeypatch.setattr(code, "limits", dataclasses.replace(code.limits, cpu_seconds=0.01, wall_seconds=0.002))
     stopped = sandboxed_judge.judge_answer(
-        "(sigma^2 + mu^2 - 1 - log(sigma^2))/2" + " + log(sigma) - log(sigma)" * 30, "vae_kl", reference, rng=np.random.default_rng(3), hidden=False
+        "(sigma^2 + mu^2 - 1 - log(sigma^2))/2" + " + log(sigma) - log(sigma)" * 30, QUESTIONS["vae_kl"], reference, rng=np.random.default_rng(3), hidden=False
     )
     assert not stopped.ok
     assert "could not be checked within the limits" in stopped.message
     monkeypatch.undo()
     again = sandboxed_judge.judge_answer(
-        "sigma(z)(1 - sigma(z))", "sigmoid_derivative", reference_answer_key("sigmoid_derivative"), rng=np.random.default_rng(3), hidden=False
+        "sigma(z)(1 - sigma(z))", QUESTIONS["sigmoid_derivative"], reference_answer_key("sigmoid_derivative"), rng=np.random.default_rng(3), hidden=False
     )
     assert again.ok

@@ -24,7 +24,7 @@ from grader.submissions import (
     SubmissionsError,
     find_submissions,
 )
-from grader.submissions.student_ids import escaped_student_id, unsafe_student_id_reason
+from grader.student_ids import escaped_student_id, unsafe_student_id_reason
 from grader.submissions.timestamps import parse_timestamp
 
 from test_notebooks import code_cell, markdown_cell, notebook_bytes

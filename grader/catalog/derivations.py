@@ -799,24 +799,24 @@ def single_answer_checks(function: str, question: Question) -> tuple[Check, ...]
 
     def worked_values(t: Trial) -> None:
         got = t.student()
-        for judgement in judging.judge_examples(got, function, answer_key_of(question, t.reference()), rng=t.rng):
+        for judgement in judging.judge_examples(got, question, answer_key_of(question, t.reference()), rng=t.rng):
             answers.record(t, judgement)
 
     def equivalent(t: Trial) -> None:
         got = t.student()
         expected = answer_key_of(question, t.reference())
-        answers.record(t, judging.judge_answer(got, function, expected, rng=t.rng, hidden=t.hidden))
+        answers.record(t, judging.judge_answer(got, question, expected, rng=t.rng, hidden=t.hidden))
 
     def in_required_form(t: Trial) -> None:
         got = t.student()
-        answers.record(t, judging.judge_constraints(got, function, rng=t.rng))
+        answers.record(t, judging.judge_constraints(got, question, rng=t.rng))
 
     def hidden_points(t: Trial) -> None:
         got = t.student()
         expected = answer_key_of(question, t.reference())
         answers.record(
             t,
-            judging.judge_answer(got, function, expected, rng=t.rng, hidden=t.hidden, points=HIDDEN_SAMPLES, prove=False),
+            judging.judge_answer(got, question, expected, rng=t.rng, hidden=t.hidden, points=HIDDEN_SAMPLES, prove=False),
         )
 
     examples = "; ".join(example.description.split(" (")[0] for example in question.examples)
@@ -856,7 +856,7 @@ def steps_checks(function: str, question: Question) -> tuple[Check, ...]:
     def judge(t: Trial, *, prove: bool = True) -> answers.StepsJudgement:
         got = t.student()
         expected = answer_key_of(question, t.reference())
-        return judging.judge_steps(got, function, expected, rng=t.rng, hidden=t.hidden, prove=prove)
+        return judging.judge_steps(got, question, expected, rng=t.rng, hidden=t.hidden, prove=prove)
 
     def start_and_result(t: Trial) -> None:
         judgement = judge(t)

@@ -228,7 +228,7 @@ def grade_submission(paths: AutograderPaths, *, started: float) -> dict[str, Any
     document with score 0 and a message; only a fault before the assignment
     is known (its grading data cannot be read) raises.
     """
-    from grader.batch import GradingSettings, grade_student
+    from grader.student_grading import GradingSettings, grade_student
     from grader.course import CourseFileError, load_course
     from grader.records import GRADER_FAULT, StudentRecord
     from grader.registry import load_registry
@@ -317,11 +317,9 @@ def main() -> int:
     paths = AutograderPaths.from_environment()
     import importlib.util
 
-    import grader
-
     reference = importlib.util.find_spec("reference")
     print(
-        f"nngrade autograder: grader {Path(grader.__file__).resolve().parent}, reference "
+        f"nngrade autograder: grader {Path(__file__).resolve().parents[1]}, reference "
         f"{Path(reference.origin).resolve().parent if reference and reference.origin else 'not found'}, "
         f"root {paths.root}"
     )

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from grader.derivations.parser import Expression, parse_answer
+from grader.derivations.expression import Expression, parse_answer
 from grader.derivations.question import Question, WrongAnswer
 from grader.derivations.sampled import SampledTarget
 from grader.errors import InvalidDeclaration

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from grader.derivations.equivalence import Outcome, Point, Sample, close, decide, format_number, value_at
+from grader.derivations.equivalence import Outcome, Point, Sample, close, decide, example_point, format_number, value_at
 from grader.derivations.errors import AnswerRejected, NotAnExpression
 from grader.derivations.evaluate import EvaluationTimedOut, Undefined
 from grader.derivations.answer_key import expected_answer
@@ -41,8 +41,8 @@ from grader.derivations.feedback import (
     rejected_mistakes,
     wrong_derivations,
 )
-from grader.derivations.parser import Expression, parse_answer, parse_chain
-from grader.derivations.question import Example, Question, WrongAnswer
+from grader.derivations.expression import Expression, parse_answer, parse_chain
+from grader.derivations.question import Question, WrongAnswer
 from grader.derivations.sampled import SampledTarget, decide_at_samples
 from grader.derivations.tree import functions_used
 from grader.errors import NngradeError
@@ -258,35 +258,6 @@ def judge_constraints(value: Any, question: Question, *, name: str) -> Judgement
 
 
 # -- worked examples ------------------------------------------------------------------------
-
-
-def example_point(example: Example, question: Question) -> Point:
-    """The point of a worked example: values as given, sizes inferred from the arrays."""
-    import mpmath
-
-    values: dict[str, Any] = {}
-    sizes: dict[str, int] = {}
-    indices: dict[str, int] = {}
-    for key, raw in example.values.items():
-        if question.index(key) is not None:
-            indices[key] = int(raw)  # type: ignore[arg-type]
-            continue
-        if any(d.name == key for d in question.dimensions):
-            sizes[key] = int(raw)  # type: ignore[arg-type]
-            continue
-        symbol = question.symbol(key)
-        if symbol is None:
-            raise ValueError(f"{question.id}: example value for undeclared {key!r}")
-        if symbol.shape:
-            array = np.array(raw, dtype=float)
-            if array.ndim == 1:
-                array = array.reshape(-1, 1)
-            for dimension, size in zip(symbol.shape, array.shape):
-                sizes[dimension] = size
-            values[key] = np.vectorize(lambda x: mpmath.mpf(str(x)), otypes=[object])(array)
-        else:
-            values[key] = mpmath.mpf(str(raw))
-    return Point(values, sizes, indices)
 
 
 def judge_examples(value: Any, question: Question, expected: Any, *, name: str) -> list[Judgement]:

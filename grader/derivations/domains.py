@@ -189,3 +189,6 @@ POSITIVE = Positive()
 PLUS_MINUS_ONE = Choice((-1.0, 1.0))
 BINARY = Choice((0.0, 1.0))
 PROBABILITY = Interval(0.0, 1.0)
+
+DOMAIN_TYPES: tuple[type[Domain], ...] = (Real, Positive, Interval, Integers, Choice, Below, OneHot, Simplex, SymmetricZeroDiagonal)
+"""every kind of domain a question may use; a question crosses to the judge's child as plain data naming one of these"""

@@ -30,8 +30,8 @@ from typing import Any
 import numpy as np
 
 from grader.derivations.evaluate import DIGITS, Environment, EvaluationTimedOut, Overflowed, Undefined, evaluate
-from grader.derivations.parser import Expression
-from grader.derivations.question import Question
+from grader.derivations.expression import Expression
+from grader.derivations.question import Example, Question
 from grader.derivations.shapes import Shape
 from grader.derivations.tree import Node, kink_arguments
 
@@ -146,6 +146,35 @@ def redraw(point: Point, question: Question, name: str, rng: np.random.Generator
         shape = (shape[0], 1)
     values[name] = symbol.domain.draw(rng, shape, values)
     return Point(values, point.sizes, point.indices)
+
+
+def example_point(example: Example, question: Question) -> Point:
+    """The point of a worked example: values as given, sizes inferred from the arrays."""
+    import mpmath
+
+    values: dict[str, Any] = {}
+    sizes: dict[str, int] = {}
+    indices: dict[str, int] = {}
+    for key, raw in example.values.items():
+        if question.index(key) is not None:
+            indices[key] = int(raw)  # type: ignore[arg-type]
+            continue
+        if any(d.name == key for d in question.dimensions):
+            sizes[key] = int(raw)  # type: ignore[arg-type]
+            continue
+        symbol = question.symbol(key)
+        if symbol is None:
+            raise ValueError(f"{question.id}: example value for undeclared {key!r}")
+        if symbol.shape:
+            array = np.array(raw, dtype=float)
+            if array.ndim == 1:
+                array = array.reshape(-1, 1)
+            for dimension, size in zip(symbol.shape, array.shape):
+                sizes[dimension] = size
+            values[key] = np.vectorize(lambda x: mpmath.mpf(str(x)), otypes=[object])(array)
+        else:
+            values[key] = mpmath.mpf(str(raw))
+    return Point(values, sizes, indices)
 
 
 # -- values ---------------------------------------------------------------------------------

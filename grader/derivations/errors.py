@@ -11,6 +11,8 @@ feedback can point at it::
 
 from __future__ import annotations
 
+import hashlib
+
 from grader.errors import NngradeError
 
 
@@ -74,3 +76,8 @@ class ShapeMismatch(AnswerRejected):
 
 class NotAnExpression(AnswerRejected):
     """The student function returned something other than a string (or a list of strings)."""
+
+
+def rejection_fingerprint(error: AnswerRejected) -> str:
+    """What identifies a reading error: a digest of its kind and message (recordings keep only this)."""
+    return hashlib.sha256(f"{type(error).__name__}\n{error.message}".encode()).hexdigest()[:32]

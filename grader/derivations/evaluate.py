@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.derivations.parser import parse_tree
 from grader.derivations.question import Question
 from grader.derivations.tree import Binary, Call, Diff, Indexed, Name, Negate, Node, Number, Sum, Transpose
 
@@ -326,11 +327,9 @@ def _name(name: str, env: Environment) -> Any:
         if env.constant_only:
             raise _NotConstant()
         if name not in env._definitions:
-            from grader.derivations.parser import parse_answer
-
             definition = question.definition(name)
             assert definition is not None
-            env._definitions[name] = evaluate(parse_answer(definition.expression, question).tree, env)
+            env._definitions[name] = evaluate(parse_tree(definition.expression, question), env)
         return env._definitions[name]
     if name == "pi":
         return +mp.pi

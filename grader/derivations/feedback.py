@@ -32,24 +32,22 @@ matched against the recorded wrong derivations
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from grader.derivations.equivalence import Point, Verdict, agree_on, close, draw_point, redraw, same_shape, value_at
-from grader.derivations.errors import AnswerRejected
+from grader.derivations.errors import AnswerRejected, rejection_fingerprint
 from grader.derivations.evaluate import Undefined
-from grader.derivations.parser import Expression, parse_answer
+from grader.derivations.expression import Expression, parse_answer
+from grader.derivations.sampled import SampledTarget
 from grader.derivations.question import KnownMistake, Question, Symbol, WrongAnswer
 from grader.derivations.shapes import Shape, describe
 from grader.derivations.tree import Node, Transpose
 
-if TYPE_CHECKING:
-    from grader.derivations.sampled import SampledTarget
 
 #: For one symbol: pairs of points (before, after) that differ only in that symbol, and whether the
 #: correct answer changes between them.
@@ -117,11 +115,6 @@ def rejected_mistakes(error: AnswerRejected, question: Question, wrong: Sequence
             if rejection_fingerprint(theirs) == rejection_fingerprint(error):
                 found.append(_known(entry.mistake))
     return found
-
-
-def rejection_fingerprint(error: AnswerRejected) -> str:
-    """What identifies a reading error: a digest of its kind and message (recordings keep only this)."""
-    return hashlib.sha256(f"{type(error).__name__}\n{error.message}".encode()).hexdigest()[:32]
 
 
 def _known(mistake: KnownMistake) -> Diagnosis:
@@ -358,7 +351,7 @@ def _agrees_with_values(tree: Node, question: Question, points: Sequence[Point],
     return agreed >= min(minimum, len(points)) and agreed > 0
 
 
-def _recorded_redraws(target: "SampledTarget") -> Redraws:
+def _recorded_redraws(target: SampledTarget) -> Redraws:
     def redraws(symbol: Symbol) -> tuple[list[tuple[Point, Point]], bool]:
         entries = [entry for entry in target.redrawn if entry.symbol == symbol.name]
         pairs = [(target.points[entry.base], entry.point) for entry in entries]
@@ -371,7 +364,7 @@ def _recorded_redraws(target: "SampledTarget") -> Redraws:
     return redraws
 
 
-def diagnose_at_samples(answer: Expression, target: "SampledTarget") -> list[Diagnosis]:
+def diagnose_at_samples(answer: Expression, target: SampledTarget) -> list[Diagnosis]:
     """:func:`diagnose` against a sampled target: known mistakes that ``answer`` matches; if none, generic ones."""
     question = target.question
     points, want = list(target.points), list(target.values)
@@ -394,13 +387,13 @@ def diagnose_at_samples(answer: Expression, target: "SampledTarget") -> list[Dia
     return generic_from_values(answer, question, points, want, _recorded_redraws(target))
 
 
-def rejected_at_samples(error: AnswerRejected, target: "SampledTarget") -> list[Diagnosis]:
+def rejected_at_samples(error: AnswerRejected, target: SampledTarget) -> list[Diagnosis]:
     """:func:`rejected_mistakes` against a sampled target: the recorded wrong answers read with the same error."""
     fingerprint = rejection_fingerprint(error)
     return [_known(target.known_mistake(wrong.name)) for wrong in target.mistakes if wrong.rejection == fingerprint]
 
 
-def wrong_derivations(steps: Sequence[Expression], target: "SampledTarget") -> list[Diagnosis]:
+def wrong_derivations(steps: Sequence[Expression], target: SampledTarget) -> list[Diagnosis]:
     """The recorded wrong derivations that ``steps`` follow: as many steps, each with the same values."""
     found = []
     for wrong in target.derivations:

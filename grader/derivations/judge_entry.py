@@ -3,7 +3,9 @@
 :mod:`grader.derivations.sandboxed_judge` loads this module into a sandbox
 child of its own (no student code is ever loaded there) and calls
 :func:`judge` with what a derivation check has: the student's returned
-value, the question's name, the expected answer and a seed. Reading and
+value, the question (as plain data, :func:`~grader.derivations.question.question_to_plain`:
+the child never looks questions up, so it imports no catalog), the expected
+answer and a seed. Reading and
 comparing the student's text then happens under the same limits as the
 student's code -- CPU and wall time, memory, processes -- so even an answer
 that got past the parser's guards can only cost its own check.
@@ -14,6 +16,7 @@ rebuilds the judgement with :func:`judgement_from_plain`.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -28,10 +31,22 @@ from grader.derivations.answers import (
     judge_steps,
 )
 from grader.derivations.feedback import Diagnosis
+from grader.derivations.question import Question, question_from_plain
 from grader.errors import RecordingMissing
 
 KINDS = ("answer", "constraints", "examples", "steps")
 """the judging functions :func:`judge` runs"""
+
+_questions: dict[str, Question] = {}
+"""the questions this child has read, by their plain form: one object per question, so answers parsed
+for it stay cached (parsing caches by question)"""
+
+
+def _question(plain: Any) -> Question:
+    key = json.dumps(plain, sort_keys=True)
+    if key not in _questions:
+        _questions[key] = question_from_plain(plain)
+    return _questions[key]
 
 
 def judgement_to_plain(judgement: Judgement) -> dict[str, Any]:
@@ -75,7 +90,7 @@ def judgement_from_plain(data: Any) -> Judgement:
 def judge(
     kind: str,
     value: Any,
-    question_name: str,
+    question: Any,
     expected: Any,
     seed: int,
     *,
@@ -85,15 +100,15 @@ def judge(
 ) -> dict[str, Any]:
     """Run one judging function on a student's answer; the judgement as plain data.
 
-    ``kind`` is one of :data:`KINDS`. The result is ``{"judgement": ...}``,
+    ``kind`` is one of :data:`KINDS` and ``question`` the question's plain
+    form (messages name the answer by the question's id). The result is ``{"judgement": ...}``,
     ``{"judgements": [...]}`` (examples), ``{"steps": {part: ...}}`` (steps) or
     ``{"undecided": message}`` when nothing could decide (a fault of the
     question) or ``{"recording_missing": message}`` when a recorded target
     is stale; the grader re-raises both as internal errors.
     """
-    from grader.catalog.derivations import QUESTIONS
-
-    question = QUESTIONS[question_name]
+    question = _question(question)
+    question_name = question.id
     rng = np.random.default_rng(seed)
     try:
         if kind == "answer":

@@ -21,10 +21,15 @@ question declares:
 - LaTeX is converted first by :mod:`grader.derivations.latex`.
 
 Guards against denial of service: the text length, the nesting depth, the
-number of nodes, the digits of a literal, and the size of constant exponents
-and constants are limited, and each limit raises
-:class:`~grader.derivations.errors.AnswerTooComplex` before anything is
-computed. Errors carry the position of the offending characters.
+number of nodes and the digits of a literal are limited here, and each limit
+raises :class:`~grader.derivations.errors.AnswerTooComplex` before anything is
+computed; the sizes of constants are limited on the parsed tree by
+:mod:`grader.derivations.expression`, which is what reads an answer. Errors
+carry the position of the offending characters.
+
+This module is the floor of reading: it knows the grammar and the question's
+names, and never evaluates or infers shapes (those modules read definitions
+with :func:`parse_tree`).
 """
 
 from __future__ import annotations
@@ -32,9 +37,9 @@ from __future__ import annotations
 import contextlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any, Iterator
 
 from grader.derivations.errors import (
@@ -57,9 +62,8 @@ MAX_NODES = 400
 MAX_DIGITS = 15
 """digits in one number literal"""
 MAX_EXPONENT = 100
-"""largest magnitude of a constant exponent: x^100 is fine, x^(9^9) is not"""
-MAX_CONSTANT_DIGITS = 1000
-"""constants (sub-expressions without names) must stay below 10^1000 in magnitude"""
+"""largest magnitude of an exponent: of a decimal literal here (1e100), of a constant power in
+:mod:`grader.derivations.expression` (x^100 is fine, x^(9^9) is not)"""
 MAX_NESTED = 3
 """sums (or derivatives) inside one another: each multiplies the work of evaluating"""
 
@@ -491,9 +495,7 @@ class _Parser:
             self.enter(caret)
             exponent = self.unary()
             self.leave()
-            node = self.node(Binary, "^", base, exponent, start=self._start(base), end=self._end(exponent))
-            self._guard_power(node, caret)
-            return node
+            return self.node(Binary, "^", base, exponent, start=self._start(base), end=self._end(exponent))
         return base
 
     def _transpose_follows(self) -> bool:
@@ -688,9 +690,7 @@ class _Parser:
             )
         if power is None:
             return node
-        result = self.node(Binary, "^", node, power, start=token.start, end=self._end(node))
-        self._guard_power(result, token)
-        return result
+        return self.node(Binary, "^", node, power, start=token.start, end=self._end(node))
 
     def call(self, token: Token, function: str) -> Node:
         """``f(arguments)``; the next token is the opening bracket."""
@@ -816,26 +816,6 @@ class _Parser:
             value = Fraction(int(text))
         return self.node(Number, value, text, is_float, start=token.start, end=token.end)
 
-    # -- guards -----------------------------------------------------------------------------
-
-    def _guard_power(self, node: Binary, caret: Token) -> None:
-        from grader.derivations.evaluate import ConstantTooLarge, constant_value
-
-        try:
-            exponent = constant_value(node.right)
-        except ConstantTooLarge:
-            raise self._error_at(AnswerTooComplex, "a constant in this exponent is far too large", caret) from None
-        if exponent is not None and abs(exponent) > MAX_EXPONENT:
-            raise self._error_at(
-                AnswerTooComplex, f"the exponent is too large: constant exponents are at most {MAX_EXPONENT}", caret
-            )
-        try:
-            constant_value(node)
-        except ConstantTooLarge:
-            raise self._error_at(
-                AnswerTooComplex, f"this power is far too large (over 10^{MAX_CONSTANT_DIGITS})", caret
-            ) from None
-
     # -- helpers -----------------------------------------------------------------------
 
     def _start(self, node: Node) -> int:
@@ -868,40 +848,6 @@ def _split_into_names(value: str, names: list[str]) -> list[str] | None:
             if value.startswith(name, i) and i + len(name) not in best:
                 best[i + len(name)] = best[i] + [name]
     return best.get(len(value))
-
-
-# -- results ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class Expression:
-    """A parsed answer: the text, its tree, its shape, and how it reads back."""
-
-    text: str
-    tree: Node
-    question: Question = field(repr=False)
-
-    @cached_property
-    def shape(self) -> tuple:
-        from grader.derivations.shapes import shape_of
-
-        return shape_of(self.tree, self.question)
-
-    @cached_property
-    def plain(self) -> str:
-        from grader.derivations.render import to_plain_text
-
-        return to_plain_text(self.tree)
-
-    @cached_property
-    def latex(self) -> str:
-        from grader.derivations.render import to_latex
-
-        return to_latex(self.tree)
-
-    def read_as(self) -> str:
-        """How the answer was read, as plain text and as LaTeX (shown in feedback)."""
-        return f"read as: {self.plain}\n  in LaTeX: {self.latex}"
 
 
 def _check_index_scope(tree: Node, question: Question, text: str) -> None:
@@ -946,7 +892,14 @@ def _prepare(text: str) -> tuple[str, list[int]]:
     return normalise(text)
 
 
-def _parse(text: str, question: Question, *, allow_equals: bool) -> list[Expression]:
+def parse_trees(text: str, question: Question, *, allow_equals: bool) -> tuple[tuple[Node, str], ...]:
+    """Read ``text`` (``a = b = c`` where ``allow_equals``) as syntax trees, each with its own text.
+
+    Only the grammar and the limits on the text are checked here; the limits on
+    constants and the shapes are checked on the trees by
+    :func:`grader.derivations.expression.parse_answer`, which is what reads a
+    student's answer.
+    """
     if not isinstance(text, str):
         raise AnswerSyntaxError(f"an answer must be a string, not a {type(text).__name__}")
     if not text.strip():
@@ -954,27 +907,16 @@ def _parse(text: str, question: Question, *, allow_equals: bool) -> list[Express
     normal, positions = _prepare(text)
     parser = _Parser(normal, question, original=text, positions=positions)
     parts = parser.chain(allow_equals=allow_equals)
-    expressions = []
     for tree, _, _ in parts:
         _check_index_scope(tree, question, text)
+    pieces = []
     for tree, begin, end in parts:
         s, e = positions[begin], positions[min(end, len(positions) - 1)]
-        expression = Expression(text[s:e].strip() if len(parts) > 1 else text, tree, question)
-        try:
-            expression.shape  # shape errors are reading errors: W delta without its transpose
-        except AnswerRejected as exc:
-            raise type(exc)(exc.message, text=text, position=exc.position, length=exc.length) from None
-        expressions.append(expression)
-    return expressions
+        pieces.append((tree, text[s:e].strip() if len(parts) > 1 else text))
+    return tuple(pieces)
 
 
 @lru_cache(maxsize=4096)
-def parse_answer(text: str, question: Question) -> Expression:
-    """Read one expression of ``question``; raises :class:`AnswerRejected` with a position."""
-    return _parse(text, question, allow_equals=False)[0]
-
-
-@lru_cache(maxsize=4096)
-def parse_chain(text: str, question: Question) -> tuple[Expression, ...]:
-    """Read ``a = b = c`` (one step of a derivation) as its expressions."""
-    return tuple(_parse(text, question, allow_equals=True))
+def parse_tree(text: str, question: Question) -> Node:
+    """The syntax tree of one expression of ``question`` (a definition's, say), unchecked beyond the grammar."""
+    return parse_trees(text, question, allow_equals=False)[0][0]

@@ -24,10 +24,11 @@ transpose cannot pass on square instances.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Any, Mapping
 
-from grader.derivations.domains import REAL, Domain
+from grader.derivations.domains import DOMAIN_TYPES, REAL, Domain
 from grader.errors import InvalidDeclaration
 
 #: Functions the grammar knows, with the number of arguments each takes.
@@ -288,3 +289,77 @@ class Question:
                 for spelling in (alias, alias.replace("{", "(").replace("}", ")"), alias.replace("{", "").replace("}", "")):
                     table.setdefault(spelling, symbol.name)
         return dict(sorted(table.items(), key=lambda item: -len(item[0])))
+
+
+# -- as plain data ----------------------------------------------------------------------------
+
+_CLASS = "__class__"
+"""the key that names a declaration's class in its plain form"""
+
+
+def question_to_plain(question: Question) -> dict[str, Any]:
+    """``question`` as plain data (JSON types only), for the judge's child; :func:`question_from_plain` reads it back.
+
+    Every declaration (the question, its symbols, domains, definitions,
+    dimensions, indices, known mistakes and worked examples) becomes a dict
+    with its class name under ``"__class__"`` and its fields by name.
+    """
+    return _to_plain(question)
+
+
+def question_from_plain(data: Any) -> Question:
+    """The question :func:`question_to_plain` wrote; ``ValueError`` for anything else.
+
+    Only the declaration classes of this module and the domains of
+    :mod:`grader.derivations.domains` are built; sequences come back as
+    tuples, as the declarations hold them. The question's own checks
+    (``__post_init__``) run again.
+    """
+    question = _from_plain(data, depth=0)
+    if not isinstance(question, Question):
+        raise ValueError(f"not a question: {type(question).__name__}")
+    return question
+
+
+_PLAIN_CLASSES: dict[str, type] = {
+    cls.__name__: cls for cls in (Question, Symbol, Definition, Dimension, Index, KnownMistake, Example, *DOMAIN_TYPES)
+}
+_MAX_PLAIN_DEPTH = 16
+
+
+def _to_plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        name = type(value).__name__
+        if _PLAIN_CLASSES.get(name) is not type(value):
+            raise TypeError(f"{name} is not a declaration a question may hold")
+        fields = {f.name: _to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {_CLASS: name, **fields}
+    if isinstance(value, Mapping):
+        return {str(key): _to_plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_to_plain(item) for item in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(f"a question cannot hold a {type(value).__name__} as plain data")
+
+
+def _from_plain(data: Any, *, depth: int) -> Any:
+    if depth > _MAX_PLAIN_DEPTH:
+        raise ValueError("a question's plain form is nested too deeply")
+    if isinstance(data, dict):
+        items = {key: _from_plain(item, depth=depth + 1) for key, item in data.items() if key != _CLASS}
+        if _CLASS not in data:
+            return items
+        cls = _PLAIN_CLASSES.get(data[_CLASS])
+        if cls is None:
+            raise ValueError(f"{data[_CLASS]!r} is not a declaration a question may hold")
+        try:
+            return cls(**items)
+        except TypeError as error:
+            raise ValueError(f"not a {cls.__name__}: {error}") from None
+    if isinstance(data, (list, tuple)):
+        return tuple(_from_plain(item, depth=depth + 1) for item in data)
+    if data is None or isinstance(data, (bool, int, float, str)):
+        return data
+    raise ValueError(f"a question's plain form cannot hold a {type(data).__name__}")
+

@@ -54,14 +54,15 @@ from grader.derivations.equivalence import (
     Verdict,
     close,
     draw_point,
+    example_point,
     redraw,
     relative_difference,
     same_shape,
     value_at,
 )
 from grader.derivations.evaluate import DIGITS, EvaluationTimedOut, Overflowed, Undefined
-from grader.derivations.parser import Expression, parse_answer
-from grader.derivations.errors import AnswerRejected
+from grader.derivations.expression import Expression, parse_answer
+from grader.derivations.errors import AnswerRejected, rejection_fingerprint
 from grader.derivations.question import Index, KnownMistake, Question, WrongAnswer
 from grader.derivations.shapes import Shape
 from grader.errors import InvalidDeclaration, RecordingMissing
@@ -272,8 +273,6 @@ def sample_target(
     """
     import mpmath
 
-    from grader.derivations.answers import example_point
-
     expected = parse_answer(expected_text, question)
     rng = np.random.default_rng(seed)
     wanted = recorded_point_count(question)
@@ -317,8 +316,6 @@ def sample_target(
 
 
 def _sampled_mistake(wrong: WrongAnswer, question: Question, points: Sequence[Point]) -> SampledMistake:
-    from grader.derivations.feedback import rejection_fingerprint
-
     if question.mistake(wrong.mistake.name) is None:
         raise InvalidDeclaration(f"derivation question {question.id!r} does not declare the mistake {wrong.mistake.name!r}")
     try:

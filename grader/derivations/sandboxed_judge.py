@@ -28,6 +28,7 @@ from grader.declarations import StudentFunction
 from grader.derivations.answer_key import AnswerKey
 from grader.derivations.answers import EquivalenceUndecided, Judgement, StepsJudgement
 from grader.derivations.judge_entry import judgement_from_plain
+from grader.derivations.question import Question, question_to_plain
 from grader.derivations.sampled import SampledTarget
 from grader.errors import RecordingMissing, StudentCodeProblem, StudentKilled, StudentTimedOut
 
@@ -63,14 +64,19 @@ def _judge_code():
         return _code
 
 
-def _call(kind: str, value: Any, question_name: str, expected: Any, rng: np.random.Generator, **options: Any) -> Any:
-    """Run one judging function in the judge's child; its result, or a failed judgement if it hit a limit."""
+def _call(kind: str, value: Any, question: Question, expected: Any, rng: np.random.Generator, **options: Any) -> Any:
+    """Run one judging function in the judge's child; its result, or a failed judgement if it hit a limit.
+
+    The question crosses as plain data, like everything else: the child needs no catalog to look it up.
+    """
+    question_name = question.id
     code = _judge_code()
     seed = int(rng.integers(0, 2**63))
     if isinstance(expected, (SampledTarget, AnswerKey)):
         expected = expected.to_plain()
     try:
-        outcome = code.call(_JUDGE, (kind, value, question_name, expected, seed), options, limits=None, torch=False)
+        arguments = (kind, value, question_to_plain(question), expected, seed)
+        outcome = code.call(_JUDGE, arguments, options, limits=None, torch=False)
     except (StudentTimedOut, StudentKilled) as stopped:
         return Judgement(
             False,
@@ -92,7 +98,7 @@ def _call(kind: str, value: Any, question_name: str, expected: Any, rng: np.rand
 
 def judge_answer(
     value: Any,
-    question_name: str,
+    question: Question,
     expected: Any,
     *,
     rng: np.random.Generator,
@@ -101,29 +107,29 @@ def judge_answer(
     prove: bool = True,
 ) -> Judgement:
     """:func:`grader.derivations.answers.judge_answer`, in the judge's child."""
-    result = _call("answer", value, question_name, expected, rng, hidden=hidden, points=points, prove=prove)
+    result = _call("answer", value, question, expected, rng, hidden=hidden, points=points, prove=prove)
     return result if isinstance(result, Judgement) else judgement_from_plain(result["judgement"])
 
 
-def judge_constraints(value: Any, question_name: str, *, rng: np.random.Generator) -> Judgement:
+def judge_constraints(value: Any, question: Question, *, rng: np.random.Generator) -> Judgement:
     """:func:`grader.derivations.answers.judge_constraints`, in the judge's child."""
-    result = _call("constraints", value, question_name, None, rng, hidden=False)
+    result = _call("constraints", value, question, None, rng, hidden=False)
     return result if isinstance(result, Judgement) else judgement_from_plain(result["judgement"])
 
 
-def judge_examples(value: Any, question_name: str, expected: Any, *, rng: np.random.Generator) -> list[Judgement]:
+def judge_examples(value: Any, question: Question, expected: Any, *, rng: np.random.Generator) -> list[Judgement]:
     """:func:`grader.derivations.answers.judge_examples`, in the judge's child."""
-    result = _call("examples", value, question_name, expected, rng, hidden=False)
+    result = _call("examples", value, question, expected, rng, hidden=False)
     if isinstance(result, Judgement):
         return [result]
     return [judgement_from_plain(entry) for entry in result["judgements"]]
 
 
 def judge_steps(
-    value: Any, question_name: str, expected: Any, *, rng: np.random.Generator, hidden: bool, prove: bool = True
+    value: Any, question: Question, expected: Any, *, rng: np.random.Generator, hidden: bool, prove: bool = True
 ) -> StepsJudgement:
     """:func:`grader.derivations.answers.judge_steps`, in the judge's child."""
-    result = _call("steps", value, question_name, expected, rng, hidden=hidden, prove=prove)
+    result = _call("steps", value, question, expected, rng, hidden=hidden, prove=prove)
     if isinstance(result, Judgement):
         return StepsJudgement(result, result, result, result)
     parts = result["steps"]

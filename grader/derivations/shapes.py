@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Union
 
 from grader.derivations.errors import ShapeMismatch
+from grader.derivations.parser import parse_tree
 from grader.derivations.question import Question
 from grader.derivations.tree import Binary, Call, Diff, Indexed, Name, Negate, Node, Number, Sum, Transpose
 
@@ -73,9 +74,7 @@ def shape_of(tree: Node, question: Question) -> Shape:
                 return symbol_shape(symbol.shape)
             definition = question.definition(node.name)
             if definition is not None:
-                from grader.derivations.parser import parse_answer
-
-                return parse_answer(definition.expression, question).shape
+                return shape_of(parse_tree(definition.expression, question), question)
             return ()
         if isinstance(node, Negate):
             return visit(node.operand)

@@ -18,6 +18,7 @@ import threading
 from functools import lru_cache
 from typing import Any, Iterator
 
+from grader.derivations.parser import parse_tree
 from grader.derivations.question import Question
 from grader.derivations.tree import Binary, Call, Diff, Name, Negate, Node, Number
 
@@ -101,9 +102,7 @@ def to_sympy(tree: Node, question: Question) -> Any:
                 return _symbol(node.name, question)
             definition = question.definition(node.name)
             if definition is not None:
-                from grader.derivations.parser import parse_answer
-
-                return convert(parse_answer(definition.expression, question).tree)
+                return convert(parse_tree(definition.expression, question))
             if node.name == "pi":
                 return sympy.pi
             if node.name == "e":

@@ -24,14 +24,9 @@ from grader.records import AssignmentInfo, StudentRecord
 from grader.reports.class_report import class_report_html, write_class_report
 from grader.reports.grades_csv import grades_columns, grades_csv_text, grades_table, write_grades_csv
 from grader.reports.gradescope_results import results_json, results_json_text, write_results_json
-from grader.reports.output_files import (
-    UnusableStudentId,
-    plain_number,
-    student_file_name,
-    student_id_from_file_name,
-    write_atomically,
-)
+from grader.reports.output_files import plain_number, write_atomically
 from grader.reports.student_feedback import check_view, feedback_html, feedback_markdown
+from grader.student_ids import UnusableStudentId, student_file_name, student_id_from_file_name
 
 __all__ = [
     "DuplicateStudentRecords",

@@ -36,7 +36,8 @@ from typing import TYPE_CHECKING, Sequence
 from urllib.parse import quote
 
 from grader.records import AssignmentInfo, StudentRecord
-from grader.reports.output_files import plain_number, printable, student_file_name, write_atomically
+from grader.reports.output_files import plain_number, printable, write_atomically
+from grader.student_ids import student_file_name
 from grader.results import Status
 
 if TYPE_CHECKING:

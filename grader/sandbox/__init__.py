@@ -9,7 +9,7 @@ See :mod:`grader.sandbox.worker` for what isolates a child, and
 :mod:`grader.sandbox.wire` for the plain-data format of what crosses back.
 """
 
-from grader.sandbox.limits import Limits, validate_limits
+from grader.limits import Limits, validate_limits
 from grader.sandbox.sandbox import Sandbox, SandboxUnavailable, default_sandbox
 from grader.sandbox.sandboxed_code import SandboxedStudentCode
 

@@ -37,7 +37,7 @@ from typing import Any
 
 from grader.errors import NngradeError
 from grader.sandbox import isolation, wire
-from grader.sandbox.limits import Limits
+from grader.limits import Limits
 
 log = logging.getLogger("nngrade.sandbox")
 

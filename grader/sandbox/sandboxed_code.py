@@ -25,7 +25,7 @@ from grader.errors import (
     StudentRaised,
     StudentTimedOut,
 )
-from grader.sandbox.limits import Limits
+from grader.limits import Limits
 from grader.sandbox.sandbox import ChildGone, Ended, Sandbox, Session, SessionEnded, default_sandbox
 from grader.student_code import CallOutcome
 

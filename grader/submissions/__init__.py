@@ -17,8 +17,10 @@ The modules behind this façade, one feature each:
 - :mod:`~grader.submissions.sources` — which file supplies which module;
 - :mod:`~grader.submissions.timestamps` — nbgrader's ``timestamp.txt``, a timestamps CSV, file times;
 - :mod:`~grader.submissions.roster`, :mod:`~grader.submissions.csv_tables` — the instructor's CSV files;
-- :mod:`~grader.submissions.student_ids` — ids that are safe file names;
 - :mod:`~grader.submissions.limits` — the caps on what is read.
+
+Which student ids are accepted, and what an unsafe one becomes, is
+:mod:`grader.student_ids`, shared with the reports that name files by id.
 """
 
 from grader.submissions.limits import (

@@ -29,7 +29,7 @@ from grader.submissions.nbgrader_layout import (
 from grader.submissions.roster import Roster, read_roster
 from grader.submissions.sources import module_sources
 from grader.submissions.student_folder import read_student_folder
-from grader.submissions.student_ids import escaped_student_id, unsafe_student_id_reason
+from grader.student_ids import escaped_student_id, unsafe_student_id_reason
 from grader.submissions.submission import EntryProblem, Submission, SubmissionsError
 from grader.submissions.timestamps import TimestampTable, file_time, read_nbgrader_timestamp, read_timestamps_csv
 from grader.submissions.zip_archive import read_zip_file

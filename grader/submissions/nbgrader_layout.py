@@ -15,7 +15,7 @@ from pathlib import Path
 
 from grader.submissions.entries import Entry, id_from_file_name, link_refusal
 from grader.submissions.file_set import is_junk
-from grader.submissions.student_ids import unsafe_student_id_reason
+from grader.student_ids import unsafe_student_id_reason
 from grader.submissions.submission import SubmissionsError
 from grader.submissions.timestamps import NBGRADER_TIMESTAMP_FILE
 
