@@ -9,7 +9,7 @@ import pytest
 
 from grader.errors import NngradeError
 from grader.reports.output_files import plain_number, printable, write_atomically
-from grader.student_ids import UnusableStudentId, student_file_name, student_id_from_file_name
+from grader.student_ids import UnusableStudentId, escaped_student_id, student_file_name, student_id_from_file_name
 
 AWKWARD_IDS = [
     "alice",
@@ -122,3 +122,25 @@ def test_printable_shows_control_characters_as_escapes() -> None:
     assert printable("a\r\nb") == "a\nb"
     assert printable("abc\u202edef") == "abc\\u202edef"
     assert printable("lone \udcff") == "lone \\udcff"
+
+
+@pytest.mark.parametrize("student_id", AWKWARD_IDS + ["bad\udcffbyte", "\udcc3\udca9", "é"])
+def test_each_id_has_one_file_name_and_each_file_name_one_id(student_id: str) -> None:
+    """Only the name student_file_name gives maps back: a lowercase, needless or cut escape is refused."""
+    name = student_file_name(student_id)
+    assert student_id_from_file_name(name) == student_id
+    variants = {name.lower(), name.replace("A", "%41"), name + "%", name.replace("%", "%25", 1)} - {name}
+    for variant in variants:
+        try:
+            other = student_id_from_file_name(variant)
+        except ValueError:
+            continue
+        assert student_file_name(other) == variant and other != student_id
+
+
+def test_an_unsafe_id_and_its_file_name_use_the_same_escape() -> None:
+    """An escaped id (from submissions) and a file name (for reports) write a character the same way."""
+    for unsafe, character in [("a/b", "/"), ("per%cent", "%"), ("a:b", ":"), ("bad\udcffbyte", "\udcff")]:
+        escape = student_file_name(character + "x")[: -1]
+        assert escape in escaped_student_id(unsafe)
+        assert escape in student_file_name(unsafe)

@@ -88,3 +88,27 @@ def test_an_answer_past_the_limits_fails_its_own_check(monkeypatch):
         "sigma(z)(1 - sigma(z))", QUESTIONS["sigmoid_derivative"], reference_answer_key("sigmoid_derivative"), rng=np.random.default_rng(3), hidden=False
     )
     assert again.ok
+
+
+@pytest.mark.parametrize("name", sorted(QUESTIONS))
+def test_a_question_crosses_to_the_judge_as_plain_data_and_back_whole(name):
+    import json
+
+    from grader.derivations.question import question_from_plain, question_to_plain
+
+    question = QUESTIONS[name]
+    plain = question_to_plain(question)
+    again = question_from_plain(json.loads(json.dumps(plain)))
+    assert question_to_plain(again) == plain
+    assert again.id == question.id and again.symbols == question.symbols and again.examples == question.examples
+
+
+def test_a_plain_question_that_names_another_class_is_refused():
+    from grader.derivations.question import question_from_plain, question_to_plain
+
+    plain = question_to_plain(QUESTIONS["sigmoid_derivative"])
+    plain["symbols"][0]["__class__"] = "Popen"
+    with pytest.raises(ValueError, match="'Popen' is not a declaration a question may hold"):
+        question_from_plain(plain)
+    with pytest.raises(ValueError, match="not a question"):
+        question_from_plain(plain["symbols"][0] | {"__class__": "Symbol"})

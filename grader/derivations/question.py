@@ -295,6 +295,8 @@ class Question:
 
 _CLASS = "__class__"
 """the key that names a declaration's class in its plain form"""
+_LIST = "__list__"
+"""the key of a list (a worked example's vector); a JSON array stands for a tuple, as declarations hold them"""
 
 
 def question_to_plain(question: Question) -> dict[str, Any]:
@@ -302,7 +304,8 @@ def question_to_plain(question: Question) -> dict[str, Any]:
 
     Every declaration (the question, its symbols, domains, definitions,
     dimensions, indices, known mistakes and worked examples) becomes a dict
-    with its class name under ``"__class__"`` and its fields by name.
+    with its class name under ``"__class__"`` and its fields by name; tuples
+    become arrays, and lists (the vectors of worked examples) ``{"__list__": [...]}``.
     """
     return _to_plain(question)
 
@@ -311,8 +314,8 @@ def question_from_plain(data: Any) -> Question:
     """The question :func:`question_to_plain` wrote; ``ValueError`` for anything else.
 
     Only the declaration classes of this module and the domains of
-    :mod:`grader.derivations.domains` are built; sequences come back as
-    tuples, as the declarations hold them. The question's own checks
+    :mod:`grader.derivations.domains` are built; tuples and lists come back
+    as they were. The question's own checks
     (``__post_init__``) run again.
     """
     question = _from_plain(data, depth=0)
@@ -336,8 +339,10 @@ def _to_plain(value: Any) -> Any:
         return {_CLASS: name, **fields}
     if isinstance(value, Mapping):
         return {str(key): _to_plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, tuple):
         return [_to_plain(item) for item in value]
+    if isinstance(value, list):
+        return {_LIST: [_to_plain(item) for item in value]}
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     raise TypeError(f"a question cannot hold a {type(value).__name__} as plain data")
@@ -346,6 +351,8 @@ def _to_plain(value: Any) -> Any:
 def _from_plain(data: Any, *, depth: int) -> Any:
     if depth > _MAX_PLAIN_DEPTH:
         raise ValueError("a question's plain form is nested too deeply")
+    if isinstance(data, dict) and set(data) == {_LIST} and isinstance(data[_LIST], list):
+        return [_from_plain(item, depth=depth + 1) for item in data[_LIST]]
     if isinstance(data, dict):
         items = {key: _from_plain(item, depth=depth + 1) for key, item in data.items() if key != _CLASS}
         if _CLASS not in data:
