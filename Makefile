@@ -15,10 +15,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -c "import grader, numpy, sympy, pandas, matplotlib, torch, pytest"
 	touch $(STAMP)
 
-# The tests also need jsonschema, scikit-learn, torch_geometric and nbgrader (the [test] extra).
+# The tests also need jsonschema, scikit-learn, torch_geometric, nbgrader and pytest-xdist (the [test] extra).
 $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/python -c "import jsonschema, sklearn, torch_geometric, nbgrader, torch; assert torch.__version__.startswith('2.13.0'), torch.__version__"
+	$(BIN)/python -c "import jsonschema, sklearn, torch_geometric, nbgrader, xdist, torch; assert torch.__version__.startswith('2.13.0'), torch.__version__"
 	touch $(TEST_STAMP)
 
 demo: $(STAMP)
@@ -29,8 +29,11 @@ demo: $(STAMP)
 	@echo "Open examples/class/graded/report.html for the class report, and"
 	@echo "examples/class/graded/feedback/<student>.html for each student's feedback."
 
+# The suite runs on every core (pytest-xdist, a file per worker at a time), then the few tests
+# that look at every process of the machine run alone.
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile -m "not serial"
+	$(BIN)/python -m pytest -m serial
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/bench_selfcheck.py

@@ -13,14 +13,16 @@ placed here when it is written. A reader can start at floor 1 and understand
 each floor without the ones above it.
 
 1. **data** -- ``errors``, ``plain_data``, ``results``, ``records``,
-   ``seeds``, ``limits``, ``progress``, ``student_ids``, ``compare``: the
-   values and records every floor passes around, and how two answers compare.
+   ``seeds``, ``limits``, ``progress``, ``student_ids``, ``compare``,
+   ``object_scripts``: the values and records every floor passes around, how
+   two answers compare, and the scripts by which a check uses a student's class.
 2. **files** -- ``submissions``, ``reports``, ``gradebook``,
    ``late_penalties``: reading a class's submissions and writing its grades,
    feedback and reports, all from the plain records of floor 1.
 3. **checks** -- ``trial``, ``declarations``, ``student_code``,
-   ``expectations``, ``diagnosis``, ``feedback``, ``runner``, ``selfcheck``:
-   declaring an exercise and running its checks on a student's code.
+   ``expectations``, ``diagnosis``, ``feedback``, ``runner``, ``selfcheck``,
+   ``module_checks``: declaring an exercise and running its checks on a
+   student's code.
 4. **sandbox** -- ``sandbox``: running student code in a limited child
    process, behind the same interface as code loaded in process.
 5. **derivations** -- ``derivations``: reading and judging answers written as

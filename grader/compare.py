@@ -81,6 +81,11 @@ def _is_structured(expected: Any) -> bool:
     return any(isinstance(item, (np.ndarray, list, tuple, dict)) for item in expected)
 
 
+def _holds_text(value: Any) -> bool:
+    """A list or tuple with a string or None among its items: matched item by item, never as an array."""
+    return isinstance(value, (list, tuple)) and any(item is None or isinstance(item, str) for item in value)
+
+
 def _scalar(value: np.ndarray) -> str:
     """A 0-d array as the student would write it: True/False for booleans."""
     if value.dtype.kind == "b":
@@ -218,13 +223,15 @@ def values_match(got: Any, other: Any) -> bool:
     unlike :func:`compare` a NaN here matches a NaN in the same place.
     """
     got, other = to_plain(got), to_plain(other)
+    if got is None or other is None:
+        return got is None and other is None
     if isinstance(other, dict):
         return (
             isinstance(got, dict)
             and set(got) == set(other)
             and all(values_match(got[key], other[key]) for key in other)
         )
-    if _is_structured(other) or _is_structured(got):
+    if _is_structured(other) or _is_structured(got) or _holds_text(other) or _holds_text(got):
         return (
             isinstance(got, (list, tuple))
             and isinstance(other, (list, tuple))

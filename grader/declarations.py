@@ -61,9 +61,32 @@ class StudentFunction:
     """the module's file name without ``.py``, for example ``"perceptron"``"""
     name: str
     """the function the student writes, for example ``"predict"``"""
+    scripted: bool = False
+    """whether the function takes objects (a model to train): checks then call it with a script of
+    :mod:`grader.object_scripts`, which makes the objects in the student's child and passes them in"""
 
     def __str__(self) -> str:
         return f"{self.module}.{self.name}"
+
+    @property
+    def kind(self) -> str:
+        return "function"
+
+
+@dataclass(frozen=True)
+class StudentClass(StudentFunction):
+    """A class the student writes (a ``torch.nn.Module``, a ``torch.autograd.Function``): ``<module>.py``, class ``name``.
+
+    Checks use it through scripts (:mod:`grader.object_scripts`): ``t.student(steps)`` constructs it,
+    loads parameters, calls methods and backpropagates in the student's child, and returns plain
+    results; ``t.reference(steps)`` runs the same script against the reference class.
+    """
+
+    scripted: bool = True
+
+    @property
+    def kind(self) -> str:
+        return "class"
 
 
 @dataclass(frozen=True)
@@ -147,6 +170,29 @@ class Exercise:
     def hidden_checks(self) -> tuple[Check, ...]:
         return tuple(check for check in self.checks if check.hidden)
 
+    def answer_function(self, path: str, *, numpy: bool = False) -> Callable[..., Any]:
+        """The function that answers this exercise's calls as the ``"module:function"`` at ``path`` would.
+
+        For an exercise called with plain inputs, that function itself. For a
+        scripted one (a student class, or a function that takes objects), a
+        function of a script that carries it out against the class or
+        function at ``path``: with torch, or, for ``numpy=True`` (the NumPy
+        reference), against a NumPy class written to the protocol of
+        :mod:`grader.object_scripts`.
+        """
+        target = resolve(path)
+        if not self.student.scripted:
+            return target
+        from grader.object_scripts import run_numpy_script, run_torch_script
+
+        runner = run_numpy_script if numpy else run_torch_script
+
+        def scripted(steps: Any) -> Any:
+            return runner(target, steps)
+
+        scripted.__name__ = getattr(target, "__name__", "scripted")
+        return scripted
+
     def check_named(self, name: str) -> Check:
         for check in self.checks:
             if check.name == name:
@@ -176,6 +222,8 @@ class Exercise:
             raise InvalidDeclaration(f"{where} declares a mistake name twice")
         if self.limits:
             validate_limits(self.limits, where=where)
+        if self.student.scripted and not self.uses_torch:
+            raise InvalidDeclaration(f"{where}: a student class (or a function that takes objects) needs uses_torch=True")
         if not self.public_checks:
             raise InvalidDeclaration(f"{where} has no public check: students could not self-check it")
         if self.recorded_reference is not None and not callable(self.recorded_reference):

@@ -39,7 +39,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from grader import plain_data
-from grader.declarations import Check, Exercise, resolve
+from grader.declarations import Check, Exercise
+from grader.diagnosis import trace_matches
 from grader.errors import CheckFailed, RecordingMissing, StudentCodeProblem
 from grader.trial import TraceEntry, Trial, plain_call
 
@@ -126,7 +127,7 @@ class ReferenceExpectations:
     def reference_value(self, exercise: Exercise, check: Check, args: tuple, kwargs: dict, key: str) -> Any:
         value = self._values.get((exercise.id, key))
         if value is _MISSING:
-            value = plain_data.to_plain(resolve(exercise.reference)(*args, **kwargs))
+            value = plain_data.to_plain(exercise.answer_function(exercise.reference, numpy=True)(*args, **kwargs))
             self._values.put((exercise.id, key), value)
         # a check may change what it is given; the remembered value must stay as computed
         return copy.deepcopy(value)
@@ -136,9 +137,10 @@ class ReferenceExpectations:
         traces = self._traces.get(cache_key)
         if traces is _MISSING:
             traces = {
-                mistake.name: run_with(exercise, check, seed, resolve(mistake.variant), self).trace
+                mistake.name: run_with(exercise, check, seed, exercise.answer_function(mistake.variant), self).trace
                 for mistake in exercise.mistakes
             }
+            traces = distinguishable(exercise, check, seed, traces, self)
             self._traces.put(cache_key, traces)
         return traces
 
@@ -161,6 +163,22 @@ class _RecordingExpectations(ReferenceExpectations):
             kept = value if exercise.recorded_reference is None else exercise.recorded_reference(value, self.seed)
             self.calls[key] = {"args": plain_data.encode((tuple(args), dict(kwargs))), "value": plain_data.encode(kept)}
         return value
+
+
+def distinguishable(
+    exercise: Exercise, check: Check, seed: int, traces: dict[str, list[TraceEntry]], expectations: Expectations
+) -> dict[str, list[TraceEntry]]:
+    """``traces`` with an empty trace for each mistake that answers this check exactly as the reference does.
+
+    Such a mistake leaves no evidence in the check (a missing zero_grad over
+    a single step, say), so an answer that fails the check for another
+    reason must not be told it made it: an empty trace never matches.
+    """
+    reference = run_with(exercise, check, seed, exercise.answer_function(exercise.reference, numpy=True), expectations)
+    return {
+        name: [] if len(trace) == len(reference.trace) and trace_matches(trace, reference.trace) else trace
+        for name, trace in traces.items()
+    }
 
 
 def _encode_trace(trace: list[TraceEntry]) -> list[dict[str, Any]]:
@@ -189,13 +207,17 @@ def record_exercise(exercise: Exercise, seed_of: Any) -> dict[str, Any]:
     for check in exercise.public_checks:
         seed = seed_of(exercise, check)
         recorder = _RecordingExpectations(seed)
-        run_with(exercise, check, seed, resolve(exercise.reference), recorder)
+        run_with(exercise, check, seed, exercise.answer_function(exercise.reference, numpy=True), recorder)
         if exercise.recorded_reference is not None:
             mistakes: dict[str, list[dict[str, Any]]] = {mistake.name: [] for mistake in exercise.mistakes}
         else:
-            mistakes = {
-                mistake.name: _encode_trace(run_with(exercise, check, seed, resolve(mistake.variant), recorder).trace)
+            traces = {
+                mistake.name: run_with(exercise, check, seed, exercise.answer_function(mistake.variant), recorder).trace
                 for mistake in exercise.mistakes
+            }
+            mistakes = {
+                name: _encode_trace(trace)
+                for name, trace in distinguishable(exercise, check, seed, traces, recorder).items()
             }
         checks[check.name] = {"seed": seed, "reference": recorder.calls, "mistakes": mistakes}
     return {"exercise": exercise.id, "format": RECORDING_FORMAT, "checks": checks}

@@ -137,6 +137,10 @@ class InProcessStudentCode:
     def function(self, function: StudentFunction) -> Any:
         module = self._load(function.module)
         found = getattr(module, function.name, None)
+        if function.kind == "class" and not isinstance(found, type):
+            raise StudentCodeUnavailable(
+                f"'{function.module}.py' does not define a class '{function.name}': keep the name of the stub's class"
+            )
         if found is None or not callable(found):
             raise StudentCodeUnavailable(
                 f"'{function.module}.py' does not define a function '{function.name}': "
@@ -161,7 +165,12 @@ class InProcessStudentCode:
         start = time.perf_counter()
         try:
             with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed), _time_limit(timeout):
-                value = target(*args, **kwargs)
+                if function.scripted:
+                    from grader.object_scripts import run_torch_script
+
+                    value = run_torch_script(target, args[0] if len(args) == 1 and not kwargs else args)
+                else:
+                    value = target(*args, **kwargs)
         except _Timeout:
             raise StudentTimedOut(
                 f"'{function.name}' did not finish within the time limit of {timeout:g} s: "

@@ -235,6 +235,7 @@ def grading_processes() -> list[int]:
     return found
 
 
+@pytest.mark.serial
 @pytest.mark.parametrize("kill_after_students", [0, 3])
 def test_a_run_killed_with_sigkill_resumes_with_no_lost_and_no_duplicated_rows(tmp_path, kill_after_students):
     submissions = tmp_path / "class"

@@ -46,6 +46,9 @@ from grader.sandbox.sandbox import SESSION_UID_BASE
 
 from conftest import ROOT
 
+# Every case counts the sandbox user's processes on the whole machine: nothing else may run beside it.
+pytestmark = pytest.mark.serial
+
 PREDICT = StudentFunction("perceptron", "predict")
 W = np.array([0.5, -1.0, 2.0])
 X = np.array([[1.0, 0.0], [0.0, 1.0], [2.0, 2.0], [0.5, -1.0]])

@@ -75,7 +75,7 @@ def test_stub_scores_zero_as_not_implemented(exercise):
 )
 def test_mistake_loses_points_and_is_named(exercise, mistake):
     result = grade_exercise(
-        exercise, TrustedStudentCode(resolve(mistake.variant)), expectations=EXPECTATIONS
+        exercise, TrustedStudentCode(exercise.answer_function(mistake.variant)), expectations=EXPECTATIONS
     )
     assert result.complete, _explain(result)
     assert result.score < result.max_score, f"the public checks do not catch '{mistake.name}'"
@@ -89,7 +89,7 @@ def test_mistake_loses_points_and_is_named(exercise, mistake):
 def test_torch_reference_agrees_with_numpy(exercise, student):
     result = grade_exercise(
         exercise,
-        TrustedStudentCode(resolve(exercise.torch_reference)),
+        TrustedStudentCode(exercise.answer_function(exercise.torch_reference)),
         expectations=EXPECTATIONS,
         seeds=SeedPolicy.for_student("invariant-salt", student),
         include_hidden=True,
@@ -98,11 +98,20 @@ def test_torch_reference_agrees_with_numpy(exercise, student):
 
 
 def _functions(module) -> dict:
-    return {
-        name: value
-        for name, value in vars(module).items()
-        if inspect.isfunction(value) and value.__module__ == module.__name__
-    }
+    """The module's own functions, and its classes' own methods as ``Class.method``, with the classes themselves."""
+    found = {}
+    for name, value in vars(module).items():
+        if getattr(value, "__module__", None) != module.__name__:
+            continue
+        if inspect.isfunction(value):
+            found[name] = value
+        elif inspect.isclass(value):
+            found[name] = value
+            for method, function in vars(value).items():
+                function = getattr(function, "__func__", function)  # staticmethod and classmethod
+                if inspect.isfunction(function):
+                    found[f"{name}.{method}"] = function
+    return found
 
 
 @pytest.mark.parametrize("topic", REGISTRY.topics)
@@ -111,7 +120,9 @@ def test_stub_and_solution_have_the_same_functions_signatures_and_docstrings(top
     solved = _functions(load_module(SOLUTIONS, topic))
     assert sorted(stubs) == sorted(solved)
     for name in stubs:
-        assert inspect.signature(stubs[name]) == inspect.signature(solved[name]), name
+        if not inspect.isclass(stubs[name]):
+            assert inspect.signature(stubs[name]) == inspect.signature(solved[name]), name
         assert stubs[name].__doc__ == solved[name].__doc__, name
     for exercise in REGISTRY.in_topic(topic):
         assert exercise.student.name in stubs, f"{exercise.id}: the stub module has no {exercise.student.name}"
+        assert inspect.isclass(stubs[exercise.student.name]) == (exercise.student.kind == "class"), exercise.id

@@ -19,7 +19,7 @@ from conftest import EXERCISES, SOLUTIONS, load_module
 
 REGISTRY = load_registry()
 # Resolved before any test hides the reference package.
-VARIANTS = {(e.id, m.name): resolve(m.variant) for e in REGISTRY for m in e.mistakes}
+VARIANTS = {(e.id, m.name): e.answer_function(m.variant) for e in REGISTRY for m in e.mistakes}
 
 
 @pytest.fixture(scope="module")

@@ -16,4 +16,6 @@ TOPIC_MODULES = (
     "derivations",
     "hopfield",
     "rbm",
+    "autograd",
+    "mlp",
 )

@@ -26,6 +26,7 @@ import traceback
 from typing import Any
 
 _wire: Any = None  # the wire module, handed over by the worker
+_scripts: Any = None  # grader/object_scripts.py, handed over by the worker
 
 _MESSAGE_CHARS = 2000
 _TRACEBACK_CHARS = 6000
@@ -171,22 +172,33 @@ class _Session:
         return self.call(request)
 
     def call(self, request: dict[str, Any]) -> dict[str, Any]:
+        """A ``call`` of a function on plain inputs, or a ``script`` run against a class or a function."""
         self.output.take()  # output printed while loading is not this call's
         module = self.load(request["module"])
         if isinstance(module, dict):
             return {"error": module, "output": self.output.take()}
-        name = request["function"]
+        scripted = request.get("op") == "script"
+        name = request["name"] if scripted else request["function"]
         target = module.__dict__.get(name)
-        if target is None or isinstance(target, type) or not callable(target):
+        wants_class = scripted and request.get("kind") == "class"
+        if target is None or not callable(target) or isinstance(target, type) != wants_class:
             found = "a class" if isinstance(target, type) else ("nothing" if target is None else type(target).__name__)
-            return {"error": {"kind": "missing_function", "found": found}, "output": self.output.take()}
+            if found == type(target).__name__ and callable(target) and not isinstance(target, type):
+                found = "a function"
+            error = {"kind": "missing_class" if wants_class else "missing_function", "found": found}
+            return {"error": error, "output": self.output.take()}
         started = time.perf_counter()
         try:
-            value = target(*request["args"], **request["kwargs"])
+            if scripted:
+                value = _scripts.run_torch_script(target, request["steps"])
+            else:
+                value = target(*request["args"], **request["kwargs"])
         except BaseException as exc:  # SystemExit and KeyboardInterrupt are the student's too
             seconds = time.perf_counter() - started
             if isinstance(exc, NotImplementedError):
                 kind = "not_implemented"
+            elif _scripts is not None and isinstance(exc, _scripts.ScriptError):
+                kind = "script"
             elif _is_signature_error(exc):
                 kind = "signature"
             elif _is_memory_error(exc):

@@ -162,7 +162,12 @@ class SandboxedStudentCode:
         if module in self._import_deaths:
             raise self._import_deaths[module]
         flavor = "torch" if torch else "numpy"
-        request = {"op": "call", "module": module, "function": function.name, "args": list(args), "kwargs": kwargs}
+        if function.scripted:
+            # A script of steps (grader.object_scripts), the one argument of a scripted call.
+            steps = args[0] if len(args) == 1 and not kwargs else args
+            request = {"op": "script", "module": module, "name": function.name, "kind": function.kind, "steps": steps}
+        else:
+            request = {"op": "call", "module": module, "function": function.name, "args": list(args), "kwargs": kwargs}
         try:
             reply = self._request(effective, flavor, request)
         except SessionEnded as ended:
@@ -258,6 +263,15 @@ class SandboxedStudentCode:
             return StudentCodeUnavailable(
                 f"'{module}.py' does not define a function '{name}': keep the name and signature of the stub"
             )
+        if kind == "missing_class":
+            found = _text(error.get("found"), 100)
+            what = f" ({module}.py defines '{name}' as {found})" if found not in ("", "nothing") else ""
+            return StudentCodeUnavailable(
+                f"'{module}.py' does not define a class '{name}'{what}: keep the name of the stub's class"
+            )
+        if kind == "script":
+            return StudentRaised(f"'{name}' could not be used as the check needs: {message}",
+                                 error_type="ScriptError", error_message=message)
         if kind == "not_implemented":
             return StudentNotImplemented(f"'{name}' is not implemented yet (it raises NotImplementedError)", details=details)
         if kind == "signature":

@@ -41,9 +41,9 @@ from typing import Any
 _HERE = Path(__file__).resolve().parent
 
 
-def _load_sibling(name: str) -> Any:
-    """Import a module of this folder by path, without importing the grader package."""
-    spec = importlib.util.spec_from_file_location(f"_nngrade_sandbox_{name}", _HERE / f"{name}.py")
+def _load_sibling(name: str, folder: Path = _HERE) -> Any:
+    """Import a module of this folder (or of ``folder``) by path, without importing the grader package."""
+    spec = importlib.util.spec_from_file_location(f"_nngrade_sandbox_{name}", folder / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
@@ -54,6 +54,8 @@ wire = _load_sibling("wire")
 isolation = _load_sibling("isolation")
 child_runtime = _load_sibling("child_runtime")
 child_runtime._wire = wire
+# How a script of steps runs against a student's class: grader/object_scripts.py, which imports no grader module.
+child_runtime._scripts = _load_sibling("object_scripts", _HERE.parent)
 
 # Modules a student may import that live in the interpreter's own folders:
 # loaded here so they work even where those folders are unreadable after the

@@ -1,0 +1,441 @@
+"""Scripts: how a check uses a student's class (an ``nn.Module``, an autograd ``Function``) through plain data.
+
+A check never holds a student's object: the object lives in the sandboxed
+child, and what crosses is plain data. So a check writes a *script*, a list
+of steps, and the child runs it against the student's class (or against a
+function that takes objects, such as a training step) and answers with one
+plain result per step. Objects are numbered in the order the script makes
+them (a handle, never the object); a step's result refers to nothing but
+numbers, names and shapes. Nothing in a result is a verdict: the grader
+compares the numbers with the reference's, run through the same script.
+
+The steps (build them with the functions below; each is a dict of plain data):
+
+- :func:`new` -- construct the target class: result ``{"object": k}``;
+- :func:`network` -- construct a network of the grader's own (a sigmoid MLP
+  with the notes' layout) for a function that takes a model: ``{"object": k}``;
+- :func:`parameters` -- what the object registers: ``{"parameters": [[name,
+  shape, dtype, requires_grad], ...], "buffers": [[name, shape, dtype], ...],
+  "tensor_attributes": [name, ...]}`` (tensors kept as plain attributes, which
+  no optimiser sees);
+- :func:`load` -- copy values into parameters by name: ``{"missing": [...],
+  "unexpected": [...], "misshapen": [[name, shape, given shape], ...]}``;
+  nothing is loaded unless every name fits, and then the script ends there
+  (nothing after it would mean anything);
+- :func:`call` -- call a method of an object (or ``apply`` of a Function
+  class): ``{"value": ..., "attached": bool}``, ``attached`` being whether the
+  result still requires grad; arrays given as arguments become tensors, and
+  those at the positions in ``grad`` require grad;
+- :func:`backward` -- the gradients of ``sum(upstream * value)`` of an earlier
+  call, by autograd: ``{"inputs": [...], "parameters": {name: ...}}``, one
+  entry per position in that call's ``grad`` and per parameter of its
+  object, ``None`` where the graph gives none; ``.grad`` fields are not
+  touched;
+- :func:`mode` -- ``train()`` or ``eval()``: ``{"training": bool}``;
+- :func:`state` -- the object's parameter values by name: ``{name: array}``;
+- :func:`function` -- call a function of the student's module with objects
+  among its arguments (:func:`obj` marks one): ``{"value": ...}``.
+
+Two runners carry a script out: :func:`run_torch_script` (the student's
+code in the child, the torch references in the grader) and
+:func:`run_numpy_script`, for NumPy references written to a small protocol:
+a class with ``state_dict()`` and ``load_state_dict(state)`` (arrays by
+name), ``forward(*inputs)``, and ``backward(upstream)`` returning the
+gradients of the last forward's inputs (a tuple) and of its parameters (a
+dict); a Function's NumPy reference is such a class without parameters.
+
+This module imports nothing of the grader and torch only when a torch script
+runs: the sandbox's worker loads it by path into every child.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+OBJECT_MARK = "$object"
+"""the key of :func:`obj`'s marker: an argument that stands for the script's object ``k``"""
+
+
+class ScriptError(Exception):
+    """A step that cannot be carried out as written; the message is addressed to the student."""
+
+
+# -- building steps ---------------------------------------------------------------------------
+
+
+def new(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    """Construct the target class with these arguments."""
+    return {"op": "new", "args": list(args), "kwargs": kwargs}
+
+
+def network(sizes: list[int] | tuple[int, ...]) -> dict[str, Any]:
+    """Construct the grader's sigmoid network with these layer sizes (parameters ``layers.i.weight``, ``layers.i.bias``)."""
+    return {"op": "network", "sizes": [int(size) for size in sizes]}
+
+
+def parameters(of: int = 0) -> dict[str, Any]:
+    return {"op": "parameters", "object": of}
+
+
+def load(state: dict[str, np.ndarray], of: int = 0) -> dict[str, Any]:
+    return {"op": "load", "object": of, "state": dict(state)}
+
+
+def call(*args: Any, method: str = "__call__", of: int | None = 0, grad: tuple[int, ...] = (), **kwargs: Any) -> dict[str, Any]:
+    """Call ``method`` of object ``of`` (``of=None``: of the target class itself, as ``Function.apply``)."""
+    return {"op": "call", "object": of, "method": method, "args": list(args), "kwargs": kwargs, "grad": list(grad)}
+
+
+def backward(of_step: int, upstream: np.ndarray) -> dict[str, Any]:
+    """Backpropagate ``upstream`` from the value of step ``of_step`` (a :func:`call`)."""
+    return {"op": "backward", "step": of_step, "upstream": upstream}
+
+
+def mode(train: bool, of: int = 0) -> dict[str, Any]:
+    return {"op": "mode", "object": of, "train": bool(train)}
+
+
+def state(of: int = 0) -> dict[str, Any]:
+    return {"op": "state", "object": of}
+
+
+def function(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    """Call the target function (of the student's module) on these arguments; :func:`obj` marks objects."""
+    return {"op": "function", "args": list(args), "kwargs": kwargs}
+
+
+def obj(k: int) -> dict[str, int]:
+    """An argument of :func:`function` that stands for the script's object ``k``."""
+    return {OBJECT_MARK: k}
+
+
+# -- running a script with torch -----------------------------------------------------------------
+
+
+def _steps(steps: Any) -> list[dict[str, Any]]:
+    if not isinstance(steps, (list, tuple)) or not all(isinstance(step, dict) and "op" in step for step in steps):
+        raise ScriptError("a script is a list of steps")
+    return list(steps)
+
+
+class _Run:
+    """What a script has made so far: objects, and each call's inputs and value."""
+
+    def __init__(self, target: Any) -> None:
+        self.target = target
+        self.objects: list[Any] = []
+        self.calls: dict[int, tuple[Any, list[Any], Any]] = {}
+
+    def object(self, step: dict[str, Any]) -> Any:
+        index = step.get("object")
+        if not isinstance(index, int) or not 0 <= index < len(self.objects):
+            raise ScriptError(f"the script refers to object {index!r}, which it has not made")
+        return self.objects[index]
+
+
+def run_torch_script(target: Any, steps: Any) -> list[Any]:
+    """Carry ``steps`` out against ``target`` (a class, or a function that takes objects), with torch."""
+    import torch
+
+    # The same script gives the same numbers every time: torch's generator starts from one seed,
+    # and the caller's generator is left as it was.
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        return _run_torch_steps(target, _steps(steps))
+
+
+def _run_torch_steps(target: Any, steps: list[dict[str, Any]]) -> list[Any]:
+    import torch
+
+    run = _Run(target)
+    results: list[Any] = []
+    for position, step in enumerate(steps):
+        op = step["op"]
+        if op == "new":
+            run.objects.append(target(*_torch_values(step["args"], run), **_torch_values(step["kwargs"], run)))
+            result: Any = {"object": len(run.objects) - 1}
+        elif op == "network":
+            run.objects.append(_torch_network(step["sizes"]))
+            result = {"object": len(run.objects) - 1}
+        elif op == "parameters":
+            result = _torch_parameters(run.object(step))
+        elif op == "load":
+            result = _torch_load(run.object(step), step["state"])
+            if result["missing"] or result["unexpected"] or result["misshapen"]:
+                results.append(result)
+                break  # nothing after it would mean anything (and random weights would make it differ run to run)
+        elif op == "call":
+            result = _torch_call(run, position, step)
+        elif op == "backward":
+            result = _torch_backward(run, step)
+        elif op == "mode":
+            module = run.object(step)
+            module.train(bool(step["train"]))
+            result = {"training": bool(module.training)}
+        elif op == "state":
+            result = {name: _torch_plain(value) for name, value in run.object(step).named_parameters()}
+        elif op == "function":
+            with torch.enable_grad():
+                value = target(*_torch_values(step["args"], run), **_torch_values(step["kwargs"], run))
+            result = {"value": _torch_plain(value)}
+        else:
+            raise ScriptError(f"a script has no step {op!r}")
+        results.append(result)
+    return results
+
+
+def _torch_values(value: Any, run: _Run, grad: bool = False) -> Any:
+    """Arrays as tensors (requiring grad where asked), object markers as the objects, the rest as it is."""
+    import torch
+
+    if isinstance(value, np.ndarray):
+        tensor = torch.from_numpy(np.array(value, copy=True))
+        return tensor.requires_grad_(True) if grad else tensor
+    if isinstance(value, dict):
+        if set(value) == {OBJECT_MARK}:
+            return run.object({"object": value[OBJECT_MARK]})
+        return {key: _torch_values(item, run) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        items = [_torch_values(item, run) for item in value]
+        return tuple(items) if isinstance(value, tuple) else items
+    return value
+
+
+def _torch_plain(value: Any, depth: int = 0) -> Any:
+    """A value as plain data: exact tensors as arrays (detached); anything else as it is, for the wire to judge."""
+    import torch
+
+    if depth > 30:
+        return value
+    if type(value) in (torch.Tensor, torch.nn.Parameter):
+        return value.detach().cpu().numpy().copy()
+    if isinstance(value, (list, tuple)):
+        items = [_torch_plain(item, depth + 1) for item in value]
+        return tuple(items) if isinstance(value, tuple) else items
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        return {key: _torch_plain(item, depth + 1) for key, item in value.items()}
+    return value
+
+
+def _dtype_name(dtype: Any) -> str:
+    return str(dtype).replace("torch.", "")
+
+
+def _torch_parameters(module: Any) -> dict[str, Any]:
+    import torch
+
+    if not isinstance(module, torch.nn.Module):
+        raise ScriptError(f"the object is a {type(module).__name__}, not a torch.nn.Module")
+    registered = [
+        [name, list(value.shape), _dtype_name(value.dtype), bool(value.requires_grad)]
+        for name, value in module.named_parameters()
+    ]
+    buffers = [[name, list(value.shape), _dtype_name(value.dtype)] for name, value in module.named_buffers()]
+    known = {id(value) for _, value in module.named_parameters()} | {id(value) for _, value in module.named_buffers()}
+    loose = []
+    for prefix, sub in module.named_modules():
+        for name, value in vars(sub).items():
+            tensors = value if isinstance(value, (list, tuple)) else [value]
+            if any(isinstance(item, torch.Tensor) and id(item) not in known for item in tensors):
+                loose.append(f"{prefix}.{name}" if prefix else name)
+    return {"parameters": registered, "buffers": buffers, "tensor_attributes": sorted(loose)}
+
+
+def _torch_load(module: Any, values: dict[str, Any]) -> dict[str, Any]:
+    import torch
+
+    if not isinstance(module, torch.nn.Module):
+        raise ScriptError(f"the object is a {type(module).__name__}, not a torch.nn.Module")
+    own = dict(module.named_parameters())
+    missing = sorted(set(own) - set(values))
+    unexpected = sorted(set(values) - set(own))
+    misshapen = [
+        [name, list(own[name].shape), list(np.shape(values[name]))]
+        for name in sorted(set(own) & set(values))
+        if tuple(own[name].shape) != tuple(np.shape(values[name]))
+    ]
+    if not (missing or unexpected or misshapen):
+        with torch.no_grad():
+            for name, value in values.items():
+                own[name].copy_(torch.from_numpy(np.array(value, copy=True)))
+    return {"missing": missing, "unexpected": unexpected, "misshapen": misshapen}
+
+
+def _torch_call(run: _Run, position: int, step: dict[str, Any]) -> dict[str, Any]:
+    import torch
+
+    wanted = set(step.get("grad") or ())
+    inputs = [_torch_values(value, run, grad=index in wanted) for index, value in enumerate(step["args"])]
+    owner = run.target if step.get("object") is None else run.object(step)
+    method = step["method"]
+    with torch.enable_grad():
+        if method == "__call__":
+            value = owner(*inputs, **_torch_values(step["kwargs"], run))
+        else:
+            value = getattr(owner, method)(*inputs, **_torch_values(step["kwargs"], run))
+    run.calls[position] = (owner, [inputs[index] for index in sorted(wanted)], value)
+    attached = isinstance(value, torch.Tensor) and bool(value.requires_grad)
+    return {"value": _torch_plain(value), "attached": attached}
+
+
+def _torch_backward(run: _Run, step: dict[str, Any]) -> dict[str, Any]:
+    import torch
+
+    index = step.get("step")
+    if index not in run.calls:
+        raise ScriptError(f"step {index!r} is not a call whose value could be backpropagated")
+    owner, inputs, value = run.calls[index]
+    named = list(owner.named_parameters()) if isinstance(owner, torch.nn.Module) else []
+    named = [(name, parameter) for name, parameter in named if parameter.requires_grad]
+    if not isinstance(value, torch.Tensor):
+        raise ScriptError(f"the result is a {type(value).__name__}, not a tensor, so it cannot be backpropagated")
+    if not value.requires_grad:
+        raise ScriptError(
+            "the result does not depend on the inputs or parameters through autograd "
+            "(it is detached, or computed outside torch), so no gradient reaches them"
+        )
+    upstream = torch.from_numpy(np.array(step["upstream"], copy=True)).to(value.dtype)
+    if tuple(upstream.shape) != tuple(value.shape):
+        raise ScriptError(f"the result has shape {tuple(value.shape)}, but the check expects {tuple(upstream.shape)}")
+    targets = inputs + [parameter for _, parameter in named]
+    with torch.enable_grad():
+        gradients = torch.autograd.grad(value, targets, grad_outputs=upstream, allow_unused=True) if targets else ()
+    plain = [None if gradient is None else _torch_plain(gradient) for gradient in gradients]
+    return {
+        "inputs": plain[: len(inputs)],
+        "parameters": {name: gradient for (name, _), gradient in zip(named, plain[len(inputs) :])},
+    }
+
+
+def _torch_network(sizes: list[int]) -> Any:
+    """The grader's sigmoid network: ``layers`` of ``nn.Linear`` (W^l of shape (n_l, n_{l-1})), a sigmoid after each."""
+    import torch
+
+    class SigmoidNetwork(torch.nn.Module):
+        def __init__(self, sizes: list[int]) -> None:
+            super().__init__()
+            self.layers = torch.nn.ModuleList(torch.nn.Linear(n_in, n_out) for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+
+        def forward(self, X: Any) -> Any:
+            for layer in self.layers:
+                X = torch.sigmoid(layer(X))
+            return X
+
+    if not isinstance(sizes, list) or len(sizes) < 2 or not all(isinstance(size, int) and 0 < size <= 4096 for size in sizes):
+        raise ScriptError(f"a network needs at least two layer sizes, each from 1 to 4096, not {sizes!r}")
+    return SigmoidNetwork(sizes)
+
+
+# -- running a script against NumPy references ----------------------------------------------------
+
+
+class NumpyNetwork:
+    """The grader's sigmoid network for NumPy references: ``weights[i]`` is ``layers.i.weight``, ``biases[i]`` ``layers.i.bias``."""
+
+    def __init__(self, sizes: list[int]) -> None:
+        self.weights = [np.zeros((n_out, n_in)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        self.biases = [np.zeros(n_out) for n_out in sizes[1:]]
+        self.training = True
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        state = {}
+        for index, (W, b) in enumerate(zip(self.weights, self.biases)):
+            state[f"layers.{index}.weight"], state[f"layers.{index}.bias"] = W, b
+        return state
+
+    def load_state_dict(self, state: dict[str, np.ndarray]) -> None:
+        for index in range(len(self.weights)):
+            self.weights[index] = np.array(state[f"layers.{index}.weight"], dtype=float)
+            self.biases[index] = np.array(state[f"layers.{index}.bias"], dtype=float)
+
+
+def run_numpy_script(target: Any, steps: Any) -> list[Any]:
+    """Carry ``steps`` out against a NumPy reference written to this module's protocol (see the docstring)."""
+    run = _Run(target)
+    results: list[Any] = []
+    for position, step in enumerate(_steps(steps)):
+        op = step["op"]
+        if op in ("new", "network"):
+            made = target(*_numpy_values(step["args"], run), **step["kwargs"]) if op == "new" else NumpyNetwork(step["sizes"])
+            run.objects.append(made)
+            result: Any = {"object": len(run.objects) - 1}
+        elif op == "parameters":
+            made = run.object(step)
+            result = {
+                "parameters": [[name, list(np.shape(value)), "float32", True] for name, value in made.state_dict().items()],
+                "buffers": [],
+                "tensor_attributes": [],
+            }
+        elif op == "load":
+            result = _numpy_load(run.object(step), step["state"])
+            if result["missing"] or result["unexpected"] or result["misshapen"]:
+                results.append(result)
+                break
+        elif op == "call":
+            owner = target() if step.get("object") is None else run.object(step)
+            method = "forward" if step["method"] in ("__call__", "apply") else step["method"]
+            value = getattr(owner, method)(*_numpy_values(step["args"], run), **step["kwargs"])
+            run.calls[position] = (owner, list(step.get("grad") or ()), value)
+            result = {"value": _numpy_plain(value), "attached": True}
+        elif op == "backward":
+            index = step.get("step")
+            if index not in run.calls:
+                raise ScriptError(f"step {index!r} is not a call whose value could be backpropagated")
+            owner, wanted, _ = run.calls[index]
+            input_gradients, parameter_gradients = owner.backward(np.array(step["upstream"], dtype=float))
+            result = {
+                "inputs": [_numpy_plain(input_gradients[position]) for position in sorted(wanted)],
+                "parameters": {name: _numpy_plain(value) for name, value in (parameter_gradients or {}).items()},
+            }
+        elif op == "mode":
+            made = run.object(step)
+            made.training = bool(step["train"])
+            result = {"training": made.training}
+        elif op == "state":
+            result = {name: _numpy_plain(value) for name, value in run.object(step).state_dict().items()}
+        elif op == "function":
+            result = {"value": _numpy_plain(target(*_numpy_values(step["args"], run), **step["kwargs"]))}
+        else:
+            raise ScriptError(f"a script has no step {op!r}")
+        results.append(result)
+    return results
+
+
+def _numpy_values(value: Any, run: _Run) -> Any:
+    if isinstance(value, np.ndarray):
+        return np.array(value, dtype=float) if value.dtype.kind == "f" else value.copy()
+    if isinstance(value, dict):
+        if set(value) == {OBJECT_MARK}:
+            return run.object({"object": value[OBJECT_MARK]})
+        return {key: _numpy_values(item, run) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        items = [_numpy_values(item, run) for item in value]
+        return tuple(items) if isinstance(value, tuple) else items
+    return value
+
+
+def _numpy_plain(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, (list, tuple)):
+        items = [_numpy_plain(item) for item in value]
+        return tuple(items) if isinstance(value, tuple) else items
+    if isinstance(value, dict):
+        return {key: _numpy_plain(item) for key, item in value.items()}
+    return value
+
+
+def _numpy_load(made: Any, values: dict[str, Any]) -> dict[str, Any]:
+    own = made.state_dict()
+    missing = sorted(set(own) - set(values))
+    unexpected = sorted(set(values) - set(own))
+    misshapen = [
+        [name, list(np.shape(own[name])), list(np.shape(values[name]))]
+        for name in sorted(set(own) & set(values))
+        if np.shape(own[name]) != np.shape(values[name])
+    ]
+    if not (missing or unexpected or misshapen):
+        made.load_state_dict({name: np.array(value, dtype=float) for name, value in values.items()})
+    return {"missing": missing, "unexpected": unexpected, "misshapen": misshapen}

@@ -1,0 +1,103 @@
+"""A sigmoid network as a torch ``nn.Module``, and gradient descent by autograd (course notes 1.3.3-1.3.5, figure 3).
+
+The network of ``backprop.py``, written the way torch code is written: the
+layers are ``nn.Linear`` modules, autograd computes the gradients, and one
+step of gradient descent updates the parameters in place. Conventions, the
+notes' mapped onto torch:
+
+- a network with layer sizes ``[n_1, ..., n_L]`` keeps its layers 2 to L in
+  ``self.layers``, an ``nn.ModuleList`` of ``nn.Linear``; layer l's weights
+  ``W^l``, of shape ``(n_l, n_{l-1})``, are the ``weight`` of
+  ``nn.Linear(n_{l-1}, n_l)`` (torch stores a weight as (out, in), the
+  notes' layout), and ``b^l`` its ``bias``;
+- so the parameters are named ``layers.0.weight``, ``layers.0.bias``, ...,
+  ``layers.{L-2}.weight``, ``layers.{L-2}.bias`` (``layers.0.weight`` is
+  ``W^2``), as ``model.state_dict()`` lists them; register nothing else;
+- every layer applies the sigmoid, the output layer included:
+  ``z^l = sigma(W^l z^{l-1} + b^l)`` with ``z^1 = x``;
+- a mini-batch ``X`` has one example per row, shape ``(m, n_1)``, and the
+  tensors are float32, torch's default.
+
+Replace each ``raise NotImplementedError`` with your code, then run
+``pytest`` in this folder (or ``nngrade check mlp``). The checks build your
+network, load weights into it by these names, and compare its outputs and
+autograd's gradients with the reference's.
+"""
+
+import torch
+from torch import nn
+
+
+class SigmoidMLP(nn.Module):
+    """A fully connected network with the sigmoid in every layer (notes 1.3.3).
+
+    Parameters
+    ----------
+    sizes : list of int
+        ``[n_1, ..., n_L]``, the number of neurons of each layer, input first
+        (at least two layers)
+    """
+
+    def __init__(self, sizes):
+        super().__init__()
+        self.layers = nn.ModuleList(nn.Linear(n_in, n_out) for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+
+    def forward(self, X):
+        """Return the output ``z^L`` of every example of ``X``, a tensor of shape ``(m, n_L)``.
+
+        ``X`` is a tensor of shape ``(m, n_1)``. The result stays attached to
+        the graph, so that autograd can compute the gradients of anything
+        computed from it.
+        """
+        z = X
+        for layer in self.layers:
+            z = torch.sigmoid(layer(z))
+        return z
+
+    def probabilities(self, X):
+        """Return the softmax over the ``n_L`` classes of the output layer's weighted input, shape ``(m, n_L)``.
+
+        For each example, ``softmax(a^L)_j = exp(a^L_j) / sum_i exp(a^L_i)``
+        with ``a^L = W^L z^{L-1} + b^L`` (the output layer's input before its
+        sigmoid), so every row is positive and sums to 1.
+        """
+        z = X
+        for layer in self.layers[:-1]:
+            z = torch.sigmoid(layer(z))
+        return torch.softmax(self.layers[-1](z), dim=1)
+
+
+def sgd_step(model, X, Y, eta):
+    """Take one step of mini-batch gradient descent on the quadratic cost, with autograd and without torch.optim.
+
+    The cost of the batch is ``C = 1/(2m) sum_x ||y_x - z^L_x||^2`` (the
+    mean over the m examples of the cost of ``backprop.py``), and every
+    parameter ``p`` of ``model`` becomes ``p - eta * dC/dp``, in place, as
+    ``backprop.sgd_step`` computes it. Compute the gradients with
+    ``C.backward()``, update the parameters under ``torch.no_grad()``, and
+    leave every ``.grad`` zeroed (or None) for the next step.
+
+    Parameters
+    ----------
+    model : nn.Module
+        a network whose ``model(X)`` gives ``z^L`` (a ``SigmoidMLP``, or any
+        other network); its parameters are changed in place
+    X : tensor of shape (m, n_1)
+    Y : tensor of shape (m, n_L)
+        the desired outputs, one row per example
+    eta : float
+        the learning rate
+
+    Returns
+    -------
+    float
+        the cost ``C`` of the batch before the step, as a Python float
+    """
+    model.zero_grad()
+    cost = ((Y - model(X)) ** 2).sum() / (2 * X.shape[0])
+    cost.backward()
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter -= eta * parameter.grad
+    model.zero_grad()
+    return cost.item()
