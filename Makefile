@@ -38,6 +38,7 @@ test: $(TEST_STAMP)
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/bench_selfcheck.py
 	$(BIN)/python bench/bench_sandbox.py
+	$(BIN)/python bench/bench_modules.py
 	$(BIN)/python bench/bench_grade.py
 	$(BIN)/python bench/bench_derivations.py
 	$(BIN)/python bench/bench_nbgrader.py

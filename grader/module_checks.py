@@ -11,8 +11,9 @@ gradient by what it is the gradient of::
     expect_output(t, got[2], want[2], "SigmoidMLP()(X)")
     expect_gradients(t, got[3], want[3], inputs=("X",))
 
-Each helper records one expectation per thing it compares, so partial credit
-follows what is right. Messages never print an expected value in a hidden
+Each helper records one expectation per value it compares (one for all of a
+class's parameters), so partial credit follows what is right and nothing is
+earned for a property that holds vacuously. Messages never print an expected value in a hidden
 check (the comparison helper sees to that), and parameter names and shapes
 are the ones the docstring promises, so naming them reveals nothing.
 """
@@ -33,11 +34,12 @@ def _listing(entries: Sequence[Sequence[Any]]) -> str:
 
 
 def expect_parameters(t: Trial, got: Any, want: Any, owner: str) -> bool:
-    """The parameters ``owner`` registers (a ``parameters`` step's result): names, shapes, dtypes, requires_grad.
+    """The parameters ``owner`` registers (a ``parameters`` step's result), as one expectation.
 
-    One expectation for the names and shapes, one for dtypes and
-    ``requires_grad``, and one for tensors kept as plain attributes, which no
-    optimiser would see.
+    Names and shapes, dtypes and ``requires_grad``, and no tensor kept as a
+    plain attribute (which no optimiser would see): one expectation, so a
+    class that registers nothing cannot earn a part of it for dtypes it
+    does not have.
     """
     if not isinstance(got, dict) or not isinstance(got.get("parameters"), list):
         return t.expect(False, f"'{owner}' is not a torch.nn.Module: it has no parameters to list")
@@ -51,45 +53,47 @@ def expect_parameters(t: Trial, got: Any, want: Any, owner: str) -> bool:
             problems.append(
                 f"'{owner}'s parameter '{name}' has shape {_shape(mine[name][1])}; it should be {_shape(theirs[name][1])}"
             )
+        elif mine[name][2] != theirs[name][2]:
+            problems.append(f"'{owner}'s parameter '{name}' is {mine[name][2]}, not {theirs[name][2]} (torch's default)")
+        elif not mine[name][3]:
+            problems.append(f"'{owner}'s parameter '{name}' does not require grad, so no optimiser would train it")
     extra = [name for name in mine if name not in theirs]
     if extra:
         problems.append(f"'{owner}' registers parameters the task does not ask for: {', '.join(repr(n) for n in extra)}")
-    ok = t.expect(not problems, "\n".join(problems))
-    kinds = []
-    for name, entry in mine.items():
-        if name in theirs and entry[2] != theirs[name][2]:
-            kinds.append(f"'{name}' is {entry[2]}, not {theirs[name][2]} (torch's default)")
-        if name in theirs and not entry[3]:
-            kinds.append(f"'{name}' does not require grad, so no optimiser would train it")
-    ok = t.expect(not kinds, f"'{owner}'s parameters are not as asked: " + "; ".join(kinds)) and ok
     loose = list(got.get("tensor_attributes") or [])
-    return t.expect(
-        not loose,
-        f"'{owner}' keeps tensors as plain attributes ({', '.join(loose)}): no optimiser and no state_dict sees them; "
-        "make each an nn.Parameter (or an nn.Linear), or register_buffer what is not trained",
-    ) and ok
+    if loose:
+        problems.append(
+            f"'{owner}' keeps tensors as plain attributes ({', '.join(loose)}): no optimiser and no state_dict sees "
+            "them; make each an nn.Parameter (or an nn.Linear), or register_buffer what is not trained"
+        )
+    return t.expect(not problems, "\n".join(problems))
 
 
 def require_loaded(t: Trial, got: Any, owner: str) -> None:
-    """A ``load`` step put every value in place; stop the check if it did not (nothing after it would mean anything)."""
+    """A ``load`` step put every value in place; stop the check if it did not (nothing after it would mean anything).
+
+    A load that works earns nothing by itself: it is what the check's real expectations need.
+    """
     problems = []
     if not isinstance(got, dict):
         t.fail(f"the parameters could not be loaded into '{owner}'")
-    if got.get("missing"):
-        problems.append(f"has no parameter named {', '.join(repr(name) for name in got['missing'])}")
+    # As torch's load_state_dict names them: "unexpected" are names given that the module does not
+    # register, "missing" are parameters the module registers that were not given.
+    if got.get("unexpected"):
+        problems.append(f"has no parameter named {', '.join(repr(name) for name in got['unexpected'])}")
     if got.get("misshapen"):
         problems.extend(
             f"has '{name}' of shape {_shape(shape)}, where the docstring asks for {_shape(given)}"
             for name, shape, given in got["misshapen"]
         )
-    if got.get("unexpected"):
-        problems.append(f"registers {', '.join(repr(name) for name in got['unexpected'])}, which the docstring does not name")
-    t.require(
-        not problems,
-        f"the check loads the parameters the docstring names into '{owner}', but '{owner}' "
-        + "; ".join(problems)
-        + ": keep the names and shapes of the docstring",
-    )
+    if got.get("missing"):
+        problems.append(f"registers {', '.join(repr(name) for name in got['missing'])}, which the docstring does not name")
+    if problems:
+        t.fail(
+            f"the check loads the parameters the docstring names into '{owner}', but '{owner}' "
+            + "; ".join(problems)
+            + ": keep the names and shapes of the docstring"
+        )
 
 
 def expect_output(t: Trial, got: Any, want: Any, name: str, *, attached: bool | None = None) -> bool:

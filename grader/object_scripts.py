@@ -139,11 +139,14 @@ def run_torch_script(target: Any, steps: Any) -> list[Any]:
     """Carry ``steps`` out against ``target`` (a class, or a function that takes objects), with torch."""
     import torch
 
-    # The same script gives the same numbers every time: torch's generator starts from one seed,
-    # and the caller's generator is left as it was.
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(0)
+    # The same script gives the same numbers every time: torch's CPU generator starts from one seed,
+    # and the caller's is left as it was (torch.manual_seed would also seed every accelerator, slowly).
+    saved = torch.get_rng_state()
+    torch.default_generator.manual_seed(0)
+    try:
         return _run_torch_steps(target, _steps(steps))
+    finally:
+        torch.set_rng_state(saved)
 
 
 def _run_torch_steps(target: Any, steps: list[dict[str, Any]]) -> list[Any]:
@@ -171,11 +174,11 @@ def _run_torch_steps(target: Any, steps: list[dict[str, Any]]) -> list[Any]:
         elif op == "backward":
             result = _torch_backward(run, step)
         elif op == "mode":
-            module = run.object(step)
-            module.train(bool(step["train"]))
+            module = _module(run.object(step))
+            torch.nn.Module.train(module, bool(step["train"]))
             result = {"training": bool(module.training)}
         elif op == "state":
-            result = {name: _torch_plain(value) for name, value in run.object(step).named_parameters()}
+            result = {name: _torch_plain(value) for name, value in _named_parameters(_module(run.object(step)))}
         elif op == "function":
             with torch.enable_grad():
                 value = target(*_torch_values(step["args"], run), **_torch_values(step["kwargs"], run))
@@ -223,19 +226,37 @@ def _dtype_name(dtype: Any) -> str:
     return str(dtype).replace("torch.", "")
 
 
+def _module(value: Any) -> Any:
+    import torch
+
+    if not isinstance(value, torch.nn.Module):
+        raise ScriptError(f"the object is a {type(value).__name__}, not a torch.nn.Module")
+    return value
+
+
+# What a module registers is read with torch.nn.Module's own methods, never with the class's
+# overrides: a class that lies about its parameters cannot make them up.
+
+
+def _named_parameters(module: Any) -> list[tuple[str, Any]]:
+    import torch
+
+    return list(torch.nn.Module.named_parameters(module))
+
+
 def _torch_parameters(module: Any) -> dict[str, Any]:
     import torch
 
-    if not isinstance(module, torch.nn.Module):
-        raise ScriptError(f"the object is a {type(module).__name__}, not a torch.nn.Module")
+    module = _module(module)
     registered = [
         [name, list(value.shape), _dtype_name(value.dtype), bool(value.requires_grad)]
-        for name, value in module.named_parameters()
+        for name, value in _named_parameters(module)
     ]
-    buffers = [[name, list(value.shape), _dtype_name(value.dtype)] for name, value in module.named_buffers()]
-    known = {id(value) for _, value in module.named_parameters()} | {id(value) for _, value in module.named_buffers()}
+    named_buffers = list(torch.nn.Module.named_buffers(module))
+    buffers = [[name, list(value.shape), _dtype_name(value.dtype)] for name, value in named_buffers]
+    known = {id(value) for _, value in _named_parameters(module)} | {id(value) for _, value in named_buffers}
     loose = []
-    for prefix, sub in module.named_modules():
+    for prefix, sub in torch.nn.Module.named_modules(module):
         for name, value in vars(sub).items():
             tensors = value if isinstance(value, (list, tuple)) else [value]
             if any(isinstance(item, torch.Tensor) and id(item) not in known for item in tensors):
@@ -246,9 +267,7 @@ def _torch_parameters(module: Any) -> dict[str, Any]:
 def _torch_load(module: Any, values: dict[str, Any]) -> dict[str, Any]:
     import torch
 
-    if not isinstance(module, torch.nn.Module):
-        raise ScriptError(f"the object is a {type(module).__name__}, not a torch.nn.Module")
-    own = dict(module.named_parameters())
+    own = dict(_named_parameters(_module(module)))
     missing = sorted(set(own) - set(values))
     unexpected = sorted(set(values) - set(own))
     misshapen = [
@@ -287,7 +306,7 @@ def _torch_backward(run: _Run, step: dict[str, Any]) -> dict[str, Any]:
     if index not in run.calls:
         raise ScriptError(f"step {index!r} is not a call whose value could be backpropagated")
     owner, inputs, value = run.calls[index]
-    named = list(owner.named_parameters()) if isinstance(owner, torch.nn.Module) else []
+    named = _named_parameters(owner) if isinstance(owner, torch.nn.Module) else []
     named = [(name, parameter) for name, parameter in named if parameter.requires_grad]
     if not isinstance(value, torch.Tensor):
         raise ScriptError(f"the result is a {type(value).__name__}, not a tensor, so it cannot be backpropagated")
