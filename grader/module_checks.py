@@ -97,9 +97,13 @@ def require_loaded(t: Trial, got: Any, owner: str) -> None:
 
 
 def expect_output(t: Trial, got: Any, want: Any, name: str, *, attached: bool | None = None) -> bool:
-    """The value of a ``call`` step; with ``attached`` given, also whether it still requires grad."""
+    """The value of a ``call`` step; with ``attached`` given and the value right, also whether it still requires grad.
+
+    Being attached (or detached) is only worth something on a right value: a
+    constant tensor that requires grad earns nothing.
+    """
     ok = t.expect_close(got["value"], want["value"], name=name)
-    if attached is not None:
+    if attached is not None and ok:
         if attached:
             message = f"{name} is detached from the graph: no gradient can flow back through it"
         else:
@@ -116,9 +120,9 @@ def expect_gradients(t: Trial, got: Any, want: Any, *, inputs: Sequence[str] = (
     for name, expected in want["parameters"].items():
         mine = got["parameters"].get(name, "missing") if isinstance(got.get("parameters"), dict) else "missing"
         if isinstance(mine, str):
-            ok = t.expect(False, f"no gradient reaches the parameter '{name}': the module does not register it") and ok
+            ok = t.expect(False, f"no gradient reaches the parameter {name}: the module does not register it") and ok
             continue
-        ok = _expect_gradient(t, mine, expected, f"'{name}'") and ok
+        ok = _expect_gradient(t, mine, expected, name) and ok
     return ok
 
 

@@ -331,3 +331,31 @@ def test_derivation_answers_are_graded_like_any_exercise(tmp_path):
     assert lost and all(check.startswith("derivations.he_initialisation") for check in lost)
     assert ("derivations.he_initialisation", "Xavier (Glorot) scale") in mistakes_of(out, "slip")
     assert "Xavier (Glorot) scale" in (out / "feedback" / "slip.md").read_text()
+
+
+def test_torch_modules_are_graded_like_any_exercise(tmp_path):
+    """Assignment a3 (autograd Functions, an nn.Module, a training step), graded for real by 'nngrade grade'."""
+    submissions = tmp_path / "submissions"
+    for student in ("right", "slip", "blank"):
+        (submissions / student).mkdir(parents=True)
+    for module in ("autograd", "mlp"):
+        solution = (ROOT / "solutions" / f"{module}.py").read_text()
+        (submissions / "right" / f"{module}.py").write_text(solution)
+        (submissions / "blank" / f"{module}.py").write_text((ROOT / "exercises" / f"{module}.py").read_text())
+        if module == "mlp":
+            # One known mistake: the softmax taken over the examples of the batch.
+            solution = solution.replace("torch.softmax(self.layers[-1](z), dim=1)", "torch.softmax(self.layers[-1](z), dim=0)")
+            assert "dim=0" in solution
+        (submissions / "slip" / f"{module}.py").write_text(solution)
+    out = tmp_path / "graded"
+    nngrade("grade", str(submissions), "-a", "a3", "-o", str(out), "-q")
+
+    right = checks_of(out, "right")
+    assert right and all(points == max_points for _, points, max_points, _ in right.values())
+    slipped = checks_of(out, "slip")
+    lost = {check for check, (_, points, max_points, _) in slipped.items() if points < max_points}
+    assert lost and all(check.startswith("mlp.sigmoid_mlp::sigmoid_mlp_") for check in lost)
+    assert ("mlp.sigmoid_mlp", "softmax over the batch") in mistakes_of(out, "slip")
+    assert "softmax over the batch" in (out / "feedback" / "slip.md").read_text()
+    blank = checks_of(out, "blank")
+    assert blank and all(status == "not implemented" and points == 0 for status, points, _, _ in blank.values())

@@ -43,7 +43,7 @@ def _sigmoid_and_backward(t: Trial, a: np.ndarray, name: str) -> None:
     steps = [call(a, of=None, method="apply", grad=(0,)), backward(0, upstream(t.rng, a.shape))]
     got, want = t.student(steps), t.reference(steps)
     expect_output(t, got[0], want[0], name)
-    expect_gradients(t, got[1], want[1], inputs=["'a'"])
+    expect_gradients(t, got[1], want[1], inputs=["a"])
 
 
 def check_sigmoid_forward(t: Trial) -> None:
