@@ -18,4 +18,5 @@ TOPIC_MODULES = (
     "rbm",
     "autograd",
     "mlp",
+    "layers",
 )
