@@ -12,10 +12,10 @@ TEST_STAMP := $(VENV)/.installed-test-stamp
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e . 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/python -c "import grader, numpy, sympy, pandas, matplotlib, torch, pytest"
+	$(BIN)/python -c "import grader, numpy, sympy, pandas, matplotlib, torch, sklearn, pytest"
 	touch $(STAMP)
 
-# The tests also need jsonschema, scikit-learn, torch_geometric, nbgrader and pytest-xdist (the [test] extra).
+# The tests also need jsonschema, torch_geometric, nbgrader and pytest-xdist (the [test] extra).
 $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
 	$(BIN)/python -c "import jsonschema, sklearn, torch_geometric, nbgrader, xdist, torch; assert torch.__version__.startswith('2.13.0'), torch.__version__"
@@ -39,6 +39,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/bench_selfcheck.py
 	$(BIN)/python bench/bench_sandbox.py
 	$(BIN)/python bench/bench_modules.py
+	$(BIN)/python bench/bench_training_checks.py
 	$(BIN)/python bench/bench_grade.py
 	$(BIN)/python bench/bench_derivations.py
 	$(BIN)/python bench/bench_nbgrader.py

@@ -18,13 +18,23 @@ notes' mapped onto torch:
 - a mini-batch ``X`` has one example per row, shape ``(m, n_1)``, and the
   tensors are float32, torch's default.
 
+``train`` and ``predict_labels`` train a classifier and use it: the
+checks hand them a network of their own (ReLU layers, dropout, logits out),
+compare a short run of ``train`` with the reference's step by step, then let
+it train on the 8x8 digits of scikit-learn and measure the accuracy on
+digits it never saw (at least 90%; a correct loop reaches about 95%). A
+correct ``train`` takes about 0.2 s of CPU there; these two functions may
+use 10 s of CPU per call, the others the course's limit.
+
 Replace each ``raise NotImplementedError`` with your code, then run
 ``pytest`` in this folder (or ``nngrade check mlp``). The checks build your
 network, load weights into it by these names, and compare its outputs and
 autograd's gradients with the reference's.
 """
 
+import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 
@@ -86,5 +96,64 @@ def sgd_step(model, X, Y, eta):
     -------
     float
         the cost ``C`` of the batch before the step, as a Python float
+    """
+    raise NotImplementedError
+
+
+def train(model, X, y, epochs, eta, seed):
+    """Train ``model`` in place by mini-batch gradient descent on the cross-entropy cost; return each epoch's mean cost.
+
+    The procedure, step by step (the checks reproduce it exactly, so follow it):
+
+    - put the model in training mode, ``model.train()``: its dropout layers
+      are then active;
+    - in epoch ``e = 0, ..., epochs - 1`` the examples are visited in the
+      order ``np.random.default_rng([seed, e]).permutation(m)``, in
+      mini-batches of 32 consecutive indices of that order (the last one may
+      be smaller); each example keeps its own label;
+    - the cost of a mini-batch is the mean cross-entropy of its examples,
+      ``torch.nn.functional.cross_entropy(model(X_batch), y_batch)`` (the
+      model's outputs are logits); zero the gradients, call ``backward()``
+      and take one step ``p <- p - eta * dC/dp`` for every parameter
+      (``torch.optim.SGD(model.parameters(), lr=eta)`` takes exactly this step);
+    - an epoch's cost is the mean of its mini-batches' costs.
+
+    Parameters
+    ----------
+    model : nn.Module
+        a network whose outputs are logits, one per class; changed in place
+    X : tensor of shape (m, n_1), float32
+    y : tensor of shape (m,), int64
+        the labels, ``0`` to ``K - 1``
+    epochs : int
+    eta : float
+        the learning rate
+    seed : int
+
+    Returns
+    -------
+    list of float
+        the mean cost of each epoch, ``epochs`` numbers
+    """
+    raise NotImplementedError
+
+
+def predict_labels(model, X):
+    """Return the class a trained model predicts for each example: the index of its largest output.
+
+    Evaluate the model as a trained model is evaluated: in evaluation mode
+    (``model.eval()``, so that dropout does nothing) and under
+    ``torch.no_grad()`` (no graph is needed).
+
+    Parameters
+    ----------
+    model : nn.Module
+        a trained network whose outputs are one score per class
+    X : tensor of shape (m, n_1), float32
+
+    Returns
+    -------
+    tensor (or array) of shape (m,)
+        the predicted labels, integers
     """
     raise NotImplementedError

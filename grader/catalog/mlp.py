@@ -25,8 +25,8 @@ import numpy as np
 from grader.catalog.backprop import network, quadratic_targets
 from grader.compare import TOLERANCES
 from grader.declarations import Check, Exercise, Mistake, StudentClass, StudentFunction
-from grader.module_checks import expect_gradients, expect_output, expect_parameters, require_loaded
-from grader.object_scripts import backward, call, load, new, obj, parameters, state
+from grader.module_checks import array_tolerances, expect_gradients, expect_output, expect_parameters, require_loaded
+from grader.object_scripts import backward, call, load, mode, new, obj, parameters, state
 from grader.object_scripts import function as function_step
 from grader.object_scripts import network as network_step
 from grader.trial import Trial
@@ -173,7 +173,7 @@ def _steps(t: Trial, sizes: list[int], m: int, count: int) -> None:
         t.expect_close(mine["value"], theirs["value"], name=f"the cost sgd_step returned at {when}", rtol=rtol, atol=atol)
         after = got[3 + 2 * index]
         for name, expected in want[3 + 2 * index].items():
-            t.expect_close(after.get(name), expected, name=f"'{name}' after {when}")
+            t.expect_close(after.get(name), expected, name=f"'{name}' after {when}", **array_tolerances(after.get(name), expected))
 
 
 def check_sgd_step_one_step(t: Trial) -> None:
@@ -232,4 +232,240 @@ SGD_STEP = Exercise(
 )
 
 
-EXERCISES: tuple[Exercise, ...] = (SIGMOID_MLP, SGD_STEP)
+
+# -- train: a classifier on the digits -----------------------------------------------------------
+
+#: The digits network: 64 pixels, 32 ReLU units with dropout, 10 logits; how long and how fast it trains.
+DIGITS_SIZES, DIGITS_DROPOUT, DIGITS_EPOCHS, DIGITS_ETA, DIGITS_TRAIN = [64, 32, 10], 0.2, 15, 0.2, 1200
+#: A trained digits network must classify at least this share of the held-out digits, on every run.
+ACCURACY_THRESHOLD = 0.90
+"""Measured by ``bench/bench_training_checks.py`` over 300 runs of the torch reference, each with a split,
+initial weights and a seed of its own as the check draws them: held-out accuracy 0.957 on average, standard
+deviation 0.009, lowest 0.926, none below the threshold. The threshold lies 6.4 standard deviations below the
+mean: a correct ``train`` fails one run with probability about 1e-10 under a normal approximation, so the
+public check (two runs) fails it with probability below 1e-9. Loops that do not learn (labels apart from
+their inputs, gradients never zeroed, summed costs) stay near 10% and fail every run; a doubled learning
+rate still learns, and the step-by-step check is what catches it."""
+
+TRAINING_LIMITS = {"cpu_seconds": 10.0, "wall_seconds": 30.0}
+"""A correct ``train`` takes about 0.16 s of CPU per digits run (bench/bench_training_checks.py) and a
+few milliseconds for the step-by-step check; 10 s per call leaves room for a slow loop (one example at a
+time is about 20 times slower) on a loaded machine."""
+
+
+def digits() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's 1797 8x8 digits (bundled with the package, no download): pixels scaled to [0, 1], labels."""
+    from sklearn.datasets import load_digits
+
+    data = load_digits()
+    return (data.data / 16.0).astype(np.float32), data.target.astype(np.int64)
+
+
+def digits_split(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A random split: 1200 training digits and the 597 others, held out (their labels stay with the grader)."""
+    X, y = digits()
+    order = rng.permutation(len(X))
+    return X[order[:DIGITS_TRAIN]], y[order[:DIGITS_TRAIN]], X[order[DIGITS_TRAIN:]], y[order[DIGITS_TRAIN:]]
+
+
+def initial_weights(rng: np.random.Generator, sizes: list[int]) -> dict[str, np.ndarray]:
+    """nn.Linear's default initialisation, drawn from ``rng``: uniform in +-1/sqrt(n_in)."""
+    values = {}
+    for index, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        bound = 1.0 / np.sqrt(n_in)
+        values[f"layers.{index}.weight"] = rng.uniform(-bound, bound, size=(n_out, n_in)).astype(np.float32)
+        values[f"layers.{index}.bias"] = rng.uniform(-bound, bound, size=n_out).astype(np.float32)
+    return values
+
+
+def _exact_run(t: Trial, sizes: list[int], m: int, epochs: int) -> None:
+    """A short run without dropout, compared step by step with the reference: every epoch's cost and every parameter."""
+    X = t.rng.normal(0.0, 1.0, size=(m, sizes[0])).astype(np.float32)
+    y = t.rng.integers(0, sizes[-1], size=m).astype(np.int64)
+    eta, seed = float(t.rng.uniform(0.2, 0.6)), int(t.rng.integers(0, 2**31))
+    steps = [
+        network_step(sizes, activation="relu", logits=True),
+        load(initial_weights(t.rng, sizes)),
+        function_step(obj(0), X, y, epochs, eta, seed),
+        state(0),
+    ]
+    got, want = t.student(steps), t.reference(steps)
+    rtol, atol = TOLERANCES["float32"]
+    t.expect_close(got[2]["value"], want[2]["value"], name=f"the epoch costs train returned ({epochs} epochs of {m} examples)",
+                   rtol=rtol, atol=atol)
+    for name, expected in want[3].items():
+        t.expect_close(got[3].get(name), expected, name=f"'{name}' after training", **array_tolerances(got[3].get(name), expected))
+
+
+def _digits_runs(t: Trial, runs: int) -> None:
+    """Train the digits network ``runs`` times on a split of its own; the accuracy on the held-out digits, run by run."""
+    X_train, y_train, X_test, y_test = digits_split(t.rng)
+    for _ in range(runs):
+        seed = int(t.rng.integers(0, 2**31))
+        steps = [
+            network_step(DIGITS_SIZES, activation="relu", dropout=DIGITS_DROPOUT, logits=True),
+            load(initial_weights(t.rng, DIGITS_SIZES)),
+            function_step(obj(0), X_train, y_train, DIGITS_EPOCHS, DIGITS_ETA, seed),
+            mode(False),
+            call(X_test),
+        ]
+        got = t.student(steps)
+        costs = np.asarray(got[2]["value"], dtype=float) if isinstance(got[2]["value"], (list, tuple)) else None
+        t.require(
+            costs is not None and costs.shape == (DIGITS_EPOCHS,) and np.isfinite(costs).all(),
+            f"train should return {DIGITS_EPOCHS} finite epoch costs; it returned {got[2]['value']!r:.200}",
+        )
+        t.expect(
+            costs[-1] < costs[0],
+            f"the cost did not fall over {DIGITS_EPOCHS} epochs of training (seed {seed}): from {costs[0]:.3f} to {costs[-1]:.3f}",
+        )
+        logits = np.asarray(got[4]["value"])
+        accuracy = float((logits.argmax(axis=1) == y_test).mean()) if logits.shape == (len(y_test), 10) else 0.0
+        t.expect(
+            accuracy >= ACCURACY_THRESHOLD,
+            f"after training (seed {seed}) the network classifies {accuracy:.1%} of {len(y_test)} held-out digits "
+            f"correctly; a correct training loop reaches at least {ACCURACY_THRESHOLD:.0%} (about 95% on average)",
+        )
+
+
+def check_train_step_by_step(t: Trial) -> None:
+    """Two epochs of 'train' on 70 examples (batches of 32, 32 and 6): every epoch's cost and every parameter after."""
+    _exact_run(t, [6, 5, 3], 70, 2)
+
+
+def check_train_digits_accuracy(t: Trial) -> None:
+    """'train' on 1200 digits, twice: the cost falls and at least 90% of 597 held-out digits are classified right."""
+    _digits_runs(t, 2)
+
+
+def check_train_hidden(t: Trial) -> None:
+    """A new step-by-step run, and the digits on a split and seeds of their own."""
+    _exact_run(t, [5, 7, 4], 45, 3)
+    _digits_runs(t, 1)
+
+
+TRAIN = Exercise(
+    id="mlp.train",
+    title="A training loop: mini-batch SGD on the digits",
+    notes="1.3.5, figure 3 (the training loop); 1.1.1.5 (generalisation)",
+    uses_torch=True,
+    limits=TRAINING_LIMITS,
+    student=StudentFunction("mlp", "train", scripted=True),
+    reference="reference.mlp:train",
+    torch_reference="reference.mlp_torch:train",
+    checks=(
+        Check(check_train_step_by_step, points=2),
+        Check(check_train_digits_accuracy, points=3),
+        Check(check_train_hidden, points=2, hidden=True),
+    ),
+    mistakes=(
+        Mistake(
+            "labels shuffled apart from the inputs",
+            "the inputs are taken in the shuffled order but the labels in the original one, so each example is "
+            "trained with another's label; index both with the same batch of the order.",
+            f"{MISTAKES}:train_labels_not_shuffled",
+        ),
+        Mistake(
+            "learning rate applied twice",
+            "each mini-batch takes one step p <- p - eta * grad: calling optimiser.step() twice (or adding the "
+            "step by hand as well) doubles the learning rate.",
+            f"{MISTAKES}:train_step_taken_twice",
+        ),
+        Mistake(
+            "gradients never zeroed",
+            "backward() adds to .grad; zero the gradients before each mini-batch's backward (optimiser.zero_grad()).",
+            f"{MISTAKES}:train_without_zero_grad",
+        ),
+        Mistake(
+            "cost summed over the batch",
+            "the cost of a mini-batch is the mean over its examples (cross_entropy's default); a sum makes each "
+            "step as many times longer as the batch has examples.",
+            f"{MISTAKES}:train_summed_cost",
+        ),
+    ),
+)
+
+
+# -- predict_labels --------------------------------------------------------------------------------
+
+
+def clear_examples(rng: np.random.Generator, values: dict[str, np.ndarray], sizes: list[int], m: int) -> np.ndarray:
+    """m inputs whose two largest logits (ReLU network, no dropout) differ by at least 0.05: no label rests on rounding."""
+    kept: list[np.ndarray] = []
+    while len(kept) < m:
+        x = rng.normal(0.0, 1.0, size=sizes[0])
+        z = x
+        for index in range(len(sizes) - 1):
+            z = values[f"layers.{index}.weight"].astype(float) @ z + values[f"layers.{index}.bias"]
+            if index < len(sizes) - 2:
+                z = np.maximum(z, 0.0)
+        top = np.sort(z)[-2:]
+        if top[1] - top[0] >= 0.05:
+            kept.append(x)
+    return np.array(kept, dtype=np.float32)
+
+
+def _predict(t: Trial, sizes: list[int], m: int) -> None:
+    values = initial_weights(t.rng, sizes)
+    X = clear_examples(t.rng, values, sizes, m)
+    steps = [
+        network_step(sizes, activation="relu", dropout=0.5, logits=True),
+        load(values),
+        function_step(obj(0), X),
+        function_step(obj(0), X),
+    ]
+    got, want = t.student(steps), t.reference(steps)
+    first, second = got[2]["value"], got[3]["value"]
+    if t.expect_close(first, want[2]["value"], name=f"predict_labels(model, X) for {m} examples") is False:
+        if np.shape(first) == np.shape(second) and not np.array_equal(np.asarray(first), np.asarray(second)):
+            t.expect(False, "predict_labels gave other labels when called twice on the same model and inputs: "
+                            "its dropout is still active")
+            t.name_mistake("evaluating in training mode")
+
+
+def check_predict_labels(t: Trial) -> None:
+    """'predict_labels' of a network with dropout, on 12 examples whose largest score is clear."""
+    _predict(t, [6, 16, 4], 12)
+
+
+def check_predict_labels_hidden(t: Trial) -> None:
+    """'predict_labels' on a new network and inputs."""
+    _predict(t, [8, 20, 5], 15)
+
+
+PREDICT_LABELS = Exercise(
+    id="mlp.predict_labels",
+    title="Using a trained classifier: evaluation mode and argmax",
+    notes="1.1.1.5 (empirical error), dropout in the slides",
+    uses_torch=True,
+    limits=TRAINING_LIMITS,
+    student=StudentFunction("mlp", "predict_labels", scripted=True),
+    reference="reference.mlp:predict_labels",
+    torch_reference="reference.mlp_torch:predict_labels",
+    checks=(
+        Check(check_predict_labels, points=2),
+        Check(check_predict_labels_hidden, points=1, hidden=True),
+    ),
+    mistakes=(
+        Mistake(
+            "evaluating in training mode",
+            "in training mode dropout still zeroes random units, so the labels change from call to call; "
+            "call model.eval() before predicting.",
+            f"{MISTAKES}:predict_labels_in_train_mode",
+        ),
+        Mistake(
+            "argmax over the batch",
+            "the label of an example is the index of its largest score among the classes: argmax(dim=1), "
+            "not over the examples (dim=0).",
+            f"{MISTAKES}:predict_labels_over_the_batch",
+        ),
+        Mistake(
+            "scores instead of labels",
+            "return one integer label per example (the argmax of its scores), not the scores themselves.",
+            f"{MISTAKES}:predict_labels_scores",
+        ),
+    ),
+)
+
+
+EXERCISES: tuple[Exercise, ...] = (SIGMOID_MLP, SGD_STEP, TRAIN, PREDICT_LABELS)

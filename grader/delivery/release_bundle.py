@@ -5,7 +5,7 @@ them the ``nngrade`` command and the pytest plugin, and a folder to work in::
 
     DIR/
       README.md             how to install, check and submit
-      pyproject.toml        numpy, sympy, pytest and the one pinned torch
+      pyproject.toml        numpy, sympy, pytest, scikit-learn and the one pinned torch
       grader/               the runtime grader (its .py files only)
       grader/recorded_checks/<exercise>.json
                             the recorded data of every public check released
@@ -41,8 +41,9 @@ from grader.delivery.summary import Delivery, DeliveryError
 from grader.registry import Registry
 from grader.selfcheck import MARKER, RECORDINGS_FOLDER, is_exercise_folder, reference_importable
 
-STUDENT_REQUIREMENTS = ("numpy", "sympy", "pytest", "torch")
-"""what the runtime grader needs to run checks and the pytest plugin (no pandas or matplotlib)"""
+STUDENT_REQUIREMENTS = ("numpy", "sympy", "pytest", "torch", "scikit-learn")
+"""what the runtime grader needs to run checks and the pytest plugin (no pandas or matplotlib); scikit-learn
+holds the digits the training exercise learns"""
 
 
 def released_modules(registry: Registry, course: Course | None, assignments: Sequence[str]) -> list[str]:
@@ -137,7 +138,7 @@ pip install .
 
 The first `pip install` fetches the CPU build of torch (small; the default
 build on Linux carries GPU libraries you do not need). The second installs
-the grader with numpy, sympy and pytest, and gives you the `nngrade` command.
+the grader with numpy, sympy, pytest and scikit-learn (the digits the training exercise learns), and gives you the `nngrade` command.
 
 ## Work and check
 
