@@ -99,13 +99,15 @@ def without_solution_delimiters(text: str) -> str:
 
 
 def student_notebook(course: Path, module: str, *, changes: tuple[tuple[str, str], ...] = (), solved: bool = True,
-                     extra_cell: str = "") -> dict:
+                     extra_cell: str = "", assignment: str = "a1") -> dict:
     """The release notebook of ``module`` as a student hands it in: solutions typed in, then ``changes`` made.
 
     ``extra_cell`` is a code cell of the student's own, placed after the setup cell.
     """
-    release = read_notebook(course / "release" / "a1" / f"{module}.ipynb")
-    source = {grade_id(cell): cell for cell in read_notebook(course / "source" / "a1" / f"{module}.ipynb")["cells"]}
+    release = read_notebook(course / "release" / assignment / f"{module}.ipynb")
+    source = {
+        grade_id(cell): cell for cell in read_notebook(course / "source" / assignment / f"{module}.ipynb")["cells"]
+    }
     for cell in release["cells"]:
         if solved and cell["metadata"].get("nbgrader", {}).get("solution"):
             cell["source"] = without_solution_delimiters(cell_text(source[grade_id(cell)]))
@@ -486,3 +488,77 @@ def test_a_delimiter_in_a_stub_is_refused_with_the_file_to_fix(tmp_path):
     with pytest.raises(DeliveryError, match=r"answer-sgd_step.*'END SOLUTION'"):
         write_nbgrader_course(tmp_path / "out", course=course, assignments=["a9"], overwrite=False)
     assert not (tmp_path / "out").exists(), "nothing is written when a notebook cannot be made"
+
+
+# -- torch classes in notebooks ------------------------------------------------------------------
+
+TORCH_COURSE_TOML = f"""
+salt = "{SALT}"
+
+[sandbox]
+cpu_seconds = 2
+wall_seconds = 10
+
+[assignments.t1]
+title = "Autograd Functions and torch layers"
+exercises = ["autograd", "layers"]
+"""
+
+SIGMOID_SIGMA = (("return upstream * s * (1 - s)", "return upstream * s"),)
+TORCH_STUDENTS: dict[str, dict[str, dict]] = {
+    "ada": {"autograd": {}, "layers": {}},
+    "ben": {"autograd": {"changes": SIGMOID_SIGMA}, "layers": {}},
+    "eve": {"autograd": {"solved": False}, "layers": {"solved": False}},
+}
+
+
+@pytest.fixture(scope="module")
+def torch_course(tmp_path_factory) -> Path:
+    """An nbgrader course of classes (autograd Functions, nn.Modules): generated, handed in, autograded by nbgrader."""
+    base = tmp_path_factory.mktemp("nbgrader-torch")
+    course_file = base / "course.toml"
+    course_file.write_text(TORCH_COURSE_TOML)
+    folder = base / "course"
+    nngrade("notebooks", "-o", str(folder), "-a", "t1", "--course", str(course_file))
+    nbgrader("generate_assignment", "t1", cwd=folder)
+    for student, modules in TORCH_STUDENTS.items():
+        target = folder / "submitted" / student / "t1"
+        target.mkdir(parents=True)
+        for module, options in modules.items():
+            notebook = student_notebook(folder, module, assignment="t1", **options)
+            (target / f"{module}.ipynb").write_text(json.dumps(notebook, indent=1))
+        (target / "timestamp.txt").write_text("2026-10-10 12:00:00.000000 UTC")
+    nbgrader("autograde", "t1", cwd=folder)
+    return folder
+
+
+def test_a_class_is_written_with_a_solution_region_per_method(torch_course):
+    cells = {grade_id(cell): cell_text(cell) for cell in read_notebook(torch_course / "source" / "t1" / "layers.ipynb")["cells"]}
+    answer = cells["answer-MultiHeadSelfAttention"]
+    assert answer.startswith("class MultiHeadSelfAttention(nn.Module):")
+    assert answer.count("### BEGIN SOLUTION") == answer.count("### END SOLUTION") == 2
+    released = {
+        grade_id(cell): cell_text(cell) for cell in read_notebook(torch_course / "release" / "t1" / "layers.ipynb")["cells"]
+    }
+    assert "self.W_q = nn.Parameter" not in released["answer-MultiHeadSelfAttention"]
+    assert released["answer-MultiHeadSelfAttention"].count("raise NotImplementedError()") == 2
+
+
+def test_classes_are_graded_by_nbgrader_as_nngrade_grades_them(torch_course):
+    from nbgrader.api import Gradebook
+
+    course = load_course(torch_course.parent / "course.toml", load_registry())
+    full = course.assignment("t1").info().max_score
+    with Gradebook(f"sqlite:///{torch_course / 'gradebook.db'}") as gradebook:
+        totals = {student: gradebook.find_submission("t1", student).score for student in TORCH_STUDENTS}
+        ben = {
+            grade.name: (grade.score, grade.max_score)
+            for notebook in gradebook.find_submission("t1", "ben").notebooks
+            for grade in notebook.grades
+            if notebook.name == "autograd"
+        }
+    assert totals["ada"] == pytest.approx(full)
+    assert totals["eve"] == 0
+    lost = {name for name, (score, most) in ben.items() if score < most}
+    assert lost and all(name.startswith("test-Sigmoid-") for name in lost)
+    assert totals["ben"] < full

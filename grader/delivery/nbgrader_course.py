@@ -93,9 +93,10 @@ class _ModuleCode:
         first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])
         return "\n".join(self.lines(first, node.end_lineno or node.lineno))
 
-    def function(self, name: str) -> ast.FunctionDef:
+    def function(self, name: str) -> ast.FunctionDef | ast.ClassDef:
+        """The top-level function (or, for an exercise whose student writes a class, the class) ``name``."""
         for node in self.tree.body:
-            if isinstance(node, ast.FunctionDef) and node.name == name:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == name:
                 return node
         raise DeliveryError(f"{self.path} has no top-level function {name!r}; it must define every exercise's function")
 
@@ -138,7 +139,7 @@ def _imported_names(imports: Sequence[ast.stmt]) -> set[str]:
     return names
 
 
-def _body_start(function: ast.FunctionDef) -> int:
+def _body_start(function: ast.FunctionDef | ast.ClassDef) -> int:
     """The first statement of a function's body after its docstring (an index into ``body``)."""
     first = function.body[0]
     is_docstring = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
@@ -309,7 +310,7 @@ class _NotebookWriter:
             for node in self.stubs.tree.body
             if not isinstance(node, (ast.Import, ast.ImportFrom))
             and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
-            and not (isinstance(node, ast.FunctionDef) and self.is_exercise(node.name))
+            and not (isinstance(node, (ast.FunctionDef, ast.ClassDef)) and self.is_exercise(node.name))
         ]
         stub_imports = set(map(id, self.stubs.imports()))
         lines = ["# Setup: run this cell first. It imports what your code may use."]
@@ -344,8 +345,39 @@ class _NotebookWriter:
 
     def solution(self, exercise: Exercise) -> str:
         name = exercise.student.name
-        stub = self.stubs.function(name)
-        solved = self.solutions.function(name)
+        stub, solved = self.stubs.function(name), self.solutions.function(name)
+        if isinstance(stub, ast.ClassDef) or isinstance(solved, ast.ClassDef):
+            return self.class_solution(stub, solved)
+        return self.function_solution(stub, solved, helpers=self.helpers(solved))
+
+    def class_solution(self, stub: ast.stmt, solved: ast.stmt) -> str:
+        """A class as the student writes it: the stub's class line and docstring, each method with a solution region."""
+        name = getattr(stub, "name", "?")
+        if not (isinstance(stub, ast.ClassDef) and isinstance(solved, ast.ClassDef)):
+            raise DeliveryError(f"{self.stubs.path} and {self.solutions.path} must both define {name!r} as a class")
+        methods = [node for node in stub.body if isinstance(node, ast.FunctionDef)]
+        if not methods:
+            raise DeliveryError(f"{self.stubs.path}: the class {name!r} has no method for the student to write")
+        solved_methods = {node.name: node for node in solved.body if isinstance(node, ast.FunctionDef)}
+        first = min([stub.lineno, *(d.lineno for d in stub.decorator_list)])
+        header_end = (stub.body[0].end_lineno or stub.lineno) if _body_start(stub) else stub.lineno
+        parts = ["\n".join(self.stubs.lines(first, header_end))]
+        needed = self.helpers(solved)
+        if needed:
+            # A helper defined inside one method's solution region would be seen by that method only.
+            raise DeliveryError(
+                f"{self.solutions.path}: the class {name!r} uses module-level helpers the notebook does not define; "
+                f"move them into its methods (or into the stub, where students get them)"
+            )
+        for method in methods:
+            if method.name not in solved_methods:
+                raise DeliveryError(f"{self.solutions.path}: the class {name!r} has no method {method.name!r}")
+            parts.append(self.function_solution(method, solved_methods[method.name], helpers=[]))
+        return "\n\n".join(parts)
+
+    def function_solution(self, stub: ast.FunctionDef, solved: ast.FunctionDef, *, helpers: list[str]) -> str:
+        """The stub's ``def`` line and docstring, then the solution's body inside a solution region."""
+        name = stub.name
         start = _body_start(stub)
         first = min([stub.lineno, *(d.lineno for d in stub.decorator_list)])
         if start:
@@ -366,12 +398,12 @@ class _NotebookWriter:
             body.pop(0)
         indent = " " * solved.body[body_start].col_offset
         region = [indent + BEGIN_SOLUTION]
-        for helper in self.helpers(solved):
+        for helper in helpers:
             region += [indent + line if line.strip() else "" for line in helper.splitlines()] + [""]
         region += body + [indent + END_SOLUTION]
         return "\n".join(header + region)
 
-    def helpers(self, function: ast.FunctionDef) -> list[str]:
+    def helpers(self, function: ast.FunctionDef | ast.ClassDef) -> list[str]:
         """The module-level definitions of the solutions that ``function`` needs and the notebook lacks.
 
         The notebook defines this module's exercises of the assignment (the
@@ -432,22 +464,36 @@ class _NotebookWriter:
 
 
 def _check_delimiters(document: dict[str, Any], *, relative: str) -> None:
-    """Refuse a notebook where nbgrader would find a delimiter that is not one of ours (in a docstring, say)."""
+    """Refuse a notebook where nbgrader would find a delimiter that is not one of ours (in a docstring, say).
+
+    A solution cell holds one solution region, or one per method for a class,
+    each a BEGIN SOLUTION line followed by its END SOLUTION line; any other
+    cell holds none. Hidden tests come in one region of a grading cell.
+    """
     for cell in document["cells"]:
         text = "".join(cell["source"])
         metadata = cell["metadata"]["nbgrader"]
+        lines = text.splitlines()
+        solution = [word for line in lines for word in ("BEGIN SOLUTION", "END SOLUTION") if word in line]
+        regions = len(solution) // 2
+        well_formed = solution == ["BEGIN SOLUTION", "END SOLUTION"] * regions
+        if metadata["solution"] and (not regions or not well_formed) or not metadata["solution"] and solution:
+            raise DeliveryError(
+                f"{relative}: cell {metadata['grade_id']!r} would hold the solution delimiters in the order "
+                f"{solution or 'none'}, where nbgrader expects "
+                f"{'BEGIN SOLUTION / END SOLUTION pairs' if metadata['solution'] else 'none'}: remove them from the "
+                f"stub or solution text they come from"
+            )
         expected = {
-            "BEGIN SOLUTION": int(metadata["solution"]),
-            "END SOLUTION": int(metadata["solution"]),
             "BEGIN HIDDEN TESTS": int(BEGIN_HIDDEN_TESTS in text and metadata["grade"]),
             "END HIDDEN TESTS": int(END_HIDDEN_TESTS in text and metadata["grade"]),
         }
-        for word in _DELIMITER_WORDS:
-            found = sum(word in line for line in text.splitlines())
-            if found != expected[word]:
+        for word, count in expected.items():
+            found = sum(word in line for line in lines)
+            if found != count:
                 raise DeliveryError(
                     f"{relative}: cell {metadata['grade_id']!r} would hold {found} lines with {word!r} where nbgrader "
-                    f"expects {expected[word]}: remove {word!r} from the stub or solution text it comes from"
+                    f"expects {count}: remove {word!r} from the stub or solution text it comes from"
                 )
 
 
