@@ -334,11 +334,11 @@ def test_derivation_answers_are_graded_like_any_exercise(tmp_path):
 
 
 def test_torch_modules_are_graded_like_any_exercise(tmp_path):
-    """Assignment a3 (autograd Functions, an nn.Module, a training step), graded for real by 'nngrade grade'."""
+    """Assignment a3 (autograd Functions, nn.Modules, a training loop), graded for real by 'nngrade grade'."""
     submissions = tmp_path / "submissions"
     for student in ("right", "slip", "blank"):
         (submissions / student).mkdir(parents=True)
-    for module in ("autograd", "mlp"):
+    for module in ("autograd", "mlp", "layers"):
         solution = (ROOT / "solutions" / f"{module}.py").read_text()
         (submissions / "right" / f"{module}.py").write_text(solution)
         (submissions / "blank" / f"{module}.py").write_text((ROOT / "exercises" / f"{module}.py").read_text())

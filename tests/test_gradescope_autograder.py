@@ -355,3 +355,20 @@ def test_when_python_cannot_even_start_run_autograder_writes_the_results(autogra
     assert run.results["score"] == 0 and run.results["tests"] == []
     assert "exit status 127" in run.results["output"] and "not in your code" in run.results["output"]
     assert re.search(r"tell your instructor", run.results["output"])
+
+
+def test_torch_classes_are_graded_with_the_zips_grader(autograder, tmp_path):
+    """Assignment a3's zip (autograd Functions, nn.Modules, a training loop), run with the environment setup.sh made."""
+    written = write_gradescope_autograder(tmp_path / "a3.zip", course=COURSE, assignment="a3", overwrite=False)
+    _unzip(written.path, tmp_path / "a3" / "source")
+    a3 = Autograder(written.path, tmp_path / "a3" / "source", autograder.python)
+    full = COURSE.assignment("a3").info().max_score
+    right = run_autograder(a3, tmp_path / "right", _solutions("autograd", "mlp", "layers"))
+    assert right.results["score"] == pytest.approx(full)
+    assert all(test["status"] == "passed" for test in right.results["tests"])
+
+    mlp = (SOLUTIONS / "mlp.py").read_text().replace("torch.softmax(self.layers[-1](z), dim=1)", "torch.softmax(self.layers[-1](z), dim=0)")
+    slip = run_autograder(a3, tmp_path / "slip", {**_solutions("autograd", "layers"), "mlp.py": mlp.encode()})
+    lost = [test for test in slip.results["tests"] if test["score"] < test["max_score"]]
+    assert lost and all(test["name"].startswith("mlp.sigmoid_mlp::") for test in lost)
+    assert any("softmax over the batch" in test["output"] for test in lost)
