@@ -157,6 +157,47 @@ def decode(value: Any) -> Any:
 
 
 def digest(value: Any) -> str:
-    """A stable hash of a plain value: equal inputs give equal digests."""
-    text = json.dumps(_encode(value), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
+    """A stable hash of a plain value: equal inputs give equal digests.
+
+    Types, lengths, dict keys (sorted) and values are hashed as they are, and
+    an array as its dtype, shape and raw bytes (C order), so digesting a large
+    input costs one pass over its memory rather than a text form of every number.
+    """
+    hasher = hashlib.sha256()
+    _feed(hasher, value)
+    return hasher.hexdigest()[:24]
+
+
+def _feed(hasher: Any, value: Any) -> None:
+    """Write an unambiguous encoding of ``value`` into ``hasher`` (each item tagged, each length given)."""
+    if value is None:
+        hasher.update(b"N;")
+    elif isinstance(value, bool):
+        hasher.update(b"B1;" if value else b"B0;")
+    elif isinstance(value, int):
+        hasher.update(b"I%d;" % value)
+    elif isinstance(value, float):
+        hasher.update(b"F" + repr(value).encode() + b";")
+    elif isinstance(value, str):
+        data = value.encode("utf-8", "surrogatepass")
+        hasher.update(b"S%d:" % len(data) + data)
+    elif isinstance(value, np.generic):
+        _feed(hasher, value.item())
+    elif isinstance(value, np.ndarray):
+        if value.dtype.kind not in "biuf":
+            raise TypeError(f"cannot encode an array of dtype {value.dtype}")
+        hasher.update(b"A" + value.dtype.str.encode() + repr(tuple(value.shape)).encode() + b":")
+        hasher.update(np.ascontiguousarray(value).tobytes())
+    elif isinstance(value, (tuple, list)):
+        hasher.update(b"%s%d:" % (b"T" if isinstance(value, tuple) else b"L", len(value)))
+        for item in value:
+            _feed(hasher, item)
+    elif isinstance(value, dict):
+        hasher.update(b"D%d:" % len(value))
+        for key in sorted(value):
+            if not isinstance(key, str):
+                raise TypeError(f"cannot encode a dict key of type {type(key).__name__} as plain data")
+            _feed(hasher, key)
+            _feed(hasher, value[key])
+    else:
+        raise TypeError(f"cannot encode a {type(value).__name__} as plain data")
