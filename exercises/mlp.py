@@ -26,6 +26,17 @@ digits it never saw (at least 90%; a correct loop reaches about 95%). A
 correct ``train`` takes about 0.2 s of CPU there; these two functions may
 use 10 s of CPU per call, the others the course's limit.
 
+``digits_weights.pt`` is a file you hand in beside this module: the
+trained weights of the network ``nn.ModuleList([nn.Linear(64, 32),
+nn.Linear(32, 10)])`` held as ``layers`` (a ReLU between the two layers,
+logits out), saved with ``torch.save(model.state_dict(),
+"digits_weights.pt")``. Train it with your ``train`` on the first 1200
+digits of ``sklearn.datasets.load_digits()`` (pixels divided by 16); the
+checks load the file into their own copy of the network (with
+``torch.load(..., weights_only=True)``: save the state_dict, not the model)
+and measure it on the other 597 digits: at least 85% right, and every digit
+recognised at least 60% of the time.
+
 Replace each ``raise NotImplementedError`` with your code, then run
 ``pytest`` in this folder (or ``nngrade check mlp``). The checks build your
 network, load weights into it by these names, and compare its outputs and

@@ -24,6 +24,7 @@ no reference code is installed (the student bundle).
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 from dataclasses import dataclass, field
@@ -87,6 +88,26 @@ class StudentClass(StudentFunction):
     @property
     def kind(self) -> str:
         return "class"
+
+
+@dataclass(frozen=True)
+class StudentWeights(StudentFunction):
+    """A trained model's weights the student hands in beside the code: file ``name`` (``torch.save`` of a state_dict).
+
+    ``module`` is the topic's module, whose docstring tells the student what
+    to train and save. Checks use the file through scripts: a ``load_file``
+    step loads it, in the student's child only, with
+    ``torch.load(..., weights_only=True)`` into a network the script builds,
+    and only that network's outputs come back. A reference is a function
+    that returns such a state_dict (tensors, or arrays for the NumPy
+    reference), or the bytes of a file.
+    """
+
+    scripted: bool = True
+
+    @property
+    def kind(self) -> str:
+        return "weights"
 
 
 @dataclass(frozen=True)
@@ -186,6 +207,14 @@ class Exercise:
         from grader.object_scripts import run_numpy_script, run_torch_script
 
         runner = run_numpy_script if numpy else run_torch_script
+        if self.student.kind == "weights":
+            files = {self.student.name: _weights_file(path, numpy=numpy)}
+
+            def scripted(steps: Any) -> Any:
+                return runner(None, steps, files=files)
+
+            scripted.__name__ = self.student.name
+            return scripted
 
         def scripted(steps: Any) -> Any:
             return runner(target, steps)
@@ -228,3 +257,18 @@ class Exercise:
             raise InvalidDeclaration(f"{where} has no public check: students could not self-check it")
         if self.recorded_reference is not None and not callable(self.recorded_reference):
             raise InvalidDeclaration(f"{where}: recorded_reference must be a function of (value, seed), or None")
+
+
+@functools.lru_cache(maxsize=32)
+def _weights_file(path: str, *, numpy: bool) -> Any:
+    """What a weights reference at ``path`` hands in: its arrays (NumPy), or the bytes ``torch.save`` writes of it."""
+    made = resolve(path)()
+    if numpy or isinstance(made, bytes):
+        return made
+    import io
+
+    import torch
+
+    buffer = io.BytesIO()
+    torch.save(made, buffer)
+    return buffer.getvalue()

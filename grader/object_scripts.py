@@ -19,6 +19,10 @@ The steps (build them with the functions below; each is a dict of plain data):
   shape, dtype, requires_grad], ...], "buffers": [[name, shape, dtype], ...],
   "tensor_attributes": [name, ...]}`` (tensors kept as plain attributes, which
   no optimiser sees);
+- :func:`load_file` -- the same from a weights file the student handed in
+  (``torch.save`` of a state_dict), opened with ``torch.load(...,
+  weights_only=True)`` in the child only; a file that is missing, is not a
+  state_dict or holds pickled code is said in words;
 - :func:`load` -- copy values into parameters by name: ``{"missing": [...],
   "unexpected": [...], "misshapen": [[name, shape, given shape], ...]}``;
   nothing is loaded unless every name fits, and then the script ends there
@@ -95,6 +99,11 @@ def load(state: dict[str, np.ndarray], of: int = 0) -> dict[str, Any]:
     return {"op": "load", "object": of, "state": dict(state)}
 
 
+def load_file(name: str, of: int = 0) -> dict[str, Any]:
+    """Load the weights file ``name`` that the student handed in into object ``of``."""
+    return {"op": "load_file", "object": of, "file": name}
+
+
 def call(*args: Any, method: str = "__call__", of: int | None = 0, grad: tuple[int, ...] = (), **kwargs: Any) -> dict[str, Any]:
     """Call ``method`` of object ``of`` (``of=None``: of the target class itself, as ``Function.apply``)."""
     return {"op": "call", "object": of, "method": method, "args": list(args), "kwargs": kwargs, "grad": list(grad)}
@@ -147,8 +156,11 @@ class _Run:
         return self.objects[index]
 
 
-def run_torch_script(target: Any, steps: Any) -> list[Any]:
-    """Carry ``steps`` out against ``target`` (a class, or a function that takes objects), with torch."""
+def run_torch_script(target: Any, steps: Any, *, files: dict[str, bytes] | None = None) -> list[Any]:
+    """Carry ``steps`` out against ``target`` (a class, or a function that takes objects), with torch.
+
+    ``files`` are the weights files the student handed in, by name, as bytes.
+    """
     import torch
 
     # The same script gives the same numbers every time: torch's CPU generator starts from one seed,
@@ -156,12 +168,12 @@ def run_torch_script(target: Any, steps: Any) -> list[Any]:
     saved = torch.get_rng_state()
     torch.default_generator.manual_seed(0)
     try:
-        return _run_torch_steps(target, _steps(steps))
+        return _run_torch_steps(target, _steps(steps), files or {})
     finally:
         torch.set_rng_state(saved)
 
 
-def _run_torch_steps(target: Any, steps: list[dict[str, Any]]) -> list[Any]:
+def _run_torch_steps(target: Any, steps: list[dict[str, Any]], files: dict[str, bytes]) -> list[Any]:
     import torch
 
     run = _Run(target)
@@ -176,8 +188,9 @@ def _run_torch_steps(target: Any, steps: list[dict[str, Any]]) -> list[Any]:
             result = {"object": len(run.objects) - 1}
         elif op == "parameters":
             result = _torch_parameters(run.object(step))
-        elif op == "load":
-            result = _torch_load(run.object(step), step["state"])
+        elif op in ("load", "load_file"):
+            values = step["state"] if op == "load" else _torch_state_file(files, step.get("file"))
+            result = _torch_load(run.object(step), values)
             if result["missing"] or result["unexpected"] or result["misshapen"]:
                 results.append(result)
                 break  # nothing after it would mean anything (and random weights would make it differ run to run)
@@ -292,6 +305,35 @@ def _torch_load(module: Any, values: dict[str, Any]) -> dict[str, Any]:
             for name, value in values.items():
                 own[name].copy_(torch.from_numpy(np.array(value, copy=True)))
     return {"missing": missing, "unexpected": unexpected, "misshapen": misshapen}
+
+
+def _torch_state_file(files: dict[str, bytes], name: Any) -> dict[str, np.ndarray]:
+    """The state_dict in the handed-in file ``name``, as arrays; opened with weights_only=True, so no code runs."""
+    import io
+
+    import torch
+
+    if name not in files:
+        raise NotImplementedError(
+            f"'{name}' was not handed in: train the network, save its weights with "
+            f"torch.save(model.state_dict(), '{name}') and put the file beside your code"
+        )
+    try:
+        state = torch.load(io.BytesIO(files[name]), weights_only=True, map_location="cpu")
+    except Exception as error:  # noqa: BLE001 - any file that is not a plain state_dict
+        reason = str(error).splitlines()[0][:300] if str(error) else type(error).__name__
+        raise ScriptError(
+            f"'{name}' could not be read as a state_dict with torch.load(..., weights_only=True), which opens "
+            f"tensors and plain containers only ({reason}); save model.state_dict(), not the model or other objects"
+        ) from None
+    if not isinstance(state, dict) or not all(
+        isinstance(key, str) and type(value) in (torch.Tensor, torch.nn.Parameter) for key, value in state.items()
+    ):
+        raise ScriptError(
+            f"'{name}' holds a {type(state).__name__}, not a state_dict (a dict of parameter names to tensors): "
+            f"save model.state_dict()"
+        )
+    return {key: value.detach().cpu().numpy() for key, value in state.items()}
 
 
 def _torch_call(run: _Run, position: int, step: dict[str, Any]) -> dict[str, Any]:
@@ -420,8 +462,12 @@ class NumpyNetwork:
             self.biases[index] = np.array(state[f"layers.{index}.bias"], dtype=float)
 
 
-def run_numpy_script(target: Any, steps: Any) -> list[Any]:
-    """Carry ``steps`` out against a NumPy reference written to this module's protocol (see the docstring)."""
+def run_numpy_script(target: Any, steps: Any, *, files: dict[str, dict[str, np.ndarray]] | None = None) -> list[Any]:
+    """Carry ``steps`` out against a NumPy reference written to this module's protocol (see the docstring).
+
+    ``files`` are the weights a NumPy reference hands in, by file name, as dicts of arrays.
+    """
+    files = files or {}
     run = _Run(target)
     results: list[Any] = []
     for position, step in enumerate(_steps(steps)):
@@ -437,13 +483,18 @@ def run_numpy_script(target: Any, steps: Any) -> list[Any]:
                 "buffers": [],
                 "tensor_attributes": [],
             }
-        elif op == "load":
-            result = _numpy_load(run.object(step), step["state"])
+        elif op in ("load", "load_file"):
+            if op == "load_file" and step.get("file") not in files:
+                raise ScriptError(f"'{step.get('file')}' was not handed in")
+            values = step["state"] if op == "load" else files[step["file"]]
+            result = _numpy_load(run.object(step), values)
             if result["missing"] or result["unexpected"] or result["misshapen"]:
                 results.append(result)
                 break
         elif op == "call":
             owner = target() if step.get("object") is None else run.object(step)
+            if step.get("object") is not None and step["method"] == "__call__" and not hasattr(owner, "forward"):
+                raise ScriptError(f"the object is a {type(owner).__name__}, which cannot be called")
             method = "forward" if step["method"] in ("__call__", "apply") else step["method"]
             value = getattr(owner, method)(*_numpy_values(step["args"], run), **step["kwargs"])
             run.calls[position] = (owner, list(step.get("grad") or ()), value)

@@ -160,7 +160,14 @@ class InProcessStudentCode:
         torch: bool = False,
     ) -> CallOutcome:
         timeout = float((limits or {}).get("wall_seconds", self.wall_seconds))
-        target = self.function(function)
+        files = {}
+        if function.kind == "weights":
+            target = None
+            path = self.folder / function.name
+            if path.is_file():
+                files[function.name] = path.read_bytes()
+        else:
+            target = self.function(function)
         printed = io.StringIO()
         start = time.perf_counter()
         try:
@@ -168,7 +175,7 @@ class InProcessStudentCode:
                 if function.scripted:
                     from grader.object_scripts import run_torch_script
 
-                    value = run_torch_script(target, args[0] if len(args) == 1 and not kwargs else args)
+                    value = run_torch_script(target, args[0] if len(args) == 1 and not kwargs else args, files=files)
                 else:
                     value = target(*args, **kwargs)
         except _Timeout:

@@ -171,3 +171,32 @@ def predict_labels_scores(model, X):
     model.eval()
     with torch.no_grad():
         return model(X)
+
+
+# -- digits weights --------------------------------------------------------------------------------
+
+
+def digits_weights_untrained():
+    """The weights of a network saved before it was trained."""
+    from reference.mlp_torch import digits_network
+
+    torch.manual_seed(7)
+    return digits_network().state_dict()
+
+
+def digits_weights_whole_model():
+    """torch.save(model): the whole pickled module, which weights_only loading refuses, instead of its state_dict."""
+    import io
+
+    from reference.mlp_torch import digits_network
+
+    buffer = io.BytesIO()
+    torch.save(torch.nn.Sequential(torch.nn.Linear(64, 32), torch.nn.ReLU(), torch.nn.Linear(32, 10)), buffer)
+    del digits_network
+    return buffer.getvalue()
+
+
+def digits_weights_other_network():
+    """The weights of a network with 64 hidden units instead of the 32 the task names."""
+    layers = nn.ModuleList([nn.Linear(64, 64), nn.Linear(64, 10)])
+    return {f"layers.{name}": value for name, value in layers.state_dict().items()}

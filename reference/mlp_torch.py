@@ -69,3 +69,34 @@ def predict_labels(model, X):
             return torch.argmax(model(X), dim=-1)
     finally:
         model.train(was_training)
+
+
+def digits_network():
+    """The network the digits weights belong to: 64 pixels, 32 ReLU units, 10 logits, layers named layers.0 and layers.1."""
+
+    class Network(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layers = nn.ModuleList([nn.Linear(64, 32), nn.Linear(32, 10)])
+
+        def forward(self, X):
+            return self.layers[1](torch.relu(self.layers[0](X)))
+
+    return Network()
+
+
+def digits_weights():
+    """The network trained on the first 1200 digits with this module's train; its state_dict."""
+    from sklearn.datasets import load_digits
+
+    data = load_digits()
+    X = torch.as_tensor(data.data[:1200] / 16.0, dtype=torch.float32)
+    y = torch.as_tensor(data.target[:1200], dtype=torch.int64)
+    generator_state = torch.get_rng_state()
+    torch.manual_seed(1200)
+    try:
+        model = digits_network()
+        train(model, X, y, 20, 0.2, 1200)
+    finally:
+        torch.set_rng_state(generator_state)
+    return model.state_dict()

@@ -359,3 +359,38 @@ def test_torch_modules_are_graded_like_any_exercise(tmp_path):
     assert "softmax over the batch" in (out / "feedback" / "slip.md").read_text()
     blank = checks_of(out, "blank")
     assert blank and all(status == "not implemented" and points == 0 for status, points, _, _ in blank.values())
+
+
+def test_weights_handed_in_are_graded_in_the_child_only(tmp_path):
+    """Assignment a4: a trained model's state_dict beside the code; a pickled payload is refused, a missing file said."""
+    import io
+
+    import torch
+
+    submissions = tmp_path / "submissions"
+    for student in ("right", "pickled", "none", "zipped"):
+        (submissions / student).mkdir(parents=True)
+    weights = (ROOT / "solutions" / "digits_weights.pt").read_bytes()
+    (submissions / "right" / "digits_weights.pt").write_bytes(weights)
+    model = io.BytesIO()
+    torch.save(torch.nn.Sequential(torch.nn.Linear(64, 32), torch.nn.ReLU(), torch.nn.Linear(32, 10)), model)
+    (submissions / "pickled" / "digits_weights.pt").write_bytes(model.getvalue())
+    (submissions / "none" / "mlp.py").write_text((ROOT / "solutions" / "mlp.py").read_text())
+    import zipfile
+
+    with zipfile.ZipFile(submissions / "zipped.zip", "w") as archive:
+        archive.writestr("digits_weights.pt", weights)
+    (submissions / "zipped").rmdir()
+    out = tmp_path / "graded"
+    nngrade("grade", str(submissions), "-a", "a4", "-o", str(out), "-q")
+
+    for student in ("right", "zipped"):
+        checks = checks_of(out, student)
+        assert checks and all(points == max_points for _, points, max_points, _ in checks.values()), student
+    pickled = checks_of(out, "pickled")
+    assert all(status == "errored" and points == 0 for status, points, _, _ in pickled.values())
+    assert all("weights_only=True" in feedback for *_, feedback in pickled.values())
+    assert ("mlp.digits_weights", "the whole model saved") in mistakes_of(out, "pickled")
+    missing = checks_of(out, "none")
+    assert all(status == "not implemented" and "'digits_weights.pt' was not handed in" in feedback
+               for status, _, _, feedback in missing.values())

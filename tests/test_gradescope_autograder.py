@@ -372,3 +372,16 @@ def test_torch_classes_are_graded_with_the_zips_grader(autograder, tmp_path):
     lost = [test for test in slip.results["tests"] if test["score"] < test["max_score"]]
     assert lost and all(test["name"].startswith("mlp.sigmoid_mlp::") for test in lost)
     assert any("softmax over the batch" in test["output"] for test in lost)
+
+
+def test_weights_handed_in_are_graded_by_the_zip(autograder, tmp_path):
+    """Assignment a4: a trained state_dict uploaded beside the code, loaded in the sandbox child only."""
+    written = write_gradescope_autograder(tmp_path / "a4.zip", course=COURSE, assignment="a4", overwrite=False)
+    _unzip(written.path, tmp_path / "a4" / "source")
+    a4 = Autograder(written.path, tmp_path / "a4" / "source", autograder.python)
+    weights = (SOLUTIONS / "digits_weights.pt").read_bytes()
+    right = run_autograder(a4, tmp_path / "right", {"digits_weights.pt": weights})
+    assert right.results["score"] == pytest.approx(COURSE.assignment("a4").info().max_score)
+    garbage = run_autograder(a4, tmp_path / "garbage", {"digits_weights.pt": b"not a state_dict"})
+    assert garbage.results["score"] == 0
+    assert any("weights_only=True" in test["output"] for test in garbage.results["tests"])

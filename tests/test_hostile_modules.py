@@ -10,11 +10,15 @@ student graded next by the same sandbox still gets full marks.
 
 from __future__ import annotations
 
+import io
+import os
+import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import torch
 
 from grader import load_registry
 from grader.expectations import ReferenceExpectations
@@ -51,6 +55,8 @@ class Case:
     """the statuses every check of the exercise may end in"""
     max_score: float = 0.0
     """the most the submission may score"""
+    files: tuple[tuple[str, bytes], ...] = ()
+    """files handed in beside the module (a weights file), by name"""
 
 
 def _sigmoid_with(backward: str, header: str = "") -> str:
@@ -59,7 +65,57 @@ def _sigmoid_with(backward: str, header: str = "") -> str:
 
 FAILED, ERRORED, TIMED_OUT = Status.FAILED, Status.ERRORED, Status.TIMED_OUT
 
+MARKER = Path(tempfile.gettempdir()) / "nngrade-weights-payload-ran"
+
+
+class _Payload:
+    """Unpickling this runs a shell command: what a weights file must never get to do."""
+
+    def __reduce__(self):
+        return (os.system, (f"touch {MARKER}",))
+
+
+def _saved(value) -> bytes:
+    buffer = io.BytesIO()
+    torch.save(value, buffer)
+    return buffer.getvalue()
+
+
+WEIGHTS = "digits_weights.pt"
+
 CASES = [
+    Case(
+        "a weights file whose pickle runs a command",
+        "mlp",
+        "mlp.digits_weights",
+        "",
+        frozenset({ERRORED}),
+        files=((WEIGHTS, _saved({"layers.0.weight": _Payload()})),),
+    ),
+    Case(
+        "a weights file of random bytes",
+        "mlp",
+        "mlp.digits_weights",
+        "",
+        frozenset({ERRORED}),
+        files=((WEIGHTS, bytes(range(256)) * 40),),
+    ),
+    Case(
+        "a weights file that holds a list",
+        "mlp",
+        "mlp.digits_weights",
+        "",
+        frozenset({ERRORED}),
+        files=((WEIGHTS, _saved([torch.zeros(32, 64), torch.zeros(32)])),),
+    ),
+    Case(
+        "a weights file larger than the cap",
+        "mlp",
+        "mlp.digits_weights",
+        "",
+        frozenset({Status.NOT_IMPLEMENTED}),
+        files=((WEIGHTS, _saved({"layers.0.weight": torch.zeros(3 * 2**20)})),),
+    ),
     Case(
         "backward returns a tensor subclass",
         "autograd",
@@ -170,7 +226,11 @@ def sandbox():
 def test_a_hostile_module_earns_nothing_it_did_not_compute(case: Case, sandbox: Sandbox, tmp_path: Path) -> None:
     warnings.simplefilter("ignore", DeprecationWarning)
     exercise = REGISTRY.get(case.exercise)
-    (tmp_path / f"{case.module}.py").write_text(case.source)
+    if case.source:
+        (tmp_path / f"{case.module}.py").write_text(case.source)
+    for name, data in case.files:
+        (tmp_path / name).write_bytes(data)
+    MARKER.unlink(missing_ok=True)
     seeds = SeedPolicy.for_student("hostile-salt", "mallory")
     with SandboxedStudentCode(tmp_path, sandbox=sandbox) as code:
         result = grade_exercise(exercise, code, expectations=EXPECTATIONS, seeds=seeds, include_hidden=True)
@@ -179,6 +239,7 @@ def test_a_hostile_module_earns_nothing_it_did_not_compute(case: Case, sandbox: 
     assert Status.INTERNAL_ERROR not in statuses, explained
     assert statuses <= case.statuses, explained
     assert result.score <= case.max_score, explained
+    assert not MARKER.exists(), "unpickling the handed-in weights ran code"
 
     with SandboxedStudentCode(ROOT / "solutions", sandbox=sandbox) as honest:
         graded = grade_exercise(exercise, honest, expectations=EXPECTATIONS, seeds=seeds, include_hidden=True)

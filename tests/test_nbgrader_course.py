@@ -562,3 +562,11 @@ def test_classes_are_graded_by_nbgrader_as_nngrade_grades_them(torch_course):
     lost = {name for name, (score, most) in ben.items() if score < most}
     assert lost and all(name.startswith("test-Sigmoid-") for name in lost)
     assert totals["ben"] < full
+
+
+def test_an_assignment_that_asks_for_a_weights_file_is_refused_with_a_reason(tmp_path):
+    course = load_course(ROOT / "course.toml", load_registry())
+    with pytest.raises(DeliveryError, match=r"asks for a file handed in beside the code \(mlp.digits_weights: "
+                                              r"digits_weights.pt\), and nbgrader collects notebooks only"):
+        write_nbgrader_course(tmp_path / "course", course=course, assignments=["a4"], overwrite=False)
+    assert not (tmp_path / "course").exists()

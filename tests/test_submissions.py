@@ -98,7 +98,7 @@ def test_a_folder_of_py_files_gives_every_importable_module(tmp_path):
     assert dict(bob.sources) == {"perceptron": PERCEPTRON, "helpers": b"def sign(x):\n    return 1\n"}
     assert bob.notes == (
         "'bob' has no backprop.py and no notebook for it: the exercises in module backprop cannot be graded",
-        "ignored in 'bob' (only .py modules and notebooks at its top are read): "
+        "ignored in 'bob' (only .py modules, notebooks and .pt weights at its top are read): "
         "'data/', 'notes.txt', 'perceptron (1).py'",
     )
     assert re.fullmatch(r"[0-9a-f]{64}", bob.files_hash)

@@ -192,7 +192,7 @@ def test_files_below_the_top_are_ignored_with_a_note_and_notebooks_are_read(tmp_
     bob = bob_with(tmp_path, zip_bytes(tmp_path, members))
     assert bob.problem == "" and set(bob.sources) == {"perceptron", "backprop"}
     compile(bob.sources["perceptron"], "hw1.ipynb", "exec")
-    ignored = "ignored in 'bob.zip' (only .py modules and notebooks at its top are read): 'utils/', 'data.csv'"
+    ignored = "ignored in 'bob.zip' (only .py modules, notebooks and .pt weights at its top are read): 'utils/', 'data.csv'"
     assert ignored in bob.notes
     assert "'bob.zip/hw1/hw1.ipynb': IPython magics replaced by 'pass': %matplotlib" in bob.notes
 

@@ -20,13 +20,15 @@ that are never zeroed.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from grader.catalog.backprop import network, quadratic_targets
 from grader.compare import TOLERANCES
-from grader.declarations import Check, Exercise, Mistake, StudentClass, StudentFunction
+from grader.declarations import Check, Exercise, Mistake, StudentClass, StudentFunction, StudentWeights
 from grader.module_checks import array_tolerances, expect_gradients, expect_output, expect_parameters, require_loaded
-from grader.object_scripts import backward, call, load, mode, new, obj, parameters, state
+from grader.object_scripts import backward, call, load, load_file, mode, new, obj, parameters, state
 from grader.object_scripts import function as function_step
 from grader.object_scripts import network as network_step
 from grader.trial import Trial
@@ -468,4 +470,97 @@ PREDICT_LABELS = Exercise(
 )
 
 
-EXERCISES: tuple[Exercise, ...] = (SIGMOID_MLP, SGD_STEP, TRAIN, PREDICT_LABELS)
+
+
+# -- digits_weights: trained weights handed in -----------------------------------------------------
+
+WEIGHTS_FILE = "digits_weights.pt"
+#: The first 1200 digits are for training; the checks measure the weights on the other 597.
+HELD_OUT_FROM = 1200
+#: The held-out accuracy the handed-in weights must reach. The last 597 digits come from other writers
+#: than most of the first 1200 and are harder: the reference's weights (20 epochs of 'train') reach 0.91.
+WEIGHTS_ACCURACY = 0.85
+#: Every digit must be recognised at least this often among the held-out ones (the reference: 0.74 at worst).
+WEIGHTS_RECALL = 0.60
+
+
+def _held_out_logits(t: Trial) -> tuple[Any, np.ndarray]:
+    """The handed-in network's outputs on the 597 held-out digits (computed in the child), and their labels."""
+    X, y = digits()
+    steps = [
+        network_step(DIGITS_SIZES, activation="relu", logits=True),
+        load_file(WEIGHTS_FILE),
+        mode(False),
+        call(X[HELD_OUT_FROM:]),
+    ]
+    got = t.student(steps)
+    loaded = got[1]
+    unfit = [f"it has no {name!r}" for name in loaded.get("missing", [])]
+    unfit += [f"it holds {name!r}, which the network does not have" for name in loaded.get("unexpected", [])]
+    unfit += [f"its {name!r} has shape {tuple(given)}, not {tuple(shape)}" for name, shape, given in loaded.get("misshapen", [])]
+    if unfit:
+        t.fail(f"'{WEIGHTS_FILE}' does not fit the network the task names: {'; '.join(unfit)}")
+    logits = np.asarray(got[3]["value"])
+    if logits.shape != (len(X) - HELD_OUT_FROM, 10) or not np.isfinite(logits).all():
+        t.fail(
+            f"the network with the weights of '{WEIGHTS_FILE}' gave outputs of shape {logits.shape} (or not finite), "
+            f"not one finite score per class for each of {len(X) - HELD_OUT_FROM} digits"
+        )
+    return logits, y[HELD_OUT_FROM:]
+
+
+def check_digits_weights_accuracy(t: Trial) -> None:
+    """The handed-in weights classify at least 85% of the 597 digits after the first 1200 correctly."""
+    logits, labels = _held_out_logits(t)
+    accuracy = float((logits.argmax(axis=1) == labels).mean())
+    t.expect(
+        accuracy >= WEIGHTS_ACCURACY,
+        f"with the weights of '{WEIGHTS_FILE}' the network classifies {accuracy:.1%} of the {len(labels)} held-out "
+        f"digits correctly; at least {WEIGHTS_ACCURACY:.0%} is asked (20 epochs of 'train' give about 91%)",
+    )
+
+
+def check_digits_weights_every_digit(t: Trial) -> None:
+    """Every digit, 0 to 9, is recognised in at least 60% of its held-out examples."""
+    logits, labels = _held_out_logits(t)
+    predicted = logits.argmax(axis=1)
+    recalls = {digit: float((predicted[labels == digit] == digit).mean()) for digit in range(10)}
+    weak = [f"{digit} ({recall:.0%})" for digit, recall in recalls.items() if recall < WEIGHTS_RECALL]
+    t.expect(not weak, f"some digits are recognised in fewer than {WEIGHTS_RECALL:.0%} of their examples: {', '.join(weak)}")
+
+
+DIGITS_WEIGHTS = Exercise(
+    id="mlp.digits_weights",
+    title="Trained weights handed in: a digits classifier",
+    notes="1.1.1.5 (generalisation), 1.3.5 (training)",
+    uses_torch=True,
+    limits=TRAINING_LIMITS,
+    student=StudentWeights("mlp", WEIGHTS_FILE),
+    reference="reference.mlp:digits_weights",
+    torch_reference="reference.mlp_torch:digits_weights",
+    checks=(
+        Check(check_digits_weights_accuracy, points=3),
+        Check(check_digits_weights_every_digit, points=1, hidden=True),
+    ),
+    mistakes=(
+        Mistake(
+            "weights saved before training",
+            "the file holds the weights the network started with; save model.state_dict() after the training loop.",
+            f"{MISTAKES}:digits_weights_untrained",
+        ),
+        Mistake(
+            "the whole model saved",
+            "torch.save(model) pickles the module with its code, which a grader must not run; save "
+            "torch.save(model.state_dict(), 'digits_weights.pt'): the tensors only.",
+            f"{MISTAKES}:digits_weights_whole_model",
+        ),
+        Mistake(
+            "another network's weights",
+            "the weights must fit the network the task names: layers.0 of shape (32, 64) and layers.1 of shape (10, 32).",
+            f"{MISTAKES}:digits_weights_other_network",
+        ),
+    ),
+)
+
+
+EXERCISES: tuple[Exercise, ...] = (SIGMOID_MLP, SGD_STEP, TRAIN, PREDICT_LABELS, DIGITS_WEIGHTS)

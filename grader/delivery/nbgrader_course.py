@@ -566,6 +566,14 @@ def write_nbgrader_course(out: Path, *, course: Course, assignments: Sequence[st
     """
     out = Path(out).resolve()
     chosen = [course.assignment(name) for name in dict.fromkeys(assignments)] or list(course.assignments.values())
+    for assignment in chosen:
+        files = [exercise for exercise in assignment.exercises if exercise.student.kind == "weights"]
+        if files:
+            raise DeliveryError(
+                f"assignment {assignment.name!r} asks for a file handed in beside the code "
+                f"({', '.join(f'{e.id}: {e.student.name}' for e in files)}), and nbgrader collects notebooks only: "
+                f"grade it with `nngrade grade` or Gradescope, and give nbgrader the other assignments (-a)"
+            )
     if out.exists() and not out.is_dir():
         raise DeliveryError(f"{out} is a file: give a folder for the nbgrader course")
     if out.is_dir() and any(out.iterdir()) and not overwrite:

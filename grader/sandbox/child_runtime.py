@@ -174,14 +174,16 @@ class _Session:
     def call(self, request: dict[str, Any]) -> dict[str, Any]:
         """A ``call`` of a function on plain inputs, or a ``script`` run against a class or a function."""
         self.output.take()  # output printed while loading is not this call's
-        module = self.load(request["module"])
+        scripted = request.get("op") == "script"
+        weights = scripted and request.get("kind") == "weights"
+        module = None if weights else self.load(request["module"])
         if isinstance(module, dict):
             return {"error": module, "output": self.output.take()}
-        scripted = request.get("op") == "script"
         name = request["name"] if scripted else request["function"]
-        target = module.__dict__.get(name)
+        # A weights exercise has no function to look up: its script loads the file the student handed in.
+        target = None if module is None else module.__dict__.get(name)
         wants_class = scripted and request.get("kind") == "class"
-        if target is None or not callable(target) or isinstance(target, type) != wants_class:
+        if not weights and (target is None or not callable(target) or isinstance(target, type) != wants_class):
             found = "a class" if isinstance(target, type) else ("nothing" if target is None else type(target).__name__)
             if found == type(target).__name__ and callable(target) and not isinstance(target, type):
                 found = "a function"
@@ -190,7 +192,8 @@ class _Session:
         started = time.perf_counter()
         try:
             if scripted:
-                value = _scripts.run_torch_script(target, request["steps"])
+                files = {key: data for key, data in self.sources.items() if key.lower().endswith((".pt", ".pth"))}
+                value = _scripts.run_torch_script(target, request["steps"], files=files)
             else:
                 value = target(*request["args"], **request["kwargs"])
         except BaseException as exc:  # SystemExit and KeyboardInterrupt are the student's too

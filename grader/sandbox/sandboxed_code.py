@@ -28,6 +28,7 @@ from grader.errors import (
 from grader.limits import Limits
 from grader.sandbox.sandbox import ChildGone, Ended, Sandbox, Session, SessionEnded, default_sandbox
 from grader.student_code import CallOutcome
+from grader.submissions.limits import MAX_WEIGHTS_BYTES, WEIGHTS_SUFFIXES
 
 MAX_SOURCE_BYTES = 2 * 2**20
 """largest student module read; a bigger file is refused with a message"""
@@ -80,7 +81,7 @@ class SandboxedStudentCode:
     # -- the student's files ----------------------------------------------------------
 
     def sources(self) -> dict[str, bytes]:
-        """Module name to file contents, for every ``.py`` file of the folder."""
+        """Module name to file contents, for every ``.py`` file of the folder; and each weights file by its name."""
         if self._sources is None:
             found: dict[str, bytes] = {}
             if self.folder.is_dir():
@@ -91,6 +92,11 @@ class SandboxedStudentCode:
                         found[path.stem] = b"raise ImportError('this file is larger than 2 MB: nngrade does not run it')"
                         continue
                     found[path.stem] = path.read_bytes()
+                weights = [p for p in sorted(self.folder.iterdir()) if p.suffix.lower() in WEIGHTS_SUFFIXES]
+                for path in weights[:MAX_MODULES]:
+                    # A trained model's weights, for the student's child only; a file too large is left out.
+                    if path.is_file() and not path.name.startswith(".") and path.stat().st_size <= MAX_WEIGHTS_BYTES:
+                        found[path.name] = path.read_bytes()
             self._sources = found
         return self._sources
 
@@ -154,7 +160,7 @@ class SandboxedStudentCode:
     ) -> CallOutcome:
         effective = self.limits.merged(limits, where=f"limits for {function.module}.{function.name}")
         module = function.module
-        if module not in self.sources():
+        if module not in self.sources() and function.kind != "weights":
             raise StudentCodeUnavailable(
                 f"'{module}.py' was not found in {self.folder}: "
                 f"put your {module}.py there (or run nngrade from the folder that has it)"
@@ -272,6 +278,9 @@ class SandboxedStudentCode:
         if kind == "script":
             return StudentRaised(f"'{name}' could not be used as the check needs: {message}",
                                  error_type="ScriptError", error_message=message)
+        if kind == "not_implemented" and function.kind == "weights":
+            # No code of the student's ran: the script found no weights file, and says how to make one.
+            return StudentNotImplemented(message)
         if kind == "not_implemented":
             return StudentNotImplemented(f"'{name}' is not implemented yet (it raises NotImplementedError)", details=details)
         if kind == "signature":

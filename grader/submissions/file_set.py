@@ -16,6 +16,8 @@ import keyword
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from grader.submissions.limits import WEIGHTS_SUFFIXES
+
 JUNK_NAMES = frozenset({"__MACOSX", "__pycache__", "Thumbs.db", "desktop.ini"})
 """names skipped without a note, beside every hidden name (``.DS_Store``, ``.git``,
 ``.ipynb_checkpoints``): operating systems and tools make them, students do not"""
@@ -44,9 +46,14 @@ def is_python_name(file_name: str) -> bool:
     return file_name.lower().endswith(".py")
 
 
+def is_weights_name(file_name: str) -> bool:
+    """A trained model's weights (``torch.save`` of a ``state_dict``), handed in beside the code."""
+    return file_name.lower().endswith(WEIGHTS_SUFFIXES) and not file_name.startswith(".")
+
+
 def is_taken(file_name: str) -> bool:
-    """True for a file at the top of a submission that nngrade reads: a module or a notebook."""
-    return module_name_of(file_name) is not None or is_notebook_name(file_name)
+    """True for a file at the top of a submission that nngrade reads: a module, a notebook or a weights file."""
+    return module_name_of(file_name) is not None or is_notebook_name(file_name) or is_weights_name(file_name)
 
 
 def sha256_hex(data: bytes) -> str:

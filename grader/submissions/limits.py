@@ -10,6 +10,13 @@ from __future__ import annotations
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 """largest ``.py`` file read as a module (2 MB); larger is the student's problem"""
 
+MAX_WEIGHTS_BYTES = 8 * 1024 * 1024
+"""largest model weights file (``.pt``, ``.pth``) read and sent to the student's child (8 MB); a larger one is left
+out with a note, and the checks that need it say it is missing"""
+
+WEIGHTS_SUFFIXES = (".pt", ".pth")
+"""the file names that hold a trained model's ``state_dict`` (``torch.save``); read as bytes, never unpickled here"""
+
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 """largest ``.ipynb`` file read (20 MB): notebooks carry their outputs, plots included"""
 

@@ -17,7 +17,17 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Sequence
 
-from grader.submissions.file_set import FileSet, StudentFile, is_notebook_name, is_python_name, listed, module_name_of
+from grader.submissions.file_set import (
+    FileSet,
+    StudentFile,
+    is_notebook_name,
+    is_python_name,
+    is_weights_name,
+    listed,
+    megabytes,
+    module_name_of,
+)
+from grader.submissions.limits import MAX_WEIGHTS_BYTES
 from grader.submissions.notebooks import notebook_code
 from grader.submissions.submission import EntryProblem
 
@@ -86,6 +96,13 @@ def module_sources(files: FileSet, *, shown: str, modules: Sequence[str]) -> Mod
     notes: list[str] = list(files.notes)
     sources: dict[str, bytes] = {}
     for file in files.files:
+        if is_weights_name(file.name):
+            # A trained model's weights: bytes for the student's child, never unpickled by the grader.
+            if len(file.data) > MAX_WEIGHTS_BYTES:
+                notes.append(f"'{file.shown}' is larger than {megabytes(MAX_WEIGHTS_BYTES)}, so it was left out")
+            else:
+                sources[file.name] = file.data
+            continue
         module = module_name_of(file.name)
         if module is None:
             continue
@@ -140,6 +157,7 @@ def module_sources(files: FileSet, *, shown: str, modules: Sequence[str]) -> Mod
         )
     if files.ignored:
         notes.append(
-            f"ignored in '{shown}' (only .py modules and notebooks at its top are read): {listed(files.ignored)}"
+            f"ignored in '{shown}' (only .py modules, notebooks and .pt weights at its top are read): "
+            f"{listed(files.ignored)}"
         )
     return ModuleSources(sources, tuple(notes))
