@@ -39,7 +39,9 @@ The steps (build them with the functions below; each is a dict of plain data):
 - :func:`mode` -- ``train()`` or ``eval()``: ``{"training": bool}``;
 - :func:`state` -- the object's parameter values by name: ``{name: array}``;
 - :func:`function` -- call a function of the student's module with objects
-  among its arguments (:func:`obj` marks one): ``{"value": ...}``.
+  among its arguments (:func:`obj` marks one): ``{"value": ..., "attached":
+  bool}``, ``attached`` being whether the value is a tensor that still
+  requires grad.
 
 Two runners carry a script out: :func:`run_torch_script` (the student's
 code in the child, the torch references in the grader) and
@@ -207,7 +209,7 @@ def _run_torch_steps(target: Any, steps: list[dict[str, Any]], files: dict[str, 
         elif op == "function":
             with torch.enable_grad():
                 value = target(*_torch_values(step["args"], run), **_torch_values(step["kwargs"], run))
-            result = {"value": _torch_plain(value)}
+            result = {"value": _torch_plain(value), "attached": isinstance(value, torch.Tensor) and bool(value.requires_grad)}
         else:
             raise ScriptError(f"a script has no step {op!r}")
         results.append(result)
@@ -516,7 +518,7 @@ def run_numpy_script(target: Any, steps: Any, *, files: dict[str, dict[str, np.n
         elif op == "state":
             result = {name: _numpy_plain(value) for name, value in run.object(step).state_dict().items()}
         elif op == "function":
-            result = {"value": _numpy_plain(target(*_numpy_values(step["args"], run), **step["kwargs"]))}
+            result = {"value": _numpy_plain(target(*_numpy_values(step["args"], run), **step["kwargs"])), "attached": False}
         else:
             raise ScriptError(f"a script has no step {op!r}")
         results.append(result)

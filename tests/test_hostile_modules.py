@@ -147,6 +147,30 @@ CASES = [
         frozenset({FAILED, ERRORED}),
     ),
     Case(
+        "a parameter whose __torch_function__ lies",
+        "mlp",
+        "mlp.sigmoid_mlp",
+        "import torch\nfrom torch import nn\n"
+        "class Liar(nn.Parameter):\n"
+        "    @classmethod\n"
+        "    def __torch_function__(cls, func, types, args=(), kwargs=None):\n"
+        "        return torch.full((1,), 0.5)\n"
+        "class SigmoidMLP(nn.Module):\n"
+        "    def __init__(self, sizes):\n"
+        "        super().__init__()\n"
+        "        self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:]))\n"
+        "        for layer in self.layers:\n"
+        "            layer.weight = Liar(layer.weight.detach())\n"
+        "    def forward(self, X):\n"
+        "        for layer in self.layers:\n"
+        "            X = torch.sigmoid(layer(X))\n"
+        "        return X\n"
+        "    def probabilities(self, X):\n"
+        "        return torch.softmax(self.layers[-1](X), dim=1)\n",
+        frozenset({Status.PASSED, FAILED, ERRORED}),
+        max_score=1.0,  # it registers the right parameters (1 point); nothing it computes is right
+    ),
+    Case(
         "a module that monkeypatches torch",
         "autograd",
         "autograd.sigmoid",

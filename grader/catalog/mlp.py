@@ -173,6 +173,9 @@ def _steps(t: Trial, sizes: list[int], m: int, count: int) -> None:
         # A Python float computed from float32 tensors: float32's tolerances, as for the parameters.
         rtol, atol = TOLERANCES["float32"]
         t.expect_close(mine["value"], theirs["value"], name=f"the cost sgd_step returned at {when}", rtol=rtol, atol=atol)
+        if mine.get("attached"):
+            t.expect(False, f"sgd_step returned the cost at {when} as a tensor still attached to the graph, which keeps "
+                            "the whole graph alive: return cost.item(), a Python float")
         after = got[3 + 2 * index]
         for name, expected in want[3 + 2 * index].items():
             t.expect_close(after.get(name), expected, name=f"'{name}' after {when}", **array_tolerances(after.get(name), expected))
