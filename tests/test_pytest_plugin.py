@@ -31,7 +31,7 @@ def test_stubs_give_one_failing_not_implemented_test_per_public_check(pytester, 
 
 
 def test_solutions_copied_in_pass_every_public_check(pytester, student_folder):
-    for path in SOLUTIONS.glob("*.py"):
+    for path in [*SOLUTIONS.glob("*.py"), *SOLUTIONS.glob("*.pt")]:  # the weights handed in too
         shutil.copy(path, student_folder / path.name)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=PUBLIC_CHECKS)

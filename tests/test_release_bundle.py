@@ -317,7 +317,7 @@ def test_the_stubs_score_zero_every_check_not_implemented(bundle, venv):
 def test_the_solutions_score_full_marks_with_nngrade_check_and_pytest(bundle, venv, tmp_path):
     work = _outside_the_project(tmp_path / "my-exercises")
     shutil.copytree(bundle / "exercises", work)
-    for solution in SOLUTIONS.glob("*.py"):
+    for solution in [*SOLUTIONS.glob("*.py"), *SOLUTIONS.glob("*.pt")]:  # the weights handed in too
         shutil.copy(solution, work / solution.name)
 
     checked = _run(venv, ["nngrade", "check"], cwd=work)
