@@ -342,6 +342,49 @@ def _probe() -> dict[str, Any]:
     return capabilities
 
 
+def _warm_torch(torch: Any) -> None:
+    """Run once what module checks use, so that every child inherits it loaded instead of paying for it.
+
+    An optimiser's first step imports torch's compiler stack (about 1 s), and
+    autograd, custom Functions, attention, dropout and weights loading each
+    load modules or kernels on first use; done here, before any fork, a
+    student's first check costs what every later one does. No thread is
+    started by any of it (torch runs on one thread here).
+    """
+    import io
+
+    import torch.nn.functional as F
+
+    try:
+        layer = torch.nn.Linear(4, 3)
+        x = torch.ones(2, 4, requires_grad=True)
+        cost = F.cross_entropy(layer(x), torch.tensor([0, 1]))
+        torch.autograd.grad(cost, [x, *layer.parameters()])
+        optimiser = torch.optim.SGD(layer.parameters(), lr=0.1)
+        optimiser.zero_grad()
+        F.cross_entropy(layer(x), torch.tensor([0, 1])).backward()
+        optimiser.step()
+
+        class Twice(torch.autograd.Function):
+            @staticmethod
+            def forward(ctx: Any, a: Any) -> Any:
+                return a * 2
+
+            @staticmethod
+            def backward(ctx: Any, upstream: Any) -> Any:
+                return upstream * 2
+
+        Twice.apply(x).sum().backward()
+        q = torch.ones(1, 2, 3, 4)
+        F.scaled_dot_product_attention(q, q, q, attn_mask=torch.ones(3, 3, dtype=torch.bool))
+        torch.nn.Dropout(0.5)(torch.softmax(q, dim=-1))
+        buffer = io.BytesIO()
+        torch.save(layer.state_dict(), buffer)
+        torch.load(io.BytesIO(buffer.getvalue()), weights_only=True)
+    except Exception:  # noqa: BLE001 - a warm-up that fails only costs the children their first call's time
+        pass
+
+
 def _reap() -> None:
     while True:
         try:
@@ -362,6 +405,7 @@ def main(argv: list[str]) -> int:
         import torch
 
         torch.set_num_threads(1)
+        _warm_torch(torch)
     for name in PRELOADED:
         importlib.import_module(name)
     capabilities = _probe()
