@@ -38,8 +38,11 @@ def array_tolerances(got: Any, expected: Any) -> dict[str, float]:
     relative tolerance, and an absolute one of that much of its largest
     expected entry. float64 answers keep the comparison's own tolerances.
     """
-    have = np.asarray(got) if isinstance(got, (np.ndarray, list, tuple)) else None
-    want = np.asarray(expected, dtype=float) if isinstance(expected, (np.ndarray, list, tuple)) else None
+    try:
+        have = np.asarray(got) if isinstance(got, (np.ndarray, list, tuple)) else None
+        want = np.asarray(expected, dtype=float) if isinstance(expected, (np.ndarray, list, tuple)) else None
+    except (TypeError, ValueError):  # a ragged or non-numeric answer: the comparison says what is wrong with it
+        return {}
     if have is None or want is None or have.dtype != np.float32 or not want.size or not np.isfinite(want).all():
         return {}
     rtol, atol = TOLERANCES["float32"]

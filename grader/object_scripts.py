@@ -561,3 +561,89 @@ def _numpy_load(made: Any, values: dict[str, Any]) -> dict[str, Any]:
     if not (missing or unexpected or misshapen):
         made.load_state_dict({name: np.array(value, dtype=float) for name, value in values.items()})
     return {"missing": missing, "unexpected": unexpected, "misshapen": misshapen}
+
+
+# -- checking what came back ----------------------------------------------------------------------
+
+
+def malformed_results(steps: Any, results: Any) -> str:
+    """Why ``results`` cannot be what the runner gives for ``steps``, or ``""`` when they can.
+
+    The results of a student's script come from the student's process, where
+    the student's code could have replaced the runner: the grader checks their
+    form (one result per step, each with the fields and types its step gives;
+    the script ends early only right after a load that did not fit) before a
+    check reads them. Values themselves are the comparisons' business.
+    """
+    if not isinstance(steps, (list, tuple)) or not isinstance(results, (list, tuple)):
+        return "the results are not a list"
+    if len(results) > len(steps):
+        return f"there are {len(results)} results for {len(steps)} steps"
+    ended_by_load = False
+    for index, (step, result) in enumerate(zip(steps, results)):
+        if not isinstance(step, dict):
+            return "the script is not a list of steps"
+        problem = _malformed_result(step, result)
+        if problem:
+            return f"the result of step {index} ({step.get('op')}) {problem}"
+        if step.get("op") == "backward":
+            called = steps[step["step"]] if isinstance(step.get("step"), int) and 0 <= step["step"] < len(steps) else {}
+            if len(result["inputs"]) != len(called.get("grad") or ()):
+                return f"the result of step {index} (backward) gives {len(result['inputs'])} input gradients"
+        if step.get("op") in ("load", "load_file") and (result["missing"] or result["unexpected"] or result["misshapen"]):
+            if index != len(results) - 1:
+                return f"the script went on after the load of step {index} did not fit"
+            ended_by_load = True
+    if len(results) < len(steps) and not ended_by_load:
+        return f"there are {len(results)} results for {len(steps)} steps"
+    return ""
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value)
+
+
+def _shape(value: Any) -> bool:
+    return isinstance(value, (list, tuple)) and all(isinstance(size, int) and size >= 0 for size in value)
+
+
+def _malformed_result(step: dict[str, Any], result: Any) -> str:
+    op = step.get("op")
+    if not isinstance(result, dict):
+        return f"is a {type(result).__name__}, not a dict"
+    if op in ("new", "network"):
+        return "" if isinstance(result.get("object"), int) else "has no object number"
+    if op == "parameters":
+        entries = result.get("parameters")
+        if not isinstance(entries, (list, tuple)) or not all(
+            isinstance(entry, (list, tuple)) and len(entry) == 4 and isinstance(entry[0], str) and _shape(entry[1])
+            and isinstance(entry[2], str) and isinstance(entry[3], bool)
+            for entry in entries
+        ):
+            return "does not list parameters as [name, shape, dtype, requires_grad]"
+        return "" if _strings(result.get("tensor_attributes", [])) else "does not list attribute names"
+    if op in ("load", "load_file"):
+        if not (_strings(result.get("missing")) and _strings(result.get("unexpected"))):
+            return "does not list missing and unexpected names"
+        misshapen = result.get("misshapen")
+        if not isinstance(misshapen, (list, tuple)) or not all(
+            isinstance(entry, (list, tuple)) and len(entry) == 3 and isinstance(entry[0], str)
+            and _shape(entry[1]) and _shape(entry[2])
+            for entry in misshapen
+        ):
+            return "does not list misshapen parameters as [name, shape, shape]"
+        return ""
+    if op in ("call", "function"):
+        if "value" not in result or not isinstance(result.get("attached", False), bool):
+            return "has no value, or says whether it is attached with something else than True or False"
+        return ""
+    if op == "backward":
+        inputs, parameters = result.get("inputs"), result.get("parameters")
+        if not isinstance(inputs, (list, tuple)) or not isinstance(parameters, dict):
+            return "does not give the gradients of the inputs (a list) and of the parameters (a dict)"
+        return ""
+    if op == "mode":
+        return "" if isinstance(result.get("training"), bool) else "does not say whether the object is training"
+    if op == "state":
+        return "" if all(isinstance(key, str) for key in result) else "names parameters with something else than strings"
+    return f"is for a step the grader does not know ({op!r})"

@@ -189,6 +189,37 @@ CASES = [
         frozenset({FAILED, ERRORED}),
     ),
     Case(
+        "a module that replaces the grader's script runner",
+        "autograd",
+        "autograd.sigmoid",
+        "import sys\n"
+        "runner = sys.modules.get('_nngrade_sandbox_object_scripts')\n"
+        "if runner is not None:\n"
+        "    runner.run_torch_script = lambda target, steps, files=None: [{'value': 1}, 'junk', 7]\n"
+        "class Sigmoid:\n"
+        "    pass\n",
+        frozenset({ERRORED}),
+    ),
+    Case(
+        "a runner replaced by one that answers every step plausibly",
+        "mlp",
+        "mlp.sigmoid_mlp",
+        "import sys\nimport torch\n"
+        "def fake(target, steps, files=None):\n"
+        "    out = []\n"
+        "    for step in steps:\n"
+        "        op = step['op']\n"
+        "        out.append({'object': 0} if op == 'new' else {'missing': [], 'unexpected': [], 'misshapen': []}\n"
+        "                   if op == 'load' else {'parameters': [], 'buffers': [], 'tensor_attributes': []}\n"
+        "                   if op == 'parameters' else {'value': [[0.5]], 'attached': True} if op == 'call'\n"
+        "                   else {'inputs': [], 'parameters': {}})\n"
+        "    return out\n"
+        "sys.modules['_nngrade_sandbox_object_scripts'].run_torch_script = fake\n"
+        "class SigmoidMLP(torch.nn.Module):\n"
+        "    pass\n",
+        frozenset({FAILED, ERRORED}),
+    ),
+    Case(
         "a forward that never ends",
         "autograd",
         "autograd.sigmoid",

@@ -26,6 +26,7 @@ from grader.errors import (
     StudentTimedOut,
 )
 from grader.limits import Limits
+from grader.object_scripts import malformed_results
 from grader.sandbox.sandbox import ChildGone, Ended, Sandbox, Session, SessionEnded, default_sandbox
 from grader.student_code import CallOutcome
 from grader.submissions.limits import MAX_WEIGHTS_BYTES, WEIGHTS_SUFFIXES
@@ -187,6 +188,16 @@ class SandboxedStudentCode:
             if output:
                 problem.details = (problem.details + "\n" if problem.details else "") + f"--- printed ---\n{output}"
             raise problem
+        if function.scripted:
+            malformed = malformed_results(steps, reply.get("ok"))
+            if malformed:
+                # The runner ran in the student's process: a reply of another form is the student's doing.
+                raise StudentRaised(
+                    f"'{function.name}' sent back results the grader's script cannot have given ({malformed}): "
+                    "do not replace nngrade's code in your module",
+                    error_type="MalformedReply",
+                    error_message=malformed,
+                )
         seconds = reply.get("seconds")
         return CallOutcome(
             value=reply.get("ok"),
