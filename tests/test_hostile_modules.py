@@ -220,7 +220,7 @@ CASES = [
         frozenset({FAILED, ERRORED}),
     ),
     Case(
-        "a forward that never ends",
+        "a backward that never ends",
         "autograd",
         "autograd.sigmoid",
         _sigmoid_with("    @staticmethod\n    def backward(ctx, upstream):\n        while True:\n            pass\n"),
