@@ -189,6 +189,8 @@ class Sandbox:
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONHASHSEED": "0",
         }
+        # Where the machine sets them, OpenBLAS needs these to pick a kernel that works on its processor.
+        env.update({key: os.environ[key] for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if key in os.environ})
         with open(os.path.join(self._scratch, f"worker-{flavor}.log"), "ab") as log_file:
             process = subprocess.Popen(
                 [sys.executable, "-I", str(_WORKER_SCRIPT), str(theirs.fileno()), flavor],
