@@ -38,7 +38,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Protocol
 
-from grader import plain_data
+import grader.plain_data as plain_data
 from grader.declarations import Check, Exercise
 from grader.diagnosis import trace_matches
 from grader.errors import CheckFailed, RecordingMissing, StudentCodeProblem

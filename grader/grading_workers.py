@@ -28,7 +28,7 @@ from typing import Any, Callable, Sequence
 
 from grader.student_grading import GradedStudent, GradingSettings, grade_student
 from grader.expectations import ReferenceExpectations
-from grader.sandbox import isolation
+import grader.sandbox.isolation as isolation
 
 Task = tuple[str, dict[str, bytes]]
 """(student id, module name to source)"""

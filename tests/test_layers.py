@@ -61,8 +61,9 @@ def imports_of(name: str, path: Path, known: set[str]) -> list[Import]:
                 package = name.split(".") if is_package else name.split(".")[:-1]
                 package = package[: len(package) - (node.level - 1)]
                 base = ".".join(package + ([base] if base else []))
-            # ``from grader.sandbox import sandbox`` imports a module; ``from grader.sandbox import Limits`` the package.
-            targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base for alias in node.names]
+            # ``from grader.sandbox import Limits`` imports the package; ``from grader.sandbox import sandbox``
+            # imports the package too (its __init__ runs first) and then the module.
+            targets = [base] + [f"{base}.{alias.name}" for alias in node.names if f"{base}.{alias.name}" in known]
         for target in targets:
             # ``import grader.sandbox.wire`` depends on the deepest module named that exists.
             while target and target not in known:
@@ -252,7 +253,7 @@ def test_a_layered_package_has_no_problems(tmp_path):
         {
             "base.py": "import os\n",
             "sub/__init__.py": "from pkg.sub.leaf import x\n",
-            "sub/leaf.py": "from pkg import base\nx = 1\n",
+            "sub/leaf.py": "import pkg.base\nx = 1\n",
             "top.py": "from pkg.sub import x\nfrom . import base\n",
         },
     )
@@ -276,7 +277,7 @@ def test_the_checker_finds_a_circle_on_one_floor_and_a_module_on_no_floor(tmp_pa
         {
             "base.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg.sub.leaf import x\n",
             "sub/__init__.py": "",
-            "sub/leaf.py": "from .. import base\nx = 1\n",
+            "sub/leaf.py": "import pkg.base\nx = 1\n",
             "top.py": "",
             "stray.py": "",
         },
@@ -290,4 +291,25 @@ def test_the_checker_finds_a_circle_on_one_floor_and_a_module_on_no_floor(tmp_pa
 @pytest.mark.parametrize("statement", ["import pkg.top", "from pkg import top", "from pkg.top import g", "from .top import g"])
 def test_every_spelling_of_an_import_is_seen(tmp_path, statement):
     package = _package(tmp_path, FLOORS, {"base.py": statement + "\n", "sub/__init__.py": "", "top.py": "g = 1\n"})
-    assert len(layering_problems(package)) == 1
+    problems = layering_problems(package)
+    # ``from pkg import top`` also runs pkg's own __init__, a floor above: that is reported as well.
+    assert any("imports pkg.top (floor 2, high)" in problem for problem in problems), problems
+
+
+def test_importing_a_sibling_through_its_package_counts_the_package(tmp_path):
+    """``from pkg.sub import leaf`` runs pkg/sub/__init__.py, which here imports the importer: a circle."""
+    package = _package(
+        tmp_path,
+        FLOORS,
+        {
+            "base.py": "",
+            "sub/__init__.py": "from pkg.sub.leaf import x\n",
+            "sub/leaf.py": "x = 1\n",
+            "sub/other.py": "from pkg.sub import leaf\n",
+            "top.py": "",
+        },
+    )
+    assert layering_problems(package) == []
+    (package / "sub" / "__init__.py").write_text("from pkg.sub.leaf import x\nfrom pkg.sub.other import y\n")
+    (package / "sub" / "other.py").write_text("from pkg.sub import leaf\ny = leaf.x\n")
+    assert layering_problems(package) == ["these modules import each other in a circle: pkg.sub, pkg.sub.other"]

@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from grader.errors import NngradeError
-from grader.sandbox import isolation, wire
+import grader.sandbox.isolation as isolation
+import grader.sandbox.wire as wire
 from grader.limits import Limits
 
 log = logging.getLogger("nngrade.sandbox")
