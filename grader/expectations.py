@@ -140,7 +140,8 @@ class ReferenceExpectations:
                 mistake.name: run_with(exercise, check, seed, exercise.answer_function(mistake.variant), self).trace
                 for mistake in exercise.mistakes
             }
-            traces = distinguishable(exercise, check, seed, traces, self)
+            reference = run_with(exercise, check, seed, exercise.answer_function(exercise.reference, numpy=True), self)
+            traces = distinguishable(traces, reference.trace)
             self._traces.put(cache_key, traces)
         return traces
 
@@ -165,18 +166,16 @@ class _RecordingExpectations(ReferenceExpectations):
         return value
 
 
-def distinguishable(
-    exercise: Exercise, check: Check, seed: int, traces: dict[str, list[TraceEntry]], expectations: Expectations
-) -> dict[str, list[TraceEntry]]:
-    """``traces`` with an empty trace for each mistake that answers this check exactly as the reference does.
+def distinguishable(traces: dict[str, list[TraceEntry]], reference: list[TraceEntry]) -> dict[str, list[TraceEntry]]:
+    """``traces`` with an empty trace for each mistake that answers a check exactly as the reference does.
 
+    ``reference`` is the check's trace with the reference as the student.
     Such a mistake leaves no evidence in the check (a missing zero_grad over
     a single step, say), so an answer that fails the check for another
     reason must not be told it made it: an empty trace never matches.
     """
-    reference = run_with(exercise, check, seed, exercise.answer_function(exercise.reference, numpy=True), expectations)
     return {
-        name: [] if len(trace) == len(reference.trace) and trace_matches(trace, reference.trace) else trace
+        name: [] if len(trace) == len(reference) and trace_matches(trace, reference) else trace
         for name, trace in traces.items()
     }
 
@@ -207,7 +206,7 @@ def record_exercise(exercise: Exercise, seed_of: Any) -> dict[str, Any]:
     for check in exercise.public_checks:
         seed = seed_of(exercise, check)
         recorder = _RecordingExpectations(seed)
-        run_with(exercise, check, seed, exercise.answer_function(exercise.reference, numpy=True), recorder)
+        reference = run_with(exercise, check, seed, exercise.answer_function(exercise.reference, numpy=True), recorder)
         if exercise.recorded_reference is not None:
             mistakes: dict[str, list[dict[str, Any]]] = {mistake.name: [] for mistake in exercise.mistakes}
         else:
@@ -217,7 +216,7 @@ def record_exercise(exercise: Exercise, seed_of: Any) -> dict[str, Any]:
             }
             mistakes = {
                 name: _encode_trace(trace)
-                for name, trace in distinguishable(exercise, check, seed, traces, recorder).items()
+                for name, trace in distinguishable(traces, reference.trace).items()
             }
         checks[check.name] = {"seed": seed, "reference": recorder.calls, "mistakes": mistakes}
     return {"exercise": exercise.id, "format": RECORDING_FORMAT, "checks": checks}

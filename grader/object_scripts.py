@@ -495,8 +495,6 @@ def run_numpy_script(target: Any, steps: Any, *, files: dict[str, dict[str, np.n
                 break
         elif op == "call":
             owner = target() if step.get("object") is None else run.object(step)
-            if step.get("object") is not None and step["method"] == "__call__" and not hasattr(owner, "forward"):
-                raise ScriptError(f"the object is a {type(owner).__name__}, which cannot be called")
             method = "forward" if step["method"] in ("__call__", "apply") else step["method"]
             value = getattr(owner, method)(*_numpy_values(step["args"], run), **step["kwargs"])
             run.calls[position] = (owner, list(step.get("grad") or ()), value)
