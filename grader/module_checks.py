@@ -24,7 +24,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from grader.compare import TOLERANCES
+from grader.compare import TOLERANCES, compare
+from grader.object_scripts import call, load, parameters
 from grader.trial import Trial
 
 
@@ -57,16 +58,14 @@ def _listing(entries: Sequence[Sequence[Any]]) -> str:
     return ", ".join(f"'{entry[0]}' {_shape(entry[1])}" for entry in entries) or "none"
 
 
-def expect_parameters(t: Trial, got: Any, want: Any, owner: str) -> bool:
-    """The parameters ``owner`` registers (a ``parameters`` step's result), as one expectation.
+def parameter_problems(got: Any, want: Any, owner: str) -> list[str]:
+    """What is wrong with the parameters ``owner`` registers (a ``parameters`` step's result), in words.
 
-    Names and shapes, dtypes and ``requires_grad``, and no tensor kept as a
-    plain attribute (which no optimiser would see): one expectation, so a
-    class that registers nothing cannot earn a part of it for dtypes it
-    does not have.
+    Names and shapes, dtypes and ``requires_grad``, and tensors kept as plain
+    attributes, which no optimiser would see.
     """
     if not isinstance(got, dict) or not isinstance(got.get("parameters"), list):
-        return t.expect(False, f"'{owner}' is not a torch.nn.Module: it has no parameters to list")
+        return [f"'{owner}' is not a torch.nn.Module: it has no parameters to list"]
     mine = {entry[0]: entry for entry in got["parameters"]}
     theirs = {entry[0]: entry for entry in want["parameters"]}
     problems = []
@@ -90,6 +89,35 @@ def expect_parameters(t: Trial, got: Any, want: Any, owner: str) -> bool:
             f"'{owner}' keeps tensors as plain attributes ({', '.join(loose)}): no optimiser and no state_dict sees "
             "them; make each an nn.Parameter (or an nn.Linear), or register_buffer what is not trained"
         )
+    return problems
+
+
+def expect_parameters(t: Trial, got: Any, want: Any, owner: str) -> bool:
+    """The parameters ``owner`` registers, as one expectation (see :func:`parameter_problems`)."""
+    problems = parameter_problems(got, want, owner)
+    return t.expect(not problems, "\n".join(problems))
+
+
+def expect_parameters_in_use(t: Trial, construct: dict[str, Any], values: dict[str, Any], inputs: Sequence[Any], owner: str) -> bool:
+    """The parameters ``owner`` registers, and that its output is right once they are loaded: one expectation.
+
+    Registering the promised parameters earns its points only in a module
+    that computes with them, so an answer that echoes its input or returns a
+    constant earns nothing here even with its parameters declared.
+    """
+    steps = [construct, parameters(0), load(values), call(*inputs)]
+    got, want = t.student(steps), t.reference(steps)
+    problems = parameter_problems(got[1], want[1], owner)
+    if not problems and len(got) == len(steps):
+        result = compare(
+            got[3]["value"], want[3]["value"], name=f"{owner}'s output", reveal=not t.hidden,
+            **array_tolerances(got[3]["value"], want[3]["value"]),
+        )
+        if not result.ok:
+            problems.append(f"'{owner}' registers its parameters as asked, but does not compute its output with them: "
+                            f"{result.message}")
+    elif not problems:
+        problems.append(f"the parameters the docstring names could not be loaded into '{owner}'")
     return t.expect(not problems, "\n".join(problems))
 
 

@@ -22,8 +22,8 @@ import numpy as np
 from grader.catalog.attention import causal
 from grader.catalog.gcn import features, random_graph, weights
 from grader.declarations import Check, Exercise, Mistake, StudentClass
-from grader.module_checks import expect_gradients, expect_output, expect_parameters, require_loaded
-from grader.object_scripts import backward, call, load, new, parameters
+from grader.module_checks import expect_gradients, expect_output, expect_parameters_in_use, require_loaded
+from grader.object_scripts import backward, call, load, new
 from grader.trial import Trial
 
 MISTAKES = "reference.layers_mistakes"
@@ -66,9 +66,8 @@ def _attention(t: Trial, D: int, H: int, B: int, N: int, mask: np.ndarray | None
 
 
 def check_multi_head_self_attention_parameters(t: Trial) -> None:
-    """'MultiHeadSelfAttention(8, 2)' registers W_q, W_k, W_v and W_o, each (8, 8), and nothing else."""
-    steps = [new(8, 2), parameters(0)]
-    expect_parameters(t, t.student(steps)[1], t.reference(steps)[1], "MultiHeadSelfAttention")
+    """'MultiHeadSelfAttention(8, 2)' registers W_q, W_k, W_v and W_o, each (8, 8), and nothing else, and computes with them."""
+    expect_parameters_in_use(t, new(8, 2), attention_weights(t.rng, 8), (tokens(t.rng, 2, 4, 8),), "MultiHeadSelfAttention")
 
 
 def check_multi_head_self_attention_forward(t: Trial) -> None:
@@ -146,9 +145,10 @@ def _gcn(t: Trial, n: int, m: int, m_out: int, *, directed: bool, gradients: boo
 
 
 def check_gcn_layer_parameters(t: Trial) -> None:
-    """'GCNLayer(4, 3)' registers W of shape (4, 3), and nothing else."""
-    steps = [new(4, 3), parameters(0)]
-    expect_parameters(t, t.student(steps)[1], t.reference(steps)[1], "GCNLayer")
+    """'GCNLayer(4, 3)' registers W of shape (4, 3), and nothing else, and computes with it."""
+    A = random_graph(t.rng, 5, directed=False, weighted=True, isolated=1).astype(np.float32)
+    inputs = (A, features(t.rng, 5, 4).astype(np.float32))
+    expect_parameters_in_use(t, new(4, 3), {"W": weights(t.rng, 4, 3).astype(np.float32)}, inputs, "GCNLayer")
 
 
 def check_gcn_layer_forward(t: Trial) -> None:

@@ -27,8 +27,8 @@ import numpy as np
 from grader.catalog.backprop import network, quadratic_targets
 from grader.compare import TOLERANCES
 from grader.declarations import Check, Exercise, Mistake, StudentClass, StudentFunction, StudentWeights
-from grader.module_checks import array_tolerances, expect_gradients, expect_output, expect_parameters, require_loaded
-from grader.object_scripts import backward, call, load, load_file, mode, new, obj, parameters, state
+from grader.module_checks import array_tolerances, expect_gradients, expect_output, expect_parameters_in_use, require_loaded
+from grader.object_scripts import backward, call, load, load_file, mode, new, obj, state
 from grader.object_scripts import function as function_step
 from grader.object_scripts import network as network_step
 from grader.trial import Trial
@@ -55,8 +55,8 @@ def upstream(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def _parameters(t: Trial, sizes: list[int]) -> None:
-    steps = [new(sizes), parameters(0)]
-    expect_parameters(t, t.student(steps)[1], t.reference(steps)[1], "SigmoidMLP")
+    values, X = state_and_batch(t.rng, sizes, 3)
+    expect_parameters_in_use(t, new(sizes), values, (X,), "SigmoidMLP")
 
 
 def _forward(t: Trial, sizes: list[int], m: int) -> None:
@@ -84,7 +84,7 @@ def _probabilities(t: Trial, sizes: list[int], m: int) -> None:
 
 
 def check_sigmoid_mlp_parameters(t: Trial) -> None:
-    """'SigmoidMLP([4, 3, 2])' registers layers.0.weight (3, 4), layers.0.bias (3,), ... as trainable float32 parameters."""
+    """'SigmoidMLP([4, 3, 2])' registers layers.0.weight (3, 4), layers.0.bias (3,), ... as trainable float32 parameters, and computes with them."""
     _parameters(t, [4, 3, 2])
 
 
