@@ -217,6 +217,29 @@ class _Session:
         return {"ok": value, "output": self.output.take(), "seconds": seconds}
 
 
+def _limit_cpu(seconds: Any) -> None:
+    """Give the coming request ``seconds`` of CPU on top of what this process has used (SIGXCPU after it).
+
+    Student code could raise the soft limit again; the grader also watches the
+    child's CPU time and kills it past the request's budget, so this is the
+    precise limit for honest code, not the only one.
+    """
+    if not isinstance(seconds, (int, float)) or seconds <= 0:
+        return
+    import math
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    try:
+        hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+        soft = math.ceil(usage.ru_utime + usage.ru_stime + seconds)
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+    except (OSError, ValueError):
+        pass
+
+
 def serve(sock: Any, sources: dict[str, bytes], output_fd: int, keep_chars: int, max_result_bytes: int) -> None:
     """Answer the grader's calls until it closes the connection."""
     _register_lines(sources)
@@ -229,6 +252,7 @@ def serve(sock: Any, sources: dict[str, bytes], output_fd: int, keep_chars: int,
         if frame is None:
             return
         request = _wire.decode(frame)
+        _limit_cpu(request.get("cpu_seconds"))
         # Acknowledge before any student code runs: the grader then knows that a child
         # that dies from here on died during this request, not before it.
         sock.sendall(b"A")

@@ -77,6 +77,16 @@ class Ended:
     detail: str = ""
 
 
+_CPU_WATCH_SECONDS = 0.1
+"""how often the grader looks at a running child's CPU time"""
+_CPU_GRACE_SECONDS = 0.5
+"""CPU time a child may use past a call's budget before the grader kills it (its own SIGXCPU comes first)"""
+
+
+class _CpuSpent(Exception):
+    """The child has used the CPU time of the call it is running."""
+
+
 class SessionEnded(Exception):
     """The child died or was killed during a request."""
 
@@ -380,6 +390,7 @@ class Session:
         self._seq = 0
         self._inbox = bytearray()
         self._stat_fd: int | None = None
+        self._cpu_budget: float | None = None
         started = self._read_status(_REPORT_SECONDS)
         if started is None or "started" not in started:
             self._shutdown()
@@ -421,7 +432,7 @@ class Session:
             raise SessionEnded(self.ended)
         self._limit_cpu(cpu_seconds)
         self._seq += 1
-        message = {**message, "seq": self._seq}
+        message = {**message, "seq": self._seq, "cpu_seconds": cpu_seconds}
         deadline = time.monotonic() + wall_seconds
         try:
             self.sock.settimeout(wall_seconds)
@@ -443,6 +454,9 @@ class Session:
                     return reply
         except TimeoutError:
             self._kill("wall")
+            raise SessionEnded(self.ended) from None
+        except _CpuSpent:
+            self._kill("cpu")
             raise SessionEnded(self.ended) from None
         except wire.WireError as exc:
             self._kill("protocol", detail=str(exc))
@@ -473,8 +487,13 @@ class Session:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError
-            self.sock.settimeout(remaining)
-            chunk = self.sock.recv(max(n - len(self._inbox), 1 << 16))
+            # Wake up now and then to look at the child's CPU time (see _check_cpu).
+            self.sock.settimeout(min(remaining, _CPU_WATCH_SECONDS))
+            try:
+                chunk = self.sock.recv(max(n - len(self._inbox), 1 << 16))
+            except TimeoutError:
+                self._check_cpu()
+                continue
             if not chunk:
                 return None
             self._inbox += chunk
@@ -483,17 +502,35 @@ class Session:
         return data
 
     def _limit_cpu(self, cpu_seconds: float) -> None:
-        """Give the coming call ``cpu_seconds`` of CPU on top of what the child has used."""
+        """Give the coming call ``cpu_seconds`` of CPU on top of what the child has used.
+
+        Where this process may not change another user's limits (no
+        CAP_SYS_RESOURCE), the child's runtime sets its own soft limit, and
+        :meth:`_check_cpu` enforces the budget whatever the child does.
+        """
         import resource
 
+        self._cpu_budget = None
         try:
             if self._stat_fd is None:
                 self._stat_fd = os.open(f"/proc/{self.pid}/stat", os.O_RDONLY)
             used = isolation.cpu_seconds_from(os.pread(self._stat_fd, 4096, 0))
+            self._cpu_budget = used + cpu_seconds + _CPU_GRACE_SECONDS
             soft = math.ceil(used + cpu_seconds)
             resource.prlimit(self.pid, resource.RLIMIT_CPU, (soft, soft + 1))
         except (OSError, ValueError):
-            pass  # the child is gone (the call will say so) or the limit cannot move: the initial one stands
+            pass  # the child is gone (the call will say so) or the limit cannot move: the child's own holds
+
+    def _check_cpu(self) -> None:
+        """Raise :class:`_CpuSpent` once the child has used more CPU than this call's budget."""
+        if self._cpu_budget is None or self._stat_fd is None:
+            return
+        try:
+            used = isolation.cpu_seconds_from(os.pread(self._stat_fd, 4096, 0))
+        except (OSError, ValueError, IndexError):
+            return
+        if used > self._cpu_budget:
+            raise _CpuSpent()
 
     def alive(self) -> bool:
         """Whether the child is still there (it may have ended itself between calls)."""

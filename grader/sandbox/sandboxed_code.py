@@ -211,6 +211,8 @@ class SandboxedStudentCode:
     def _cpu_exceeded(ended: Ended, limits: Limits) -> bool:
         if ended.signal == signal.SIGXCPU:
             return True
+        if ended.killed_by_grader == "cpu":
+            return True
         return ended.signal == signal.SIGKILL and not ended.killed_by_grader and ended.cpu_seconds >= limits.cpu_seconds
 
     def _ending(self, ended: Ended, limits: Limits, when: str) -> str:

@@ -68,6 +68,9 @@ PRELOADED = (
 
 _STATUS = struct.Struct(">I")
 
+CHILD_CPU_SECONDS = 1800
+"""the most CPU time one child may use over all its calls (each call has its own, smaller limit)"""
+
 
 def _write_status(fd: int, message: dict[str, Any]) -> None:
     data = json.dumps(message).encode()
@@ -118,9 +121,12 @@ def _become_child(request: dict[str, Any], call_fd: int, ready_fd: int, plan: di
         mb = 2**20
         baseline = isolation.virtual_memory_bytes()
         isolation.set_limit(resource.RLIMIT_AS, baseline + int(limits["memory_mb"]) * mb)
-        # The grader moves the CPU limit before each call (see Session._limit_cpu).
+        # Each call's CPU limit is moved before it runs: by the grader where it may change another
+        # user's limits (Session._limit_cpu), else by the runtime (child_runtime.serve), which may raise
+        # the soft limit up to the hard one, the child's whole budget; the grader also watches each
+        # call's CPU time itself.
         cpu = int(limits["cpu_seconds"]) + 1
-        isolation.set_limit(resource.RLIMIT_CPU, cpu, cpu + 1)
+        isolation.set_limit(resource.RLIMIT_CPU, cpu, max(cpu + 1, CHILD_CPU_SECONDS))
         isolation.set_limit(resource.RLIMIT_FSIZE, int(limits["file_size_mb"]) * mb)
         isolation.set_limit(resource.RLIMIT_NOFILE, int(limits["open_files"]))
         isolation.set_limit(resource.RLIMIT_CORE, 0)
