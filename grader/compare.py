@@ -7,9 +7,12 @@ a message that says how. Messages report the shape, the dtype, and the largest
 absolute and relative error with the index where it occurs; for hidden checks
 (``reveal=False``) they say what is wrong without printing expected values.
 
-Tolerances depend on the dtype of the student's answer: float32 (or lower)
-answers are held to single-precision tolerances, everything else to double.
-A NaN in the answer never passes. Integer and boolean expected values must be
+Tolerances depend on the dtype of the student's answer: float32 answers are
+held to single-precision tolerances, everything else to double. Precision
+below float32 never loosens them: a float16 answer is judged at float32
+tolerance (its own rounding is about 5e-4, so it rarely passes, and a failed
+float16 answer is told to compute in float32 or float64), so a student cannot
+buy slack by choosing a lower precision. A NaN in the answer never passes. Integer and boolean expected values must be
 matched exactly (an integer-valued float such as ``-1.0`` matches ``-1``).
 """
 
@@ -22,12 +25,17 @@ import numpy as np
 
 from grader.plain_data import Unconvertible, to_plain
 
-#: (rtol, atol) by the precision of the student's answer.
+#: (rtol, atol) by the precision of the student's answer. There is deliberately no entry looser
+#: than float32: the exercise fixes the tolerance, not the precision the student picks.
 TOLERANCES: dict[str, tuple[float, float]] = {
     "float64": (1e-7, 1e-9),
     "float32": (1e-4, 1e-6),
-    "float16": (1e-2, 1e-3),
 }
+
+_BELOW_FLOAT32 = (
+    "  the answer is {dtype}: answers below float32 precision are judged at float32 tolerance, "
+    "never a looser one; compute in float32 or float64"
+)
 
 
 @dataclass(frozen=True)
@@ -39,9 +47,7 @@ class Comparison:
 
 
 def tolerances_for(dtype: np.dtype) -> tuple[float, float]:
-    """The (rtol, atol) pair for an answer of this dtype."""
-    if dtype.kind == "f" and dtype.itemsize <= 2:
-        return TOLERANCES["float16"]
+    """The (rtol, atol) pair for an answer of this dtype: float32's for float32 and anything narrower."""
     if dtype.kind == "f" and dtype.itemsize <= 4:
         return TOLERANCES["float32"]
     return TOLERANCES["float64"]
@@ -193,12 +199,13 @@ def _compare_numeric(
         return Comparison(True, f"'{name}' looks good")
 
     wrong = int((~close).sum())
+    narrow = "\n" + _BELOW_FLOAT32.format(dtype=have.dtype) if _below_float32(have.dtype) and not exact else ""
     if not reveal:
         return Comparison(
-            False, f"'{name}' is not correct: {wrong} of {have.size} entries differ from the expected values"
+            False, f"'{name}' is not correct: {wrong} of {have.size} entries differ from the expected values{narrow}"
         )
     if have.ndim == 0:
-        return Comparison(False, f"'{name}' is not correct--got: {_scalar(have)}, expected: {_scalar(want)}")
+        return Comparison(False, f"'{name}' is not correct--got: {_scalar(have)}, expected: {_scalar(want)}{narrow}")
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         abs_err = np.abs(have64 - want64)
         abs_err = np.where(np.isnan(abs_err), np.inf, abs_err)
@@ -213,7 +220,13 @@ def _compare_numeric(
     if (rel_err > 0).any():
         i_rel = np.unravel_index(int(np.argmax(rel_err)), have.shape)
         lines.append(f"  largest relative error {rel_err[i_rel]:.3g} at {_format_index(tuple(int(i) for i in i_rel))}")
+    if narrow:
+        lines.append(narrow[1:])
     return Comparison(False, "\n".join(lines))
+
+
+def _below_float32(dtype: np.dtype) -> bool:
+    return dtype.kind == "f" and dtype.itemsize < 4
 
 
 def values_match(got: Any, other: Any) -> bool:

@@ -120,3 +120,28 @@ def test_relative_error_is_left_out_where_the_expected_value_is_zero():
 def test_yes_no_answers_are_shown_as_booleans():
     assert compare(False, True, name="f").message == "'f' is not correct--got: False, expected: True"
     assert compare(np.bool_(True), True).ok
+
+
+def test_precision_below_float32_never_loosens_the_tolerance():
+    expected = np.linspace(0.5, 2.0, 7)
+    off_by_almost_one_percent = (expected * 1.009).astype(np.float16)
+    result = compare(off_by_almost_one_percent, expected, name="y")
+    assert not result.ok
+    assert "below float32 precision are judged at float32 tolerance" in result.message
+    assert "compute in float32 or float64" in result.message
+    assert tolerances_for(np.dtype(np.float16)) == tolerances_for(np.dtype(np.float32))
+    hidden = compare(off_by_almost_one_percent, expected, name="y", reveal=False)
+    assert not hidden.ok and "float32 tolerance" in hidden.message
+    # values_match (diagnosis) is held to the same rule
+    assert not values_match(off_by_almost_one_percent, expected)
+
+
+def test_exact_float16_values_still_match_and_float32_answers_get_no_float16_note():
+    assert compare(np.array([0.5, 1.0, -2.0], dtype=np.float16), np.array([0.5, 1.0, -2.0])).ok
+    result = compare(np.array([1.5], dtype=np.float32), np.array([1.0]), name="y")
+    assert not result.ok and "float32 tolerance" not in result.message
+
+
+def test_a_bfloat16_tensor_is_refused_with_a_message():
+    result = compare(torch.ones(3, dtype=torch.bfloat16), np.ones(3), name="y")
+    assert not result.ok and "y" in result.message and "BFloat16" in result.message
