@@ -282,10 +282,13 @@ CASES = [
             os._exit(0)
         return [1, 2]
         """, "import os, time"), returns(lambda v: v == [1, 2], "[1, 2]")),
-    Case("detached_subprocess", fn("""
-        subprocess.Popen(['sleep', '1000'], start_new_session=True)
+    Case("detached_process", fn("""
+        if os.fork() == 0:
+            os.setsid()
+            time.sleep(1000)
+            os._exit(0)
         return 'started'
-        """, "import subprocess"), returns(lambda v: v == "started", "'started'")),
+        """, "import os, time"), returns(lambda v: v == "started", "'started'")),
     # -- output ------------------------------------------------------------------------
     Case("huge_stdout", fn("print('x' * 2_000_000)\nreturn 1"),
          returns(lambda v: v == 1, "1")),
@@ -356,11 +359,15 @@ CASES = [
         return 'listening'
         """, "import socket\nLISTENING = []"), returns(lambda v: v == "listening", "'listening' (in its own network)")),
     # -- shells --------------------------------------------------------------------------
+    # The child's filesystem holds no programs at all: no shell, no git, no interpreter to start.
     Case("shell_through_subprocess", fn("""
         done = subprocess.run('id -u; touch /tmp/pwned-shell __COURSE__/pwned-shell', shell=True,
                               capture_output=True, text=True)
         return done.stdout
-        """, "import subprocess"), returns(lambda v: int(v.split()[0]) >= SESSION_UID_BASE, "an unprivileged uid")),
+        """, "import subprocess"), raised("FileNotFoundError")),
+    Case("programs_of_the_host", fn(TRY_ALL + "return [attempt(lambda: subprocess.run([path, '--version']))"
+                                    " for path in ('/usr/bin/git', '/bin/sh', sys.executable, '/usr/bin/python3')]",
+                                    "import subprocess, sys\n"), returns(lambda v: all("FileNotFoundError" in x for x in v), "no program found")),
     Case("shell_through_os_system", fn("return os.system('touch __COURSE__/pwned-system __HOME__/pwned-system')"),
          returns(lambda v: v != 0, "a failed command")),
     Case("shell_through_ctypes", fn("""

@@ -19,7 +19,6 @@ import json
 import logging
 import math
 import os
-import pwd
 import select
 import shutil
 import signal
@@ -99,18 +98,21 @@ class ChildGone(SessionEnded):
     """The child had ended before a request reached it; the request can be retried on a new child."""
 
 
-def _python_paths() -> list[str]:
-    """Folders the child must still reach: the interpreter's and the environment's libraries, and the grader.
+def runtime_paths() -> list[str]:
+    """The folders of the Python runtime a child may read: the standard library, the installed packages, the grader.
 
+    Taken from the interpreter's installation scheme, not from ``sys.path``
+    (which, under a test runner or in a notebook, holds the course folder).
     The grader's own package is listed too: installed in development mode it
-    lives outside the environment (in a checkout, perhaps under ``/tmp``), and
-    the derivation judge's child imports it. Reference code, solutions and the
-    course file stay hidden (:func:`default_protected_paths`).
+    lives in a checkout, and the derivation judge's child imports it. Only
+    the package folder is listed, never the checkout around it.
     """
-    paths = {sys.base_prefix, sys.prefix, sys.exec_prefix, sys.base_exec_prefix, str(Path(__file__).resolve().parents[1])}
-    for scheme_path in sysconfig.get_paths().values():
-        paths.add(scheme_path)
-    return sorted(os.path.realpath(path) for path in paths if path and os.path.isdir(path))
+    paths = {str(Path(__file__).resolve().parents[1])}
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        path = sysconfig.get_paths().get(key)
+        if path:
+            paths.add(path)
+    return sorted(os.path.realpath(path) for path in paths if os.path.isdir(path))
 
 
 def default_protected_paths() -> list[str]:
@@ -127,9 +129,6 @@ def default_protected_paths() -> list[str]:
                 paths.append(str((root / name).resolve()))
     return sorted(set(paths))
 
-
-SCRATCH_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")
-"""folders a child gets a fresh, private tmpfs on (with namespaces)"""
 
 SESSION_UID_BASE = 1_500_000_000
 """Children run as ``SESSION_UID_BASE + <supervisor pid>`` unless a sandbox user is set.
@@ -155,9 +154,9 @@ class Sandbox:
     ``limits`` are the course's defaults. ``protected`` are paths hidden from
     children (default: :func:`default_protected_paths`). ``sandbox_user`` is
     the (uid, gid) children run as when the grader is root (default: a
-    user of their own, see :data:`SESSION_UID_BASE`). ``namespaces`` and
-    ``drop_privileges`` can be turned off to run in a degraded mode (tests
-    use this to prove what is enforced without them).
+    user of their own, see :data:`SESSION_UID_BASE`). ``namespaces``,
+    ``drop_privileges`` and ``seccomp`` can be turned off to run in a degraded
+    mode (tests use this to prove what is enforced without them).
     """
 
     def __init__(
@@ -168,20 +167,24 @@ class Sandbox:
         sandbox_user: tuple[int, int] | None = None,
         namespaces: bool = True,
         drop_privileges: bool = True,
+        seccomp: bool = True,
     ) -> None:
         self.limits = limits or Limits()
         self.protected = list(default_protected_paths() if protected is None else protected)
         self.sandbox_user = sandbox_user
         self.want_namespaces = namespaces
         self.want_drop = drop_privileges
+        self.want_seccomp = seccomp
         self._workers: dict[str, _Worker] = {}
         self._lock = threading.Lock()
         self._sessions: set[Session] = set()
         self._scratch = tempfile.mkdtemp(prefix="nngrade-sandbox-")
         os.chmod(self._scratch, 0o711)  # children (another user) make their folders inside
-        # What the child must still reach, and what is covered around it: fixed for a run.
-        self._keep = _python_paths()
-        self._covered = _folders_to_cover(self._keep)
+        # The child's filesystem is built on this folder (in the supervisor's own mount namespace)
+        # from the runtime's folders and nothing else of the machine.
+        self._root = os.path.join(self._scratch, "root")
+        os.mkdir(self._root, 0o755)
+        self._runtime = runtime_paths()
         self.closed = False
 
     def __repr__(self) -> str:
@@ -227,6 +230,7 @@ class Sandbox:
         capabilities = dict(hello["capabilities"])
         capabilities["namespaces"] = capabilities["namespaces"] and self.want_namespaces
         capabilities["drop_privileges"] = capabilities["drop_privileges"] and self.want_drop
+        capabilities["seccomp"] = capabilities.get("seccomp", False) and self.want_seccomp
         self._report_capabilities(capabilities, hello["capabilities"].get("reason", ""))
         return _Worker(flavor, process, ours, capabilities)
 
@@ -238,6 +242,12 @@ class Sandbox:
                 "separate, resource-limited process, but it is NOT cut off from the network, it shares "
                 "/tmp, and protected files are hidden only by their file permissions"
                 + self._readable_protected_note()
+            )
+        if not capabilities.get("seccomp"):
+            why = capabilities.get("seccomp_reason", "") if self.want_seccomp else "turned off"
+            _warn_once(
+                f"nngrade sandbox: the system-call filter is unavailable ({why}); student code can "
+                "still call keyctl, ptrace, mount and the like, which fail only for want of privileges"
             )
         if not capabilities["drop_privileges"]:
             why = "the grader is not running as root" if os.geteuid() != 0 else "turned off"
@@ -285,9 +295,8 @@ class Sandbox:
             "sandbox_user": list(self.sandbox_user) if self.sandbox_user else None,
             "session_uid_base": SESSION_UID_BASE,
             "hide": self.protected,
-            "hide_homes": self._covered,
-            "keep": self._keep,
-            "scratch_folders": list(SCRATCH_FOLDERS),
+            "runtime": self._runtime,
+            "root": self._root,
             "scratch": self._scratch,
         }
         capabilities = worker.capabilities
@@ -337,40 +346,6 @@ class Sandbox:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
-
-
-def _folders_to_cover(keep: list[str]) -> list[str]:
-    """Folders covered by an empty tmpfs in the child, with the ``keep`` paths inside re-exposed.
-
-    The grader's home (from the password database and ``$HOME``), so that its
-    files are out of reach; and any folder the sandbox user could not enter
-    on the way to the interpreter's own files (a Python under ``/root``),
-    which would otherwise leave the standard library unreadable.
-    """
-    covered = set()
-    homes = [os.path.expanduser("~")]
-    try:
-        homes.append(pwd.getpwuid(os.getuid()).pw_dir)
-    except KeyError:
-        pass
-    for home in homes:
-        home = os.path.realpath(home)
-        if home not in ("/", "") and os.path.isdir(home):
-            covered.add(home)
-    for path in keep:
-        parts = Path(path).parts
-        for depth in range(2, len(parts) + 1):
-            ancestor = str(Path(*parts[:depth]))
-            try:
-                if not os.stat(ancestor).st_mode & 0o001:
-                    covered.add(ancestor)
-                    break
-            except OSError:
-                break
-    # The scratch folders get a private tmpfs of their own anyway.
-    covered = {p for p in covered if not any(p == t or p.startswith(t + "/") for t in SCRATCH_FOLDERS)}
-    # A folder inside another covered one is covered with it.
-    return sorted(p for p in covered if not any(p != q and p.startswith(q.rstrip("/") + "/") for q in covered))
 
 
 # The worker passes the session's limits to the supervisor, which needs to know the

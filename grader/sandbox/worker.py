@@ -52,6 +52,7 @@ def _load_sibling(name: str, folder: Path = _HERE) -> Any:
 
 wire = _load_sibling("wire")
 isolation = _load_sibling("isolation")
+syscall_filter = _load_sibling("syscall_filter")
 child_runtime = _load_sibling("child_runtime")
 child_runtime._wire = wire
 # How a script of steps runs against a student's class: grader/object_scripts.py, which imports no grader module.
@@ -102,10 +103,14 @@ def _become_child(request: dict[str, Any], call_fd: int, ready_fd: int, plan: di
     try:
         limits = request["limits"]
         if plan["pid_namespace"]:
-            # A /proc that shows only this namespace's processes, in a mount namespace of the
-            # child's own so that the supervisor keeps seeing the real one.
+            # In a mount namespace of the child's own (the supervisor keeps seeing the machine): a
+            # /proc that shows only this namespace's processes, then the prepared root becomes the
+            # only tree there is.
             isolation.unshare(isolation.CLONE_NEWNS)
-            isolation.mount("proc", "/proc", "proc", isolation.MS_NOSUID | isolation.MS_NODEV | isolation.MS_NOEXEC)
+            root = plan["root"]
+            isolation.mount("proc", root + "/proc", "proc",
+                            isolation.MS_NOSUID | isolation.MS_NODEV | isolation.MS_NOEXEC)
+            isolation.pivot_root(root)
         os.setsid()
         workdir = plan["workdir"]
         os.chdir(workdir)
@@ -138,8 +143,15 @@ def _become_child(request: dict[str, Any], call_fd: int, ready_fd: int, plan: di
             isolation.drop_capabilities()
         except OSError:
             pass
+        if plan["pid_namespace"]:
+            try:
+                isolation.join_new_session_keyring()
+            except OSError:
+                pass  # the filter below refuses every keyring call anyway
         isolation.prctl(isolation.PR_SET_NO_NEW_PRIVS, 1)
         isolation.prctl(isolation.PR_SET_PDEATHSIG, signal.SIGKILL)
+        if plan["seccomp"]:
+            syscall_filter.install()
 
         # SIGXFSZ stays ignored (as Python sets it), so writing past the file-size limit
         # raises OSError(EFBIG) in the student's code, which the runtime names.
@@ -211,59 +223,119 @@ def _hide(path: str) -> None:
         isolation.mount(None, path, None, isolation.MS_BIND | isolation.MS_REMOUNT | isolation.MS_RDONLY)
 
 
-def _expose_again(covered: str, keep: dict[str, int]) -> None:
-    """Bind the kept folders that lie under a freshly covered one back into place."""
-    for path, fd in keep.items():
-        if path == covered or path.startswith(covered.rstrip("/") + "/"):
-            os.makedirs(path, mode=0o755, exist_ok=True)
-            isolation.mount(f"/proc/self/fd/{fd}", path, None, isolation.MS_BIND | isolation.MS_REC)
+SYSTEM_LIBRARIES = ("/usr/lib", "/usr/lib64", "/usr/lib32", "/usr/local/lib", "/lib", "/lib64", "/lib32",
+                    "/etc/ld.so.cache")
+"""what the child sees of the machine besides the Python runtime: shared libraries and the loader's cache"""
+
+DEVICES = ("null", "zero", "full", "random", "urandom")
+
+_READ_ONLY = isolation.MS_RDONLY | isolation.MS_NOSUID | isolation.MS_NODEV
+
+
+def _locked_flags(path: str) -> int:
+    """The flags a bind of ``path`` must keep when remounted (nosuid, nodev, noexec and atime flags)."""
+    kept = os.statvfs(path).f_flag & (0x1 | 0x2 | 0x4 | 0x8 | 0x400 | 0x800 | 0x1000)
+    return kept
+
+
+def _bind(source: str, target: str, flags: int) -> None:
+    """Bind ``source`` on ``target`` (made if missing) and remount it with ``flags``."""
+    if os.path.isdir(source):
+        os.makedirs(target, mode=0o755, exist_ok=True)
+    else:
+        os.makedirs(os.path.dirname(target), mode=0o755, exist_ok=True)
+        if not os.path.exists(target):
+            os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o644))
+    isolation.mount(source, target, None, isolation.MS_BIND | isolation.MS_REC)
+    isolation.mount(None, target, None,
+                    isolation.MS_BIND | isolation.MS_REMOUNT | flags | _locked_flags(source))
+
+
+def _outermost(paths: list[str]) -> list[str]:
+    return [p for p in paths if not any(p != q and p.startswith(q.rstrip("/") + "/") for q in paths)]
+
+
+def _build_root(root: str, request: dict[str, Any], uid: int, gid: int, drop: bool) -> None:
+    """Fill ``root`` with everything the child may see, and nothing else (runs in the supervisor).
+
+    The Python runtime, the packages a submission may import, the grader's
+    own package and the machine's shared libraries, all read-only; a minimal
+    ``/dev``; a private ``/tmp`` with a size and a file-count cap, holding the
+    working folder; an empty ``/proc`` the child mounts its own on. The
+    course folder, the repository, other submissions, outputs, homes and the
+    host's writable folders are not in it, wherever they are.
+    """
+    limits = request["limits"]
+    plain = isolation.MS_NOSUID | isolation.MS_NODEV
+    isolation.mount("tmpfs", root, "tmpfs", plain, "size=1m,nr_inodes=1024,mode=0755")
+    allowed = []
+    for path in SYSTEM_LIBRARIES:
+        if os.path.islink(path):
+            # /lib -> usr/lib on a merged-/usr system: the same link, to a folder bound below.
+            os.symlink(os.readlink(path), root + path)
+        elif os.path.exists(path):
+            allowed.append(os.path.realpath(path))
+    allowed += [os.path.realpath(path) for path in request["runtime"] if os.path.exists(path)]
+    allowed = _outermost(sorted(set(allowed)))
+    for path in allowed:
+        _bind(path, root + path, _READ_ONLY)
+    # A second line for what must never be read, should a runtime folder hold it (a course inside /usr).
+    for path in request["hide"]:
+        if any(path == kept or path.startswith(kept.rstrip("/") + "/") for kept in allowed):
+            _hide(root + path)
+
+    os.mkdir(root + "/dev", 0o755)
+    isolation.mount("tmpfs", root + "/dev", "tmpfs", plain | isolation.MS_NOEXEC, "size=64k,nr_inodes=64,mode=0755")
+    for name in DEVICES:
+        _bind(f"/dev/{name}", f"{root}/dev/{name}", isolation.MS_NOSUID | isolation.MS_NOEXEC)
+    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
+                         ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
+        os.symlink(target, f"{root}/dev/{name}")
+    scratch_mb = int(limits["file_size_mb"]) * 2 + 16
+    files = int(request.get("scratch_files", 4096))
+    scratch = f"size={scratch_mb}m,nr_inodes={files},mode=1777"
+    os.mkdir(root + "/dev/shm")
+    isolation.mount("tmpfs", root + "/dev/shm", "tmpfs", plain | isolation.MS_NOEXEC, scratch)
+    isolation.mount(None, root + "/dev", None,
+                    isolation.MS_REMOUNT | isolation.MS_RDONLY | plain | isolation.MS_NOEXEC)
+    os.mkdir(root + "/tmp")
+    isolation.mount("tmpfs", root + "/tmp", "tmpfs", plain, scratch)
+    os.makedirs(root + "/var", 0o755)
+    os.symlink("/tmp", root + "/var/tmp")
+    os.mkdir(root + "/proc", 0o555)
+    os.mkdir(root + "/tmp/work", 0o700)
+    if drop:
+        os.chown(root + "/tmp/work", uid, gid)
+    isolation.mount(None, root, None, isolation.MS_REMOUNT | isolation.MS_RDONLY | plain)
 
 
 def _build_world(request: dict[str, Any], capabilities: dict[str, Any]) -> dict[str, Any]:
     """Create the namespaces and mounts the child will live in (runs in the supervisor)."""
-    plan: dict[str, Any] = {"pid_namespace": False, "drop_to": None, "workdir": None, "cleanup": None}
+    plan: dict[str, Any] = {"pid_namespace": False, "drop_to": None, "workdir": None, "cleanup": None,
+                            "root": None, "seccomp": capabilities.get("seccomp", False)}
     # A user of the child's own unless the course names one (see sandbox.SESSION_UID_BASE).
     uid, gid = request["sandbox_user"] or (request["session_uid_base"] + os.getpid(), 65534)
-    limits = request["limits"]
+    drop = bool(capabilities["drop_privileges"])
     if capabilities["namespaces"]:
         flags = isolation.CLONE_NEWNS | isolation.CLONE_NEWNET | isolation.CLONE_NEWPID | isolation.CLONE_NEWIPC
         if os.geteuid() != 0:
             flags |= isolation.CLONE_NEWUSER
-        # Keep a handle on what the child must still reach before anything is covered.
-        wanted = [path for path in request["keep"] if os.path.isdir(path)]
-        outermost = [p for p in wanted if not any(p != q and p.startswith(q.rstrip("/") + "/") for q in wanted)]
         real_uid, real_gid = os.getuid(), os.getgid()
         isolation.unshare(flags)
         if flags & isolation.CLONE_NEWUSER:
             isolation.map_user_namespace(real_uid, real_gid)
         isolation.mount(None, "/", None, isolation.MS_REC | isolation.MS_PRIVATE)
-        # Handles (in the new mount namespace) on what the child must still reach once homes are covered.
-        keep = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in outermost}
-        scratch_mb = int(limits["file_size_mb"]) * 2 + 16
-        plain = isolation.MS_NOSUID | isolation.MS_NODEV
-        for folder in request["scratch_folders"]:
-            if os.path.isdir(folder):
-                isolation.mount("tmpfs", folder, "tmpfs", plain, f"size={scratch_mb}m,mode=1777")
-                _expose_again(folder, keep)
-        for path in request["hide"]:
-            _hide(path)
-        for home in request["hide_homes"]:
-            if not os.path.isdir(home):
-                continue
-            isolation.mount("tmpfs", home, "tmpfs", plain, "size=1m,mode=0755")
-            _expose_again(home, keep)
-            isolation.mount(None, home, None, isolation.MS_REMOUNT | isolation.MS_RDONLY | plain)
-        for fd in keep.values():
-            os.close(fd)
-        workdir = "/tmp/work"
-        os.mkdir(workdir, 0o700)
+        _build_root(request["root"], request, uid, gid, drop)
+        plan["root"] = request["root"]
         plan["pid_namespace"] = True
+        workdir = "/tmp/work"
     else:
         workdir = os.path.join(request["scratch"], f"child-{os.getpid()}")
         os.mkdir(workdir, 0o700)
         plan["cleanup"] = workdir
-    if capabilities["drop_privileges"]:
-        os.chown(workdir, uid, gid)
+        if drop:
+            os.chown(workdir, uid, gid)
+    if drop:
         plan["drop_to"] = (uid, gid)
     plan["workdir"] = workdir
     return plan
@@ -317,12 +389,19 @@ def _remove_tree(path: str) -> None:
 
 
 def _probe() -> dict[str, Any]:
-    """Which protections this machine allows, tried in a throwaway child."""
-    capabilities = {"namespaces": False, "drop_privileges": os.geteuid() == 0, "reason": ""}
+    """Which protections this machine allows, tried in a throwaway child.
+
+    The namespaces and a root of the child's own (``pivot_root`` onto a
+    tmpfs) are one protection: the filesystem view needs the mount namespace.
+    The system-call filter is tried separately, after the namespaces' test.
+    """
+    capabilities = {"namespaces": False, "drop_privileges": os.geteuid() == 0, "reason": "",
+                    "seccomp": False, "seccomp_reason": syscall_filter.load_library()}
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(read_fd)
+        answer = {"namespaces": "", "seccomp": ""}
         try:
             flags = isolation.CLONE_NEWNS | isolation.CLONE_NEWNET | isolation.CLONE_NEWPID | isolation.CLONE_NEWIPC
             uid, gid = os.getuid(), os.getgid()
@@ -333,18 +412,41 @@ def _probe() -> dict[str, Any]:
                 isolation.map_user_namespace(uid, gid)
             isolation.mount(None, "/", None, isolation.MS_REC | isolation.MS_PRIVATE)
             isolation.mount("tmpfs", "/tmp", "tmpfs", isolation.MS_NOSUID | isolation.MS_NODEV, "size=1m")
-            os.write(write_fd, b"ok")
+            os.mkdir("/tmp/root")
+            isolation.mount("tmpfs", "/tmp/root", "tmpfs", isolation.MS_NOSUID | isolation.MS_NODEV, "size=64k")
+            os.mkdir("/tmp/root/seen")
+            isolation.pivot_root("/tmp/root")
+            if not os.path.isdir("/seen"):
+                raise OSError("pivot_root left the old root in place")
+            answer["namespaces"] = "ok"
         except BaseException as exc:  # noqa: BLE001
-            os.write(write_fd, f"{exc}".encode()[:500])
+            answer["namespaces"] = str(exc)[:500] or type(exc).__name__
+        if not capabilities["seccomp_reason"]:
+            try:
+                syscall_filter.install()
+                answer["seccomp"] = "ok"
+            except BaseException as exc:  # noqa: BLE001
+                answer["seccomp"] = str(exc)[:500] or type(exc).__name__
+        os.write(write_fd, json.dumps(answer).encode())
         os._exit(0)
     os.close(write_fd)
-    answer = os.read(read_fd, 1000).decode(errors="replace")
+    data = b""
+    while chunk := os.read(read_fd, 4096):
+        data += chunk
     os.close(read_fd)
     os.waitpid(pid, 0)
-    if answer == "ok":
+    try:
+        answer = json.loads(data)
+    except ValueError:
+        answer = {"namespaces": "the probe ended without an answer", "seccomp": ""}
+    if answer["namespaces"] == "ok":
         capabilities["namespaces"] = True
     else:
-        capabilities["reason"] = answer or "the probe ended without an answer"
+        capabilities["reason"] = answer["namespaces"]
+    if answer["seccomp"] == "ok":
+        capabilities["seccomp"] = True
+    elif not capabilities["seccomp_reason"]:
+        capabilities["seccomp_reason"] = answer["seccomp"] or "the probe ended without an answer"
     return capabilities
 
 
