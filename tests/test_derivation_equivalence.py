@@ -321,7 +321,9 @@ def test_start_target_and_count_are_checked():
     wrong_start = steps(["exp(z)", "sigma(z)", "sigma(z)(1 - sigma(z))", "sigma(z) - sigma(z)^2"])
     assert not wrong_start.start.ok and "does not match the start" in wrong_start.start.message
     in_exp = steps([START, "exp(-z)/(1 + exp(-z))^2", "exp(-z)*(1 + exp(-z))^(-2)", "e^(-z)/(1 + e^(-z))^2"])
-    assert in_exp.follows.ok and not in_exp.target.ok and "written with sigma" in in_exp.target.message
+    assert not in_exp.target.ok and "written with sigma" in in_exp.target.message
+    # a derivation that does not end at the target scores nothing, even where its steps follow
+    assert not in_exp.follows.ok and not in_exp.start.ok and "not scored" in in_exp.follows.message
     short = steps([START, "sigma(z)(1 - sigma(z))"])
     assert short.start.ok and short.target.ok and short.follows.ok and not short.count.ok
 

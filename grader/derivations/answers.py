@@ -355,7 +355,13 @@ def judge_steps(
     hidden: bool,
     prove: bool = True,
 ) -> StepsJudgement:
-    """Start, target, each step following from the one before, and the number of steps.
+    """Start, target, each step following from the one before, and the number of different steps.
+
+    A derivation scores only when its first step is the question's start and
+    its last step its target: otherwise every part fails, with no partial
+    credit (the known mistakes it shows are still named). A step that repeats
+    the one before it is dropped (it is no transformation), and the count is of
+    different steps, so repeating a step neither follows nor counts.
 
     ``expected`` is the answer key of the result, or a sampled target; the
     start and the steps are judged against each other alone. Against a sampled
@@ -371,6 +377,7 @@ def judge_steps(
         failed = _rejection(error, question, name=name, correct=target, wrong=wrong)
         return StepsJudgement(failed, failed, failed, failed)
     start = parse_answer(question.start, question)
+    steps, labels = _without_repeats(steps, labels)
 
     start_judgement = judge_expression(steps[0], start, rng=rng, name=name, hidden=hidden, label=labels[0], prove=prove)
     if not start_judgement.ok:
@@ -423,18 +430,48 @@ def judge_steps(
             break
 
     count = Judgement(True, f"'{name}' looks good")
-    if len(steps) < question.min_steps:
+    distinct = len({step.plain for step in steps})
+    if distinct < question.min_steps:
         count = Judgement(
             False,
-            f"'{name}' has {len(steps)} step{'s' if len(steps) != 1 else ''}; show at least {question.min_steps}, "
-            f"from the start to the result, each following from the one before",
+            f"'{name}' has {distinct} different step{'s' if distinct != 1 else ''}; show at least {question.min_steps}, "
+            f"from the start to the result, each following from the one before (a step repeated counts once)",
         )
     parts = StepsJudgement(start_judgement, target_judgement, follows, count)
     if isinstance(target, SampledTarget) and not all(part.ok for part in _parts(parts)):
         named = [d for d in wrong_derivations(steps, target) if d.name not in _names(parts)]
         if named:
             parts = StepsJudgement(*(_with_diagnoses(part, named, hidden=hidden) for part in _parts(parts)))
+    if not (parts.start.ok and parts.target.ok):
+        # Steps that follow from each other prove nothing unless they lead from the question's start
+        # to its target: '0' written five times "follows" and counts five steps.
+        reason = (
+            f"not scored: a derivation earns points only when it starts at the given expression and ends at "
+            f"{question.target}"
+        )
+        parts = StepsJudgement(*(_unscored(part, f"'{name}' {reason}") for part in _parts(parts)))
     return parts
+
+
+def _without_repeats(steps: list[Expression], labels: list[str]) -> tuple[list[Expression], list[str]]:
+    """The steps with each step that repeats the one before it dropped (``a = b`` then ``b = c`` writes b twice).
+
+    A repeated step is no transformation: it neither counts as a step nor shows that the next one follows.
+    """
+    kept: list[Expression] = []
+    kept_labels: list[str] = []
+    for step, label in zip(steps, labels):
+        if kept and step.plain == kept[-1].plain:
+            continue
+        kept.append(step)
+        kept_labels.append(label)
+    return kept, kept_labels
+
+
+def _unscored(judgement: Judgement, reason: str) -> Judgement:
+    """A part of a derivation that cannot earn credit: failed, with no partial credit, naming what it named."""
+    message = judgement.message if not judgement.ok else reason
+    return Judgement(False, message, 0.0, judgement.diagnoses)
 
 
 def _parts(judgement: StepsJudgement) -> tuple[Judgement, Judgement, Judgement, Judgement]:

@@ -197,7 +197,8 @@ class Question:
     start: str | None = None
     """for a multi-step question: the expression the first step must match"""
     min_steps: int = 1
-    """for a multi-step question: the fewest steps accepted, start and target included"""
+    """for a multi-step question: the fewest different steps accepted, start and target included (a step
+    repeated counts once; and no part of a derivation scores unless it starts at ``start`` and ends at the target)"""
     generic_credit: Mapping[str, float] = field(default_factory=dict)
     """partial credit for generic diagnoses, e.g. ``{"constant factor": 0.5}``"""
     time_limit: float = 3.0
