@@ -9,7 +9,8 @@
     results/<student>/results.json  Gradescope's results format (grader.reports.gradescope_results)
 
 ``<student>`` is the student id made safe as a file name
-(:func:`student_file_name`). Every file is written atomically. Files of
+(:func:`student_file_name`). Every file is written atomically, and the
+temporary files a killed run left behind are removed first. Files of
 students who are not among the records are left alone.
 """
 
@@ -24,7 +25,12 @@ from grader.records import AssignmentInfo, StudentRecord
 from grader.reports.class_report import class_report_html, write_class_report
 from grader.reports.grades_csv import grades_columns, grades_csv_text, grades_table, write_grades_csv
 from grader.reports.gradescope_results import results_json, results_json_text, write_results_json
-from grader.reports.output_files import plain_number, write_atomically
+from grader.reports.output_files import (
+    plain_number,
+    remove_leftover_temporary_files,
+    spreadsheet_safe,
+    write_atomically,
+)
 from grader.reports.student_feedback import check_view, feedback_html, feedback_markdown
 from grader.student_ids import UnusableStudentId, student_file_name, student_id_from_file_name
 
@@ -40,8 +46,10 @@ __all__ = [
     "grades_csv_text",
     "grades_table",
     "plain_number",
+    "remove_leftover_temporary_files",
     "results_json",
     "results_json_text",
+    "spreadsheet_safe",
     "student_file_name",
     "student_id_from_file_name",
     "write_atomically",
@@ -88,6 +96,11 @@ def write_reports(out: Path, info: AssignmentInfo, records: Sequence[StudentReco
                 f"two records for student {record.student_id!r}: the reports in {out} would overwrite each other"
             )
         names[record.student_id] = student_file_name(record.student_id)
+
+    folders, results = [out, out / "feedback"], out / "results"
+    if results.is_dir():
+        folders += [path for path in results.iterdir() if path.is_dir() and not path.is_symlink()]
+    remove_leftover_temporary_files(folders)
 
     ordered = sorted(records, key=lambda record: record.student_id)
     markdown: dict[str, Path] = {}

@@ -7,6 +7,9 @@ could not be graded), ``total`` (before the late penalty), ``max``,
 ``final``, ``submitted_at``, ``problem`` (empty when the submission was
 graded) and ``incomplete`` (``true`` when a grader fault left a check, or the
 whole submission, unscored). Numbers are plain decimals with at most two decimals.
+Text that a spreadsheet would evaluate (a student id ``=SUM(1+1)``, a problem
+starting with ``-``) starts with an apostrophe (:func:`spreadsheet_safe`), so
+opening the file runs nothing; negative numbers stay numbers.
 
 The file is written with the standard library's :mod:`csv` in the dialect
 pandas writes (``to_csv(index=False)``: commas, minimal quoting, ``\n``), so
@@ -22,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from grader.records import AssignmentInfo, StudentRecord
-from grader.reports.output_files import plain_number, write_atomically
+from grader.reports.output_files import plain_number, spreadsheet_safe, write_atomically
 from grader.reports.student_feedback import is_incomplete
 
 if TYPE_CHECKING:
@@ -48,7 +51,10 @@ def grades_columns(info: AssignmentInfo) -> list[str]:
 
 def grades_rows(info: AssignmentInfo, records: Sequence[StudentRecord]) -> list[list[str]]:
     """The rows of ``grades.csv`` below its header as text cells, one row per student sorted by id."""
-    return [_row(info, record) for record in sorted(records, key=lambda record: record.student_id)]
+    return [
+        [spreadsheet_safe(cell) for cell in _row(info, record)]
+        for record in sorted(records, key=lambda record: record.student_id)
+    ]
 
 
 def grades_table(info: AssignmentInfo, records: Sequence[StudentRecord]) -> "pd.DataFrame":
@@ -66,7 +72,7 @@ def grades_csv_text(info: AssignmentInfo, records: Sequence[StudentRecord]) -> s
     """The full text of ``grades.csv``."""
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(grades_columns(info))
+    writer.writerow(grades_columns(info))  # exercise ids and our own names: never a formula
     writer.writerows(grades_rows(info, records))
     return text.getvalue()
 
