@@ -4,9 +4,13 @@ A run is a short pipeline:
 
 1. load the course file's assignment and find one submission per student
    (:mod:`grader.submissions`); a broken entry becomes that student's problem
-   row, never an error of the run;
-2. skip students whose files, submission time and grading settings are
-   unchanged since the gradebook last graded them (``regrade`` forces them);
+   row, never an error of the run, and what an operating system left there
+   (``.DS_Store``, ``__MACOSX``) is skipped and named in the summary;
+2. open the gradebook, which refuses to be used when it fails its check;
+   skip students whose files, submission time and grading settings are
+   unchanged since the gradebook last graded them and whose grading finished
+   (a student left with an internal error is graded again; ``regrade``
+   forces them all);
 3. grade the rest, in this process or in ``jobs`` worker processes
    (:mod:`grader.grading_workers`), each student's code in its own sandboxed
    child; every result is written to the gradebook in one transaction the
@@ -53,6 +57,10 @@ class RunSummary:
     problems: int = 0
     failures: int = 0
     internal_errors: int = 0
+    retried: int = 0
+    """students graded again because a grader fault left them unscored in an earlier run"""
+    skipped: list[str] = field(default_factory=list)
+    """what an operating system or a tool made in SUBMISSIONS, skipped (paths relative to it)"""
     seconds: float = 0.0
     records: list[StudentRecord] = field(default_factory=list)
 
@@ -102,6 +110,8 @@ def grade_class(
     """Grade every submission that needs it into ``out`` and rebuild the outputs."""
     from grader.reports import write_reports
     from grader.submissions import find_submissions
+    from grader.submissions.entries import os_artefacts_in
+    from grader.submissions.nbgrader_layout import nbgrader_submitted_folder
 
     started = time.perf_counter()
     root = Path(submissions_root).resolve()
@@ -120,6 +130,8 @@ def grade_class(
         roster=Path(roster) if roster else None,
         timestamps=Path(timestamps) if timestamps else None,
     )
+    listed = nbgrader_submitted_folder(root) or root
+    skipped = [(listed / name).relative_to(root).as_posix() for name in os_artefacts_in(listed)]
     if only:
         wanted = set(only)
         submissions = [submission for submission in submissions if submission.student_id in wanted]
@@ -134,18 +146,21 @@ def grade_class(
         ),
     )
     grading = settings.fingerprint(info)
-    summary = RunSummary(info=info, students=len(submissions))
+    summary = RunSummary(info=info, students=len(submissions), skipped=skipped)
 
     with Gradebook.open(out) as gradebook:
         gradebook.set_assignment(info)
-        known = gradebook.fingerprints()
+        finished = gradebook.finished_fingerprints()
+        unfinished = set(gradebook.fingerprints()) - set(finished)
         to_grade = []
         pending: dict[str, tuple[object, str]] = {}
         for submission in submissions:
             fingerprint = _student_fingerprint(submission, grading)
-            if not regrade and known.get(submission.student_id) == fingerprint:
+            if not regrade and finished.get(submission.student_id) == fingerprint:
                 summary.unchanged += 1
                 continue
+            if not regrade and submission.student_id in unfinished:
+                summary.retried += 1
             if submission.problem:
                 summary.problems += 1
                 record = _record(submission, info, chosen, exercises=(), seconds=0.0)
@@ -155,8 +170,12 @@ def grade_class(
             to_grade.append(submission)
 
         progress = progress or Progress(len(to_grade))
+        if skipped:
+            progress.note(f"skipped what an operating system or a tool made, not a student: {', '.join(skipped)}")
         if summary.unchanged:
             progress.note(f"{summary.unchanged} submissions are unchanged since they were graded (use --regrade to grade them again)")
+        if summary.retried:
+            progress.note(f"{summary.retried} submissions are graded again: a grader fault left them unscored last time")
 
         def save(graded: GradedStudent) -> None:
             submission, fingerprint = pending.pop(graded.student_id)

@@ -165,6 +165,10 @@ def _command_grade(args: argparse.Namespace) -> int:
         f"{summary.students} submissions: {summary.graded} graded, {summary.unchanged} unchanged, "
         f"{summary.problems} with problems, {summary.failures} grader failures ({summary.seconds:.1f} s)"
     )
+    if summary.retried:
+        print(f"{summary.retried} of them graded again: a grader fault had left them unscored")
+    if summary.skipped:
+        print(f"skipped, made by an operating system or a tool, not a student: {', '.join(summary.skipped)}")
     _print_outputs(out, summary.info, summary.records, table=not args.quiet)
     if summary.failures or summary.internal_errors:
         print(

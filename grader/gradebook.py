@@ -18,19 +18,31 @@ Tables, for instructors who query them directly:
 - ``named_mistakes``: one row per known mistake a check named for a student,
   e.g. ``SELECT student FROM named_mistakes WHERE mistake = 'np.sign'``;
 - ``meta``: the schema version and the assignment graded here.
+
+The gradebook is checked each time it is opened (:func:`gradebook_damage`):
+the schema version, every table with its columns, SQLite's own page check,
+every row's statuses, numbers and JSON, and that each student's rows agree
+(the check results of a graded student are all there, their points add up to
+the stored totals, no row belongs to a student that is not stored). A
+gradebook that fails is refused with :class:`DamagedGradebook`, which names
+the damage and how to recover: nothing is graded into it, no output is
+rebuilt from it, and no student in it is taken as unchanged.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
+import math
 import os
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
 from grader.errors import NngradeError
-from grader.records import AssignmentInfo, CheckInfo, ExerciseInfo, LatePolicy, StudentRecord
+from grader.records import GRADER_FAULT, AssignmentInfo, CheckInfo, ExerciseInfo, LatePolicy, StudentRecord
 from grader.results import CheckResult, DiagnosedMistake, ExerciseResult, Status
 
 GRADEBOOK_FILE = "gradebook.sqlite"
@@ -94,6 +106,27 @@ class GradebookError(NngradeError):
     """
 
 
+class DamagedGradebook(GradebookError):
+    """The gradebook failed its check at open: tables, columns or rows are missing or hold what nngrade never writes.
+
+    Likely causes: rows deleted or a table dropped by hand, a copy made while
+    it was being written without its ``-wal`` file, a full disk, an edit
+    with another tool. Its grades cannot be trusted, so nngrade neither
+    grades into it nor rebuilds outputs from it; move it aside (or restore a
+    backup) and grade the class again.
+    """
+
+
+MAX_DAMAGE_SHOWN = 6
+"""damages named in a :class:`DamagedGradebook` message; the rest are counted"""
+
+_SCORE_SLACK = 0.011
+"""how far above its points a check's score may be: partial credit is rounded to a hundredth"""
+
+_SUM_SLACK = 1e-6
+"""how far stored totals may be from the same sums made again (SQLite keeps every float exactly)"""
+
+
 class Gradebook:
     """An open gradebook in an output folder."""
 
@@ -103,25 +136,39 @@ class Gradebook:
 
     @classmethod
     def open(cls, out: str | os.PathLike[str], *, create: bool = True) -> "Gradebook":
-        """The gradebook in folder ``out`` (created with the folder when ``create``)."""
+        """The gradebook in folder ``out`` (created with the folder when ``create``), checked.
+
+        Raises :class:`DamagedGradebook` when the check finds damage, and
+        :class:`GradebookError` for a file that is not a database or was
+        written by a newer nngrade.
+        """
         folder = Path(out)
         path = folder / GRADEBOOK_FILE
         if not create and not path.is_file():
             raise GradebookError(f"{folder} holds no {GRADEBOOK_FILE}; grade the class into it first with `nngrade grade`")
         folder.mkdir(parents=True, exist_ok=True)
+        connection = None
         try:
             connection = sqlite3.connect(path, isolation_level=None, timeout=30)
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("PRAGMA foreign_keys = ON")
-            connection.executescript(_SCHEMA)
-            version = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if not connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+                # A new gradebook (or an empty file): nothing to check yet.
+                connection.executescript(_SCHEMA)
+                connection.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            else:
+                damage = gradebook_damage(connection)
+                if damage:
+                    raise DamagedGradebook(_damage_message(path, damage))
         except sqlite3.DatabaseError as exc:
+            if connection is not None:
+                connection.close()
             raise GradebookError(f"{path} is not a usable gradebook ({exc}); move it away and grade again") from None
-        if version is None:
-            connection.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-        elif int(version[0]) > SCHEMA_VERSION:
-            raise GradebookError(f"{path} was written by a newer nngrade (schema {version[0]}); upgrade nngrade")
+        except GradebookError:
+            if connection is not None:
+                connection.close()
+            raise
         return cls(path, connection)
 
     def close(self) -> None:
@@ -159,10 +206,27 @@ class Gradebook:
         """Student id to the fingerprint of what was graded (files, time and grading settings)."""
         return dict(self._db.execute("SELECT student, fingerprint FROM submissions"))
 
+    def finished_fingerprints(self) -> dict[str, str]:
+        """:meth:`fingerprints` of the students whose grading finished.
+
+        A student with a check that ended in an internal error, or whose
+        grading failed in the grader, is left out: a grader fault is not a
+        result, and the next run grades that student again.
+        """
+        return dict(
+            self._db.execute(
+                "SELECT student, fingerprint FROM submissions WHERE complete = 1 AND substr(problem, 1, ?) != ?",
+                (len(GRADER_FAULT), GRADER_FAULT),
+            )
+        )
+
     def save(self, record: StudentRecord, *, fingerprint: str, notes: tuple[str, ...] = ()) -> None:
         """Replace a student's rows with ``record``, in one transaction."""
         with self._transaction():
-            self._db.execute("DELETE FROM submissions WHERE student = ?", (record.student_id,))
+            # Rows of the student's that outlived their submission row (removed without the cascade)
+            # go with it, so that saving never collides with them.
+            for table in ("named_mistakes", "check_results", "submissions"):
+                self._db.execute(f"DELETE FROM {table} WHERE student = ?", (record.student_id,))
             self._db.execute(
                 "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -192,58 +256,14 @@ class Gradebook:
                         )
 
     def records(self) -> list[StudentRecord]:
-        """Every student's record, sorted by student id."""
-        info = self.assignment()
-        titles = {exercise.id: exercise.title for exercise in info.exercises} if info else {}
-        mistakes: dict[tuple[str, str, str], list[DiagnosedMistake]] = {}
-        for student, exercise_id, check_name, name, hint in self._db.execute(
-            "SELECT student, exercise_id, check_name, mistake, hint FROM named_mistakes ORDER BY rowid"
-        ):
-            mistakes.setdefault((student, exercise_id, check_name), []).append(DiagnosedMistake(name, hint))
-        checks: dict[str, list[CheckResult]] = {}
-        for row in self._db.execute(
-            "SELECT student, exercise_id, check_name, description, status, score, max_score, feedback, hidden, "
-            "output, seconds FROM check_results ORDER BY student, position"
-        ):
-            student, exercise_id, check_name = row[0], row[1], row[2]
-            checks.setdefault(student, []).append(
-                CheckResult(
-                    exercise_id=exercise_id,
-                    check_name=check_name,
-                    description=row[3],
-                    status=Status(row[4]),
-                    score=row[5],
-                    max_score=row[6],
-                    feedback=row[7],
-                    hidden=bool(row[8]),
-                    mistakes=tuple(mistakes.get((student, exercise_id, check_name), ())),
-                    output=row[9],
-                    seconds=row[10],
-                )
-            )
-        records = []
-        for row in self._db.execute(
-            "SELECT student, form, entry, files_hash, submitted_at, timestamp_source, late_days, "
-            "late_penalty_percent, problem, graded_at, seconds FROM submissions ORDER BY student"
-        ):
-            student = row[0]
-            records.append(
-                StudentRecord(
-                    student_id=student,
-                    exercises=tuple(_group_by_exercise(checks.get(student, []), titles)),
-                    problem=row[8],
-                    form=row[1],
-                    entry=row[2],
-                    files_hash=row[3],
-                    submitted_at=row[4],
-                    timestamp_source=row[5],
-                    late_days=row[6],
-                    late_penalty_percent=row[7],
-                    graded_at=row[9],
-                    seconds=row[10],
-                )
-            )
-        return records
+        """Every student's record, sorted by student id.
+
+        Raises :class:`DamagedGradebook` when the rows fail the check of :meth:`open`.
+        """
+        contents = _read_contents(self._db)
+        if contents.damage:
+            raise DamagedGradebook(_damage_message(self.path, contents.damage))
+        return contents.records
 
     def counts(self) -> tuple[int, int]:
         """(students, check results) stored."""
@@ -263,6 +283,254 @@ class Gradebook:
 
     def _transaction(self) -> "Gradebook._Transaction":
         return Gradebook._Transaction(self._db)
+
+
+# -- the check at open ----------------------------------------------------------------
+
+
+@functools.cache
+def _expected_columns() -> dict[str, tuple[tuple[str, str, int, int], ...]]:
+    """Each table's columns as (name, type, not null, primary key position), from :data:`_SCHEMA`."""
+    model = sqlite3.connect(":memory:")
+    try:
+        model.executescript(_SCHEMA)
+        tables = [name for (name,) in model.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {table: _columns(model, table) for table in tables}
+    finally:
+        model.close()
+
+
+def _columns(db: sqlite3.Connection, table: str) -> tuple[tuple[str, str, int, int], ...]:
+    return tuple((row[1], row[2].upper(), row[3], row[5]) for row in db.execute(f"PRAGMA table_info({table})"))
+
+
+def gradebook_damage(db: sqlite3.Connection) -> list[str]:
+    """What is wrong with an existing gradebook, one sentence each; empty when it passes the check.
+
+    Raises :class:`GradebookError` for a gradebook of a newer nngrade, which is not damaged.
+    """
+    damage = [f"SQLite's page check: {row[0]}" for row in db.execute("PRAGMA quick_check") if row[0] != "ok"]
+    present = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for table, columns in _expected_columns().items():
+        if table not in present:
+            damage.append(f"the table {table!r} is missing")
+        elif _columns(db, table) != columns:
+            found = ", ".join(column[0] for column in _columns(db, table))
+            wanted = ", ".join(column[0] for column in columns)
+            damage.append(f"the table {table!r} has the columns ({found}), not ({wanted})")
+    if damage:
+        return damage
+    version = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if version is None:
+        return ["the table 'meta' holds no schema_version"]
+    try:
+        number = int(version[0])
+    except (TypeError, ValueError):
+        return [f"the schema version {version[0]!r} in the table 'meta' is not a number"]
+    if number > SCHEMA_VERSION:
+        raise GradebookError(
+            f"the gradebook was written by a newer nngrade (schema {number}, this one reads {SCHEMA_VERSION}); "
+            f"upgrade nngrade"
+        )
+    if number != SCHEMA_VERSION:
+        return [f"the schema version is {number}, which no nngrade writes (this one writes {SCHEMA_VERSION})"]
+    return _read_contents(db).damage
+
+
+@dataclass
+class _Contents:
+    records: list[StudentRecord]
+    damage: list[str]
+
+
+class _Damage:
+    """Collects what is wrong, one sentence per kind of damage, naming some of the students affected."""
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, list[str]] = {}
+        self.students: set[object] = set()
+        """students with a damaged row, whose totals are not compared again"""
+
+    def add(self, what: str, student: object = None) -> None:
+        students = self.kinds.setdefault(what, [])
+        if student is not None:
+            students.append(str(student))
+            self.students.add(student)
+
+    def sentences(self) -> list[str]:
+        result = []
+        for what, students in self.kinds.items():
+            if not students:
+                result.append(what)
+                continue
+            named = list(dict.fromkeys(students))
+            shown = ", ".join(repr(student) for student in named[:3])
+            more = f" and {len(named) - 3} more" if len(named) > 3 else ""
+            result.append(f"{what} (student{'s' if len(named) > 1 else ''} {shown}{more})")
+        return result
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str)
+
+
+_STATUSES = {status.value: status for status in Status}
+
+
+def _read_contents(db: sqlite3.Connection) -> _Contents:
+    """Every record, and what is wrong with the rows, read in one transaction (one consistent snapshot)."""
+    db.execute("BEGIN")
+    try:
+        return _contents_of(db)
+    finally:
+        db.execute("COMMIT")
+
+
+def _contents_of(db: sqlite3.Connection) -> _Contents:
+    damage = _Damage()
+    info = None
+    row = db.execute("SELECT value FROM meta WHERE key = 'assignment'").fetchone()
+    if row is not None:
+        try:
+            info = assignment_from_json(row[0])
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            damage.add(f"the assignment stored in the table 'meta' cannot be read ({type(exc).__name__}: {exc})")
+    titles = {exercise.id: exercise.title for exercise in info.exercises} if info else {}
+
+    submissions = db.execute(
+        "SELECT student, form, entry, files_hash, fingerprint, submitted_at, timestamp_source, late_days, "
+        "late_penalty_percent, problem, notes, graded_at, seconds, score, max_score, final, complete "
+        "FROM submissions ORDER BY student"
+    ).fetchall()
+    if submissions and row is None:
+        damage.add(f"the table 'submissions' holds {len(submissions)} students but 'meta' holds no assignment")
+    stored = set()
+    for (student, form, entry, files_hash, fingerprint, submitted_at, timestamp_source, late_days, late_percent,
+         problem, notes, graded_at, seconds, score, max_score, final, complete) in submissions:
+        stored.add(student)
+        texts = (student, form, entry, files_hash, fingerprint, timestamp_source, problem, graded_at)
+        if not all(_is_text(value) for value in texts) or not (submitted_at is None or _is_text(submitted_at)):
+            damage.add("a row of 'submissions' holds a number where nngrade writes text", student)
+        if not (isinstance(late_days, int) and late_days >= 0):
+            damage.add("'submissions.late_days' is not a count of days", student)
+        if not (_is_number(late_percent) and 0 <= late_percent <= 100):
+            damage.add("'submissions.late_penalty_percent' is not a percentage", student)
+        if not all(_is_number(value) for value in (seconds, score, max_score, final)):
+            damage.add("'submissions' holds a score or time that is not a number", student)
+        if complete not in (0, 1):
+            damage.add("'submissions.complete' is neither 0 nor 1", student)
+        try:
+            parsed = json.loads(notes) if _is_text(notes) else None
+        except ValueError:
+            parsed = None
+        if not (isinstance(parsed, list) and all(_is_text(note) for note in parsed)):
+            damage.add("'submissions.notes' is not a JSON list of texts", student)
+
+    mistakes: dict[tuple[str, str, str], list[DiagnosedMistake]] = {}
+    for student, exercise_id, check_name, name, hint in db.execute(
+        "SELECT student, exercise_id, check_name, mistake, hint FROM named_mistakes ORDER BY rowid"
+    ):
+        if student not in stored:
+            damage.add("'named_mistakes' holds rows of students whose row in 'submissions' is gone", student)
+        elif not (_is_text(name) and _is_text(hint)):
+            damage.add("a row of 'named_mistakes' holds a number where nngrade writes text", student)
+        else:
+            mistakes.setdefault((student, exercise_id, check_name), []).append(DiagnosedMistake(name, hint))
+
+    checks: dict[str, list[CheckResult]] = {}
+    for student, exercise_id, check_name, description, status, score, max_score, feedback, hidden, output, seconds \
+            in db.execute(
+                "SELECT student, exercise_id, check_name, description, status, score, max_score, feedback, hidden, "
+                "output, seconds FROM check_results ORDER BY student, position"
+            ):
+        if student not in stored:
+            damage.add("'check_results' holds rows of students whose row in 'submissions' is gone", student)
+            continue
+        known = _STATUSES.get(status) if _is_text(status) else None
+        if known is None:
+            shown = ", ".join(repr(value) for value in _STATUSES)
+            damage.add(f"a check's status {status!r} is none of {shown}", student)
+            continue
+        if not all(_is_text(value) for value in (exercise_id, check_name, description, feedback, output)):
+            damage.add("a row of 'check_results' holds a number where nngrade writes text", student)
+            continue
+        if not (_is_number(max_score) and max_score >= 0 and _is_number(seconds) and hidden in (0, 1)):
+            damage.add("a row of 'check_results' holds a points, time or hidden value nngrade never writes", student)
+            continue
+        if known is Status.INTERNAL_ERROR:
+            if score is not None:
+                damage.add("a check that ended in an internal error holds a score", student)
+                continue
+        elif not (_is_number(score) and -_SCORE_SLACK <= score <= max_score + _SCORE_SLACK):
+            damage.add("a check's score is missing or outside 0 to its points", student)
+            continue
+        checks.setdefault(student, []).append(
+            CheckResult(
+                exercise_id=exercise_id,
+                check_name=check_name,
+                description=description,
+                status=known,
+                score=score,
+                max_score=max_score,
+                feedback=feedback,
+                hidden=bool(hidden),
+                mistakes=tuple(mistakes.pop((student, exercise_id, check_name), ())),
+                output=output,
+                seconds=seconds,
+            )
+        )
+    for student, _, _ in mistakes:
+        damage.add("'named_mistakes' holds mistakes of checks that 'check_results' does not", student)
+
+    records = []
+    for (student, form, entry, files_hash, _, submitted_at, timestamp_source, late_days, late_percent,
+         problem, _, graded_at, seconds, score, max_score, final, complete) in submissions:
+        results = checks.get(student, [])
+        record = StudentRecord(
+            student_id=student,
+            exercises=tuple(_group_by_exercise(results, titles)),
+            problem=problem,
+            form=form,
+            entry=entry,
+            files_hash=files_hash,
+            submitted_at=submitted_at,
+            timestamp_source=timestamp_source,
+            late_days=late_days,
+            late_penalty_percent=late_percent,
+            graded_at=graded_at,
+            seconds=seconds,
+        )
+        records.append(record)
+        if student in damage.students:
+            continue  # said above; the totals of damaged rows would only repeat it
+        if problem and results:
+            damage.add("a submission that could not be graded has check results", student)
+        elif not problem and not results and max_score > 0:
+            damage.add("graded submissions have no rows in 'check_results'", student)
+        elif abs(sum(exercise.max_score for exercise in record.exercises) - max_score) > _SUM_SLACK:
+            damage.add("graded submissions miss some of their rows in 'check_results': the points of the rows "
+                       "left do not add up to the stored maximum", student)
+        elif abs(record.score - score) > _SUM_SLACK or abs(record.final - final) > _SUM_SLACK:
+            damage.add("the stored score or final score differs from the sum of the check results", student)
+        elif complete in (0, 1) and bool(complete) != record.complete:
+            damage.add("'submissions.complete' disagrees with the statuses of the check results", student)
+    return _Contents(records, damage.sentences())
+
+
+def _damage_message(path: Path, damage: list[str]) -> str:
+    shown = "; ".join(damage[:MAX_DAMAGE_SHOWN])
+    more = f"; and {len(damage) - MAX_DAMAGE_SHOWN} more" if len(damage) > MAX_DAMAGE_SHOWN else ""
+    aside = path.with_name("gradebook.damaged.sqlite")
+    return (
+        f"the gradebook {path} is damaged, so its grades cannot be trusted: {shown}{more}. Nothing was graded "
+        f"into it and no output was rebuilt from it. To recover, restore it from a backup, or move it aside "
+        f"(mv {path} {aside}) and run `nngrade grade` into {path.parent} again, which grades every submission "
+        f"afresh and rewrites every output"
+    )
 
 
 def _group_by_exercise(checks: list[CheckResult], titles: dict[str, str]) -> Iterator[ExerciseResult]:

@@ -3,9 +3,12 @@
 An entry is one top-level item of SUBMISSIONS: a folder of ``.py`` files and
 notebooks (the student id is its name), ``<id>.zip`` or ``<id>.ipynb``
 (nbgrader's tree is listed by :mod:`grader.submissions.nbgrader_layout`).
-Hidden and system names are skipped silently. Anything else (another file
-type, a link, a pipe) is still an entry, of form ``other``, so that its
-student gets a row saying what to do rather than silently nothing.
+Only what operating systems and tools make (:func:`is_os_artefact`:
+``.DS_Store``, ``__MACOSX``, ``.git``, ...) is not an entry, and a grading run
+names each one it skipped (:func:`os_artefacts_in`). Anything else, hidden
+names such as ``.alice`` or ``...`` included, another file type, a link, a
+pipe, is still an entry (of form ``other`` when it is not a submission), so
+that its student gets a row saying what to do rather than silently nothing.
 
 :func:`entries_by_student` then gives each student their entries: without a
 roster, by the id in the entry's name; with one, by the roster's ``entry``
@@ -19,11 +22,20 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.submissions.file_set import is_junk, listed
+from grader.submissions.file_set import listed
 from grader.submissions.roster import Roster, RosterRow
 from grader.submissions.submission import SubmissionsError
 
 ACCEPTED_FORMS = "a folder of .py files (or notebooks), a .zip of them, or a Jupyter notebook (.ipynb)"
+OS_ARTEFACTS = frozenset(
+    {
+        ".DS_Store", "__MACOSX", ".Spotlight-V100", ".Trashes", ".fseventsd", ".TemporaryItems",
+        ".DocumentRevisions-V100", ".localized", "Thumbs.db", "desktop.ini", ".directory",
+        ".git", ".gitignore", ".gitattributes", ".gitkeep", ".ipynb_checkpoints", "__pycache__",
+    }
+)
+"""names at the top of SUBMISSIONS that an operating system or a tool makes, never a student's entry"""
+
 _ARCHIVE_SUFFIXES = (".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".tar", ".gz", ".rar", ".7z", ".bz2", ".xz")
 
 
@@ -96,6 +108,21 @@ def _file_refusal(name: str, student_id: str) -> str:
     )
 
 
+def is_os_artefact(name: str) -> bool:
+    """True for a top-level name that an operating system or a tool makes: skipped, and named by the run."""
+    # ._<name>: macOS's companion of a file copied to a foreign disk; .Trash-<uid>: a Linux desktop's bin
+    return name in OS_ARTEFACTS or name.startswith(("._", ".Trash-"))
+
+
+def os_artefacts_in(folder: Path) -> list[str]:
+    """The names in ``folder`` that :func:`is_os_artefact` skips, in name order (none when it cannot be listed)."""
+    try:
+        with os.scandir(folder) as listing:
+            return sorted(child.name for child in listing if is_os_artefact(child.name))
+    except OSError:
+        return []
+
+
 def list_plain_entries(root: Path, *, skip: frozenset[Path] = frozenset()) -> list[Entry]:
     """The entries at the top of ``root`` (a resolved folder), in name order.
 
@@ -105,7 +132,7 @@ def list_plain_entries(root: Path, *, skip: frozenset[Path] = frozenset()) -> li
     try:
         with os.scandir(root) as listing:
             children = sorted(
-                (child for child in listing if not is_junk(child.name) and Path(child.path) not in skip),
+                (child for child in listing if not is_os_artefact(child.name) and Path(child.path) not in skip),
                 key=lambda child: child.name,
             )
     except OSError as error:

@@ -13,8 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from grader.submissions.entries import Entry, id_from_file_name, link_refusal
-from grader.submissions.file_set import is_junk
+from grader.submissions.entries import Entry, id_from_file_name, is_os_artefact, link_refusal
 from grader.student_ids import unsafe_student_id_reason
 from grader.submissions.submission import SubmissionsError
 from grader.submissions.timestamps import NBGRADER_TIMESTAMP_FILE
@@ -57,7 +56,9 @@ def list_nbgrader_entries(submitted: Path, *, root: Path, assignment: str) -> li
         )
     try:
         with os.scandir(submitted) as listing:
-            children = sorted((child for child in listing if not is_junk(child.name)), key=lambda child: child.name)
+            children = sorted(
+                (child for child in listing if not is_os_artefact(child.name)), key=lambda child: child.name
+            )
     except OSError as error:
         raise SubmissionsError(f"'{submitted}' cannot be listed ({error.strerror}): check its permissions") from None
 
