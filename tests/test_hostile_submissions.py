@@ -15,11 +15,15 @@ with this run's paths before the file is written.
 from __future__ import annotations
 
 import builtins
+import ctypes
+import errno
 import hashlib
 import os
 import re
 import shutil
 import socket
+import sqlite3
+import subprocess
 import tempfile
 import textwrap
 import time
@@ -42,7 +46,8 @@ from grader.plain_data import Unconvertible
 from grader.results import Status
 from grader.runner import grade_exercise
 from grader.sandbox import Limits, Sandbox, SandboxedStudentCode
-from grader.sandbox.sandbox import SESSION_UID_BASE
+from grader.sandbox.sandbox import SESSION_UID_BASE, runtime_paths
+from grader.sandbox.worker import SYSTEM_LIBRARIES
 
 from conftest import ROOT
 
@@ -56,7 +61,8 @@ RIGHT = np.where(W[0] + X @ W[1:] > 0, 1, -1)
 
 LIMITS = Limits(wall_seconds=6, cpu_seconds=1, memory_mb=512, processes=24, file_size_mb=8, output_chars=2000, result_mb=8)
 
-SECRETS = ("REFERENCE-SECRET", "SOLUTION-SECRET", "SALT-SECRET", "def predict(w, X):\n    net")
+SECRETS = ("REFERENCE-SECRET", "SOLUTION-SECRET", "SALT-SECRET", "def predict(w, X):\n    net",
+           "HISTORY-SECRET", "EXAMPLE-SECRET", "CORPUS-SECRET", "GRADEBOOK-SECRET", "KEYRING-SECRET")
 
 
 # -- the world around the attacks --------------------------------------------------------
@@ -70,9 +76,12 @@ class World:
     port: int
     listener: socket.socket
     free_port: int
+    allowed: list[str]
+    """the folders the child's filesystem may hold (the runtime's, the libraries', its own scratch)"""
 
     def placeholders(self) -> dict[str, str]:
         return {
+            "__ALLOWED__": repr(self.allowed),
             "__COURSE__": str(self.course),
             "__ROOT__": str(ROOT),
             "__SENTINEL__": str(self.sentinel),
@@ -80,6 +89,7 @@ class World:
             "__PORT__": str(self.port),
             "__FREE_PORT__": str(self.free_port),
             "__GRADER_PID__": str(os.getpid()),
+            "__KEYCTL__": str(_KEY_SYSCALLS[1] if _KEY_SYSCALLS else -1),
         }
 
     def fingerprint(self) -> str:
@@ -94,20 +104,64 @@ class World:
         return digest.hexdigest()
 
 
-@pytest.fixture(scope="module")
-def world():
-    # Outside /tmp on purpose: the child gets a /tmp of its own, so a course folder in
-    # the host's /tmp would be out of reach for the wrong reason.
-    course = Path(tempfile.mkdtemp(prefix=".test-course-", dir=ROOT))
+def server_folder() -> Path:
+    """A folder outside the temporary and home folders, where a grading server keeps its course.
+
+    The child gets a /tmp of its own, so a course in the host's /tmp would be
+    out of reach for the wrong reason; a course outside both is reachable
+    unless the child's filesystem is an allowlist.
+    """
+    outside = (Path(tempfile.gettempdir()).resolve(), Path.home().resolve())
+    for candidate in (Path("/srv"), Path("/opt"), Path("/var/lib"), ROOT.parent):
+        candidate = candidate.resolve()
+        if any(candidate == o or o in candidate.parents for o in outside):
+            continue
+        if candidate.is_dir() and os.access(candidate, os.W_OK):
+            return candidate
+    pytest.skip("no writable folder outside /tmp and the home folder to lay out a course server in")
+
+
+def make_course_checkout(folder: Path) -> Path:
+    """A course checkout as on a grading server: git history, sample class, tests, a gradebook, outputs."""
+    course = Path(tempfile.mkdtemp(prefix="nngrade-hostile-course-", dir=folder))
     (course / "reference").mkdir()
     (course / "reference" / "perceptron.py").write_text("REFERENCE = 'REFERENCE-SECRET'\n")
     (course / "solutions").mkdir()
+    (course / "solutions" / "perceptron.py").write_text("SOLUTION = 'HISTORY-SECRET'\n")
+    git = ["git", "-C", str(course), "-c", "user.name=Course", "-c", "user.email=course@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "solutions"], check=True)
     (course / "solutions" / "perceptron.py").write_text("SOLUTION = 'SOLUTION-SECRET'\n")
     (course / "course.toml").write_text('[grading]\nsalt = "SALT-SECRET"\n')
     (course / "out").mkdir()
     (course / "out" / "results.json").write_text('{"score": 0}\n')
+    alice = course / "examples" / "class" / "submissions" / "alice"
+    alice.mkdir(parents=True)
+    (alice / "perceptron.py").write_text("EXAMPLE = 'EXAMPLE-SECRET'\n")
+    (course / "tests").mkdir()
+    (course / "tests" / "derivation_corpus.py").write_text("CORPUS = 'CORPUS-SECRET'\n")
+    with sqlite3.connect(course / "gradebook.sqlite") as book:
+        book.execute("CREATE TABLE scores (student TEXT, score REAL)")
+        book.execute("INSERT INTO scores VALUES ('GRADEBOOK-SECRET', 99.5)")
+    book.close()
     for path in [course, *course.rglob("*")]:
-        path.chmod(0o755 if path.is_dir() else 0o644)  # world-readable: only the sandbox hides them
+        path.chmod(0o755 if path.is_dir() else 0o644)  # world-readable: only the sandbox keeps them out of reach
+    return course
+
+
+def allowed_folders() -> list[str]:
+    """What a child's filesystem may hold: the runtime's folders, the shared libraries, its own /dev, /tmp and /proc."""
+    allowed = {os.path.realpath(path) for path in runtime_paths()}
+    allowed |= {os.path.realpath(path) for path in SYSTEM_LIBRARIES if os.path.exists(path)}
+    allowed |= {"/dev", "/tmp", "/proc", "/var/tmp"}
+    allowed |= {path for path in SYSTEM_LIBRARIES if os.path.islink(path)}
+    return sorted(allowed)
+
+
+@pytest.fixture(scope="module")
+def world():
+    course = make_course_checkout(server_folder())
     sentinel = Path(tempfile.gettempdir()) / f"nngrade-sentinel-{os.getpid()}"
     sentinel.write_text("sentinel\n")
     home_sentinel = Path.home() / f".nngrade-sentinel-{os.getpid()}"
@@ -120,11 +174,31 @@ def world():
     probe.bind(("127.0.0.1", 0))
     free_port = probe.getsockname()[1]
     probe.close()
-    yield World(course, sentinel, home_sentinel, listener.getsockname()[1], listener, free_port)
+    # A key in the grader's session keyring, which the workers (and so the children) would inherit.
+    key = add_session_key("nngrade-hostile-key", b"KEYRING-SECRET")
+    yield World(course, sentinel, home_sentinel, listener.getsockname()[1], listener, free_port, allowed_folders())
+    if key is not None:
+        revoke_key(key)
     listener.close()
     shutil.rmtree(course, ignore_errors=True)
     sentinel.unlink(missing_ok=True)
     home_sentinel.unlink(missing_ok=True)
+
+
+_KEY_SYSCALLS = {"x86_64": (248, 250), "aarch64": (217, 219)}.get(os.uname().machine)
+
+
+def add_session_key(description: str, payload: bytes) -> int | None:
+    """Add a user key to this process's session keyring; None where the machine refuses keyrings."""
+    if _KEY_SYSCALLS is None:
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)
+    key = libc.syscall(_KEY_SYSCALLS[0], b"user", description.encode(), payload, len(payload), ctypes.c_long(-3))
+    return key if key > 0 else None
+
+
+def revoke_key(key: int) -> None:
+    ctypes.CDLL(None, use_errno=True).syscall(_KEY_SYSCALLS[1], 3, key)  # KEYCTL_REVOKE
 
 
 @pytest.fixture(scope="module")
@@ -347,6 +421,88 @@ CASES = [
     Case("read_grader_memory", fn(TRY_ALL + "return [attempt(lambda: open('/proc/__GRADER_PID__/environ').read()),"
                                   " attempt(lambda: open('/proc/__GRADER_PID__/mem', 'rb').read(10))]"),
          returns(errors_only, "the grader's process invisible")),
+    # -- a course server's folder, outside /tmp and home: nothing of it is in the child's world --------
+    Case("server_git_history", fn(TRY_ALL + "return [attempt(lambda: os.listdir('__COURSE__')),"
+                                  " attempt(lambda: open('__COURSE__/.git/HEAD').read()),"
+                                  " attempt(lambda: os.listdir('__COURSE__/.git/objects'))]"),
+         returns(errors_only, "the checkout and its history out of reach")),
+    Case("server_sample_class_and_tests", fn(TRY_ALL + "return [attempt(lambda: open("
+                                             "'__COURSE__/examples/class/submissions/alice/perceptron.py').read()),"
+                                             " attempt(lambda: open('__COURSE__/tests/derivation_corpus.py').read()),"
+                                             " attempt(lambda: os.listdir('__ROOT__/examples')),"
+                                             " attempt(lambda: os.listdir('__ROOT__/tests'))]"),
+         returns(errors_only, "the sample class and the tests out of reach")),
+    Case("server_gradebook", fn(TRY_ALL + "return [attempt(lambda: sqlite3.connect("
+                                "'file:__COURSE__/gradebook.sqlite?mode=ro', uri=True)"
+                                ".execute('select * from scores').fetchall())]", "import sqlite3\n"),
+         returns(errors_only, "the gradebook out of reach")),
+    Case("mount_list", fn("""
+        text = open('/proc/self/mountinfo').read()
+        return ['__COURSE__' in text, '/run' in text, '/home' in text, '/etc ' in text]
+        """), returns(lambda v: v == [False, False, False, False], "a mount list of the child's own world only")),
+    Case("whole_filesystem_walk", fn("""
+        allowed = __ALLOWED__
+        ancestors = {os.path.dirname(a) for a in allowed}
+        while len(ancestors) != len(ancestors | {os.path.dirname(a) for a in ancestors}):
+            ancestors |= {os.path.dirname(a) for a in ancestors}
+        strange, writable, seen = [], [], 0
+        for folder, folders, files in os.walk('/'):
+            if folder == '/':
+                folders.remove('proc')
+            if os.access(folder, os.W_OK):
+                writable.append(folder)
+            for name in folders + files:
+                path = os.path.join(folder, name)
+                seen += 1
+                if path not in ancestors and not any(path == a or path.startswith(a + '/') for a in allowed):
+                    strange.append(path)
+        return [strange[:20], sorted(writable), seen > 100]
+        """), returns(lambda v: v[0] == [] and set(v[1]) <= {"/tmp", "/tmp/work", "/dev/shm"} and v[2],
+                      "only the allowlist, writable only in its scratch folders"),
+         limits={"cpu_seconds": 60, "wall_seconds": 120}),
+    Case("shared_host_folders", fn(TRY_ALL + "return [attempt(lambda: open(path + '/pwned-shared', 'w'))"
+                                   " for path in ('/run/lock', '/var/lock', '/dev/mqueue', '/run/shm', '/home', '/')]"),
+         returns(errors_only, "no host folder to write in")),
+    Case("file_count_cap", fn("""
+        made = 0
+        try:
+            while made < 100_000:
+                open(f'/tmp/work/f{made}', 'w').close()
+                made += 1
+        except OSError as exc:
+            return [made, exc.errno]
+        return [made, 0]
+        """), returns(lambda v: v[0] < 5000 and v[1] == errno.ENOSPC, "a file-count cap on the scratch folder"),
+         limits={"cpu_seconds": 10, "wall_seconds": 20}),
+    Case("grader_keyring", fn(TRY_ALL + """libc = ctypes.CDLL(None, use_errno=True)
+buffer = ctypes.create_string_buffer(256)
+def keyctl(*args):
+    result = libc.syscall(*args)
+    if result < 0:
+        raise OSError(ctypes.get_errno(), 'keyctl refused')
+    return result, buffer.raw[:64]
+return [attempt(lambda: open('/proc/keys').read()),
+        attempt(lambda: keyctl(__KEYCTL__, 11, ctypes.c_long(-3), buffer, 256)),
+        attempt(lambda: keyctl(__KEYCTL__, 10, ctypes.c_long(-3), b'user', b'nngrade-hostile-key', 0))]""",
+                                 "import ctypes, os\n"),
+         returns(lambda v: secret_free(v) and all("Error" in x for x in v[1:]), "no key of the grader's")),
+    Case("forbidden_system_calls", fn("""
+        libc = ctypes.CDLL(None, use_errno=True)
+        params = ctypes.create_string_buffer(120)
+        calls = {'ptrace': (101, 0, 0, 0, 0), 'unshare_user': (272, 0x10000000), 'mount': (165, b'none', b'/tmp', b'tmpfs', 0, 0),
+                 'bpf': (321, 0, 0, 0), 'perf_event_open': (298, 0, 0, -1, -1, 0), 'io_uring_setup': (425, 1, params),
+                 'clone_newuser': (56, 0x10000000 | 17, 0, 0, 0, 0), 'keyctl': (250, 0, -3, 0)}
+        found = {}
+        for name, args in calls.items():
+            result = libc.syscall(*args)
+            if result == 0 and name == 'clone_newuser':
+                os._exit(0)
+            found[name] = ctypes.get_errno() if result < 0 else 'allowed'
+        found['status'] = [line for line in open('/proc/self/status') if line.startswith('Seccomp:')][0].split()[1]
+        return found
+        """, "import ctypes, os"),
+         returns(lambda v: v == {**{name: errno.EPERM for name in v if name != "status"}, "status": "2"},
+                 "every call refused by the filter")),
     # -- network -----------------------------------------------------------------------
     Case("socket_connect", fn(TRY_ALL + "return [attempt(lambda: socket.create_connection(('127.0.0.1', __PORT__), 2)),"
                               " attempt(lambda: socket.create_connection(('10.0.0.1', 80), 2))]", "import socket\n"),
@@ -475,6 +631,11 @@ def _write(folder: Path, source: str | bytes, world: World) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_hostile_submission(case: Case, world: World, hostile_sandbox: Sandbox, tmp_path: Path) -> None:
+    if case.name == "forbidden_system_calls":
+        if os.uname().machine != "x86_64":
+            pytest.skip("the attack is written with x86_64 system-call numbers")
+        if not hostile_sandbox.capabilities.get("seccomp"):
+            pytest.skip(f"no system-call filter here: {hostile_sandbox.capabilities.get('seccomp_reason')}")
     before = world.fingerprint()
     tmp_before = host_tmp_files()
     already_running = frozenset(attacker_processes())
@@ -523,3 +684,26 @@ def test_hostile_submission(case: Case, world: World, hostile_sandbox: Sandbox, 
 def test_the_suite_covers_at_least_forty_submissions() -> None:
     assert len(CASES) >= 40
     assert len({case.name for case in CASES}) == len(CASES)
+
+
+def test_one_students_files_are_gone_for_the_next(hostile_sandbox: Sandbox, tmp_path: Path) -> None:
+    """Whatever a child writes, in any folder it can write to, the next student's child never sees."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "perceptron.py").write_text(fn("""
+        for folder in ('/tmp', '/tmp/work', '/dev/shm', '/var/tmp'):
+            with open(folder + '/left-behind', 'w') as handle:
+                handle.write('FIRST-STUDENT')
+        return 'written'
+        """))
+    (second / "perceptron.py").write_text(fn("""
+        found = []
+        for folder in ('/tmp', '/tmp/work', '/dev/shm', '/var/tmp'):
+            found += [folder + '/' + name for name in os.listdir(folder) if name != 'work']
+        return found
+        """))
+    with SandboxedStudentCode(first, sandbox=hostile_sandbox) as student:
+        assert student.call(PREDICT, (W, X), {}).value == "written"
+    with SandboxedStudentCode(second, sandbox=hostile_sandbox) as student:
+        assert student.call(PREDICT, (W, X), {}).value == []
