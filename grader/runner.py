@@ -47,7 +47,9 @@ def run_check(
     outputs: list[str] = []
 
     def call_student(args: tuple, kwargs: dict):
-        outcome = student_code.call(exercise.student, args, kwargs, limits=exercise.limits, torch=exercise.uses_torch)
+        outcome = student_code.call(
+            exercise.student, args, kwargs, limits=exercise.limits, torch=exercise.uses_torch, hidden=check.hidden
+        )
         if outcome.output:
             outputs.append(outcome.output)
         return outcome.value
@@ -137,7 +139,12 @@ def grade_exercise(
         for check in exercise.checks
         if (include_hidden or not check.hidden) and (wanted is None or check.name in wanted)
     ]
-    results = tuple(
-        run_check(exercise, check, student_code, expectations=expectations, seeds=seeds) for check in checks
-    )
+    # Public checks first, then hidden ones (in children of their own, see StudentCode.call); the
+    # results keep the exercise's order.
+    order = sorted(range(len(checks)), key=lambda index: checks[index].hidden)
+    ran = {
+        index: run_check(exercise, checks[index], student_code, expectations=expectations, seeds=seeds)
+        for index in order
+    }
+    results = tuple(ran[index] for index in range(len(checks)))
     return ExerciseResult(exercise_id=exercise.id, title=exercise.title, checks=results)

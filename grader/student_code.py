@@ -64,11 +64,15 @@ class StudentCode(Protocol):
         *,
         limits: Mapping[str, Any] | None = None,
         torch: bool = False,
+        hidden: bool = False,
     ) -> CallOutcome:
         """Call ``function(*args, **kwargs)`` and return its value as plain data.
 
         ``limits`` overrides the course's sandbox limits for this call (see
-        :class:`grader.sandbox.Limits`); ``torch`` says the code needs torch.
+        :class:`grader.sandbox.Limits`); ``torch`` says the code needs torch;
+        ``hidden`` says the call belongs to a hidden check, whose inputs must
+        never reach what a public check's call can show (an implementation
+        that isolates code runs it in processes public checks never use).
         Raises a :class:`~grader.errors.StudentCodeProblem` subclass when the
         function cannot be called, raises, is not implemented, times out or
         ends its process.
@@ -158,6 +162,7 @@ class InProcessStudentCode:
         *,
         limits: Mapping[str, Any] | None = None,
         torch: bool = False,
+        hidden: bool = False,
     ) -> CallOutcome:
         timeout = float((limits or {}).get("wall_seconds", self.wall_seconds))
         files = {}
@@ -281,6 +286,7 @@ class TrustedStudentCode:
         *,
         limits: Mapping[str, Any] | None = None,
         torch: bool = False,
+        hidden: bool = False,
     ) -> CallOutcome:
         from grader.trial import plain_call
 

@@ -707,3 +707,35 @@ def test_one_students_files_are_gone_for_the_next(hostile_sandbox: Sandbox, tmp_
         assert student.call(PREDICT, (W, X), {}).value == "written"
     with SandboxedStudentCode(second, sandbox=hostile_sandbox) as student:
         assert student.call(PREDICT, (W, X), {}).value == []
+
+
+def test_hidden_inputs_never_reach_a_public_check(hostile_sandbox: Sandbox, tmp_path: Path) -> None:
+    """A submission that keeps every input it is given and prints them all at each call shows no hidden input.
+
+    Hidden checks run in children of their own: the public checks' printed
+    output is the same whether the hidden checks ran or not.
+    """
+    (tmp_path / "perceptron.py").write_text(fn("""
+        SEEN.append(repr(np.asarray(X).tolist()))
+        with open('/tmp/seen.txt', 'a') as handle:
+            handle.write(SEEN[-1] + '\\n')
+        print(open('/tmp/seen.txt').read())
+        print(SEEN)
+        return np.where(w[0] + np.asarray(X) @ np.asarray(w[1:]) > 0, 1, -1)
+        """, "import numpy as np\nSEEN = []"))
+    exercise = load_registry().get("perceptron.predict")
+    assert any(check.hidden for check in exercise.checks) and any(not check.hidden for check in exercise.checks)
+
+    def inputs_shown(graded: Any, hidden: bool) -> set[str]:
+        assert all(check.status is Status.PASSED for check in graded.checks), graded.checks
+        return {line for check in graded.checks if check.hidden == hidden for line in check.output.splitlines()
+                if line.startswith("[[")}
+
+    with SandboxedStudentCode(tmp_path, sandbox=hostile_sandbox) as student:
+        public = inputs_shown(grade_exercise(exercise, student), hidden=False)
+    # As in a whole assignment: one exercise's hidden checks, then (another exercise's) public checks.
+    with SandboxedStudentCode(tmp_path, sandbox=hostile_sandbox) as student:
+        hidden_only = inputs_shown(grade_exercise(exercise, student, include_hidden=True), hidden=True) - public
+        later_public = inputs_shown(grade_exercise(exercise, student), hidden=False)
+    assert public and hidden_only, "the attack saw no input"
+    assert later_public & hidden_only == set(), "a hidden input reached a public check's output"

@@ -103,10 +103,10 @@ class SandboxedStudentCode:
 
     # -- sessions ---------------------------------------------------------------------
 
-    def _request(self, limits: Limits, flavor: str, message: dict[str, Any]) -> dict[str, Any]:
+    def _request(self, limits: Limits, flavor: str, message: dict[str, Any], *, hidden: bool = False) -> dict[str, Any]:
         """Send ``message`` to this student's child, on a fresh child if the last one has gone."""
         for attempt in range(2):
-            session = self._session(limits, flavor)
+            session = self._session(limits, flavor, hidden)
             if message["op"] == "call" and message["module"] not in session.loaded:
                 self._load(session, message["module"], limits)
             try:
@@ -131,8 +131,10 @@ class SandboxedStudentCode:
             raise self._problem(StudentFunction(module, "?"), reply["error"], limits)
         session.loaded.add(module)
 
-    def _session(self, limits: Limits, flavor: str) -> Session:
-        key = (flavor, limits.process_key())
+    def _session(self, limits: Limits, flavor: str, hidden: bool = False) -> Session:
+        # Hidden checks run in children of their own: a child that has seen a hidden check's inputs
+        # never serves a public check, so nothing of them can reach a message the student sees.
+        key = (flavor, limits.process_key(), hidden)
         session = self._sessions.get(key)
         if session is None or not session.alive():
             session = self._sessions[key] = self.sandbox.open_session(self.sources(), limits, flavor=flavor)
@@ -158,6 +160,7 @@ class SandboxedStudentCode:
         *,
         limits: Mapping[str, Any] | None = None,
         torch: bool = False,
+        hidden: bool = False,
     ) -> CallOutcome:
         effective = self.limits.merged(limits, where=f"limits for {function.module}.{function.name}")
         module = function.module
@@ -176,7 +179,7 @@ class SandboxedStudentCode:
         else:
             request = {"op": "call", "module": module, "function": function.name, "args": list(args), "kwargs": kwargs}
         try:
-            reply = self._request(effective, flavor, request)
+            reply = self._request(effective, flavor, request, hidden=hidden)
         except SessionEnded as ended:
             message = self._ending(ended.ended, effective, f"while '{function.name}' was running")
             if ended.ended.killed_by_grader == "wall" or self._cpu_exceeded(ended.ended, effective):
