@@ -8,8 +8,9 @@ and CPU time. Per child process: memory, processes, file size, open files.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from grader.errors import InvalidDeclaration
 
@@ -49,6 +50,69 @@ class Limits:
         return (self.memory_mb, self.processes, self.file_size_mb, self.open_files, self.result_mb)
 
 
+@dataclass(frozen=True)
+class Budget:
+    """The most one student's code may use over all its calls while one assignment is graded.
+
+    Per-call limits bound one call; a submission that takes just under them on
+    every call would still hold a grading worker for minutes. The budget bounds
+    the whole: once it is spent, the student's remaining checks are timed out
+    with a message saying so, and the batch moves on. Time counts from a
+    request's sending to its reply's reading (a child's start, loading the
+    student's modules and reading a large reply included).
+    """
+
+    wall_seconds: float
+    """wall-clock time of all the calls together"""
+    cpu_seconds: float
+    """CPU time the student's children use over all the calls together"""
+
+    @classmethod
+    def default_for(cls, call_limits: Iterable[Limits]) -> "Budget":
+        """One call's limits per exercise, pooled over the assignment.
+
+        ``call_limits`` holds each exercise's per-call limits (the course's,
+        with the exercise's overrides). A correct solution takes a small part
+        of one call's limit over all of an exercise's checks, so pooling lets
+        a slow exercise borrow from fast ones, and code that loops forever in
+        one function still leaves the other exercises their time.
+        """
+        limits = list(call_limits)
+        return cls(
+            wall_seconds=sum(limit.wall_seconds for limit in limits) or Limits.wall_seconds,
+            cpu_seconds=sum(limit.cpu_seconds for limit in limits) or Limits.cpu_seconds,
+        )
+
+    def as_dict(self) -> dict[str, float]:
+        return dataclasses.asdict(self)
+
+
+BUDGET_KEYS = ("wall_seconds", "cpu_seconds")
+
+
+def validate_budget(values: Any, *, where: str = "budget") -> Budget:
+    """A :class:`Budget` from a course file's table; raise :class:`InvalidDeclaration` naming the key."""
+    if not isinstance(values, Mapping):
+        raise InvalidDeclaration(f"{where}: must be a table such as {{ wall_seconds = 120, cpu_seconds = 60 }}")
+    unknown = sorted(set(values) - set(BUDGET_KEYS))
+    if unknown:
+        raise InvalidDeclaration(f"{where}: unknown key {unknown[0]!r}; the keys are {', '.join(BUDGET_KEYS)}")
+    missing = [key for key in BUDGET_KEYS if key not in values]
+    if missing:
+        raise InvalidDeclaration(f"{where}: give both {' and '.join(BUDGET_KEYS)} (missing: {', '.join(missing)})")
+    checked = {}
+    for key in BUDGET_KEYS:
+        value = values[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 or not math.isfinite(value):
+            raise InvalidDeclaration(f"{where}: {key} must be a number of seconds greater than 0, not {value!r}")
+        checked[key] = float(value)
+    return Budget(**checked)
+
+
+MAX_RESULT_MB = 128
+"""The largest ``result_mb`` a course may set: a reply, and any request that passes it on whole (a
+derivation answer to its judge), stays below :data:`grader.sandbox.wire.MAX_REQUEST_BYTES`."""
+
 _FIELDS = {field.name: field for field in dataclasses.fields(Limits)}
 _INTEGER_FIELDS = {"memory_mb", "processes", "file_size_mb", "open_files", "output_chars", "result_mb"}
 
@@ -64,7 +128,12 @@ def validate_limits(values: Mapping[str, Any], *, where: str = "limits") -> dict
             raise InvalidDeclaration(f"{where}: {key} must be a number, not {value!r}")
         if key in _INTEGER_FIELDS and value != int(value):
             raise InvalidDeclaration(f"{where}: {key} must be a whole number, not {value!r}")
-        if value <= 0:
-            raise InvalidDeclaration(f"{where}: {key} must be greater than 0, not {value!r}")
+        if not value > 0 or not math.isfinite(value):
+            raise InvalidDeclaration(f"{where}: {key} must be a finite number greater than 0, not {value!r}")
+        if key == "result_mb" and value > MAX_RESULT_MB:
+            raise InvalidDeclaration(
+                f"{where}: result_mb may be at most {MAX_RESULT_MB} (a returned value is passed on whole, "
+                f"within the sandbox's one request limit), not {value!r}"
+            )
         checked[key] = int(value) if key in _INTEGER_FIELDS else float(value)
     return checked

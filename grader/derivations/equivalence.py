@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import enum
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -104,11 +105,38 @@ class Verdict:
 
 
 def format_number(value: Any) -> str:
-    """A sampled number for messages: 6 significant digits."""
-    number = float(value)
-    if number == int(number) and abs(number) < 1e6:
+    """A sampled number for messages: 6 significant digits, whatever the number.
+
+    A student's answer can evaluate to anything sympy can hold -- ``exp(1000)``,
+    ``10^400``, an infinity, nan, a complex number, a rational with a thousand
+    digits -- so every form has a text, and none raises.
+    """
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError, ArithmeticError):
+        return _format_exact(value)
+    if math.isnan(number):
+        return "nan (not a number)"
+    if math.isinf(number):
+        # sympy's own numbers past a float's range land here too: say how large they are.
+        exact = _format_exact(value)
+        return exact if exact not in ("inf", "-inf", "oo", "-oo", "zoo") else ("infinity" if number > 0 else "-infinity")
+    if number.is_integer() and abs(number) < 1e6:
         return str(int(number))
     return f"{number:.6g}"
+
+
+def _format_exact(value: Any) -> str:
+    """A number too large, too small or too complex for a float, in 6 significant digits (sympy's own)."""
+    try:
+        import sympy
+
+        text = str(sympy.N(sympy.sympify(value, strict=True), 6))
+    except Exception:  # noqa: BLE001 - a value sympy cannot print still gets a message
+        return "a value that cannot be shown as a number"
+    if text == "zoo":
+        return "complex infinity (a division by zero)"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 # -- drawing points -------------------------------------------------------------------------

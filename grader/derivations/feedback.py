@@ -32,6 +32,7 @@ matched against the recorded wrong derivations
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -39,7 +40,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from grader.derivations.equivalence import Point, Verdict, agree_on, close, draw_point, redraw, same_shape, value_at
+from grader.derivations.equivalence import Point, Verdict, agree_on, close, draw_point, format_number, redraw, same_shape, value_at
 from grader.derivations.errors import AnswerRejected, rejection_fingerprint
 from grader.derivations.evaluate import Undefined
 from grader.derivations.expression import Expression, parse_answer
@@ -122,8 +123,15 @@ def _known(mistake: KnownMistake) -> Diagnosis:
     return Diagnosis(mistake.name, message, message, credit=mistake.credit, known=True)
 
 
-def _nice(c: float) -> str:
-    """2.0 -> '2', 0.5 -> '1/2', 0.7071 -> '0.707107'."""
+def _nice(c: Any) -> str:
+    """2.0 -> '2', 0.5 -> '1/2', 0.7071 -> '0.707107'; a number past a float's range as format_number shows it."""
+    try:
+        number = float(c)
+    except (TypeError, ValueError, OverflowError, ArithmeticError):
+        return format_number(c)
+    if not math.isfinite(number):
+        return format_number(c)
+    c = number
     fraction = Fraction(c).limit_denominator(12)
     if abs(float(fraction) - c) <= 1e-9 * max(1.0, abs(c)):
         return str(fraction)
@@ -177,7 +185,7 @@ def generic_from_values(
             found.append(
                 Diagnosis(
                     "constant factor",
-                    f"Your answer is {_nice(float(c))} times the correct one: check the constant factors.",
+                    f"Your answer is {_nice(c)} times the correct one: check the constant factors.",
                     "Your answer is off by a constant factor.",
                     credit.get("constant factor", 0.0),
                 )
@@ -190,7 +198,7 @@ def generic_from_values(
             found.append(
                 Diagnosis(
                     "additive constant",
-                    f"Your answer is the correct one plus {_nice(float(d))}: check the constant terms.",
+                    f"Your answer is the correct one plus {_nice(d)}: check the constant terms.",
                     "Your answer is off by an additive constant.",
                     credit.get("additive constant", 0.0),
                 )

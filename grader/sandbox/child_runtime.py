@@ -261,12 +261,16 @@ def serve(sock: Any, sources: dict[str, bytes], output_fd: int, keep_chars: int,
             # A copy made by os.fork() in student code: only the original answers.
             os._exit(0)
         reply["seq"] = request.get("seq")
+        # What the grader reads (see Session._wire_limits): a longer string or a larger frame is refused here,
+        # with a message, rather than sent and refused there as a malformed reply.
+        sizes = {"max_bytes": max_result_bytes, "max_string": _wire.WireLimits.max_string,
+                 "max_frame_bytes": max_result_bytes + 2**20}
         try:
-            encoded = _wire.encode(reply, max_bytes=max_result_bytes)
-        except BaseException as exc:  # the value defeated conversion (a hostile __eq__, a deep cycle...)
+            encoded = _wire.encode(reply, **sizes)
+        except BaseException as exc:  # the value defeated conversion (a hostile __eq__, a deep cycle, too large...)
             reply.pop("ok", None)
             reply["error"] = {"kind": "unsendable", "type": type(exc).__name__, "message": _describe(exc)}
-            encoded = _wire.encode(reply, max_bytes=max_result_bytes)
+            encoded = _wire.encode(reply, **sizes)
         _wire.send(sock, encoded)
         # Only now may the returned objects go: their __del__ is the student's code too.
         del reply, encoded

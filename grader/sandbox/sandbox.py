@@ -276,6 +276,11 @@ class Sandbox:
                 worker = self._workers[flavor] = self._start_worker(flavor)
             return worker
 
+    def workers_alive(self) -> bool:
+        """Whether every worker started so far is still running (one that ended is replaced on next use)."""
+        with self._lock:
+            return all(worker.process.poll() is None for worker in self._workers.values())
+
     @property
     def capabilities(self) -> dict[str, Any]:
         """What the numpy worker found it can enforce on this machine."""
@@ -372,6 +377,8 @@ class Session:
             failure = (started or {}).get("failed", "no report from the supervisor")
             raise SandboxUnavailable(f"a sandboxed child could not be started: {failure}")
         self.pid: int = started["started"]
+        self.world_seconds = float(started.get("world_seconds", 0.0))
+        """how long the supervisor took to build the child's namespaces and filesystem"""
         self._pidfd = os.pidfd_open(self.pid)
 
     # -- status pipe -------------------------------------------------------------
@@ -411,7 +418,7 @@ class Session:
         deadline = time.monotonic() + wall_seconds
         try:
             self.sock.settimeout(wall_seconds)
-            wire.send(self.sock, wire.encode(message))
+            wire.send(self.sock, wire.encode(message, max_frame_bytes=wire.MAX_REQUEST_BYTES))
             if self._read_exactly(1, deadline) != b"A":
                 # The child was gone before the request reached it (it ended itself after its
                 # previous reply, from a __del__ say): nothing of this request ran.

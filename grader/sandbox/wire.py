@@ -62,6 +62,27 @@ class WireLimits:
     """characters in any one string"""
 
 
+MAX_REQUEST_BYTES = 160 * 2**20
+"""The most one request from the grader may take on the wire: a child's sources and weights files (sent
+as hex, twice their size: :data:`grader.submissions.limits.MAX_SUBMISSION_BYTES` of files fit), or a call's
+inputs. The grader refuses a larger request with a message before sending it (:func:`encode` with
+``max_frame_bytes``), and the worker and the child read requests with :data:`REQUEST_LIMITS`, which accept
+anything under it: one limit on both sides, so no request the grader sends can kill its reader."""
+
+REQUEST_LIMITS = WireLimits(
+    max_bytes=MAX_REQUEST_BYTES,
+    max_header_bytes=MAX_REQUEST_BYTES,
+    max_items=4_000_000,
+    max_string=MAX_REQUEST_BYTES,
+)
+"""How the worker and the child read the grader's requests (trusted, and checked against
+:data:`MAX_REQUEST_BYTES` before they were sent)."""
+
+
+class FrameTooLarge(ValueError):
+    """A frame that would be larger than its reader accepts; the message gives both sizes."""
+
+
 # -- writing ---------------------------------------------------------------------
 
 
@@ -75,12 +96,13 @@ def _is_torch_tensor(value: Any) -> bool:
 
 
 class _Writer:
-    def __init__(self, max_bytes: int, max_depth: int, max_items: int) -> None:
+    def __init__(self, max_bytes: int, max_depth: int, max_items: int, max_string: int | None) -> None:
         self.buffers: list[bytes] = []
         self.size = 0
         self.max_bytes = max_bytes
         self.max_depth = max_depth
         self.items_left = max_items
+        self.max_string = max_string
 
     def array(self, value: np.ndarray) -> Any:
         if value.dtype.str not in ALLOWED_DTYPES:
@@ -102,6 +124,9 @@ class _Writer:
         if depth > self.max_depth:
             return {"$x": ["nested structure", f"deeper than {self.max_depth} levels"]}
         kind = type(value)
+        if kind is str and self.max_string is not None and len(value) > self.max_string:
+            return {"$x": ["str", f"a string of {len(value)} characters is longer than the {self.max_string} "
+                                  "characters a returned string may have"]}
         if value is None or kind is bool or kind is str:
             return value
         if kind is int:
@@ -144,19 +169,32 @@ def encode(
     max_bytes: int = WireLimits.max_bytes,
     max_depth: int = 32,
     max_items: int = WireLimits.max_items // 2,
+    max_string: int | None = None,
+    max_frame_bytes: int | None = None,
 ) -> bytes:
     """One frame holding ``value``.
 
     Values with no plain-data form become ``$x`` markers, so the receiver
-    learns what was returned and why it was refused.
+    learns what was returned and why it was refused; so do strings longer
+    than ``max_string``. A frame larger than ``max_frame_bytes`` is not made:
+    :class:`FrameTooLarge` says by how much, before anything is sent.
     """
-    writer = _Writer(max_bytes, max_depth, max_items)
+    writer = _Writer(max_bytes, max_depth, max_items, max_string)
     header = json.dumps(writer.value(value), allow_nan=False, separators=(",", ":")).encode()
     payload = b"".join(writer.buffers)
+    size = len(MAGIC) + 2 * _LENGTH.size + len(header) + len(payload)
+    if max_frame_bytes is not None and size > max_frame_bytes:
+        raise FrameTooLarge(
+            f"the message is {size / 2**20:.1f} MB, more than the {max_frame_bytes / 2**20:.0f} MB its reader accepts"
+        )
     return b"".join((MAGIC, _LENGTH.pack(len(header)), header, _LENGTH.pack(len(payload)), payload))
 
 
 # -- reading ---------------------------------------------------------------------
+
+
+_MAX_DIMENSION = 2**40
+"""the largest size of one array dimension read (an empty array could otherwise claim any)"""
 
 
 def _reject_constant(name: str) -> Any:
@@ -185,7 +223,7 @@ class _Reader:
             type(offset) is not int
             or not isinstance(shape, list)
             or len(shape) > self.limits.max_depth
-            or not all(type(n) is int and n >= 0 for n in shape)
+            or not all(type(n) is int and 0 <= n <= _MAX_DIMENSION for n in shape)
         ):
             raise WireError("an array's offset or shape is malformed")
         dtype = np.dtype(dtype_name)
@@ -193,8 +231,11 @@ class _Reader:
         nbytes = count * dtype.itemsize
         if offset < 0 or offset + nbytes > len(self.payload):
             raise WireError("an array points outside the frame")
-        array = np.frombuffer(self.payload[offset: offset + nbytes], dtype=dtype, count=count)
-        return array.reshape(shape).copy()
+        try:
+            array = np.frombuffer(self.payload[offset: offset + nbytes], dtype=dtype, count=count)
+            return array.reshape(shape).copy()
+        except (ValueError, OverflowError, MemoryError) as exc:  # an empty array with absurd sizes, say
+            raise WireError(f"an array cannot be rebuilt ({str(exc)[:200]})") from None
 
     def value(self, node: Any, depth: int = 0) -> Any:
         if depth > self.limits.max_depth:
@@ -234,10 +275,15 @@ class _Reader:
 def decode(
     frame: bytes | memoryview,
     *,
-    limits: WireLimits = WireLimits(),
+    limits: WireLimits = REQUEST_LIMITS,
     unconvertible: Callable[[str, str], Any] = lambda kind, reason: (kind, reason),
 ) -> Any:
-    """The value in one frame, checked against ``limits``; raises :class:`WireError`."""
+    """The value in one frame, checked against ``limits``; raises :class:`WireError`.
+
+    The default limits are a request's (the worker and the child reading the
+    grader); the grader reads a child's replies with the session's own, far
+    smaller :class:`WireLimits`.
+    """
     view = memoryview(frame)
     if len(view) < 20 or bytes(view[:4]) != MAGIC:
         raise WireError("the frame does not start with the format's marker")
