@@ -346,7 +346,9 @@ def _supervise(request: dict[str, Any], call_fd: int, status_fd: int, capabiliti
     try:
         isolation.prctl(isolation.PR_SET_PDEATHSIG, signal.SIGKILL)
         isolation.prctl(isolation.PR_SET_CHILD_SUBREAPER, 1)
+        started = time.perf_counter()
         plan = _build_world(request, capabilities)
+        world_seconds = time.perf_counter() - started
         ready_read, ready_write = os.pipe()
         child = os.fork()
         if child == 0:
@@ -357,7 +359,7 @@ def _supervise(request: dict[str, Any], call_fd: int, status_fd: int, capabiliti
         os.close(ready_write)
         os.read(ready_read, 1)  # the child is isolated (or already dead): the grader may talk to it
         os.close(ready_read)
-        _write_status(status_fd, {"started": child})
+        _write_status(status_fd, {"started": child, "world_seconds": world_seconds})
         while True:
             try:
                 _, wait_status, usage = os.wait4(child, 0)
