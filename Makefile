@@ -9,7 +9,12 @@ TEST_STAMP := $(VENV)/.installed-test-stamp
 
 .PHONY: demo test bench clean
 
+# The sandbox's system-call filter is built with libseccomp (Debian: libseccomp2); without it the
+# grader says so once and grades without the filter.
 $(STAMP): pyproject.toml
+	@/sbin/ldconfig -p 2>/dev/null | grep -q libseccomp.so.2 || \
+		{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -qq && apt-get install -y -qq libseccomp2; } || \
+		echo "warning: libseccomp2 is not installed: the sandbox will run without its system-call filter"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e . 2>&1 | grep -v "^WARNING: Location" || true
 	$(BIN)/python -c "import grader, numpy, sympy, pandas, matplotlib, torch, sklearn, pytest"
