@@ -20,6 +20,13 @@ A course author declares an exercise once, in a topic module of
 References and mistake variants are named by ``"module:function"`` strings and
 imported only when they are used, so the grader runs from recorded data where
 no reference code is installed (the student bundle).
+
+Every exercise also has degenerate answers (:attr:`Exercise.degenerate`): answers that
+compute nothing -- a constant, zeros, ones, the input echoed, uniform weights, a random
+array of the right shape -- each of which must score 0 on every check, public and hidden
+(``tests/test_invariants.py`` grades them all). They are named from the closed set
+:data:`DEGENERATE_ANSWERS`; an exercise declares the ones that make sense for what it
+returns, or gets the default for its kind (:func:`default_degenerate`).
 """
 
 from __future__ import annotations
@@ -145,6 +152,100 @@ class Mistake:
     """``"module:function"`` of the variant; same signature as the student function"""
 
 
+# -- degenerate answers -------------------------------------------------------------------------
+
+
+def _leaf(value: Any, kind: str, rng: Any, *, floats_only: bool) -> Any:
+    """A degenerate stand-in for one plain value of the reference's answer, of the same type and shape."""
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {key: _leaf(item, kind, rng, floats_only=floats_only) for key, item in value.items()}
+    if isinstance(value, (list, tuple)) and not (kind == "echo" and value and all(isinstance(v, str) for v in value)):
+        items = [_leaf(item, kind, rng, floats_only=floats_only) for item in value]
+        return tuple(items) if isinstance(value, tuple) else items
+    if isinstance(value, (list, tuple)):  # a derivation's steps: the first step (the start) repeated
+        return [value[0]] * len(value)
+    if isinstance(value, str):
+        if floats_only:
+            return value
+        if kind == "echo":
+            raise InvalidDeclaration("an answer that is one expression has no input to echo: do not declare 'echo'")
+        return {"zeros": "0", "ones": "1", "constant": "1/2", "uniform": "1/2"}.get(kind, str(int(rng.integers(2, 9))))
+    if isinstance(value, bool):
+        return value if floats_only else {"zeros": False, "ones": True, "constant": True}.get(kind, bool(rng.integers(2)))
+    if isinstance(value, int):
+        return value if floats_only else {"zeros": 0, "ones": 1, "constant": 1, "uniform": 1}.get(kind, int(rng.integers(0, 4)))
+    if isinstance(value, float):
+        return {"zeros": 0.0, "ones": 1.0, "constant": 0.5, "uniform": 0.5}.get(kind, float(rng.uniform(-1, 1)))
+    if not isinstance(value, np.ndarray) or (floats_only and value.dtype.kind not in "fiu"):
+        return value
+    if value.dtype.kind == "b":
+        made = {"zeros": np.zeros, "ones": np.ones, "constant": np.ones}.get(kind)
+        return made(value.shape, dtype=bool) if made else rng.integers(0, 2, size=value.shape).astype(bool)
+    if value.dtype.kind in "iu":
+        if kind == "random":
+            return rng.integers(-1, 3, size=value.shape).astype(value.dtype)
+        return np.full(value.shape, 0 if kind == "zeros" else 1, dtype=value.dtype)
+    if kind == "uniform":
+        width = value.shape[-1] if value.ndim else 1
+        return np.full(value.shape, 1.0 / max(width, 1), dtype=value.dtype)
+    if kind == "random":
+        return rng.uniform(-1.0, 1.0, size=value.shape).astype(value.dtype)
+    return np.full(value.shape, {"zeros": 0.0, "ones": 1.0}.get(kind, 0.5), dtype=value.dtype)
+
+
+def _echoed(args: tuple[Any, ...], kwargs: dict[str, Any], expected: Any) -> Any:
+    """The input given back: the first argument of the answer's shape, else the first argument."""
+    import numpy as np
+
+    inputs = list(args) + list(kwargs.values())
+    if not inputs:
+        return _leaf(expected, "echo", None, floats_only=False)
+    want = np.shape(expected) if isinstance(expected, np.ndarray) else None
+    for item in inputs:
+        if want is not None and isinstance(item, np.ndarray) and item.shape == want:
+            return item
+    return inputs[0]
+
+
+DEGENERATE_ANSWERS: tuple[str, ...] = ("zeros", "ones", "constant", "echo", "uniform", "random")
+"""The closed set of degenerate answers, each built from the call's inputs and the shape of the right answer:
+zeros, ones and a constant (0.5, True, ``"1/2"``) of the answer's type and shape; the input echoed (the first
+argument of the answer's shape; a derivation's start repeated as every step); uniform weights (1/width in every
+entry, rows summing to 1); random values of the answer's type and shape."""
+
+
+def default_degenerate(student: "StudentFunction") -> tuple[str, ...]:
+    """The degenerate answers an exercise gets unless it declares its own.
+
+    A function of plain inputs gets all of them. A class or a function that
+    takes objects answers through a script whose results also hold names,
+    flags and counts: its degenerate answers replace only the computed values
+    (numeric arrays and floats), which is a module that builds and registers
+    everything but computes a constant; echoing a script's input means
+    nothing there.
+    """
+    if student.scripted:
+        return tuple(kind for kind in DEGENERATE_ANSWERS if kind != "echo")
+    return DEGENERATE_ANSWERS
+
+
+def degenerate_answer(kind: str, args: tuple[Any, ...], kwargs: dict[str, Any], expected: Any, *, scripted: bool, seed: int = 0) -> Any:
+    """What the degenerate answer ``kind`` returns for a call with these inputs, whose right answer is ``expected``.
+
+    Only the type and shape of ``expected`` are used (and, for a derivation's
+    steps, its first step, which is the question's given start).
+    """
+    import numpy as np
+
+    if kind not in DEGENERATE_ANSWERS:
+        raise InvalidDeclaration(f"{kind!r} is not a degenerate answer; they are {', '.join(DEGENERATE_ANSWERS)}")
+    if kind == "echo" and not scripted:
+        return _echoed(args, kwargs, expected)
+    return _leaf(expected, kind, np.random.default_rng(seed), floats_only=scripted)
+
+
 @dataclass(frozen=True)
 class Exercise:
     """One task a student solves, with its checks and known mistakes."""
@@ -173,6 +274,9 @@ class Exercise:
     ``t.reference()`` when they run from the recording. None records the value itself. An exercise that
     declares it records no traces of its mistakes either: its checks name them from what it records.
     Derivation exercises record the correct expression's values at sample points, never the expression."""
+    degenerate: tuple[str, ...] | None = None
+    """the degenerate answers (names from :data:`DEGENERATE_ANSWERS`) that must score 0 on every check;
+    None gives the default for the student's kind (:func:`default_degenerate`)"""
 
     @property
     def topic(self) -> str:
@@ -182,6 +286,11 @@ class Exercise:
     def points(self) -> float:
         """Total points: the sum of the checks' points."""
         return sum(check.points for check in self.checks)
+
+    @property
+    def degenerate_answers(self) -> tuple[str, ...]:
+        """The degenerate answers this exercise is tested with: its own, or its kind's default."""
+        return default_degenerate(self.student) if self.degenerate is None else self.degenerate
 
     @property
     def public_checks(self) -> tuple[Check, ...]:
@@ -255,6 +364,11 @@ class Exercise:
             raise InvalidDeclaration(f"{where}: a student class (or a function that takes objects) needs uses_torch=True")
         if not self.public_checks:
             raise InvalidDeclaration(f"{where} has no public check: students could not self-check it")
+        unknown = sorted(set(self.degenerate_answers) - set(DEGENERATE_ANSWERS))
+        if unknown:
+            raise InvalidDeclaration(
+                f"{where}: {unknown} are not degenerate answers; declare some of {', '.join(DEGENERATE_ANSWERS)}"
+            )
         if self.recorded_reference is not None and not callable(self.recorded_reference):
             raise InvalidDeclaration(f"{where}: recorded_reference must be a function of (value, seed), or None")
 

@@ -117,16 +117,31 @@ class Trial:
         name: str | None = None,
         rtol: float | None = None,
         atol: float | None = None,
+        with_value: bool = True,
     ) -> bool:
-        """Expect ``got`` to match ``expected`` (one expectation, via :func:`grader.compare.compare`)."""
+        """Expect ``got`` to match ``expected`` (one expectation, via :func:`grader.compare.compare`).
+
+        ``with_value`` as for :meth:`expect`: for a property checked by comparing (P Y(X) with Y(P X),
+        rows summed with 1), the outcome of the value expectation it goes with.
+        """
+        if not with_value:
+            return self._record(False, "")
         result = compare(got, expected, name=name or self.name, rtol=rtol, atol=atol, reveal=not self.hidden)
         return self._record(result.ok, result.message)
 
-    def expect(self, condition: bool, message: str) -> bool:
+    def expect(self, condition: bool, message: str, *, with_value: bool = True) -> bool:
         """Expect a property to hold; ``message`` says what is wrong when it does not.
 
         In a hidden check the message must not contain expected values.
+        ``with_value`` is the outcome of the value expectation this property
+        goes with (usually an :meth:`expect_close` on the same call): a
+        property a constant can have -- rows summing to 1, an energy that
+        never rises, equivariance, a stable end -- earns nothing beside a wrong
+        value, so it then counts as unmet, with no message of its own (the
+        value's message says what is wrong).
         """
+        if not with_value:
+            return self._record(False, "")
         return self._record(bool(condition), message)
 
     def name_mistake(self, name: str) -> None:

@@ -966,6 +966,8 @@ def derivation_exercise(function: str, title: str, notes: str, question: Questio
         checks=single_answer_checks(function, question),
         mistakes=_mistakes(question),
         recorded_reference=sampled_answer(question),
+        # one expression, with no input to echo: '0', '1', '1/2' and a random whole number
+        degenerate=("zeros", "ones", "constant", "random"),
     )
 
 

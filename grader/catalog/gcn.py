@@ -92,15 +92,19 @@ def permuted_graph(P: np.ndarray, A: np.ndarray, H: np.ndarray) -> tuple[np.ndar
 
 
 def _expect_equivariant(
-    t: Trial, got: Any, got_permuted: Any, P: np.ndarray, shape: tuple[int, ...], call: str
+    t: Trial, got: Any, got_permuted: Any, P: np.ndarray, shape: tuple[int, ...], call: str, *, with_value: bool
 ) -> None:
-    """One expectation: f(P A P^T, P H) = P f(A, H), using the student's own answers."""
+    """One expectation: f(P A P^T, P H) = P f(A, H), using the student's own answers.
+
+    A constant is equivariant too: the property scores only beside a right value (``with_value``).
+    """
     mine = array_of_shape(got, shape)
     if mine is None:
-        t.expect(False, f"'{call}' should be a finite array{of_shape(t, shape)}, so equivariance cannot be checked")
+        t.expect(False, f"'{call}' should be a finite array{of_shape(t, shape)}, so equivariance cannot be checked",
+                 with_value=with_value)
     else:
         name = f"{call} on the relabelled graph (P A P^T, P H), which should be P {call}"
-        t.expect_close(got_permuted, P @ mine, name=name)
+        t.expect_close(got_permuted, P @ mine, name=name, with_value=with_value)
 
 
 # -- gcn.degree_matrix -------------------------------------------------------------------------
@@ -160,22 +164,24 @@ DEGREE_MATRIX = Exercise(
 # -- gcn.row_normalize --------------------------------------------------------------------------
 
 
-def _expect_rows_sum_to_one(t: Trial, got: Any, A: np.ndarray, call: str) -> None:
-    """One expectation: rows sum to 1, and an isolated node's row to 0."""
+def _expect_rows_sum_to_one(t: Trial, got: Any, A: np.ndarray, call: str, *, with_value: bool) -> None:
+    """One expectation: rows sum to 1, and an isolated node's row to 0 (scored only beside a right value)."""
     mine = array_of_shape(got, A.shape)
     if mine is None:
-        t.expect(False, f"'{call}' should be a finite array{of_shape(t, A.shape)}; its rows cannot be summed")
+        t.expect(False, f"'{call}' should be a finite array{of_shape(t, A.shape)}; its rows cannot be summed",
+                 with_value=with_value)
     else:
         expected = np.where(A.sum(axis=1) > 0, 1.0, 0.0)
-        t.expect_close(mine.sum(axis=1), expected, name=f"the rows of {call} summed (1, or 0 for an isolated node)")
+        t.expect_close(mine.sum(axis=1), expected, name=f"the rows of {call} summed (1, or 0 for an isolated node)",
+                       with_value=with_value)
 
 
 def check_row_normalize_weighted_undirected(t: Trial) -> None:
     """'row_normalize' is D^-1 A for an undirected weighted graph with an isolated node; rows sum to 1."""
     A = random_graph(t.rng, 6, directed=False, weighted=True, isolated=1)
     got = t.student(A)
-    t.expect_close(got, t.reference(A), name="row_normalize(A)")
-    _expect_rows_sum_to_one(t, got, A, "row_normalize(A)")
+    value = t.expect_close(got, t.reference(A), name="row_normalize(A)")
+    _expect_rows_sum_to_one(t, got, A, "row_normalize(A)", with_value=value)
 
 
 def check_row_normalize_directed(t: Trial) -> None:
@@ -188,8 +194,8 @@ def check_row_normalize_hidden(t: Trial) -> None:
     """'row_normalize' is right on new graphs; rows sum to 1."""
     A = random_graph(t.rng, 8, directed=True, weighted=True, isolated=2)
     got = t.student(A)
-    t.expect_close(got, t.reference(A), name="row_normalize(A)")
-    _expect_rows_sum_to_one(t, got, A, "row_normalize(A)")
+    value = t.expect_close(got, t.reference(A), name="row_normalize(A)")
+    _expect_rows_sum_to_one(t, got, A, "row_normalize(A)", with_value=value)
 
 
 ROW_NORMALIZE = Exercise(
@@ -232,10 +238,10 @@ def check_sym_normalize_weighted_undirected(t: Trial) -> None:
     """'sym_normalize' is D^-1/2 A D^-1/2 for an undirected weighted graph with an isolated node, and symmetric."""
     A = random_graph(t.rng, 6, directed=False, weighted=True, isolated=1)
     got = t.student(A)
-    t.expect_close(got, t.reference(A), name="sym_normalize(A)")
+    value = t.expect_close(got, t.reference(A), name="sym_normalize(A)")
     mine = array_of_shape(got, A.shape)
     t.expect(mine is not None and np.allclose(mine, mine.T, rtol=1e-9, atol=1e-12),
-             "'sym_normalize(A)' should be a finite symmetric matrix when A is symmetric")
+             "'sym_normalize(A)' should be a finite symmetric matrix when A is symmetric", with_value=value)
 
 
 def check_sym_normalize_directed(t: Trial) -> None:
@@ -381,8 +387,8 @@ def _check_layer_equivariant(t: Trial, A: np.ndarray, H: np.ndarray, W: np.ndarr
     got = t.student(A, H, W, activation)
     got_permuted = t.student(*permuted_graph(P, A, H), W, activation)
     call = f"gcn_layer(A, H, W, {activation!r})"
-    t.expect_close(got, t.reference(A, H, W, activation), name=call)
-    _expect_equivariant(t, got, got_permuted, P, (A.shape[0], W.shape[1]), call)
+    value = t.expect_close(got, t.reference(A, H, W, activation), name=call)
+    _expect_equivariant(t, got, got_permuted, P, (A.shape[0], W.shape[1]), call, with_value=value)
 
 
 def check_gcn_layer_undirected_equivariant(t: Trial) -> None:
@@ -529,10 +535,10 @@ def check_message_passing_hidden(t: Trial) -> None:
     P = permutation_matrix(t.rng, 7)
     for aggregation in ("sum", "mean", "max"):
         got = t.student(A, H, W, B, aggregation)
-        t.expect_close(got, t.reference(A, H, W, B, aggregation), name=f"message_passing(A, H, W, B, {aggregation!r})")
+        value = t.expect_close(got, t.reference(A, H, W, B, aggregation), name=f"message_passing(A, H, W, B, {aggregation!r})")
         A_p, H_p = permuted_graph(P, A, H)
         got_permuted = t.student(A_p, H_p, W, B, aggregation)
-        _expect_equivariant(t, got, got_permuted, P, (7, 3), f"message_passing(A, H, W, B, {aggregation!r})")
+        _expect_equivariant(t, got, got_permuted, P, (7, 3), f"message_passing(A, H, W, B, {aggregation!r})", with_value=value)
 
 
 MESSAGE_PASSING = Exercise(
@@ -661,14 +667,16 @@ def _check_pools(t: Trial, H: np.ndarray, batch: np.ndarray, modes: tuple[str, .
     G = int(batch.max()) + 1
     for mode in modes:
         got = t.student(H, batch, mode)
-        t.expect_close(got, t.reference(H, batch, mode), name=f"global_pool(H, batch, {mode!r})")
+        value = t.expect_close(got, t.reference(H, batch, mode), name=f"global_pool(H, batch, {mode!r})")
         shuffled = t.student(H[order], batch[order], mode)
         mine = array_of_shape(got, (G, H.shape[1]))
+        # a constant is order-invariant too: the property scores only beside a right pool
         if mine is None:
-            t.expect(False, f"'global_pool(H, batch, {mode!r})' should be a finite array{of_shape(t, (G, H.shape[1]))}")
+            t.expect(False, f"'global_pool(H, batch, {mode!r})' should be a finite array{of_shape(t, (G, H.shape[1]))}",
+                     with_value=value)
         else:
             name = f"global_pool with the nodes shuffled, which should equal global_pool(H, batch, {mode!r})"
-            t.expect_close(shuffled, mine, name=name)
+            t.expect_close(shuffled, mine, name=name, with_value=value)
 
 
 def check_global_pool_batch_of_three(t: Trial) -> None:

@@ -44,7 +44,7 @@ from grader.derivations.feedback import (
 from grader.derivations.expression import Expression, parse_answer, parse_chain
 from grader.derivations.question import Question, WrongAnswer
 from grader.derivations.sampled import SampledTarget, decide_at_samples
-from grader.derivations.tree import functions_used
+from grader.derivations.tree import functions_used, names_used
 from grader.errors import NngradeError
 from grader.plain_data import Unconvertible
 
@@ -273,6 +273,10 @@ def judge_examples(value: Any, question: Question, expected: Any, *, name: str) 
         return [_rejection(error, question, name=name, correct=correct, wrong=wrong)]
     if answer.shape != correct.shape:
         return [judge_expression(answer, correct, rng=np.random.default_rng(0), name=name, hidden=False, wrong=wrong)]
+    if not names_used(answer.tree) and _depends_on_names(correct):
+        # A number can be right at a worked example by chance ('1' where the answer is 1 at n = 2);
+        # it computes nothing, so it earns no worked value.
+        return [Judgement(False, f"'{name}' is a number, but {question.target} depends on the question's names\n  {answer.read_as()}")]
     judgements = []
     shown = False  # how the answer was read is shown once, under the first wrong value
     for number, example in enumerate(question.examples):
@@ -303,6 +307,13 @@ def judge_examples(value: Any, question: Question, expected: Any, *, name: str) 
         shown = True
         judgements.append(Judgement(False, f"'{name}' at {example.description}: {line}{read_as}"))
     return judgements
+
+
+def _depends_on_names(correct: Expression | SampledTarget) -> bool:
+    """Whether the correct answer uses any of the question's names (a sampled target: whether the question has any)."""
+    if isinstance(correct, Expression):
+        return bool(names_used(correct.tree))
+    return bool(correct.question.symbols)
 
 
 # -- multi-step derivations -----------------------------------------------------------------------
@@ -388,6 +399,10 @@ def judge_steps(
     target_judgement = judge_expression(
         steps[-1], target, rng=rng, name=name, hidden=hidden, label=labels[-1], prove=prove, wrong=wrong
     )
+    if target_judgement.ok and len(steps) < 2:
+        target_judgement = Judgement(
+            False, f"'{name}' has only the start: its last step should be the result, {question.target}, reached by steps"
+        )
     if target_judgement.ok:
         used = functions_used(steps[-1].tree)
         missing = [f for f in question.required_functions if f not in used]
