@@ -447,6 +447,7 @@ def _contents_of(db: sqlite3.Connection) -> _Contents:
                 "SELECT student, exercise_id, check_name, description, status, score, max_score, feedback, hidden, "
                 "output, seconds FROM check_results ORDER BY student, position"
             ):
+        named = tuple(mistakes.pop((student, exercise_id, check_name), ()))
         if student not in stored:
             damage.add("'check_results' holds rows of students whose row in 'submissions' is gone", student)
             continue
@@ -478,13 +479,11 @@ def _contents_of(db: sqlite3.Connection) -> _Contents:
                 max_score=max_score,
                 feedback=feedback,
                 hidden=bool(hidden),
-                mistakes=tuple(mistakes.pop((student, exercise_id, check_name), ())),
+                mistakes=named,
                 output=output,
                 seconds=seconds,
             )
         )
-    for student, _, _ in mistakes:
-        damage.add("'named_mistakes' holds mistakes of checks that 'check_results' does not", student)
 
     records = []
     for (student, form, entry, files_hash, _, submitted_at, timestamp_source, late_days, late_percent,
@@ -518,6 +517,8 @@ def _contents_of(db: sqlite3.Connection) -> _Contents:
             damage.add("the stored score or final score differs from the sum of the check results", student)
         elif complete in (0, 1) and bool(complete) != record.complete:
             damage.add("'submissions.complete' disagrees with the statuses of the check results", student)
+    for student, _, _ in mistakes:
+        damage.add("'named_mistakes' holds mistakes of checks that 'check_results' does not", student)
     return _Contents(records, damage.sentences())
 
 

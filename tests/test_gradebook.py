@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from grader.gradebook import Gradebook, GradebookError
-from grader.records import AssignmentInfo, CheckInfo, ExerciseInfo, LatePolicy, StudentRecord
+from grader.gradebook import DamagedGradebook, Gradebook, GradebookError
+from grader.records import GRADER_FAULT, AssignmentInfo, CheckInfo, ExerciseInfo, LatePolicy, StudentRecord
 from grader.results import CheckResult, DiagnosedMistake, ExerciseResult, Status
 
 INFO = AssignmentInfo(
@@ -105,3 +105,104 @@ def test_a_failed_transaction_leaves_the_previous_rows(tmp_path):
             book.save(broken, fingerprint="two")
         assert book.fingerprints() == {"bob": "one"}
         assert book.counts() == (1, 2)
+
+
+def graded_book(folder) -> None:
+    with Gradebook.open(folder) as book:
+        book.set_assignment(INFO)
+        book.save(record("bob", mistakes=[DiagnosedMistake("np.sign", "h")]), fingerprint="f-bob")
+        book.save(record("cy", score=2.0, status=Status.PASSED), fingerprint="f-cy")
+        book.save(StudentRecord("dee", problem="dee.zip is not a readable zip file", form="zip"), fingerprint="f-dee")
+
+
+def damage(folder, sql: str) -> None:
+    db = sqlite3.connect(folder / "gradebook.sqlite")
+    db.executescript(sql)
+    db.commit()
+    db.close()
+
+
+def test_a_whole_gradebook_passes_its_check_when_opened_again(tmp_path):
+    graded_book(tmp_path)
+    with Gradebook.open(tmp_path, create=False) as book:
+        assert [r.student_id for r in book.records()] == ["bob", "cy", "dee"]
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "gradebook.sqlite").write_bytes(b"")
+    with Gradebook.open(tmp_path / "empty") as book:  # an empty file is a new gradebook
+        assert book.records() == [] and book.assignment() is None
+
+
+@pytest.mark.parametrize(
+    ("sql", "named"),
+    [
+        ("DELETE FROM check_results", "graded submissions have no rows in 'check_results' (students 'bob', 'cy')"),
+        ("DROP TABLE check_results", "the table 'check_results' is missing"),
+        ("DROP TABLE meta", "the table 'meta' is missing"),
+        ("PRAGMA foreign_keys = OFF; DELETE FROM submissions WHERE student = 'cy'",
+         "'check_results' holds rows of students whose row in 'submissions' is gone (student 'cy')"),
+        ("DELETE FROM check_results WHERE student = 'bob' AND check_name = 'random'",
+         "graded submissions miss some of their rows in 'check_results'"),
+        ("UPDATE check_results SET status = 'great' WHERE student = 'bob'", "a check's status 'great' is none of"),
+        ("UPDATE check_results SET status = 3 WHERE student = 'bob'", "a check's status '3' is none of"),
+        ("UPDATE check_results SET score = 'lots' WHERE student = 'cy'", "a check's score is missing or outside 0"),
+        ("UPDATE check_results SET score = NULL WHERE student = 'cy'", "a check's score is missing or outside 0"),
+        ("UPDATE check_results SET status = 'internal error' WHERE student = 'cy' AND check_name = 'random'",
+         "a check that ended in an internal error holds a score (student 'cy')"),
+        ("UPDATE submissions SET score = 3, final = 3 WHERE student = 'bob'",
+         "the stored score or final score differs from the sum of the check results (student 'bob')"),
+        ("UPDATE submissions SET complete = 0 WHERE student = 'cy'",
+         "'submissions.complete' disagrees with the statuses of the check results (student 'cy')"),
+        ("UPDATE submissions SET notes = 'not json' WHERE student = 'dee'",
+         "'submissions.notes' is not a JSON list of texts (student 'dee')"),
+        ("UPDATE submissions SET late_penalty_percent = 250 WHERE student = 'dee'",
+         "'submissions.late_penalty_percent' is not a percentage (student 'dee')"),
+        ("UPDATE meta SET value = '[1, 2' WHERE key = 'assignment'", "the assignment stored in the table 'meta'"),
+        ("DELETE FROM meta WHERE key = 'assignment'", "holds 3 students but 'meta' holds no assignment"),
+        ("UPDATE meta SET value = '0' WHERE key = 'schema_version'", "the schema version is 0"),
+        ("DELETE FROM meta WHERE key = 'schema_version'", "holds no schema_version"),
+        ("ALTER TABLE submissions ADD COLUMN extra TEXT", "the table 'submissions' has the columns"),
+        ("DELETE FROM check_results WHERE student = 'bob' AND check_name = 'secret'",
+         "'named_mistakes' holds mistakes of checks that 'check_results' does not (student 'bob')"),
+    ],
+)
+def test_a_damaged_gradebook_is_refused_with_the_damage_and_the_way_back(tmp_path, sql, named):
+    graded_book(tmp_path)
+    damage(tmp_path, sql)
+    for create in (True, False):
+        with pytest.raises(DamagedGradebook) as caught:
+            Gradebook.open(tmp_path, create=create)
+        message = str(caught.value)
+        assert named in message, message
+        assert "move it aside" in message and "nngrade grade" in message and str(tmp_path) in message
+    # Opening it changed nothing: a dropped table is not made again, empty.
+    tables = {name for (name,) in sqlite3.connect(tmp_path / "gradebook.sqlite").execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert ("check_results" in tables) == ("DROP TABLE check_results" not in sql)
+
+
+def test_records_refuse_rows_damaged_while_the_gradebook_is_open(tmp_path):
+    graded_book(tmp_path)
+    with Gradebook.open(tmp_path) as book:
+        damage(tmp_path, "UPDATE check_results SET status = 'great' WHERE student = 'cy'")
+        with pytest.raises(DamagedGradebook, match="a check's status 'great'"):
+            book.records()
+
+
+def test_saving_a_student_never_collides_with_rows_their_submission_row_lost(tmp_path):
+    graded_book(tmp_path)
+    with Gradebook.open(tmp_path) as book:
+        damage(tmp_path, "PRAGMA foreign_keys = OFF; DELETE FROM submissions WHERE student = 'bob'")
+        book.save(record("bob", mistakes=[DiagnosedMistake("np.sign", "h")]), fingerprint="again")
+        assert book.counts() == (3, 4)
+        assert [r.student_id for r in book.records()] == ["bob", "cy", "dee"]
+
+
+def test_students_left_by_a_grader_fault_are_not_finished(tmp_path):
+    with Gradebook.open(tmp_path) as book:
+        book.set_assignment(INFO)
+        book.save(record("al", score=None, status=Status.INTERNAL_ERROR), fingerprint="f-al")
+        book.save(record("bob", score=2.0, status=Status.PASSED), fingerprint="f-bob")
+        book.save(StudentRecord("cy", problem=f"{GRADER_FAULT}: the worker died"), fingerprint="")
+        book.save(StudentRecord("dee", problem="no .py files"), fingerprint="f-dee")
+        assert book.fingerprints() == {"al": "f-al", "bob": "f-bob", "cy": "", "dee": "f-dee"}
+        assert book.finished_fingerprints() == {"bob": "f-bob", "dee": "f-dee"}

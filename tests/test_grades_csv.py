@@ -98,3 +98,36 @@ def test_numbers_are_plain_decimals(tmp_path: Path) -> None:
     assert row[:5] == ["zed", "0.33", "", "", "0.33"]
     assert row[6:10] == ["0", "12.35", "0.04", "0.29"]
     assert all(len(cell.partition(".")[2]) <= 2 for cell in row[1:10])
+
+
+FORMULA_CELLS = ["=SUM(1+1)", "@cmd", "+1", "-2+3", "\t=1+1", "=HYPERLINK(\"http://x\",\"y\")"]
+
+
+def test_text_a_spreadsheet_would_evaluate_is_written_as_inert_text(tmp_path: Path) -> None:
+    records = [
+        StudentRecord(student, (ExerciseResult("perceptron.predict", "Perceptron output",
+                                               (check("perceptron.predict", "predict_ties", score=1.0),)),))
+        for student in FORMULA_CELLS
+    ]
+    records.append(StudentRecord("zoe", problem="-1 is not a readable zip: =cmd|' /C calc'!A0"))
+    records.append(StudentRecord("yan", problem="\r=1+1 and\ra carriage return"))
+    path = write_grades_csv(tmp_path / "grades.csv", ASSIGNMENT, records)
+    grades = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"student": str, "problem": str})
+    assert sorted(grades["student"]) == sorted(["'" + cell for cell in FORMULA_CELLS] + ["zoe", "yan"])
+    problems = grades.set_index("student")["problem"]
+    assert problems["zoe"] == "'-1 is not a readable zip: =cmd|' /C calc'!A0"
+    # A carriage return neither starts a formula nor ends the row: it is shown as an escape.
+    assert problems["yan"] == "\\x0d=1+1 and\\x0da carriage return"
+    assert grades["total"].dtype.kind in "if" and set(grades["total"]) == {1, 0}
+    # Stripping the apostrophe gives back exactly what the gradebook holds.
+    assert sorted(cell[1:] for cell in grades["student"] if cell not in ("zoe", "yan")) == sorted(FORMULA_CELLS)
+
+
+def test_negative_numbers_stay_numbers(tmp_path: Path) -> None:
+    negative = check("perceptron.predict", "predict_ties", score=-1.5)
+    record = StudentRecord("neg", (ExerciseResult("perceptron.predict", "Perceptron output", (negative,)),))
+    path = write_grades_csv(tmp_path / "grades.csv", ASSIGNMENT, [record])
+    row = path.read_text().splitlines()[1].split(",")
+    assert row[:5] == ["neg", "-1.5", "", "", "-1.5"]
+    grades = pd.read_csv(path)
+    assert grades.loc[0, "total"] == -1.5 and grades.loc[0, "final"] == -1.5

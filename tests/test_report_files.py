@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from grader.errors import NngradeError
-from grader.reports.output_files import plain_number, printable, write_atomically
+from grader.reports.output_files import (
+    TEMPORARY_PREFIX,
+    plain_number,
+    printable,
+    remove_leftover_temporary_files,
+    spreadsheet_safe,
+    write_atomically,
+)
 from grader.student_ids import UnusableStudentId, escaped_student_id, student_file_name, student_id_from_file_name
 
 AWKWARD_IDS = [
@@ -144,3 +154,45 @@ def test_an_unsafe_id_and_its_file_name_use_the_same_escape() -> None:
         escape = student_file_name(character + "x")[: -1]
         assert escape in escaped_student_id(unsafe)
         assert escape in student_file_name(unsafe)
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ("=SUM(1+1)", "'=SUM(1+1)"),
+        ("@cmd", "'@cmd"),
+        ("+1", "'+1"),
+        ("-2+3", "'-2+3"),
+        ("-", "'-"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "\\x0d=1"),
+        ("-1.5", "-1.5"),
+        ("-3", "-3"),
+        ("2.25", "2.25"),
+        ("alice", "alice"),
+        ("o'brien", "o'brien"),
+        ("", ""),
+        ("a=b", "a=b"),
+    ],
+)
+def test_spreadsheet_safe_neutralises_formulas_and_keeps_numbers(cell: str, written: str) -> None:
+    assert spreadsheet_safe(cell) == written
+
+
+def dead_process_id() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_leftovers_of_dead_writers_are_removed_and_nothing_else(tmp_path: Path) -> None:
+    dead = dead_process_id()
+    leftover = tmp_path / f"{TEMPORARY_PREFIX}{dead}-0123456789ab-grades.csv"
+    older = tmp_path / ".report.html.0123456789ab.tmp"
+    live = tmp_path / f"{TEMPORARY_PREFIX}{os.getppid()}-0123456789ab-report.html"
+    keep = [tmp_path / "grades.csv", tmp_path / ".notes", tmp_path / f"{TEMPORARY_PREFIX}x-grades.csv"]
+    for path in (leftover, older, live, *keep):
+        path.write_text("partial")
+    assert sorted(remove_leftover_temporary_files([tmp_path, tmp_path / "missing"])) == sorted([leftover, older])
+    assert sorted(tmp_path.iterdir()) == sorted([live, *keep])
+

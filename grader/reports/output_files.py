@@ -104,14 +104,17 @@ def _is_running(pid: int) -> bool:
 
 
 def spreadsheet_safe(cell: str) -> str:
-    """``cell`` as a CSV cell that no spreadsheet evaluates.
+    """``cell`` as a CSV cell that no spreadsheet evaluates and no reader splits.
 
     Text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
     return is a formula to Excel, LibreOffice and Google Sheets (a student id
     ``=HYPERLINK(...)`` would run when the instructor opens the file), so it
     gets a leading apostrophe, the usual convention: ``'=SUM(1+1)``. A number
-    as :func:`plain_number` writes it (``-1.5``) stays a number.
+    as :func:`plain_number` writes it (``-1.5``) stays a number. Control
+    characters are shown as escapes first (:func:`printable`): the csv module
+    does not quote a lone carriage return, which would end the row early.
     """
+    cell = printable(cell)
     if cell.startswith(_SPREADSHEET_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(cell):
         return "'" + cell
     return cell
