@@ -158,7 +158,7 @@ class Gradebook:
                 connection.executescript(_SCHEMA)
                 connection.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             else:
-                damage = gradebook_damage(connection)
+                damage = gradebook_damage(connection, path=path)
                 if damage:
                     raise DamagedGradebook(_damage_message(path, damage))
         except sqlite3.DatabaseError as exc:
@@ -304,10 +304,10 @@ def _columns(db: sqlite3.Connection, table: str) -> tuple[tuple[str, str, int, i
     return tuple((row[1], row[2].upper(), row[3], row[5]) for row in db.execute(f"PRAGMA table_info({table})"))
 
 
-def gradebook_damage(db: sqlite3.Connection) -> list[str]:
+def gradebook_damage(db: sqlite3.Connection, *, path: Path | str = "the gradebook") -> list[str]:
     """What is wrong with an existing gradebook, one sentence each; empty when it passes the check.
 
-    Raises :class:`GradebookError` for a gradebook of a newer nngrade, which is not damaged.
+    Raises :class:`GradebookError` for a gradebook of a newer nngrade (named ``path``), which is not damaged.
     """
     damage = [f"SQLite's page check: {row[0]}" for row in db.execute("PRAGMA quick_check") if row[0] != "ok"]
     present = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -329,7 +329,7 @@ def gradebook_damage(db: sqlite3.Connection) -> list[str]:
         return [f"the schema version {version[0]!r} in the table 'meta' is not a number"]
     if number > SCHEMA_VERSION:
         raise GradebookError(
-            f"the gradebook was written by a newer nngrade (schema {number}, this one reads {SCHEMA_VERSION}); "
+            f"{path} was written by a newer nngrade (schema {number}, this one reads {SCHEMA_VERSION}); "
             f"upgrade nngrade"
         )
     if number != SCHEMA_VERSION:

@@ -206,3 +206,11 @@ def test_students_left_by_a_grader_fault_are_not_finished(tmp_path):
         book.save(StudentRecord("dee", problem="no .py files"), fingerprint="f-dee")
         assert book.fingerprints() == {"al": "f-al", "bob": "f-bob", "cy": "", "dee": "f-dee"}
         assert book.finished_fingerprints() == {"bob": "f-bob", "dee": "f-dee"}
+
+
+def test_a_gradebook_of_a_newer_nngrade_asks_for_an_upgrade_not_a_regrade(tmp_path):
+    graded_book(tmp_path)
+    damage(tmp_path, "UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    with pytest.raises(GradebookError, match=r"gradebook.sqlite was written by a newer nngrade \(schema 7") as caught:
+        Gradebook.open(tmp_path)
+    assert not isinstance(caught.value, DamagedGradebook)
