@@ -141,6 +141,7 @@ def grade_class(
         exercise_ids=tuple(exercise.id for exercise in chosen.exercises),
         scales={exercise.id: chosen.scale(exercise) for exercise in chosen.exercises},
         limits=course.limits,
+        budget=chosen.budget,
         protected=protected_paths(
             course, root, out, [Path(p) for p in (roster, timestamps) if p]
         ),

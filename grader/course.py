@@ -22,6 +22,10 @@ An instructor writes it once, at the course's root::
     grace_minutes = 15
     cutoff = 2026-10-22T23:59:00+02:00
 
+    [assignments.a1.budget]             # all of one student's calls together (default: one
+    wall_seconds = 120                  # call's limits per exercise, see grader.limits.Budget)
+    cpu_seconds = 40
+
 :func:`load_course` reads and validates it. Every message names the file, the
 key and the problem, so a typo (``due_date``) is caught before any grading.
 """
@@ -40,7 +44,7 @@ from grader.declarations import Exercise
 from grader.errors import InvalidDeclaration, NngradeError, UnknownExercise
 from grader.records import AssignmentInfo, CheckInfo, ExerciseInfo, LatePolicy
 from grader.registry import Registry
-from grader.limits import Limits
+from grader.limits import Budget, Limits, validate_budget
 
 COURSE_FILE = "course.toml"
 SALT_ENVIRONMENT = "NNGRADE_SALT"
@@ -67,6 +71,8 @@ class Assignment:
     """exercise id to its total points in this assignment (only where overridden)"""
     due: dt.datetime | None = None
     late: LatePolicy = field(default_factory=LatePolicy)
+    budget: Budget | None = None
+    """the most all of one student's calls may take together; None: derived from the exercises' limits"""
 
     @property
     def modules(self) -> list[str]:
@@ -130,7 +136,7 @@ class Course:
 
 
 _TOP_KEYS = {"salt", "salt_file", "timezone", "sandbox", "assignments", "course"}
-_ASSIGNMENT_KEYS = {"title", "exercises", "points", "due", "late"}
+_ASSIGNMENT_KEYS = {"title", "exercises", "points", "due", "late", "budget"}
 _LATE_KEYS = {"per_day_percent", "max_percent", "grace_minutes", "cutoff"}
 
 
@@ -265,7 +271,13 @@ class _Reader:
         points = self.points(table.get("points", {}), exercises, where)
         due = self.datetime(table["due"], f"{where}.due") if "due" in table else None
         late = self.late(table.get("late", {}), where, due)
-        return Assignment(name=name, title=title, exercises=exercises, points=points, due=due, late=late)
+        budget = None
+        if "budget" in table:
+            try:
+                budget = validate_budget(table["budget"], where=f"{self.path}: {where}.budget")
+            except InvalidDeclaration as exc:
+                raise CourseFileError(str(exc)) from None
+        return Assignment(name=name, title=title, exercises=exercises, points=points, due=due, late=late, budget=budget)
 
     def points(self, table: Any, exercises: tuple[Exercise, ...], where: str) -> dict[str, float]:
         if not isinstance(table, dict):

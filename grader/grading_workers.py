@@ -13,6 +13,11 @@ becomes that student's failure; a worker that dies (killed, out of memory) is
 replaced and its student is tried once more on a fresh worker before being
 recorded as a failure. Workers die with the grading process (parent-death
 signal), so a killed run leaves nothing behind.
+
+A student's grading never runs on a sandbox that failed while another
+student was graded: after a student whose grading met an internal error, or
+whose sandbox lost a worker, the process closes its sandbox and starts a
+fresh one before the next student (:func:`_sandbox_for_next`).
 """
 
 from __future__ import annotations
@@ -48,6 +53,25 @@ def _open_sandbox(settings: GradingSettings):
     return Sandbox(settings.limits, protected=list(settings.protected))
 
 
+def _sandbox_for_next(sandbox: Any, graded: GradedStudent, settings: GradingSettings) -> Any:
+    """The sandbox to grade the next student with: this one, or a fresh one if this one may have failed.
+
+    A worker that died (or stopped answering) while a student was graded
+    shows as an internal error in that student's results, or as a worker
+    process that has ended; either way the next student gets new workers, so
+    nothing of the failure can reach their results.
+    """
+    from grader.results import Status
+
+    failed = bool(graded.failure) or any(
+        check.status is Status.INTERNAL_ERROR for exercise in graded.exercises for check in exercise.checks
+    )
+    if not failed and not sandbox.closed and sandbox.workers_alive():
+        return sandbox
+    sandbox.close()
+    return _open_sandbox(settings)
+
+
 def grade_all(
     tasks: Sequence[Task],
     settings: GradingSettings,
@@ -60,13 +84,17 @@ def grade_all(
         return
     if jobs <= 1 or len(tasks) == 1:
         expectations = ReferenceExpectations()
-        with _open_sandbox(settings) as sandbox:
+        sandbox = _open_sandbox(settings)
+        try:
             for student_id, sources in tasks:
                 try:
                     graded = grade_student(student_id, sources, settings, sandbox, expectations=expectations)
                 except Exception as error:  # a grader fault: this student only
                     graded = _failure(student_id, error)
                 on_result(graded)
+                sandbox = _sandbox_for_next(sandbox, graded, settings)
+        finally:
+            sandbox.close()
         return
     _WorkerPool(settings, min(jobs, len(tasks))).run(tasks, on_result)
 
@@ -100,6 +128,7 @@ def _worker_main(connection: multiprocessing.connection.Connection, settings: Gr
             except Exception as error:
                 graded = _failure(student_id, error)
             connection.send(graded)
+            sandbox = _sandbox_for_next(sandbox, graded, settings)
     finally:
         sandbox.close()
 

@@ -466,6 +466,7 @@ def autograde_results(folder: Path, *, module: str | None = None) -> GradedCode:
         exercise_ids=tuple(exercise.id for exercise in exercises),
         scales={exercise.id: assignment.scale(exercise) for exercise in assignment.exercises},
         limits=course.limits,
+        budget=assignment.budget,
         protected=protected_paths(course, course_folder, course_folder),
     )
     with Sandbox(settings.limits, protected=list(settings.protected)) as sandbox:

@@ -17,13 +17,14 @@ import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
-from grader.limits import Limits
+from grader.limits import Budget, Limits
 from grader.records import AssignmentInfo
 from grader.results import CheckResult, ExerciseResult
 
 if TYPE_CHECKING:
+    from grader.declarations import Exercise
     from grader.expectations import Expectations
 
 
@@ -42,6 +43,15 @@ class GradingSettings:
     limits: Limits
     protected: tuple[str, ...]
     """paths hidden from student code: the course's secrets, the submissions, the output"""
+    budget: Budget | None = None
+    """the most one student's calls may take together (the course file's ``budget``); None: the default,
+    :meth:`Budget.default_for` the exercises' per-call limits"""
+
+    def budget_for(self, exercises: Iterable[Exercise]) -> Budget:
+        """The budget one student is graded under: the course file's, or one derived from the exercises' limits."""
+        if self.budget is not None:
+            return self.budget
+        return Budget.default_for(self.limits.merged(exercise.limits) for exercise in exercises)
 
     def fingerprint(self, info: AssignmentInfo) -> str:
         """A hash of everything besides the files that decides a grade."""
@@ -51,10 +61,11 @@ class GradingSettings:
             version = metadata.version("nngrade")
         except metadata.PackageNotFoundError:
             version = "unknown"
-        text = json.dumps(
-            [GRADING_VERSION, version, self.salt, dataclasses.asdict(info), self.limits.as_dict()],
-            sort_keys=True,
-        )
+        decided_by = [GRADING_VERSION, version, self.salt, dataclasses.asdict(info), self.limits.as_dict()]
+        if self.budget is not None:
+            # The default budget follows from the limits and exercises above; only a course's own is added.
+            decided_by.append(self.budget.as_dict())
+        text = json.dumps(decided_by, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -93,7 +104,9 @@ def grade_student(
 
     ``expectations`` answer the expected values; a process that grades many
     students passes the same :class:`~grader.expectations.ReferenceExpectations`
-    to each, so the public checks' expected values are computed once.
+    to each, so the public checks' expected values are computed once. All of
+    the student's calls together stay within the settings' budget: once it is
+    spent, the remaining checks are timed out without calling the student's code.
     """
     from grader.expectations import ReferenceExpectations
     from grader.registry import load_registry
@@ -106,11 +119,15 @@ def grade_student(
     seeds = SeedPolicy.for_student(settings.salt, student_id)
     expectations = expectations if expectations is not None else ReferenceExpectations()
     results = []
+    exercises = [registry.get(exercise_id) for exercise_id in settings.exercise_ids]
     with SandboxedStudentCode(
-        Path("/nonexistent") / "submission", sandbox=sandbox, limits=settings.limits, sources=sources
+        Path("/nonexistent") / "submission",
+        sandbox=sandbox,
+        limits=settings.limits,
+        sources=sources,
+        budget=settings.budget_for(exercises),
     ) as code:
-        for exercise_id in settings.exercise_ids:
-            exercise = registry.get(exercise_id)
+        for exercise_id, exercise in zip(settings.exercise_ids, exercises):
             result = grade_exercise(exercise, code, expectations=expectations, seeds=seeds, include_hidden=True)
             results.append(scaled(result, settings.scales.get(exercise_id, 1.0)))
     return GradedStudent(student_id, tuple(results), round(time.perf_counter() - started, 3))

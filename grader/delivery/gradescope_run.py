@@ -257,6 +257,7 @@ def grade_submission(paths: AutograderPaths, *, started: float) -> dict[str, Any
         exercise_ids=tuple(exercise.id for exercise in assignment.exercises),
         scales={exercise.id: assignment.scale(exercise) for exercise in assignment.exercises},
         limits=course.limits,
+        budget=assignment.budget,
         protected=tuple(sorted(hidden)),
     )
 

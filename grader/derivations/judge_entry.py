@@ -67,24 +67,40 @@ def judgement_to_plain(judgement: Judgement) -> dict[str, Any]:
     }
 
 
+def _credit(value: Any) -> float:
+    """A credit from the judge's reply: a finite number from 0 to 1, or ``ValueError`` (never nan as a score)."""
+    if type(value) not in (int, float) or not 0 <= value <= 1:  # nan fails the comparison
+        raise ValueError(f"a judgement's credit is not a number from 0 to 1: {str(value)[:40]}")
+    return float(value)
+
+
 def judgement_from_plain(data: Any) -> Judgement:
-    """A :class:`Judgement` from :func:`judgement_to_plain`'s output; ``ValueError`` if it is not that shape."""
+    """A :class:`Judgement` from :func:`judgement_to_plain`'s output; ``ValueError`` if it is not that shape.
+
+    Every field is checked by type and range before use: the credit becomes
+    a score, so it must be a finite number from 0 to 1.
+    """
     if not isinstance(data, dict) or not isinstance(data.get("message"), str) or not isinstance(data.get("ok"), bool):
         raise ValueError(f"not a judgement: {type(data).__name__}")
+    entries = data.get("diagnoses") or []
+    if not isinstance(entries, (list, tuple)):
+        raise ValueError("a judgement's diagnoses are not a list")
     diagnoses = []
-    for entry in data.get("diagnoses") or []:
-        if not isinstance(entry, dict):
+    for entry in entries:
+        if not isinstance(entry, dict) or not all(
+            isinstance(entry.get(key), str) for key in ("name", "message", "hidden_message")
+        ) or not isinstance(entry.get("known"), bool):
             raise ValueError("not a diagnosis")
         diagnoses.append(
             Diagnosis(
-                name=str(entry["name"]),
-                message=str(entry["message"]),
-                hidden_message=str(entry["hidden_message"]),
-                credit=float(entry["credit"]),
-                known=bool(entry["known"]),
+                name=entry["name"],
+                message=entry["message"],
+                hidden_message=entry["hidden_message"],
+                credit=_credit(entry.get("credit")),
+                known=entry["known"],
             )
         )
-    return Judgement(data["ok"], data["message"], float(data.get("credit", 0.0)), tuple(diagnoses))
+    return Judgement(data["ok"], data["message"], _credit(data.get("credit", 0.0)), tuple(diagnoses))
 
 
 def judge(

@@ -6,12 +6,23 @@ reports into a :class:`~grader.student_code.CallOutcome` or one of the
 :class:`~grader.errors.StudentCodeProblem` exceptions, with feedback that
 names the limit that was hit. A child that dies is replaced on the next call,
 so one crash costs one call, not the rest of the checks.
+
+Everything a child sends back is the student's: their code can replace the
+runtime that answers and write any bytes on its socket. So every field of a
+reply is checked by type and range before it is used (:func:`malformed_reply`),
+and one that is not what the runtime sends makes that call "errored: the
+reply was malformed" -- never an internal error of the grader's. With a
+:class:`~grader.limits.Budget`, the time all of a student's calls take
+together is bounded too: each call gets at most what is left of it, and once
+it is spent the remaining calls are timed out without running.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
+import time
 import weakref
 from pathlib import Path
 from typing import Any, Mapping
@@ -25,21 +36,97 @@ from grader.errors import (
     StudentRaised,
     StudentTimedOut,
 )
-from grader.limits import Limits
+from grader.limits import Budget, Limits
 from grader.object_scripts import malformed_results
+import grader.sandbox.wire as wire
 from grader.sandbox.sandbox import ChildGone, Ended, Sandbox, Session, SessionEnded, default_sandbox
 from grader.student_code import CallOutcome
-from grader.submissions.limits import MAX_WEIGHTS_BYTES, WEIGHTS_SUFFIXES
+from grader.submissions.limits import MAX_SOURCE_BYTES, MAX_WEIGHTS_BYTES, WEIGHTS_SUFFIXES
 
-MAX_SOURCE_BYTES = 2 * 2**20
-"""largest student module read; a bigger file is refused with a message"""
 MAX_MODULES = 200
+
+BUDGET_SPENT = "the submission's total time budget was spent"
+"""how a call refused for the student's :class:`~grader.limits.Budget` starts its message"""
+
+_BUDGET_FLOOR_SECONDS = 0.05
+"""less time than this left in the budget counts as none: no call can start and answer in it"""
+
+_REPLY_KEYS = frozenset({"ok", "error", "output", "seconds", "seq", "loaded"})
+_ERROR_TEXT_FIELDS = ("kind", "type", "message", "details", "file", "text", "found")
+_MAX_REPORTED_SECONDS = 10.0**6
+"""the longest a call's own timing may say it took (the runtime measures it; the grader's limits are far lower)"""
 
 
 def _text(value: Any, limit: int = 2000) -> str:
     """A string from the child, whatever it sent, cut to ``limit``."""
     text = value if isinstance(value, str) else ""
     return text if len(text) <= limit else text[:limit] + " ..."
+
+
+def malformed_reply(reply: dict[str, Any], *, load: bool = False) -> str:
+    """Why ``reply`` cannot be what the child's runtime sends, or ``""`` when it can.
+
+    The runtime answers a call with the value (``ok``) or the facts of an
+    error (``error``), what was printed (``output``) and the call's time
+    (``seconds``); a load with ``loaded`` or ``error``. Anything else -- a
+    field of another type, a number out of range (``10**400`` seconds, nan),
+    both a value and an error, an unknown field -- is the student's code
+    speaking in the runtime's place.
+    """
+    unknown = sorted(str(key)[:40] for key in set(reply) - _REPLY_KEYS)
+    if unknown:
+        return f"it has a field the runtime does not send ({unknown[0]!r})"
+    if "output" in reply and not isinstance(reply["output"], str):
+        return f"its 'output' is a {type(reply['output']).__name__}, not text"
+    if "seconds" in reply:
+        seconds = reply["seconds"]
+        # Compared before any conversion: float(10**400) itself overflows; nan fails every comparison.
+        if type(seconds) not in (int, float) or not 0 <= seconds <= _MAX_REPORTED_SECONDS:
+            return f"its 'seconds' is {_shown(seconds)}, not a time between 0 and {_MAX_REPORTED_SECONDS:g} s"
+    answers = [key for key in ("loaded", "error") if key in reply] if load else [key for key in ("ok", "error") if key in reply]
+    if len(answers) != 1:
+        wanted = "'loaded' or 'error'" if load else "'ok' or 'error'"
+        return f"it holds {' and '.join(repr(a) for a in answers) or 'neither'} instead of one of {wanted}"
+    if load and "loaded" in reply and reply["loaded"] is not True:
+        return f"its 'loaded' is {_shown(reply['loaded'])}, not True"
+    if "error" in reply:
+        error = reply["error"]
+        if not isinstance(error, dict):
+            return f"its 'error' is a {type(error).__name__}, not a record"
+        if not isinstance(error.get("kind"), str):
+            return "its 'error' names no kind of error"
+        for field in _ERROR_TEXT_FIELDS:
+            if field in error and error[field] is not None and not isinstance(error[field], str):
+                return f"its error's {field!r} is a {type(error[field]).__name__}, not text"
+        for field in ("line", "offset"):
+            number = error.get(field)
+            if number is not None and (type(number) is not int or not -(10**9) <= number <= 10**9):
+                return f"its error's {field!r} is {_shown(number)}, not a line or column number"
+    return ""
+
+
+def _shown(value: Any) -> str:
+    """A short text of a value from a malformed reply, safe for any value (an int of 4000 digits too)."""
+    if type(value) is int and abs(value) >= 10**15:
+        return f"an integer of {len(str(abs(value))) if abs(value) < 10**4000 else 'thousands of'} digits"
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - the value came from the student's process
+        text = f"a {type(value).__name__}"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _cpu_of_process(pid: int) -> float | None:
+    """CPU time of a process and the children it has waited for, from its /proc/<pid>/stat; None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        return sum(int(fields[i]) for i in (11, 12, 13, 14)) / _TICKS
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _close_sessions(sessions: dict[Any, Session]) -> None:
@@ -65,10 +152,18 @@ class SandboxedStudentCode:
         sandbox: Sandbox | None = None,
         limits: Limits | None = None,
         sources: Mapping[str, bytes] | None = None,
+        budget: Budget | None = None,
     ) -> None:
         self.folder = Path(folder).resolve()
         self.sandbox = sandbox or default_sandbox()
         self.limits = limits or self.sandbox.limits
+        self.budget = budget
+        """the most all of this student's calls may take together (None: only the per-call limits)"""
+        self.spent_wall_seconds = 0.0
+        """wall-clock time of this student's requests so far (starting children, loading, calls, replies)"""
+        self._cpu_counted: dict[int, float] = {}
+        """CPU time counted so far of each child this object has started, by the session's id"""
+        self._all_sessions: list[Session] = []
         self._sources = dict(sources) if sources is not None else None
         self._source_problem: str | None = None
         self._sessions: dict[tuple[Any, ...], Session] = {}
@@ -90,7 +185,10 @@ class SandboxedStudentCode:
                     if not path.stem.isidentifier() or not path.is_file():
                         continue
                     if path.stat().st_size > MAX_SOURCE_BYTES:
-                        found[path.stem] = b"raise ImportError('this file is larger than 2 MB: nngrade does not run it')"
+                        found[path.stem] = (
+                            f"raise ImportError('this file is larger than {MAX_SOURCE_BYTES // 2**20} MB: "
+                            "nngrade does not run it')"
+                        ).encode()
                         continue
                     found[path.stem] = path.read_bytes()
                 weights = [p for p in sorted(self.folder.iterdir()) if p.suffix.lower() in WEIGHTS_SUFFIXES]
@@ -127,6 +225,12 @@ class SandboxedStudentCode:
             )
             self._import_deaths[module] = problem
             raise problem from None
+        malformed = malformed_reply(reply, load=True)
+        if malformed:
+            raise StudentCodeUnavailable(
+                f"'{module}.py' could not be imported: the reply was malformed ({malformed}); "
+                "do not replace or patch nngrade's code in your module"
+            )
         if "error" in reply:
             raise self._problem(StudentFunction(module, "?"), reply["error"], limits)
         session.loaded.add(module)
@@ -138,7 +242,71 @@ class SandboxedStudentCode:
         session = self._sessions.get(key)
         if session is None or not session.alive():
             session = self._sessions[key] = self.sandbox.open_session(self.sources(), limits, flavor=flavor)
+            self._all_sessions.append(session)
         return session
+
+    def _sources_problem(self, module: str) -> StudentCodeUnavailable | None:
+        """Why the student's files cannot be sent to a child, checked before anything is sent.
+
+        One module is at most :data:`MAX_SOURCE_BYTES`; all the files together
+        (sent as hex, twice their size) must fit in one request the child's
+        worker reads (:data:`grader.sandbox.wire.MAX_REQUEST_BYTES`).
+        """
+        sources = self.sources()
+        size = len(sources.get(module, b""))
+        if size > MAX_SOURCE_BYTES:
+            return StudentCodeUnavailable(
+                f"'{module}.py' is {size / 2**20:.1f} MB, larger than the {MAX_SOURCE_BYTES // 2**20} MB a module may be: "
+                "nngrade does not run it; remove what the module does not need (large comments, data written into the code)"
+            )
+        request = sum(2 * len(data) + len(name) + 16 for name, data in sources.items()) + 2**20
+        if request > wire.MAX_REQUEST_BYTES:
+            return StudentCodeUnavailable(
+                f"the submission's files come to {request / 2 / 2**20:.1f} MB, more than the "
+                f"{wire.MAX_REQUEST_BYTES // 2 // 2**20} MB nngrade sends to the process that runs them: "
+                "hand in only the modules (and weights file) the assignment asks for"
+            )
+        return None
+
+    # -- the budget ---------------------------------------------------------------------
+
+    @property
+    def spent_cpu_seconds(self) -> float:
+        """CPU time this student's children have used so far (ended children included)."""
+        for session in self._all_sessions:
+            seen = self._cpu_counted.get(id(session), 0.0)
+            if session.ended is not None:
+                now = session.ended.cpu_seconds
+            else:
+                now = _cpu_of_process(session.pid)
+            if now is not None and now > seen:
+                self._cpu_counted[id(session)] = now
+        return sum(self._cpu_counted.values())
+
+    def _within_budget(self, limits: Limits, name: str) -> tuple[Limits, bool]:
+        """``limits`` cut to what is left of the budget, and whether the budget cut them.
+
+        Raises :class:`StudentTimedOut` when nothing is left.
+        """
+        if self.budget is None:
+            return limits, False
+        wall_left = self.budget.wall_seconds - self.spent_wall_seconds
+        cpu_left = self.budget.cpu_seconds - self.spent_cpu_seconds
+        if wall_left < _BUDGET_FLOOR_SECONDS or cpu_left < _BUDGET_FLOOR_SECONDS:
+            raise StudentTimedOut(self._budget_message(f"so '{name}' was not called"))
+        if wall_left >= limits.wall_seconds and cpu_left >= limits.cpu_seconds:
+            return limits, False
+        return dataclasses.replace(
+            limits, wall_seconds=min(limits.wall_seconds, wall_left), cpu_seconds=min(limits.cpu_seconds, cpu_left)
+        ), True
+
+    def _budget_message(self, what: str) -> str:
+        assert self.budget is not None
+        return (
+            f"timed out: {BUDGET_SPENT} ({self.budget.wall_seconds:g} s of wall-clock time and "
+            f"{self.budget.cpu_seconds:g} s of CPU time for all the calls of this assignment's checks together), "
+            f"{what}: look for code that waits or runs far longer than it needs to"
+        )
 
     def close(self) -> None:
         """End this student's children."""
@@ -171,6 +339,10 @@ class SandboxedStudentCode:
             )
         if module in self._import_deaths:
             raise self._import_deaths[module]
+        too_large = self._sources_problem(module) if function.kind != "weights" else None
+        if too_large is not None:
+            raise too_large
+        effective, cut_by_budget = self._within_budget(effective, function.name)
         flavor = "torch" if torch else "numpy"
         if function.scripted:
             # A script of steps (grader.object_scripts), the one argument of a scripted call.
@@ -178,13 +350,27 @@ class SandboxedStudentCode:
             request = {"op": "script", "module": module, "name": function.name, "kind": function.kind, "steps": steps}
         else:
             request = {"op": "call", "module": module, "function": function.name, "args": list(args), "kwargs": kwargs}
+        started = time.monotonic()
         try:
             reply = self._request(effective, flavor, request, hidden=hidden)
         except SessionEnded as ended:
+            timed_out = ended.ended.killed_by_grader == "wall" or self._cpu_exceeded(ended.ended, effective)
+            if timed_out and cut_by_budget:
+                raise StudentTimedOut(self._budget_message(f"while '{function.name}' was running")) from None
             message = self._ending(ended.ended, effective, f"while '{function.name}' was running")
-            if ended.ended.killed_by_grader == "wall" or self._cpu_exceeded(ended.ended, effective):
+            if timed_out:
                 raise StudentTimedOut(message) from None
             raise StudentKilled(message) from None
+        finally:
+            self.spent_wall_seconds += time.monotonic() - started
+        malformed = malformed_reply(reply)
+        if malformed:
+            raise StudentRaised(
+                f"'{function.name}' could not be graded: the reply was malformed ({malformed}); "
+                "do not replace or patch nngrade's code in your module",
+                error_type="MalformedReply",
+                error_message=malformed,
+            )
         output = _text(reply.get("output"), effective.output_chars + 200)
         if "error" in reply:
             problem = self._problem(function, reply["error"], effective)
@@ -201,12 +387,9 @@ class SandboxedStudentCode:
                     error_type="MalformedReply",
                     error_message=malformed,
                 )
-        seconds = reply.get("seconds")
-        return CallOutcome(
-            value=reply.get("ok"),
-            output=output,
-            seconds=float(seconds) if isinstance(seconds, (int, float)) else 0.0,
-        )
+        # Checked by malformed_reply: a finite number of seconds in range, or absent.
+        seconds = reply.get("seconds", 0.0)
+        return CallOutcome(value=reply.get("ok"), output=output, seconds=float(seconds))
 
     # -- what went wrong, in words ----------------------------------------------------------
 
@@ -226,7 +409,10 @@ class SandboxedStudentCode:
                 "so it was stopped: look for a loop that never ends or code that waits"
             )
         if ended.killed_by_grader == "protocol":
-            return f"the process running it sent back something that is not a result ({ended.detail}) {when}"
+            return (
+                f"the reply was malformed ({ended.detail}) {when}, so the process running it was stopped: "
+                "return numbers, arrays, lists, tuples or dicts, and do not replace nngrade's code in your module"
+            )
         if self._cpu_exceeded(ended, limits):
             return (
                 f"it used more than the {limits.cpu_seconds:g} s of CPU time it may use {when}, "
