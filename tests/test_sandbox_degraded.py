@@ -90,3 +90,36 @@ def test_closing_a_sandbox_leaves_no_process_behind(tmp_path):
             continue
         with open(f"/proc/{pid}/stat") as handle:  # a zombie awaiting its parent is not running
             assert handle.read().split(")")[1].split()[0] == "Z", f"process {pid} is still running"
+
+
+def test_without_the_system_call_filter_the_rest_still_holds(tmp_path, caplog):
+    """With the filter turned off (as where libseccomp is missing): said once; the filesystem view,
+    the privilege drop and the limits still hold, and a namespace or a mount is still refused."""
+    from grader.sandbox import sandbox as sandbox_module
+
+    sandbox_module._warned.clear()
+    with caplog.at_level(logging.WARNING, logger="nngrade.sandbox"):
+        with Sandbox(Limits(wall_seconds=5, cpu_seconds=1), protected=[], seccomp=False) as sandbox:
+            source = """
+                import ctypes, os
+                def predict(w, X):
+                    libc = ctypes.CDLL(None, use_errno=True)
+                    seen = sorted(os.listdir('/'))
+                    unshared = libc.unshare(0x00020000)  # a new mount namespace: needs a capability
+                    status = [line.split()[1] for line in open('/proc/self/status') if line.startswith('Seccomp:')]
+                    return [seen, unshared, os.getuid(), status]
+                """
+            with student(tmp_path, source, sandbox) as code:
+                seen, unshared, uid, status = code.call(PREDICT, (1, 2), {}).value
+    assert [r.getMessage() for r in caplog.records].count(
+        "nngrade sandbox: the system-call filter is unavailable (turned off); student code can still call keyctl, "
+        "ptrace, mount and the like, which fail only for want of privileges") == 1
+    assert status == ["0"]
+    from grader.sandbox.sandbox import runtime_paths
+    from grader.sandbox.worker import SYSTEM_LIBRARIES
+
+    tops = {path.split("/")[1] for path in [*runtime_paths(), *SYSTEM_LIBRARIES] if os.path.lexists(path)}
+    assert set(seen) == tops | {"dev", "proc", "tmp", "var"}
+    assert unshared == -1
+    if os.geteuid() == 0:
+        assert uid != 0
