@@ -319,3 +319,23 @@ def test_a_worker_that_died_during_one_student_is_replaced_before_the_next(tmp_p
             assert newer is not fresh and fresh.closed
             with newer:
                 assert_honest_keeps_full_marks(newer)
+
+
+def test_the_course_file_sets_an_assignments_budget_and_refuses_a_bad_one(tmp_path):
+    from grader.course import CourseFileError, load_course
+
+    course = tmp_path / "course.toml"
+    head = 'salt = "a-long-enough-salt"\n[assignments.a1]\nexercises = ["perceptron.predict"]\n'
+    course.write_text(head + "[assignments.a1.budget]\nwall_seconds = 120\ncpu_seconds = 40\n")
+    assert load_course(course, REGISTRY).assignment("a1").budget == Budget(wall_seconds=120.0, cpu_seconds=40.0)
+    course.write_text(head)
+    assert load_course(course, REGISTRY).assignment("a1").budget is None
+    for table, problem in (
+        ("wall_seconds = 120", "give both wall_seconds and cpu_seconds"),
+        ("wall_seconds = 120\ncpu_seconds = nan", "cpu_seconds must be a number of seconds greater than 0"),
+        ("wall_seconds = -1\ncpu_seconds = 4", "wall_seconds must be a number of seconds greater than 0"),
+        ("wall = 1\nwall_seconds = 1\ncpu_seconds = 1", "unknown key 'wall'"),
+    ):
+        course.write_text(head + "[assignments.a1.budget]\n" + table + "\n")
+        with pytest.raises(CourseFileError, match=f"course.toml: assignments.a1.budget: {problem}"):
+            load_course(course, REGISTRY)
