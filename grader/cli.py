@@ -18,6 +18,7 @@ error, 3 a grader fault left some student or check ungraded.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -342,6 +343,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except NngradeError as exc:
         print(f"nngrade: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except sqlite3.Error as exc:
+        # The gradebook's check at open catches damage; this is one found later (a full disk, a lock held too long).
+        print(
+            f"nngrade: the gradebook could not be read or written ({type(exc).__name__}: {exc}); if another nngrade "
+            f"is grading into the same folder, let it finish; otherwise move the gradebook aside and grade again",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
 
 
