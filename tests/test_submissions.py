@@ -26,6 +26,7 @@ from grader.submissions import (
 )
 from grader.student_ids import escaped_student_id, unsafe_student_id_reason
 from grader.submissions.timestamps import parse_timestamp
+from grader.submissions.entries import os_artefacts_in
 
 from test_notebooks import code_cell, markdown_cell, notebook_bytes
 
@@ -305,15 +306,22 @@ def test_an_unknown_file_type_is_a_problem_row_saying_what_is_accepted(tmp_path,
     assert found[student].timestamp_source == "file time"
 
 
-def test_hidden_and_system_entries_are_ignored_silently(tmp_path):
+def test_system_files_are_no_entries_but_hidden_names_are(tmp_path):
     write_alice(tmp_path)
     write(tmp_path / ".DS_Store", b"\0")
     write(tmp_path / ".git" / "HEAD", "ref: refs/heads/main\n")
     write(tmp_path / "__MACOSX" / "._alice", b"\0")
+    write(tmp_path / "._alice.zip", b"\0")
     write(tmp_path / "Thumbs.db", b"\0")
+    write(tmp_path / ".bob" / "perceptron.py", PERCEPTRON)
+    write(tmp_path / "..." / "perceptron.py", PERCEPTRON)
     found = find(tmp_path)
-    assert sorted(found) == ["alice"]
+    assert sorted(found) == ["%2E..", "%2Ebob", "alice"]
     assert_alice_fine(found)
+    for student in ("%2E..", "%2Ebob"):
+        assert_problem(found[student], "starts with '.'", "rename the entry")
+    # The batch names what it skipped (grader.batch); the listing gives it.
+    assert os_artefacts_in(tmp_path) == [".DS_Store", "._alice.zip", ".git", "Thumbs.db", "__MACOSX"]
 
 
 def test_a_top_level_link_is_a_problem_and_never_followed(tmp_path):
