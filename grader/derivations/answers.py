@@ -44,7 +44,7 @@ from grader.derivations.feedback import (
 from grader.derivations.expression import Expression, parse_answer, parse_chain
 from grader.derivations.question import Question, WrongAnswer
 from grader.derivations.sampled import SampledTarget, decide_at_samples
-from grader.derivations.tree import functions_used, names_used
+from grader.derivations.tree import Diff, functions_used, names_used
 from grader.errors import NngradeError
 from grader.plain_data import Unconvertible
 
@@ -396,6 +396,14 @@ def judge_steps(
             False,
             start_judgement.message.replace(f"is not {question.target}", "does not match the start of the derivation", 1),
         )
+    elif not _written_as(steps[0], start):
+        # The start often equals the result (it is the same quantity before the derivation), so a chain of
+        # rewritings of the result would "start" there by value: the first step must be the start as given.
+        start_judgement = Judgement(
+            False,
+            f"'{name}' ({labels[0]}) should be the start of the derivation as the question gives it, {question.start}\n"
+            f"  {steps[0].read_as()}",
+        )
     target_judgement = judge_expression(
         steps[-1], target, rng=rng, name=name, hidden=hidden, label=labels[-1], prove=prove, wrong=wrong
     )
@@ -466,6 +474,18 @@ def judge_steps(
         )
         parts = StepsJudgement(*(_unscored(part, f"'{name}' {reason}") for part in _parts(parts)))
     return parts
+
+
+def _written_as(step: Expression, start: Expression) -> bool:
+    """Whether a step is written with the start's names and functions, and as a derivative where the start is one."""
+    def has_derivative(expression: Expression) -> bool:
+        return any(isinstance(node, Diff) for node in expression.tree.walk())
+
+    return (
+        names_used(start.tree) <= names_used(step.tree)
+        and functions_used(start.tree) <= functions_used(step.tree)
+        and (has_derivative(step) or not has_derivative(start))
+    )
 
 
 def _without_repeats(steps: list[Expression], labels: list[str]) -> tuple[list[Expression], list[str]]:
