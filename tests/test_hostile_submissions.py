@@ -457,7 +457,7 @@ CASES = [
                 if path not in ancestors and not any(path == a or path.startswith(a + '/') for a in allowed):
                     strange.append(path)
         return [strange[:20], sorted(writable), seen > 100]
-        """), returns(lambda v: v[0] == [] and set(v[1]) <= {"/tmp", "/tmp/work", "/dev/shm"} and v[2],
+        """), returns(lambda v: v[0] == [] and set(v[1]) <= {"/tmp", "/tmp/work", "/var/tmp", "/var/tmp/work", "/dev/shm"} and v[2],
                       "only the allowlist, writable only in its scratch folders"),
          limits={"cpu_seconds": 60, "wall_seconds": 120}),
     Case("shared_host_folders", fn(TRY_ALL + "return [attempt(lambda: open(path + '/pwned-shared', 'w'))"
@@ -571,7 +571,7 @@ return [attempt(lambda: open('/proc/keys').read()),
             except OSError:
                 pass
         return 1
-        """), raises(StudentKilled, r"sent back something that is not a result")),
+        """), raises(StudentKilled, r"the reply was malformed")),
     # -- hostile return values ------------------------------------------------------------------
     Case("custom_eq", "class Liar:\n    def __eq__(self, other):\n        return True\n"
                       "def predict(w, X):\n    return Liar()\n", returns_refused("not a number")),

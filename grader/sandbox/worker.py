@@ -268,6 +268,30 @@ def _build_root(root: str, request: dict[str, Any], uid: int, gid: int, drop: bo
     limits = request["limits"]
     plain = isolation.MS_NOSUID | isolation.MS_NODEV
     isolation.mount("tmpfs", root, "tmpfs", plain, "size=1m,nr_inodes=1024,mode=0755")
+    # The scratch folders come first: a runtime folder under /tmp (a checkout or a student bundle
+    # unpacked there) is then bound inside the child's private /tmp, read-only, not hidden by it.
+    scratch_mb = int(limits["file_size_mb"]) * 2 + 16
+    files = int(request.get("scratch_files", 4096))
+    scratch = f"size={scratch_mb}m,nr_inodes={files},mode=1777"
+    os.mkdir(root + "/tmp")
+    isolation.mount("tmpfs", root + "/tmp", "tmpfs", plain, scratch)
+    os.mkdir(root + "/tmp/work", 0o700)
+    if drop:
+        os.chown(root + "/tmp/work", uid, gid)
+    os.makedirs(root + "/var/tmp", 0o755)
+    isolation.mount(root + "/tmp", root + "/var/tmp", None, isolation.MS_BIND)
+
+    os.mkdir(root + "/dev", 0o755)
+    isolation.mount("tmpfs", root + "/dev", "tmpfs", plain | isolation.MS_NOEXEC, "size=64k,nr_inodes=64,mode=0755")
+    for name in DEVICES:
+        _bind(f"/dev/{name}", f"{root}/dev/{name}", isolation.MS_NOSUID | isolation.MS_NOEXEC)
+    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
+                         ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
+        os.symlink(target, f"{root}/dev/{name}")
+    os.mkdir(root + "/dev/shm")
+    isolation.mount("tmpfs", root + "/dev/shm", "tmpfs", plain | isolation.MS_NOEXEC, scratch)
+    os.mkdir(root + "/proc", 0o555)
+
     allowed = []
     for path in SYSTEM_LIBRARIES:
         if os.path.islink(path):
@@ -278,34 +302,15 @@ def _build_root(root: str, request: dict[str, Any], uid: int, gid: int, drop: bo
     allowed += [os.path.realpath(path) for path in request["runtime"] if os.path.exists(path)]
     allowed = _outermost(sorted(set(allowed)))
     for path in allowed:
+        if path in ("/", "/dev", "/proc") or path.startswith(("/dev/", "/proc/")):
+            continue  # never the machine's root, devices or processes
         _bind(path, root + path, _READ_ONLY)
     # A second line for what must never be read, should a runtime folder hold it (a course inside /usr).
     for path in request["hide"]:
         if any(path == kept or path.startswith(kept.rstrip("/") + "/") for kept in allowed):
             _hide(root + path)
-
-    os.mkdir(root + "/dev", 0o755)
-    isolation.mount("tmpfs", root + "/dev", "tmpfs", plain | isolation.MS_NOEXEC, "size=64k,nr_inodes=64,mode=0755")
-    for name in DEVICES:
-        _bind(f"/dev/{name}", f"{root}/dev/{name}", isolation.MS_NOSUID | isolation.MS_NOEXEC)
-    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
-                         ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
-        os.symlink(target, f"{root}/dev/{name}")
-    scratch_mb = int(limits["file_size_mb"]) * 2 + 16
-    files = int(request.get("scratch_files", 4096))
-    scratch = f"size={scratch_mb}m,nr_inodes={files},mode=1777"
-    os.mkdir(root + "/dev/shm")
-    isolation.mount("tmpfs", root + "/dev/shm", "tmpfs", plain | isolation.MS_NOEXEC, scratch)
     isolation.mount(None, root + "/dev", None,
                     isolation.MS_REMOUNT | isolation.MS_RDONLY | plain | isolation.MS_NOEXEC)
-    os.mkdir(root + "/tmp")
-    isolation.mount("tmpfs", root + "/tmp", "tmpfs", plain, scratch)
-    os.makedirs(root + "/var", 0o755)
-    os.symlink("/tmp", root + "/var/tmp")
-    os.mkdir(root + "/proc", 0o555)
-    os.mkdir(root + "/tmp/work", 0o700)
-    if drop:
-        os.chown(root + "/tmp/work", uid, gid)
     isolation.mount(None, root, None, isolation.MS_REMOUNT | isolation.MS_RDONLY | plain)
 
 
