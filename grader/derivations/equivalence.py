@@ -131,7 +131,11 @@ def _format_exact(value: Any) -> str:
     try:
         import sympy
 
-        text = str(sympy.N(sympy.sympify(value, strict=True), 6))
+        if isinstance(value, int):
+            value = sympy.Integer(value)
+        if not isinstance(value, sympy.Basic):
+            return "a value that cannot be shown as a number"
+        text = str(sympy.N(value, 6))
     except Exception:  # noqa: BLE001 - a value sympy cannot print still gets a message
         return "a value that cannot be shown as a number"
     if text == "zoo":
