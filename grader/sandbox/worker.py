@@ -69,6 +69,10 @@ PRELOADED = (
 
 _STATUS = struct.Struct(">I")
 
+NUMERIC_ENVIRONMENT = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_CORETYPE",
+                       "OPENBLAS_L2_SIZE")
+"""the worker's variables a child keeps: thread counts, and what OpenBLAS needs to pick a kernel"""
+
 CHILD_CPU_SECONDS = 1800
 """the most CPU time one child may use over all its calls (each call has its own, smaller limit)"""
 
@@ -157,8 +161,11 @@ def _become_child(request: dict[str, Any], call_fd: int, ready_fd: int, plan: di
         # raises OSError(EFBIG) in the student's code, which the runtime names.
         for number in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGPIPE, signal.SIGXCPU):
             signal.signal(number, signal.SIG_DFL)
+        # Only what a numeric library needs survives: one thread each (a library imported later, torch
+        # in a NumPy child say, would otherwise start a thread per core and spin them on the CPU limit).
+        numeric = {key: os.environ[key] for key in NUMERIC_ENVIRONMENT if key in os.environ}
         os.environ.clear()
-        os.environ.update({"HOME": workdir, "TMPDIR": "/tmp", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
+        os.environ.update({"HOME": workdir, "TMPDIR": "/tmp", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", **numeric})
         sys.stdin = open(0, "r", closefd=False)
         sys.stdout = sys.__stdout__ = open(1, "w", closefd=False, encoding="utf-8", errors="replace")
         sys.stderr = sys.__stderr__ = open(2, "w", closefd=False, encoding="utf-8", errors="replace")
