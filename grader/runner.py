@@ -68,6 +68,7 @@ def run_check(
         check.function(trial)
     except CheckFailed as exc:
         trial.failures.append(exc.message)
+        trial.finish()
         status = Status.FAILED
     except StudentNotImplemented as exc:
         status, details = Status.NOT_IMPLEMENTED, exc.message
@@ -82,6 +83,7 @@ def run_check(
         status, score = Status.INTERNAL_ERROR, None
         details = traceback.format_exc(limit=-4)
     else:
+        trial.finish()
         if trial.total == 0:
             status, score = Status.INTERNAL_ERROR, None
             details = f"check {check.name!r} made no expectation, so it cannot tell right from wrong"

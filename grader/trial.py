@@ -15,15 +15,28 @@ The trial draws inputs from ``t.rng`` (seeded per check, see
 (:func:`grader.results.partial_credit`). ``require_*`` and :meth:`fail` stop
 the check at once.
 
+Partial credit is for answers that compute. Two rules keep an answer that
+computes nothing at 0 however many cases it gets right by chance:
+
+- cases a guess gets right (yes/no answers, signs, bits, a truth table) are
+  judged together, ``with t.all_or_nothing(): ...``: one expectation, met
+  when all of them are;
+- :meth:`Trial.finish` (run after every check) takes the credit of an
+  answer that is wrong somewhere and does not depend on its inputs: every
+  entry of every answer the same number while the right answers differ (a
+  constant), or every answer one of its call's input arrays given back (the
+  input echoed). A correct answer is never touched: it is wrong nowhere.
+
 Every student call is written to :attr:`Trial.trace`; diagnosis compares that
 trace with the traces of the exercise's known mistakes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from dataclasses import dataclass
-from typing import Any, Callable, NoReturn
+from typing import Any, Callable, Iterator, NoReturn
 
 import numpy as np
 
@@ -81,23 +94,32 @@ class Trial:
         self.failures: list[str] = []
         self.named_mistakes: list[str] = []
         """known mistakes the check recognised itself (and already explained in its messages)"""
+        self._expected: list[Any] = []
+        """every value :meth:`reference` gave the check"""
+        self._inputs: list[set[str]] = []
+        """for each student call (as in :attr:`trace`), the digests of its array inputs"""
 
     # -- reaching code -------------------------------------------------------------
 
     def student(self, *args: Any, **kwargs: Any) -> Any:
         """Call the student's function on copies of the inputs; return plain data."""
         key = call_digest(args, kwargs)
+        inputs = {digest(item) for item in (*args, *kwargs.values()) if isinstance(item, np.ndarray) and item.size > 1}
         try:
             value = self._call_student(copy.deepcopy(args), copy.deepcopy(kwargs))
         except StudentRaised as exc:
             self.trace.append(TraceEntry(key, error=(exc.error_type, exc.error_message)))
+            self._inputs.append(inputs)
             raise
         self.trace.append(TraceEntry(key, value=value))
+        self._inputs.append(inputs)
         return value
 
     def reference(self, *args: Any, **kwargs: Any) -> Any:
         """The expected value for these inputs (from the reference or recorded data)."""
-        return self._call_reference(copy.deepcopy(args), copy.deepcopy(kwargs), call_digest(args, kwargs))
+        value = self._call_reference(copy.deepcopy(args), copy.deepcopy(kwargs), call_digest(args, kwargs))
+        self._expected.append(value)
+        return value
 
     # -- expectations --------------------------------------------------------------
 
@@ -144,6 +166,57 @@ class Trial:
             return self._record(False, "")
         return self._record(bool(condition), message)
 
+    @contextlib.contextmanager
+    def all_or_nothing(self) -> Iterator[None]:
+        """Judge the expectations made inside the block together: one expectation, met when all are.
+
+        For cases a guess gets right by chance -- yes/no answers, signs, bits,
+        the rows of a truth table -- where credit case by case would pay a
+        constant or a coin toss. Every unmet expectation keeps its message. A
+        check stopped inside the block (:meth:`fail`, ``require_*``, the
+        student's code raising) leaves the block unmet.
+        """
+        met, total = self.met, self.total
+        try:
+            yield
+        finally:
+            if self.total > total:
+                self.met = met + (1 if self.met - met == self.total - total else 0)
+                self.total = total + 1
+
+    def finish(self) -> None:
+        """Take the credit of an answer that computes nothing; the check runner calls it after the check.
+
+        An answer that is wrong somewhere in the check (some expectation
+        unmet) earns nothing when it does not depend on its inputs:
+
+        - every entry of every answer is the same number, while the values the
+          reference gave the check are not all one number (a constant);
+        - every answer is one of its call's input arrays, given back unchanged
+          (the input echoed).
+
+        A correct answer meets every expectation and is never touched.
+        """
+        if self.met == 0 or self.met == self.total:
+            return
+        answers = [entry.value for entry in self.trace if entry.error is None]
+        if not answers or len(answers) != len(self.trace):
+            return
+        same = _one_number(answers)
+        if same is not None and self._expected and _one_number(self._expected) is None:
+            self.met = 0
+            self.failures.append(
+                f"'{self.name}' gives {same:g} for every entry of every answer in this check, but the right answers "
+                "differ: an answer that does not depend on its inputs earns nothing here"
+            )
+            return
+        if all(_digest_or_none(value) in inputs for value, inputs in zip(answers, self._inputs)):
+            self.met = 0
+            self.failures.append(
+                f"'{self.name}' gives back one of its inputs unchanged for every call in this check, and that is "
+                "not always the answer: an answer that computes nothing earns nothing here"
+            )
+
     def name_mistake(self, name: str) -> None:
         """Say that the answer is the exercise's known mistake ``name``, which a message has explained.
 
@@ -168,6 +241,50 @@ class Trial:
         """Stop the check: the answer is wrong for the reason given (one unmet expectation)."""
         self.total += 1
         raise CheckFailed(message)
+
+
+def _numbers(value: Any) -> Iterator[np.ndarray] | None:
+    """Every number in a plain value, as flat float arrays; None if it holds anything but numbers."""
+    if isinstance(value, (bool, int, float)):
+        try:
+            return iter([np.array([float(value)])])
+        except OverflowError:  # an int too large for a float is no constant of the answer's
+            return None
+    if isinstance(value, np.ndarray):
+        return iter([value.astype(float, copy=False).ravel()]) if value.dtype.kind in "biuf" else None
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        parts = [_numbers(item) for item in value]
+        if any(part is None for part in parts):
+            return None
+        return (array for part in parts for array in part)  # type: ignore[union-attr]
+    return None
+
+
+def _one_number(values: list[Any]) -> float | None:
+    """The number every entry of ``values`` is, when they are all numbers and all that one; else None."""
+    arrays = _numbers(values)
+    if arrays is None:
+        return None
+    first: float | None = None
+    for array in arrays:
+        if array.size == 0:
+            continue
+        if first is None:
+            first = float(array[0])
+        if not np.all(array == first):  # NaN is never equal, so never one number
+            return None
+    return first
+
+
+def _digest_or_none(value: Any) -> str | None:
+    if not isinstance(value, np.ndarray) or value.size <= 1:
+        return None
+    try:
+        return digest(value)
+    except TypeError:
+        return None
 
 
 def plain_call(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:

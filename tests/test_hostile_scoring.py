@@ -129,6 +129,103 @@ CASES = [
         score=4.75,
         feedback="a step repeated counts once",
     ),
+    # Answers that compute nothing but pass a form: the form earns its point only beside the right value.
+    Case(
+        "sigma(0): written with sigma, without exp, and a number",
+        "derivations",
+        "derivations.sigmoid_derivative",
+        "def sigmoid_derivative():\n    return 'sigma(0)'\n",
+        feedback="only beside the right value",
+    ),
+    Case(
+        "sigma(z)/0 in the required form",
+        "derivations",
+        "derivations.sigmoid_derivative",
+        "def sigmoid_derivative():\n    return 'sigma(z)/0'\n",
+        feedback="only beside the right value",
+    ),
+    Case(
+        "sigma(z) - sigma(z) in the required form",
+        "derivations",
+        "derivations.sigmoid_derivative",
+        "def sigmoid_derivative():\n    return 'sigma(z) - sigma(z)'\n",
+        feedback="only beside the right value",
+    ),
+    Case(
+        "exp(1000) as a derivation's answer",
+        "derivations",
+        "derivations.sigmoid_derivative",
+        "def sigmoid_derivative():\n    return 'exp(1000)'\n",
+        feedback="should not use exp",
+    ),
+    Case(
+        "1/0 as a derivation's answer",
+        "derivations",
+        "derivations.sigmoid_derivative",
+        "def sigmoid_derivative():\n    return '1/0'\n",
+    ),
+    Case(
+        "1/4, the right value at z = 0, as a bare number",
+        "derivations",
+        "derivations.sigmoid_derivative",
+        "def sigmoid_derivative():\n    return '1/4'\n",
+        feedback="is a number",
+    ),
+    Case(
+        "a derivation that starts right and ends at sigma(0)",
+        "derivations",
+        "derivations.sigmoid_derivative_steps",
+        f"def sigmoid_derivative_steps():\n    return [{START!r}, 'sigma(z)*(1 - sigma(z))', 'sigma(0)']\n",
+        feedback="not scored",
+    ),
+    # Constants, guesses and the input echoed on checks that judge case by case.
+    Case(
+        "gate_weights = [1, 1, 1] for every gate",
+        "perceptron",
+        "perceptron.gate_weights",
+        "def gate_weights(gate):\n    return [1.0, 1.0, 1.0]\n",
+    ),
+    Case(
+        "is_linearly_separable = True",
+        "perceptron",
+        "perceptron.is_linearly_separable",
+        "def is_linearly_separable(X, d, max_epochs=100):\n    return True\n",
+    ),
+    Case(
+        "is_linearly_separable tosses a coin (the parity of a checksum of its inputs)",
+        "perceptron",
+        "perceptron.is_linearly_separable",
+        "import zlib\nimport numpy as np\n\ndef is_linearly_separable(X, d, max_epochs=100):\n"
+        "    data = np.asarray(X, dtype=float).tobytes() + np.asarray(d, dtype=float).tobytes()\n"
+        "    return zlib.crc32(data) % 2 == 0\n",
+    ),
+    Case(
+        "learning_step gives w back",
+        "perceptron",
+        "perceptron.learning_step",
+        "import numpy as np\n\ndef learning_step(w, x, d, eta):\n    return np.asarray(w, dtype=float)\n",
+        feedback="gives back one of its inputs",
+    ),
+    Case(
+        "predict = +1 for every pattern",
+        "perceptron",
+        "perceptron.predict",
+        "import numpy as np\n\ndef predict(w, X):\n    return np.ones(len(X), dtype=int)\n",
+    ),
+    Case(
+        "causal_mask all True",
+        "attention",
+        "attention.causal_mask",
+        "import numpy as np\n\ndef causal_mask(N, additive=False):\n"
+        "    return np.zeros((N, N)) if additive else np.ones((N, N), dtype=bool)\n",
+        feedback="every entry of every answer",
+    ),
+    Case(
+        "adder_perceptrons = [0, 0]",
+        "sigmoid_neurons",
+        "sigmoid_neurons.adder_perceptrons",
+        "import numpy as np\n\ndef adder_perceptrons(x1, x2):\n    return np.array([0, 0])\n",
+    ),
 ]
 
 

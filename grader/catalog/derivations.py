@@ -809,7 +809,21 @@ def single_answer_checks(function: str, question: Question) -> tuple[Check, ...]
 
     def in_required_form(t: Trial) -> None:
         got = t.student()
-        answers.record(t, judging.judge_constraints(got, question, rng=t.rng))
+        form = judging.judge_constraints(got, question, rng=t.rng)
+        if form.ok:
+            # A form that computes nothing has ('sigma(0)', 'sigma(z)/0') earns its point only beside the
+            # right value, as a property does (Trial.expect's with_value).
+            expected = answer_key_of(question, t.reference())
+            value = judging.judge_answer(
+                got, question, expected, rng=t.rng, hidden=t.hidden, points=HIDDEN_SAMPLES, prove=False
+            )
+            if not value.ok:
+                form = answers.Judgement(
+                    False,
+                    f"'{function}' is written as asked but is not {question.target}: the form earns its point "
+                    "only beside the right value (see the 'equivalent' check)",
+                )
+        answers.record(t, form)
 
     def hidden_points(t: Trial) -> None:
         got = t.student()

@@ -672,20 +672,24 @@ ENERGY = Exercise(
 
 
 def _expect_stability(t: Trial, W: np.ndarray, states: list[np.ndarray], *, also: tuple | None = None) -> None:
-    """Two expectations: every state's answer is right (one comparison: a constant answer is right for
-    some states and must not earn that), and each opposite has the same answer as its state (the
-    student's own; scored only beside right answers, since a constant has the property)."""
+    """One expectation, met when every state's answer is right (one comparison: a constant answer is
+    right for some states) and each opposite has the same answer as its state (the student's own).
+
+    Judged together: a guess of two to four booleans is right by chance, and so, half the time, is each
+    opposite's answer beside its state's.
+    """
     cases = [(W, y) for y in states] + ([(also[0], y) for y in also[1]] if also else [])
     got = [t.student(M, y) for M, y in cases]
     got_opposite = [t.student(M, -y) for M, y in cases]
-    value = t.expect_close(got, [t.reference(M, y) for M, y in cases], name=f"is_stable(W, y) for {len(cases)} states")
-    t.expect(
-        all(isinstance(a, (bool, int)) for a in got + got_opposite)
-        and all(bool(a) == bool(b) for a, b in zip(got, got_opposite)),
-        "'is_stable(W, -y)' should equal 'is_stable(W, y)': the opposite of a stable state is stable "
-        "(and of an unstable one unstable)",
-        with_value=value,
-    )
+    with t.all_or_nothing():
+        value = t.expect_close(got, [t.reference(M, y) for M, y in cases], name=f"is_stable(W, y) for {len(cases)} states")
+        t.expect(
+            all(isinstance(a, (bool, int)) for a in got + got_opposite)
+            and all(bool(a) == bool(b) for a, b in zip(got, got_opposite)),
+            "'is_stable(W, -y)' should equal 'is_stable(W, y)': the opposite of a stable state is stable "
+            "(and of an unstable one unstable)",
+            with_value=value,
+        )
 
 
 def check_is_stable_worked_example(t: Trial) -> None:

@@ -252,6 +252,11 @@ public check (two runs) fails it with probability below 1e-9. Loops that do not 
 their inputs, gradients never zeroed, summed costs) stay near 10% and fail every run; a doubled learning
 rate still learns, and the step-by-step check is what catches it."""
 
+LEARNED = 0.30
+"""The held-out accuracy above which a network has learned something: three times the 10% of a guess
+(random or untrained weights), far below the threshold a correct loop meets. The falling cost earns its
+part only above it."""
+
 TRAINING_LIMITS = {"cpu_seconds": 10.0, "wall_seconds": 30.0}
 """A correct ``train`` takes about 0.16 s of CPU per digits run (bench/bench_training_checks.py) and a
 few milliseconds for the step-by-step check; 10 s per call leaves room for a slow loop (one example at a
@@ -326,13 +331,16 @@ def _digits_runs(t: Trial, runs: int) -> None:
         costs = floats(got[2]["value"]) if isinstance(got[2]["value"], (list, tuple)) else None
         if costs is None or costs.shape != (DIGITS_EPOCHS,) or not np.isfinite(costs).all():
             t.fail(f"train should return {DIGITS_EPOCHS} finite epoch costs; it returned {got[2]['value']!r:.200}")
-        t.expect(
-            costs[-1] < costs[0],
-            f"the cost did not fall over {DIGITS_EPOCHS} epochs of training (seed {seed}): from {costs[0]:.3f} to {costs[-1]:.3f}",
-        )
         logits = floats(got[4]["value"])
         shaped = logits is not None and logits.shape == (len(y_test), 10)
         accuracy = float((logits.argmax(axis=1) == y_test).mean()) if shaped else 0.0
+        # The falling cost is the student's own report, which any falling list has: it is scored only
+        # beside a network that learned (random or untrained weights classify about 10%).
+        t.expect(
+            costs[-1] < costs[0],
+            f"the cost did not fall over {DIGITS_EPOCHS} epochs of training (seed {seed}): from {costs[0]:.3f} to {costs[-1]:.3f}",
+            with_value=accuracy >= LEARNED,
+        )
         t.expect(
             accuracy >= ACCURACY_THRESHOLD,
             f"after training (seed {seed}) the network classifies {accuracy:.1%} of {len(y_test)} held-out digits "

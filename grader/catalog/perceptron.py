@@ -19,8 +19,13 @@ MISTAKES = "reference.perceptron_mistakes"
 
 
 def random_weights_and_patterns(rng: np.random.Generator, n: int = 6, p: int = 3) -> tuple[np.ndarray, np.ndarray]:
-    """Real-valued weights and patterns: no net input is exactly 0."""
-    return rng.normal(size=p + 1), rng.normal(size=(n, p))
+    """Real-valued weights and patterns: no net input is exactly 0, and some patterns lie on each side
+    of the boundary (an answer of all +1 or all -1 is wrong)."""
+    while True:
+        w, X = rng.normal(size=p + 1), rng.normal(size=(n, p))
+        net = w[0] + X @ w[1:]
+        if (net > 0).any() and (net < 0).any():
+            return w, X
 
 
 def weights_and_patterns_with_ties(rng: np.random.Generator, n: int = 8, p: int = 2) -> tuple[np.ndarray, np.ndarray]:
@@ -238,17 +243,25 @@ def separable_patterns(
             return X, d
 
 
-def patterns_with_xor(rng: np.random.Generator, n: int, p: int) -> tuple[np.ndarray, np.ndarray]:
-    """Patterns that no hyperplane separates: they contain an XOR configuration.
+def xor_configuration(rng: np.random.Generator, p: int) -> tuple[np.ndarray, np.ndarray]:
+    """Four patterns no hyperplane separates, and their labels [+1, +1, -1, -1].
 
-    Four of them are c + u, c - u (d = +1) and c + v, c - v (d = -1): both
-    pairs share the midpoint c, which would have to lie strictly on the
-    positive side and on the non-positive side at once. The other n - 4
-    patterns are random, with random labels; the rows are shuffled.
+    They are c + u, c - u (d = +1) and c + v, c - v (d = -1): both pairs
+    share the midpoint c, which would have to lie strictly on the positive
+    side and on the non-positive side at once. Any set of patterns that
+    contains them is not linearly separable either.
     """
     centre = rng.uniform(-0.5, 0.5, size=p)
     u, v = rng.normal(scale=0.5, size=(2, p))
-    xor = np.array([centre + u, centre - u, centre + v, centre - v])
+    return np.array([centre + u, centre - u, centre + v, centre - v]), np.array([1, 1, -1, -1])
+
+
+def patterns_with_xor(rng: np.random.Generator, n: int, p: int) -> tuple[np.ndarray, np.ndarray]:
+    """Patterns that no hyperplane separates: they contain an XOR configuration (:func:`xor_configuration`).
+
+    The other n - 4 patterns are random, with random labels; the rows are shuffled.
+    """
+    xor, _ = xor_configuration(rng, p)
     others = rng.uniform(-1, 1, size=(n - 4, p))
     X = np.vstack([xor, others])
     d = np.concatenate([[1, 1, -1, -1], rng.choice([-1, 1], size=n - 4)])
@@ -286,23 +299,33 @@ def _gate_targets(t: Trial, gate: str) -> np.ndarray:
 
 
 def _expect_truth_table(t: Trial, targets: np.ndarray, w: np.ndarray, call: str) -> None:
-    """One expectation per pattern: w . [1, x] is on the side of the boundary the gate asks for."""
-    for (x1, x2), target in zip(GATE_PATTERNS, targets.tolist()):
-        net = float(w[0] + w[1] * x1 + w[2] * x2)
-        output = 1 if net > 0 else -1
-        if t.hidden:
-            message = f"'{call}' puts pattern ({x1}, {x2}) on the wrong side of the decision boundary"
-        elif net == 0:
-            message = (
-                f"'{call}' gives w.x = 0 for pattern ({x1}, {x2}) whose target is +1; a net input of 0 gives -1"
-            )
-        else:
-            relation = ">" if net > 0 else "<"
-            message = (
-                f"'{call}' gives w.x = {net:g} {relation} 0 for pattern ({x1}, {x2}), so the output is "
-                f"{output:+d}, but its target is {target:+d}"
-            )
-        t.expect(output == target, message)
+    """One expectation: every pattern's w . [1, x] is on the side of the boundary the gate asks for.
+
+    The four patterns are judged together: a weight vector that gets three of them right is another
+    gate, and constant or random weights get some right by chance. Each wrong pattern is named.
+    """
+    with t.all_or_nothing():
+        for (x1, x2), target in zip(GATE_PATTERNS, targets.tolist()):
+            _expect_pattern(t, x1, x2, target, w, call)
+
+
+def _expect_pattern(t: Trial, x1: int, x2: int, target: int, w: np.ndarray, call: str) -> None:
+    """Pattern (x1, x2) is on the side of the boundary its target asks for."""
+    net = float(w[0] + w[1] * x1 + w[2] * x2)
+    output = 1 if net > 0 else -1
+    if t.hidden:
+        message = f"'{call}' puts pattern ({x1}, {x2}) on the wrong side of the decision boundary"
+    elif net == 0:
+        message = (
+            f"'{call}' gives w.x = 0 for pattern ({x1}, {x2}) whose target is +1; a net input of 0 gives -1"
+        )
+    else:
+        relation = ">" if net > 0 else "<"
+        message = (
+            f"'{call}' gives w.x = {net:g} {relation} 0 for pattern ({x1}, {x2}), so the output is "
+            f"{output:+d}, but its target is {target:+d}"
+        )
+    t.expect(output == target, message)
 
 
 def _check_gate(t: Trial, gate: str) -> None:
@@ -552,40 +575,69 @@ TRAIN = Exercise(
 # -- perceptron.is_linearly_separable ---------------------------------------------------------
 
 
+# Each check judges its yes/no answers together (one expectation): a constant answer or a coin toss is
+# right for some of them by chance. Each check holds answers of both kinds, and asks every data set
+# twice, with its labels as drawn and negated (the reference's answer for each), so that a guess is
+# right for all of them with a chance of 1 in 2^10 or less.
+
+
+def _expect_answer(t: Trial, X: np.ndarray, d: np.ndarray, what: str, *rest: int) -> None:
+    """'is_linearly_separable' on (X, d) and on (X, -d), each compared with the reference."""
+    call = "is_linearly_separable(X, d" + (f", max_epochs={rest[0]}" if rest else "") + ")"
+    for labels, negated in ((d, ""), (-d, " with the labels negated")):
+        name = call if t.hidden else f"{call} for {what}{negated}"
+        t.expect_close(t.student(X, labels, *rest), t.reference(X, labels, *rest), name=name)
+
+
 def check_is_linearly_separable_gates(t: Trial) -> None:
-    """'is_linearly_separable' is True for AND, OR, NAND and x2 AND NOT x1, and False for XOR."""
-    for gate in ("AND", "OR", "NAND", "x2 AND NOT x1", "XOR"):
-        X, d = gate_data(gate)
-        t.expect_close(t.student(X, d), t.reference(X, d), name=f"is_linearly_separable(X, d) for {gate}")
+    """'is_linearly_separable' is True for AND, OR, NAND and x2 AND NOT x1, and False for XOR, labels as given and negated."""
+    with t.all_or_nothing():
+        for gate in ("AND", "OR", "NAND", "x2 AND NOT x1", "XOR"):
+            X, d = gate_data(gate)
+            _expect_answer(t, X, d, gate)
+
+
+def _with_xor_added(rng: np.random.Generator, X: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The patterns with an XOR configuration added among them: no longer linearly separable."""
+    xor, labels = xor_configuration(rng, X.shape[1])
+    X, d = np.vstack([X, xor]), np.concatenate([d, labels])
+    rows = rng.permutation(len(X))
+    return X[rows], d[rows]
 
 
 def check_is_linearly_separable_random_separable(t: Trial) -> None:
-    """'is_linearly_separable' is True for patterns split by a hyperplane with a margin."""
-    for n, p in ((8, 2), (12, 3)):
-        X, d = separable_patterns(t.rng, n=n, p=p, max_updates=90)
-        t.expect_close(t.student(X, d), t.reference(X, d), name=f"is_linearly_separable(X, d) for {n} patterns")
+    """'is_linearly_separable' is True for patterns split by a hyperplane with a margin, and False once an XOR joins them."""
+    with t.all_or_nothing():
+        for n, p in ((8, 2), (12, 3), (10, 4)):
+            X, d = separable_patterns(t.rng, n=n, p=p, max_updates=90)
+            _expect_answer(t, X, d, f"{n} patterns")
+            X, d = _with_xor_added(t.rng, X, d)
+            _expect_answer(t, X, d, f"those {n} patterns and an XOR")
 
 
 def check_is_linearly_separable_with_xor(t: Trial) -> None:
-    """'is_linearly_separable' is False for patterns that contain an XOR configuration."""
-    for n, p in ((7, 2), (10, 3)):
-        X, d = patterns_with_xor(t.rng, n=n, p=p)
-        t.expect_close(t.student(X, d), t.reference(X, d), name=f"is_linearly_separable(X, d) for {n} patterns")
+    """'is_linearly_separable' is False for patterns that contain an XOR configuration, True for as many separable ones."""
+    with t.all_or_nothing():
+        for n, p in ((7, 2), (10, 3), (9, 4)):
+            X, d = patterns_with_xor(t.rng, n=n, p=p)
+            _expect_answer(t, X, d, f"{n} patterns with an XOR")
+            X, d = separable_patterns(t.rng, n=n, p=p, max_updates=90)
+            _expect_answer(t, X, d, f"{n} separable patterns")
 
 
 def check_is_linearly_separable_hidden_data(t: Trial) -> None:
     """'is_linearly_separable' is right on new data and respects max_epochs."""
-    name = "is_linearly_separable(X, d)"
-    X, d = separable_patterns(t.rng, n=10, p=4, max_updates=90)
-    t.expect_close(t.student(X, d), t.reference(X, d), name=name)
-    X, d = patterns_with_xor(t.rng, n=9, p=3)
-    t.expect_close(t.student(X, d), t.reference(X, d), name=name)
-    X, d = gate_data(str(t.rng.choice(["AND", "OR", "NAND"])))
-    rows = t.rng.permutation(4)
-    t.expect_close(t.student(X[rows], d[rows]), t.reference(X[rows], d[rows]), name=name)
-    # One epoch from w = 0 always updates when some d = +1, so the answer within 1 epoch is False.
-    X, d = separable_patterns(t.rng, n=6, p=2, max_updates=90)
-    t.expect_close(t.student(X, d, 1), t.reference(X, d, 1), name="is_linearly_separable(X, d, max_epochs=1)")
+    with t.all_or_nothing():
+        X, d = separable_patterns(t.rng, n=10, p=4, max_updates=90)
+        _expect_answer(t, X, d, "")
+        _expect_answer(t, *_with_xor_added(t.rng, X, d), "")
+        _expect_answer(t, *patterns_with_xor(t.rng, n=9, p=3), "")
+        X, d = gate_data(str(t.rng.choice(["AND", "OR", "NAND"])))
+        rows = t.rng.permutation(4)
+        _expect_answer(t, X[rows], d[rows], "")
+        # One epoch from w = 0 always updates when some d = +1, so the answer within 1 epoch is False.
+        X, d = separable_patterns(t.rng, n=6, p=2, max_updates=90)
+        _expect_answer(t, X, d, "", 1)
 
 
 IS_LINEARLY_SEPARABLE = Exercise(
