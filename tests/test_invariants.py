@@ -168,3 +168,18 @@ def test_degenerate_answer_scores_zero_on_every_check(exercise, kind):
     assert all(check.status is not Status.INTERNAL_ERROR for check in result.checks), _explain(result)
     scored = [f"{check.test_id}: {check.score}/{check.max_score}" for check in result.checks if check.score > 0]
     assert not scored, f"the degenerate answer '{kind}' scores points:\n" + "\n".join(scored) + "\n\n" + _explain(result)
+
+
+def test_an_answer_that_computes_keeps_its_partial_credit():
+    """The rules that hold degenerate answers at 0 leave a partly right answer that computes its partial credit.
+
+    '(d - y) x update' gives w back for correctly classified patterns, as the echo does, but computes a
+    (doubled) step for the others: it keeps the credit of the cases it gets right.
+    """
+    exercise = REGISTRY.get("perceptron.learning_step")
+    mistake = next(m for m in exercise.mistakes if m.name == "(d - y) x update")
+    result = grade_exercise(
+        exercise, TrustedStudentCode(exercise.answer_function(mistake.variant)), expectations=EXPECTATIONS
+    )
+    partly = [check for check in result.checks if 0 < check.score < check.max_score]
+    assert partly, _explain(result)
