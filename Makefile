@@ -20,10 +20,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -c "import grader, numpy, sympy, pandas, matplotlib, torch, sklearn, pytest"
 	touch $(STAMP)
 
-# The tests also need jsonschema, torch_geometric, nbgrader and pytest-xdist (the [test] extra).
+# The tests also need jsonschema, torch_geometric, nbgrader and pytest-xdist (the [test] extra), and
+# Dask's distributed scheduler for the cluster tests (the [cluster] extra).
 $(TEST_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/python -c "import jsonschema, sklearn, torch_geometric, nbgrader, xdist, torch; assert torch.__version__.startswith('2.13.0'), torch.__version__"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,cluster]" 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -c "import jsonschema, sklearn, torch_geometric, nbgrader, xdist, dask, distributed, torch; assert torch.__version__.startswith('2.13.0'), torch.__version__"
 	touch $(TEST_STAMP)
 
 demo: $(STAMP)

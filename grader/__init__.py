@@ -30,9 +30,10 @@ each floor without the ones above it.
 6. **catalog** -- ``catalog``: the course's exercises, one module per topic.
 7. **course** -- ``registry``, ``course``: the exercises of a course and its
    course file.
-8. **grading** -- ``student_grading``, ``grading_workers``, ``batch``,
-   ``notebook_checks``, ``pytest_plugin``: grading one student, a class, a
-   notebook's test cell, and a student's own pytest run.
+8. **grading** -- ``student_grading``, ``grading_workers``,
+   ``cluster_grading``, ``batch``, ``notebook_checks``, ``pytest_plugin``:
+   grading one student, a class (here or on a Dask cluster), a notebook's
+   test cell, and a student's own pytest run.
 9. **delivery** -- ``delivery``: the student bundle, the nbgrader course and
    the Gradescope autograder.
 10. **commands** -- ``cli``, ``grader``: the nngrade command and this façade.

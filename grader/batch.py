@@ -11,10 +11,11 @@ A run is a short pipeline:
    unchanged since the gradebook last graded them and whose grading finished
    (a student left with an internal error is graded again; ``regrade``
    forces them all);
-3. grade the rest, in this process or in ``jobs`` worker processes
-   (:mod:`grader.grading_workers`), each student's code in its own sandboxed
-   child; every result is written to the gradebook in one transaction the
-   moment it arrives;
+3. grade the rest, in this process, in ``jobs`` worker processes
+   (:mod:`grader.grading_workers`) or on the workers of a Dask cluster
+   (:mod:`grader.cluster_grading`), each student's code in its own sandboxed
+   child; every result is written to the gradebook, by this process only, in
+   one transaction the moment it arrives;
 4. rebuild every output from the gradebook (:func:`grader.reports.write_reports`);
    when worker processes grade, this process imports the report's plotting
    library while it waits for them.
@@ -63,6 +64,8 @@ class RunSummary:
     """what an operating system or a tool made in SUBMISSIONS, skipped (paths relative to it)"""
     seconds: float = 0.0
     records: list[StudentRecord] = field(default_factory=list)
+    per_worker: dict[str, int] = field(default_factory=dict)
+    """on a Dask cluster: students graded by each worker (its address), in this run"""
 
 
 def _now() -> str:
@@ -106,8 +109,14 @@ def grade_class(
     roster: str | os.PathLike[str] | None = None,
     timestamps: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
+    scheduler: str | None = None,
 ) -> RunSummary:
-    """Grade every submission that needs it into ``out`` and rebuild the outputs."""
+    """Grade every submission that needs it into ``out`` and rebuild the outputs.
+
+    ``scheduler``: grade on a Dask cluster (a scheduler's address, or ``local:N``) instead of ``jobs``
+    processes here; a scheduler that goes away raises
+    :class:`~grader.cluster_grading.ClusterLost` once the students graded until then are saved.
+    """
     from grader.reports import write_reports
     from grader.submissions import find_submissions
     from grader.submissions.entries import os_artefacts_in
@@ -198,9 +207,20 @@ def grade_class(
 
         # With worker processes grading, this process mostly waits: it imports the
         # figures' plotting library meanwhile instead of after the last student.
-        importing = _import_figure_modules_meanwhile() if jobs > 1 and len(to_grade) > 1 else None
+        parallel = jobs > 1 or scheduler is not None
+        importing = _import_figure_modules_meanwhile() if parallel and len(to_grade) > 1 else None
+        tasks = [(s.student_id, dict(s.sources)) for s in to_grade]
         try:
-            grade_all([(s.student_id, dict(s.sources)) for s in to_grade], settings, jobs=jobs, on_result=save)
+            if scheduler is not None:
+                from grader.cluster_grading import grade_on_cluster
+
+                cluster = grade_on_cluster(
+                    tasks, settings, scheduler=scheduler, exercises=chosen.exercises, on_result=save,
+                    note=progress.note,
+                )
+                summary.per_worker = dict(sorted(cluster.per_worker.items()))
+            else:
+                grade_all(tasks, settings, jobs=jobs, on_result=save)
         finally:
             if importing is not None:
                 importing.join()

@@ -12,7 +12,8 @@ a Gradescope autograder.
 Exit status of ``check``: 0 full marks, 1 anything less, 2 a usage error
 (unknown exercise, missing folder), 3 a grader fault left a check unscored.
 Exit status of ``grade``, ``report`` and the delivery commands: 0 done, 2 a usage or course-file
-error, 3 a grader fault left some student or check ungraded.
+error, 3 a grader fault left some student or check ungraded (or the Dask scheduler went away
+before every student was graded: the same command grades the rest).
 """
 
 from __future__ import annotations
@@ -140,32 +141,49 @@ def _print_outputs(out: Path, info, records, *, table: bool) -> None:
 
 def _command_grade(args: argparse.Namespace) -> int:
     from grader.batch import grade_class
-    from grader.course import find_course_file, load_course
+    from grader.cluster_grading import ClusterLost
+    from grader.course import find_course_file, load_course, scheduler_problem
 
     submissions = Path(args.submissions)
     if not submissions.is_dir():
         print(f"nngrade: {submissions} is not a folder; pass the folder that holds one entry per student", file=sys.stderr)
         return EXIT_USAGE
-    if args.jobs < 1:
+    if args.jobs is not None and args.jobs < 1:
         print("nngrade: -j must be at least 1", file=sys.stderr)
         return EXIT_USAGE
+    if args.jobs is not None and args.scheduler is not None:
+        print("nngrade: choose -j (processes on this machine) or --scheduler (a Dask cluster), not both", file=sys.stderr)
+        return EXIT_USAGE
+    if args.scheduler is not None and scheduler_problem(args.scheduler):
+        print(f"nngrade: --scheduler {scheduler_problem(args.scheduler)}", file=sys.stderr)
+        return EXIT_USAGE
     course = load_course(args.course or find_course_file(), load_registry())
-    summary = grade_class(
-        submissions,
-        course=course,
-        assignment=args.assignment,
-        out=args.out,
-        jobs=args.jobs,
-        regrade=args.regrade,
-        only=args.student or (),
-        roster=args.roster,
-        timestamps=args.timestamps,
-    )
+    # The command line wins: -j grades on this machine even when the course file names a scheduler.
+    scheduler = args.scheduler if args.scheduler is not None else (None if args.jobs is not None else course.scheduler)
+    try:
+        summary = grade_class(
+            submissions,
+            course=course,
+            assignment=args.assignment,
+            out=args.out,
+            jobs=args.jobs or 1,
+            regrade=args.regrade,
+            only=args.student or (),
+            roster=args.roster,
+            timestamps=args.timestamps,
+            scheduler=scheduler,
+        )
+    except ClusterLost as exc:
+        print(f"nngrade: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL_ERROR
     out = Path(args.out).resolve()
     print(
         f"{summary.students} submissions: {summary.graded} graded, {summary.unchanged} unchanged, "
         f"{summary.problems} with problems, {summary.failures} grader failures ({summary.seconds:.1f} s)"
     )
+    if summary.per_worker:
+        counts = ", ".join(f"{worker} {count}" for worker, count in summary.per_worker.items())
+        print(f"graded on {len(summary.per_worker)} Dask workers ({scheduler}): {counts}")
     if summary.retried:
         print(f"{summary.retried} of them graded again: a grader fault had left them unscored")
     if summary.skipped:
@@ -277,7 +295,12 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("submissions", metavar="SUBMISSIONS", help="the folder with one entry per student")
     grade.add_argument("-a", "--assignment", required=True, help="the assignment's name in the course file")
     grade.add_argument("-o", "--out", required=True, metavar="OUT", help="the output folder (created; reused to resume)")
-    grade.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="students graded at once (default 1)")
+    grade.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="students graded at once (default 1)")
+    grade.add_argument(
+        "--scheduler", metavar="ADDRESS",
+        help="grade on a Dask cluster: its scheduler's address (tcp://HOST:8786), or local:N for N workers "
+             "started on this machine (needs nngrade[cluster]; default: the course file's scheduler, if any)",
+    )
     grade.add_argument("--course", metavar="FILE", help="the course file (default: course.toml here or above)")
     grade.add_argument("--roster", metavar="CSV", help="a roster: column 'student', optional column 'entry'")
     grade.add_argument("--timestamps", metavar="CSV", help="submission times: columns 'student' and 'timestamp'")

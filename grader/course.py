@@ -4,6 +4,7 @@ An instructor writes it once, at the course's root::
 
     salt = "a long random string"      # or salt_file = ".nngrade-salt"
     timezone = "Europe/Amsterdam"       # for due dates written without an offset
+    scheduler = "tcp://lab-1:8786"      # optional: grade on this Dask cluster (or "local:2")
 
     [sandbox]                           # the course's limits (see grader.sandbox.Limits)
     wall_seconds = 30
@@ -124,6 +125,8 @@ class Course:
     limits: Limits
     assignments: Mapping[str, Assignment]
     salt_file: Path | None = None
+    scheduler: str | None = None
+    """the Dask scheduler ``nngrade grade`` sends students to (an address, or ``local:N``); None: this machine"""
 
     def assignment(self, name: str) -> Assignment:
         try:
@@ -135,9 +138,24 @@ class Course:
             ) from None
 
 
-_TOP_KEYS = {"salt", "salt_file", "timezone", "sandbox", "assignments", "course"}
+_TOP_KEYS = {"salt", "salt_file", "timezone", "sandbox", "assignments", "course", "scheduler"}
 _ASSIGNMENT_KEYS = {"title", "exercises", "points", "due", "late", "budget"}
 _LATE_KEYS = {"per_day_percent", "max_percent", "grace_minutes", "cutoff"}
+
+
+def scheduler_problem(value: object) -> str:
+    """What is wrong with a Dask scheduler given on the command line or in the course file; empty when nothing is."""
+    example = "'local:2' (a cluster of 2 workers on this machine) or a scheduler's address such as 'tcp://lab-1:8786'"
+    if not isinstance(value, str) or not value.strip():
+        return f"must be {example}, not {value!r}"
+    if value.startswith("local:"):
+        count = value[len("local:"):]
+        if not count.isdigit() or not 1 <= int(count) <= 1024:
+            return f"{value!r}: after 'local:' comes the number of workers, from 1 to 1024, e.g. 'local:2'"
+        return ""
+    if any(character.isspace() for character in value) or ":" not in value:
+        return f"{value!r} is not a scheduler's address; it must be {example}"
+    return ""
 
 
 def find_course_file(start: str | os.PathLike[str] | None = None) -> Path:
@@ -203,7 +221,12 @@ class _Reader:
         assignments = {
             name: self.assignment(name, table) for name, table in assignments_table.items()
         }
-        return Course(path=self.path, salt=salt, limits=limits, assignments=assignments, salt_file=salt_file)
+        scheduler = data.get("scheduler")
+        if scheduler is not None and scheduler_problem(scheduler):
+            raise self.error("scheduler", scheduler_problem(scheduler))
+        return Course(
+            path=self.path, salt=salt, limits=limits, assignments=assignments, salt_file=salt_file, scheduler=scheduler
+        )
 
     def timezone(self, value: Any) -> dt.tzinfo:
         if not isinstance(value, str):

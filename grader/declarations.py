@@ -265,6 +265,9 @@ class Exercise:
     (see :class:`grader.sandbox.Limits`)"""
     uses_torch: bool = False
     """whether the student's code needs torch: its calls then run in a child with torch loaded"""
+    uses_gpu: bool = False
+    """whether the exercise's checks want a GPU: on a Dask cluster its students go to workers that declare
+    the ``GPU`` resource (none declares it yet; without such workers it is graded anywhere, with a note)"""
     notes: str = ""
     """where in the course notes the exercise comes from"""
     recorded_reference: Callable[[Any, int], Any] | None = field(default=None, repr=False)

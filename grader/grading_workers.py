@@ -17,7 +17,7 @@ signal), so a killed run leaves nothing behind.
 A student's grading never runs on a sandbox that failed while another
 student was graded: after a student whose grading met an internal error, or
 whose sandbox lost a worker, the process closes its sandbox and starts a
-fresh one before the next student (:func:`_sandbox_for_next`).
+fresh one before the next student (:func:`sandbox_for_next`).
 """
 
 from __future__ import annotations
@@ -42,18 +42,18 @@ MAX_ATTEMPTS = 2
 """tries per student when the worker grading it dies"""
 
 
-def _failure(student_id: str, error: BaseException) -> GradedStudent:
+def failure_of(student_id: str, error: BaseException) -> GradedStudent:
     lines = traceback.format_exception(type(error), error, error.__traceback__, limit=-3)
     return GradedStudent(student_id, (), 0.0, failure="".join(lines).strip())
 
 
-def _open_sandbox(settings: GradingSettings):
+def open_sandbox(settings: GradingSettings):
     from grader.sandbox import Sandbox
 
     return Sandbox(settings.limits, protected=list(settings.protected))
 
 
-def _sandbox_for_next(sandbox: Any, graded: GradedStudent, settings: GradingSettings) -> Any:
+def sandbox_for_next(sandbox: Any, graded: GradedStudent, settings: GradingSettings) -> Any:
     """The sandbox to grade the next student with: this one, or a fresh one if this one may have failed.
 
     A worker that died (or stopped answering) while a student was graded
@@ -69,7 +69,7 @@ def _sandbox_for_next(sandbox: Any, graded: GradedStudent, settings: GradingSett
     if not failed and not sandbox.closed and sandbox.workers_alive():
         return sandbox
     sandbox.close()
-    return _open_sandbox(settings)
+    return open_sandbox(settings)
 
 
 def grade_all(
@@ -84,15 +84,15 @@ def grade_all(
         return
     if jobs <= 1 or len(tasks) == 1:
         expectations = ReferenceExpectations()
-        sandbox = _open_sandbox(settings)
+        sandbox = open_sandbox(settings)
         try:
             for student_id, sources in tasks:
                 try:
                     graded = grade_student(student_id, sources, settings, sandbox, expectations=expectations)
                 except Exception as error:  # a grader fault: this student only
-                    graded = _failure(student_id, error)
+                    graded = failure_of(student_id, error)
                 on_result(graded)
-                sandbox = _sandbox_for_next(sandbox, graded, settings)
+                sandbox = sandbox_for_next(sandbox, graded, settings)
         finally:
             sandbox.close()
         return
@@ -112,7 +112,7 @@ def _die_with_parent(parent: int) -> None:
 def _worker_main(connection: multiprocessing.connection.Connection, settings: GradingSettings, parent: int) -> None:
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    sandbox = _open_sandbox(settings)
+    sandbox = open_sandbox(settings)
     expectations = ReferenceExpectations()
     try:
         while True:
@@ -126,9 +126,9 @@ def _worker_main(connection: multiprocessing.connection.Connection, settings: Gr
             try:
                 graded = grade_student(student_id, sources, settings, sandbox, expectations=expectations)
             except Exception as error:
-                graded = _failure(student_id, error)
+                graded = failure_of(student_id, error)
             connection.send(graded)
-            sandbox = _sandbox_for_next(sandbox, graded, settings)
+            sandbox = sandbox_for_next(sandbox, graded, settings)
     finally:
         sandbox.close()
 

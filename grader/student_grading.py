@@ -36,7 +36,8 @@ GRADING_VERSION = "1"
 class GradingSettings:
     """What grading one student needs besides the student's files (sent to worker processes)."""
 
-    salt: str
+    salt: str = dataclasses.field(repr=False)
+    """never shown: the settings travel to cluster workers, whose logs may print a task's arguments"""
     exercise_ids: tuple[str, ...]
     scales: dict[str, float]
     """exercise id to the factor that turns declared points into the assignment's"""

@@ -300,14 +300,14 @@ def test_the_judge_formats_and_compares_any_value_without_an_internal_error(answ
 
 
 def test_a_worker_that_died_during_one_student_is_replaced_before_the_next(tmp_path):
-    from grader.grading_workers import _sandbox_for_next
+    from grader.grading_workers import sandbox_for_next
 
     with Sandbox(LIMITS, protected=[]) as first:
         student = grade_student("honest", {"perceptron": HONEST}, settings(), first)
-        assert _sandbox_for_next(first, student, settings()) is first  # nothing failed: kept
+        assert sandbox_for_next(first, student, settings()) is first  # nothing failed: kept
         first._workers["numpy"].process.kill()  # as if the worker died at the end of that student
         first._workers["numpy"].process.wait()
-        fresh = _sandbox_for_next(first, student, settings())
+        fresh = sandbox_for_next(first, student, settings())
         assert fresh is not first and first.closed
         with fresh:
             assert_honest_keeps_full_marks(fresh)
@@ -315,7 +315,7 @@ def test_a_worker_that_died_during_one_student_is_replaced_before_the_next(tmp_p
             broken = dataclasses.replace(student, exercises=tuple(
                 dataclasses.replace(e, checks=tuple(dataclasses.replace(c, status=Status.INTERNAL_ERROR, score=None)
                                                     for c in e.checks)) for e in student.exercises))
-            newer = _sandbox_for_next(fresh, broken, settings())
+            newer = sandbox_for_next(fresh, broken, settings())
             assert newer is not fresh and fresh.closed
             with newer:
                 assert_honest_keeps_full_marks(newer)
