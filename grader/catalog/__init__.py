@@ -19,4 +19,5 @@ TOPIC_MODULES = (
     "autograd",
     "mlp",
     "layers",
+    "rnn",
 )
