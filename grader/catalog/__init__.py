@@ -20,4 +20,5 @@ TOPIC_MODULES = (
     "mlp",
     "layers",
     "rnn",
+    "cnn",
 )
