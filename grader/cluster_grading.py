@@ -514,7 +514,8 @@ def _allow_failures(count: int, dask_scheduler: Any = None) -> None:
 
 def _lost(run: ClusterRun, finished: int, total: int, error: BaseException) -> ClusterLost:
     return ClusterLost(
-        f"the connection to the Dask scheduler at {run.scheduler} was lost ({type(error).__name__}: {error}) "
+        f"the connection to the Dask scheduler at {run.scheduler} was lost "
+        f"({type(error).__name__}: {str(error).splitlines()[0] if str(error) else 'no answer'}) "
         f"after {finished} of {total} students; the {finished} graded are saved in the gradebook. Start the "
         f"scheduler and its workers again and run the same command: it grades only the students not yet graded"
     )
