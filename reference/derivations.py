@@ -142,3 +142,13 @@ def largest_stable_step() -> str:
 def perceptron_update() -> str:
     """w' = w + eta d x for a misclassified pattern x (augmented, x_0 = 1) with target d = +-1 (notes 1.3.1.2)."""
     return "w + eta*d*x"
+
+
+def lstm_cell_state_gradient() -> str:
+    """C_t = f_t * C_{t-1} + i_t * C~_t with gates computed from h_{t-1} and x_t: dC_t/dC_{t-1} = f_t = sigma(a_f) (notes 1.6.2.1)."""
+    return "sigma(a_f)"
+
+
+def linear_rnn_bptt() -> str:
+    """a^(2) = W_aa (W_aa a^(0) + W_ax x^(1)) + W_ax x^(2), so dL/da^(0) = W_aa^T W_aa^T dL/da^(2) (notes 1.6.1.1)."""
+    return "W_aa^T W_aa^T delta"

@@ -443,6 +443,47 @@ def perceptron_update_no_d():
     return "w + eta x"
 
 
+# -- lstm_cell_state_gradient ------------------------------------------------------------------------
+
+
+def lstm_cell_state_gradient_identity():
+    """The cell path taken as the identity: no forget gate."""
+    return "1"
+
+
+def lstm_cell_state_gradient_term():
+    """The forget term of C_t instead of its derivative."""
+    return "sigma(a_f) c_prev"
+
+
+def lstm_cell_state_gradient_gate_derivative():
+    """The forget gate differentiated too, as if it depended on C_{t-1}."""
+    return "sigma(a_f) + c_prev sigma(a_f) (1 - sigma(a_f))"
+
+
+# -- linear_rnn_bptt -------------------------------------------------------------------------------------
+
+
+def linear_rnn_bptt_no_transpose():
+    """W_aa W_aa delta, without the transposes."""
+    return "W_aa W_aa delta"
+
+
+def linear_rnn_bptt_one_step():
+    """One step back only."""
+    return "W_aa^T delta"
+
+
+def linear_rnn_bptt_power_rule():
+    """d(W^2 a)/da taken as 2 W."""
+    return "2 W_aa^T delta"
+
+
+def linear_rnn_bptt_input():
+    """The gradient of x^(1) instead of a^(0)."""
+    return "W_ax^T W_aa^T delta"
+
+
 # -- the declared wrong answers -----------------------------------------------------------------
 
 #: The wrong answer each variant stands for, by variant name, as the question declares it: for a
@@ -515,4 +556,11 @@ WRONG_ANSWERS: dict[str, str] = {
     "perceptron_update_sign": "w - eta*d*x",
     "perceptron_update_increment": "eta*d*x",
     "perceptron_update_no_d": "w + eta*x",
+    "lstm_cell_state_gradient_identity": "1",
+    "lstm_cell_state_gradient_term": "sigma(a_f)*c_prev",
+    "lstm_cell_state_gradient_gate_derivative": "sigma(a_f) + c_prev*sigma(a_f)*(1 - sigma(a_f))",
+    "linear_rnn_bptt_no_transpose": "W_aa W_aa delta",
+    "linear_rnn_bptt_one_step": "W_aa^T delta",
+    "linear_rnn_bptt_power_rule": "2 W_aa^T delta",
+    "linear_rnn_bptt_input": "W_ax^T W_aa^T delta",
 }

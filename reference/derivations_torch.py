@@ -102,3 +102,11 @@ def largest_stable_step() -> str:
 
 def perceptron_update() -> str:
     return "w + d eta x"
+
+
+def lstm_cell_state_gradient() -> str:
+    return "1/(1 + exp(-a_f))"
+
+
+def linear_rnn_bptt() -> str:
+    return "(W_aa W_aa)^T delta"

@@ -266,3 +266,29 @@ def perceptron_update() -> str:
     ``x`` (column vectors), ``d``, ``eta``, ``y``. No functions are needed.
     """
     return "w + eta * d * x"
+
+
+def lstm_cell_state_gradient() -> str:
+    """Return ``dC_t/dC_{t-1}`` through one LSTM step, for one unit (entry by entry).
+
+    ``C_t = f_t * C_{t-1} + i_t * C~_t`` (notes 1.6.2.1), where the gates
+    ``f_t``, ``i_t`` and the candidate ``C~_t`` are computed from ``h_{t-1}``
+    and ``x_t`` only (no peephole connections); ``h_{t-1}`` and ``x_t`` are
+    held fixed. Names: ``a_f`` (the forget gate's weighted input
+    ``W_f [h_{t-1}, x_t] + b_f``, whose sigmoid is ``f_t``), ``i`` (``i_t``),
+    ``g`` (``C~_t``), ``c_prev`` (``C_{t-1}``). Functions: ``sigma``,
+    ``tanh``, ``exp``. In worked example 2.4.1, ``a_f = -8``.
+    """
+    return "1/(1 + exp(-a_f))"
+
+
+def linear_rnn_bptt() -> str:
+    """Return ``dL/da^(0)`` for a linear RNN run for two steps, by backpropagation through time.
+
+    ``a^(t) = W_aa a^(t-1) + W_ax x^(t)`` for t = 1, 2 (the notes' RNN with
+    the identity for g, notes 1.6.1), and the loss L depends on a^(2) only,
+    with ``delta = dL/da^(2)``. Write the gradient as a product of matrices
+    and ``delta``, with ``^T`` for a transpose. Names: ``W_aa`` (n x n),
+    ``W_ax`` (n x m), ``delta`` (a column vector of size n). Functions: ``exp``.
+    """
+    return "transpose(W_aa) transpose(W_aa) delta"

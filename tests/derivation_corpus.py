@@ -308,6 +308,25 @@ CORPUS: list[tuple[str, str, str]] = [
     ("perceptron_update", "w + d x", W),
     ("perceptron_update", "w + eta d x^T", R),
     ("perceptron_update", "w + eta*d*x_j", R),
+    # -- lstm_cell_state_gradient -------------------------------------------------------------------------------
+    ("lstm_cell_state_gradient", "sigma(a_f)", C),
+    ("lstm_cell_state_gradient", "1/(1 + exp(-a_f))", C),
+    ("lstm_cell_state_gradient", "exp(a_f)/(1 + exp(a_f))", C),
+    ("lstm_cell_state_gradient", "1", M("forget gate ignored")),
+    ("lstm_cell_state_gradient", "sigma(a_f)*c_prev", M("C_t's term instead of its derivative")),
+    ("lstm_cell_state_gradient", "sigma(a_f) + c_prev sigma(a_f) (1 - sigma(a_f))", M("gates differentiated")),
+    ("lstm_cell_state_gradient", "sigma(a_f) + i", W),
+    ("lstm_cell_state_gradient", "f", R),
+    # -- linear_rnn_bptt -----------------------------------------------------------------------------------------
+    ("linear_rnn_bptt", "W_aa^T W_aa^T delta", C),
+    ("linear_rnn_bptt", "transpose(W_aa) transpose(W_aa) delta", C),
+    ("linear_rnn_bptt", "(W_aa W_aa)^T delta", C),
+    ("linear_rnn_bptt", "W_aa W_aa delta", M("no transpose")),
+    ("linear_rnn_bptt", "W_aa^T delta", M("truncated to one step")),
+    ("linear_rnn_bptt", "2 W_aa^T delta", M("power rule on a matrix")),
+    ("linear_rnn_bptt", "W_ax^T W_aa^T delta", M("gradient of x^(1)")),
+    ("linear_rnn_bptt", "W_aa^T W_aa delta", W),
+    ("linear_rnn_bptt", "delta W_aa W_aa", R),
 ]
 
 #: Attacks on the grader, each tried on a scalar question and on a matrix question.

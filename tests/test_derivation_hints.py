@@ -79,6 +79,8 @@ REMOVED_FRAGMENTS: dict[str, tuple[str, ...]] = {
     "momentum_learning_rate_factor": ("1/(1 - mu)", "1 + mu + mu^2", "1 + mu/(1 - mu)"),
     "largest_stable_step": ("2/lambda_max", "eta lambda_max < 2"),
     "perceptron_update": ("w + eta d x", "old ones plus it", "target's sign times x"),
+    "lstm_cell_state_gradient": ("dC_t/dC_{t-1} = f_t", "the derivative is f_t", "sigma of a_f"),
+    "linear_rnn_bptt": ("W_aa^T W_aa^T", "(W_aa^T)^2", "two factors W_aa^T"),
 }
 
 _SINGLE_STAR = re.compile(r"(?<!\*)\*(?!\*)")

@@ -313,3 +313,40 @@ def test_every_known_mistake_has_one_declared_wrong_answer():
     variants = [mistake.variant for question in QUESTIONS.values() for mistake in question.mistakes]
     assert len(variants) == len(set(variants))
     assert sorted(variants) == sorted(WRONG_ANSWERS)
+
+
+# -- recurrent networks ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_lstm_cell_state_gradient_by_autograd(seed):
+    from reference.rnn import lstm_gates
+
+    rng = np.random.default_rng(seed)
+    n_x, n_h = 3, 2
+    x, h, W, b = rng.normal(size=(1, n_x)), rng.normal(size=(1, n_h)), rng.normal(size=(4 * n_h, n_h + n_x)), rng.normal(size=4 * n_h)
+    i, f, g, _ = lstm_gates(x, h, W, b)
+    a_f = (np.concatenate([h, x], axis=1) @ W.T + b)[0, n_h : 2 * n_h]
+    c_prev = rng.normal(size=(1, n_h))
+    step = lambda c0: torch.as_tensor(f) * c0 + torch.as_tensor(i * g)  # noqa: E731 - C_t as a function of C_{t-1}
+    jacobian = torch.autograd.functional.jacobian(step, torch.as_tensor(c_prev))
+    assert np.allclose(jacobian.reshape(n_h, n_h).numpy(), np.diag(f[0]))
+    for unit in range(n_h):
+        got = value("lstm_cell_state_gradient", a_f=a_f[unit], i=i[0, unit], g=g[0, unit], c_prev=c_prev[0, unit])
+        assert got == pytest.approx(f[0, unit], rel=1e-12)
+    # Example 2.4.1's argument: W_f [1, 1, 0, 1] = -8, so the cell keeps only sigma(-8) of C_{t-1}.
+    assert value("lstm_cell_state_gradient", a_f=-8.0, i=1.0, g=0.5, c_prev=2.0) < 1e-3
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_linear_rnn_bptt_by_autograd(seed):
+    rng = np.random.default_rng(seed)
+    n, m = 3, 2
+    W_aa, W_ax, delta = rng.normal(size=(n, n)), rng.normal(size=(n, m)), rng.normal(size=n)
+    x1, x2 = torch.as_tensor(rng.normal(size=m)), torch.as_tensor(rng.normal(size=m))
+    a0 = torch.tensor(rng.normal(size=n), requires_grad=True)
+    A, U = torch.as_tensor(W_aa), torch.as_tensor(W_ax)
+    a2 = A @ (A @ a0 + U @ x1) + U @ x2
+    (gradient,) = torch.autograd.grad((a2 * torch.as_tensor(delta)).sum(), a0)
+    got = value("linear_rnn_bptt", W_aa=W_aa.tolist(), W_ax=W_ax.tolist(), delta=delta.tolist())
+    np.testing.assert_allclose(got.ravel(), gradient.numpy(), rtol=1e-12)

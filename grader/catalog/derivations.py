@@ -1089,6 +1089,98 @@ PERCEPTRON_UPDATE_EXERCISE = derivation_exercise(
     "perceptron_update", "The perceptron update in vector form", "1.3.1.2, example 2.2.2", PERCEPTRON_UPDATE
 )
 
+# -- recurrent networks ----------------------------------------------------------------------
+
+LSTM_CELL_STATE_GRADIENT = Question(
+    id="lstm_cell_state_gradient",
+    target="dC_t/dC_{t-1} through one LSTM step (entry by entry, h_{t-1} and x_t held fixed)",
+    symbols=(
+        Symbol("a_f", Real(-4, 4), description="the forget gate's weighted input W_f [h_{t-1}, x_t] + b_f, whose "
+               "sigmoid is the forget gate f_t"),
+        Symbol("i", Interval(0, 1), description="the input gate i_t", aliases=("i_t",)),
+        Symbol("g", Interval(-1, 1), description="the candidate C~_t", aliases=("C~_t",)),
+        Symbol("c_prev", Real(-3, 3), description="the previous cell state C_{t-1}", aliases=("C_{t-1}",)),
+    ),
+    functions=("sigma", "tanh", "exp"),
+    mistakes=(
+        KnownMistake(
+            "forget gate ignored",
+            "C_{t-1} reaches C_t through the forget gate: the cell path is a carousel of weight 1 only in the "
+            "original LSTM, which had no forget gate. With the notes' step for the sigmoid, f_t = 0 (worked example "
+            "2.4.1) and nothing of C_{t-1} survives, so the derivative must nearly vanish when a_f is very negative.",
+            "lstm_cell_state_gradient_identity",
+        ),
+        KnownMistake(
+            "C_t's term instead of its derivative",
+            "f_t * C_{t-1} is the part of C_t that comes from C_{t-1}; the question asks how C_t changes when "
+            "C_{t-1} does, its derivative with respect to C_{t-1}.",
+            "lstm_cell_state_gradient_term",
+        ),
+        KnownMistake(
+            "gates differentiated",
+            "the gates are computed from h_{t-1} and x_t (there are no peephole connections here), so they do not "
+            "depend on C_{t-1}: only C_{t-1} itself is differentiated.",
+            "lstm_cell_state_gradient_gate_derivative",
+        ),
+    ),
+    examples=(
+        Example({"a_f": -8, "i": 1, "g": 0.5, "c_prev": 2}, "a_f = -8, the forget gate's argument in worked example 2.4.1"),
+        Example({"a_f": 0, "i": 0.5, "g": -0.5, "c_prev": -1}, "a_f = 0"),
+    ),
+)
+
+LINEAR_RNN_BPTT = Question(
+    id="linear_rnn_bptt",
+    target="dL/da^(0) for the two-step linear RNN a^(t) = W_aa a^(t-1) + W_ax x^(t), t = 1, 2",
+    symbols=(
+        Symbol("W_aa", Real(-2, 2), shape=("n", "n"), description="the recurrent weights W_aa"),
+        Symbol("W_ax", Real(-2, 2), shape=("n", "m"), description="the input weights W_ax"),
+        Symbol("delta", Real(-2, 2), shape=("n",), description="the gradient dL/da^(2) of the loss at the last state"),
+    ),
+    dimensions=(Dimension("n", 2, 5), Dimension("m", 2, 5)),
+    functions=("exp",),
+    mistakes=(
+        KnownMistake(
+            "no transpose",
+            "each step back multiplies by the Jacobian's transpose: a^(t) = W_aa a^(t-1) gives dL/da^(t-1) = "
+            "W_aa^T dL/da^(t). Without it the product differs for every W_aa that is not symmetric.",
+            "linear_rnn_bptt_no_transpose",
+        ),
+        KnownMistake(
+            "truncated to one step",
+            "a^(0) reaches the loss through a^(1) AND a^(2): backpropagation through time takes one factor for "
+            "each of the two steps.",
+            "linear_rnn_bptt_one_step",
+        ),
+        KnownMistake(
+            "power rule on a matrix",
+            "a^(2) depends on a^(0) through two matrix products, not through a square of a number: the chain rule "
+            "multiplies one Jacobian per step, it brings no factor 2.",
+            "linear_rnn_bptt_power_rule",
+        ),
+        KnownMistake(
+            "gradient of x^(1)",
+            "W_ax carries x^(1) into a^(1); the question asks for the gradient of the initial state a^(0), which "
+            "enters a^(1) through W_aa.",
+            "linear_rnn_bptt_input",
+        ),
+    ),
+    examples=(
+        Example(
+            {"W_aa": [[1, 2], [0, 1]], "W_ax": [[1, 0, 1], [0, 1, 1]], "delta": [1, 1]},
+            "W_aa = [[1, 2], [0, 1]] (not symmetric), delta = [1, 1]",
+        ),
+    ),
+)
+
+LSTM_CELL_STATE_GRADIENT_EXERCISE = derivation_exercise(
+    "lstm_cell_state_gradient", "dC_t/dC_{t-1} through one LSTM step", "1.6.2.1, example 2.4.1", LSTM_CELL_STATE_GRADIENT
+)
+LINEAR_RNN_BPTT_EXERCISE = derivation_exercise(
+    "linear_rnn_bptt", "BPTT through a two-step linear RNN", "1.6.1.1", LINEAR_RNN_BPTT
+)
+
+
 def derivation_reference(function: str) -> str:
     """The correct final expression of a question, from ``reference/derivations.py`` (tests, benchmark)."""
     from grader.declarations import resolve
@@ -1124,6 +1216,8 @@ QUESTIONS: dict[str, Question] = {
     "momentum_learning_rate_factor": MOMENTUM_LEARNING_RATE_FACTOR,
     "largest_stable_step": LARGEST_STABLE_STEP,
     "perceptron_update": PERCEPTRON_UPDATE,
+    "lstm_cell_state_gradient": LSTM_CELL_STATE_GRADIENT,
+    "linear_rnn_bptt": LINEAR_RNN_BPTT,
 }
 
 EXERCISES: tuple[Exercise, ...] = (
@@ -1147,4 +1241,6 @@ EXERCISES: tuple[Exercise, ...] = (
     MOMENTUM_LEARNING_RATE_FACTOR_EXERCISE,
     LARGEST_STABLE_STEP_EXERCISE,
     PERCEPTRON_UPDATE_EXERCISE,
+    LSTM_CELL_STATE_GRADIENT_EXERCISE,
+    LINEAR_RNN_BPTT_EXERCISE,
 )
