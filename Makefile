@@ -47,6 +47,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/bench_modules.py
 	$(BIN)/python bench/bench_training_checks.py
 	$(BIN)/python bench/bench_grade.py
+	$(BIN)/python bench/bench_cluster.py
 	$(BIN)/python bench/bench_derivations.py
 	$(BIN)/python bench/bench_nbgrader.py
 

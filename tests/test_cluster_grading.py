@@ -363,3 +363,20 @@ def test_a_worker_with_another_nngrade_is_refused_naming_both_versions(course, t
     assert code == 2, stdout + stderr
     assert "runs nngrade 9.9.9" in stderr and f"this machine runs nngrade {nngrade_version()}" in stderr, stderr
     assert saved(tmp_path / "out") == 0
+
+
+def test_a_scheduler_that_is_not_one_is_a_usage_error_naming_the_fix(course, tmp_path, capsys):
+    from grader.cli import main
+    from grader.course import CourseFileError, load_course
+    from grader.registry import load_registry
+
+    arguments = ["grade", str(course / "submissions"), "-a", "c", "-o", str(tmp_path / "out"),
+                 "--course", str(course / "course.toml")]
+    assert main([*arguments, "--scheduler", "local:zero"]) == 2
+    assert "after 'local:' comes the number of workers" in capsys.readouterr().err
+    assert main([*arguments, "--scheduler", "local:2", "-j", "2"]) == 2
+    assert "choose -j" in capsys.readouterr().err
+    broken = tmp_path / "course.toml"
+    broken.write_text(COURSE.replace('timezone = "UTC"', 'timezone = "UTC"\nscheduler = "lab-1"'))
+    with pytest.raises(CourseFileError, match=r"course.toml: scheduler: 'lab-1' is not a scheduler's address"):
+        load_course(broken, load_registry())
