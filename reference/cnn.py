@@ -419,7 +419,13 @@ class DigitsCNN:
         return (dH,), grads
 
     def fit(self, X, y, epochs, eta, seed):
-        X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=int)
+        from threadpoolctl import threadpool_limits  # installed with scikit-learn
+
+        # Products of a few hundred numbers: BLAS threads only wait for each other (and much longer on a busy machine).
+        with threadpool_limits(limits=1):
+            return self._fit(np.asarray(X, dtype=float), np.asarray(y, dtype=int), epochs, eta, seed)
+
+    def _fit(self, X, y, epochs, eta, seed):
         costs = []
         for epoch in range(int(epochs)):
             order = np.random.default_rng([int(seed), epoch]).permutation(len(X))

@@ -313,11 +313,10 @@ class DigitsCNNAveragePooling(DigitsCNN):
 class DigitsCNNGradientsNeverZeroed(DigitsCNN):
     """``fit`` never zeroes the gradients, so each step also applies every earlier batch's gradients."""
 
-    def fit(self, X, y, epochs, eta, seed):
-        X, y = torch.as_tensor(X), torch.as_tensor(y, dtype=torch.int64)
+    def _fit(self, X, y, epochs, eta, seed):
         costs = []
-        for epoch in range(int(epochs)):
-            order = torch.as_tensor(np.random.default_rng([int(seed), epoch]).permutation(len(X)))
+        for epoch in range(epochs):
+            order = torch.as_tensor(np.random.default_rng([seed, epoch]).permutation(len(X)))
             total, count = 0.0, 0
             for start in range(0, len(X), 32):
                 batch = order[start : start + 32]

@@ -14,6 +14,9 @@ pixels that autograd's gradient of one output unit reaches.
 
 from __future__ import annotations
 
+import contextlib
+from typing import Iterator
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -109,6 +112,18 @@ def pool2d_backward(X, G, kernel_size, stride=None, mode="max") -> torch.Tensor:
     return dX
 
 
+@contextlib.contextmanager
+def one_thread() -> Iterator[None]:
+    """Run torch on one thread inside the block: a batch of 32 digits is too small to share, and threads that
+    wait for each other on a busy machine make training many times slower (the sandbox's children use one)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
 class ResidualBlock(nn.Module):
     """``relu(shortcut(x) + conv2(relu(conv1(x))))``, the shortcut a 1x1 conv ``proj`` when the shape changes."""
 
@@ -142,10 +157,13 @@ class DigitsCNN(nn.Module):
 
     def fit(self, X, y, epochs, eta, seed):
         """Mini-batch SGD on the mean cross-entropy, batches of 32 in the order ``default_rng([seed, epoch]).permutation(N)``."""
-        X, y = torch.as_tensor(X), torch.as_tensor(y, dtype=torch.int64)
+        with one_thread():
+            return self._fit(torch.as_tensor(X), torch.as_tensor(y, dtype=torch.int64), int(epochs), eta, int(seed))
+
+    def _fit(self, X, y, epochs, eta, seed):
         costs = []
-        for epoch in range(int(epochs)):
-            order = torch.as_tensor(np.random.default_rng([int(seed), epoch]).permutation(len(X)))
+        for epoch in range(epochs):
+            order = torch.as_tensor(np.random.default_rng([seed, epoch]).permutation(len(X)))
             total, count = 0.0, 0
             for start in range(0, len(X), 32):
                 batch = order[start : start + 32]
