@@ -46,6 +46,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/bench_sandbox.py
 	$(BIN)/python bench/bench_modules.py
 	$(BIN)/python bench/bench_training_checks.py
+	$(BIN)/python bench/bench_cnn.py --training 300
 	$(BIN)/python bench/bench_grade.py
 	$(BIN)/python bench/bench_cluster.py
 	$(BIN)/python bench/bench_derivations.py

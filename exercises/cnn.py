@@ -22,8 +22,11 @@ Accepted inputs: NumPy arrays of floats (or nested lists); return NumPy
 arrays (float64 is fine) or Python ints where the docstring says so. The
 checks compare with double-precision tolerances (relative 1e-7), so compute
 in float64. Loops are fine: each check calls a function a few times on small
-inputs, and every check of these exercises may take up to 10 s of CPU (30 s
-of wall clock); see ``nngrade list cnn``.
+inputs. Each call of a function may take up to 5 s of CPU time (15 s of wall
+clock), whatever limits your course sets for other topics: a correct solution
+written as plain nested loops over every pixel takes well under 0.1 s per
+check. Each call into ``ResidualBlock`` or ``DigitsCNN`` may take up to 10 s of
+CPU time (30 s of wall clock).
 
 ``ResidualBlock`` and ``DigitsCNN`` are torch modules: they take and return
 float32 tensors of the layout above.
@@ -253,7 +256,7 @@ class DigitsCNN(nn.Module):
     - ``conv2``: ``nn.Conv2d(8, 16, 3, padding=1)``
     - ``fc``: ``nn.Linear(64, 10)``
 
-    ``forward(X)``: X of shape ``(N, 1, 8, 8)``, pixels in [0, 1]; conv1, ReLU,
+    ``forward(X)``: X of shape ``(N, 1, 8, 8)``, pixels in [-1, 1]; conv1, ReLU,
     2x2 max pooling (to 8 x 4 x 4), conv2, ReLU, 2x2 max pooling (to 16 x 2 x 2),
     flattened channel by channel as ``H.flatten(1)`` does (channel 0's four
     values first), then fc. Returns the logits, shape ``(N, 10)`` (no softmax).
@@ -269,9 +272,9 @@ class DigitsCNN(nn.Module):
 
     The checks load weights by name, compare the output and autograd's
     gradients, compare two epochs of ``fit`` with the reference, and train on
-    1200 digits (8 epochs, eta = 0.3): the network must then classify at least
-    80% of the 597 held-out digits correctly (a correct network reaches about
-    94%). Training takes about 0.3 s of CPU.
+    1200 digits (8 epochs, eta = 0.2): the network must then classify at least
+    70% of the 597 held-out digits correctly (a correct network reaches about
+    95%). Training takes about 0.3 s of CPU; each call may take up to 10 s.
     """
 
     def __init__(self):

@@ -16,9 +16,9 @@ strides above 1 (a receptive field that ignores them shows). Hidden checks
 draw their own shapes from the seed.
 
 Every exercise runs in the torch worker (the student's module defines torch
-classes, so it imports torch) under :data:`CNN_LIMITS`, set from
-``bench/bench_cnn.py``: a correct solution written as naive seven-deep loops
-must never time out.
+classes, so it imports torch) under :data:`CNN_LIMITS` (the functions) or
+:data:`TRAINING_LIMITS` (the modules), set from ``bench/bench_cnn.py``: a
+correct solution written as naive seven-deep loops must never time out.
 
 This module ships in the student bundle, so it never imports reference code.
 """
@@ -37,12 +37,18 @@ from grader.trial import Trial
 
 MISTAKES = "reference.cnn_mistakes"
 
-CNN_LIMITS = {"cpu_seconds": 10.0, "wall_seconds": 30.0}
-"""Per call, for every cnn exercise, whatever the course's [sandbox] says. ``bench/bench_cnn.py`` measured,
+CNN_LIMITS = {"cpu_seconds": 5.0, "wall_seconds": 15.0}
+"""Per call, for the function exercises, whatever the course's [sandbox] says. ``bench/bench_cnn.py`` grades,
 through the sandbox on a 2-core machine, a correct student who writes conv2d and its backward as naive
-seven-deep Python loops: its slowest call takes about 0.3 s of CPU (the vectorised solution about 2 ms), so a
-loop solution has some 30 times its need on a loaded machine. The digits CNN trains in about 0.3 s of CPU
-per run. 10 s of CPU and 30 s of wall clock are the grader's own defaults (grader.limits.Limits)."""
+seven-deep Python loops: its slowest check (public or hidden) takes about 0.05 s of wall clock, the vectorised
+solution's about 0.035 s (a hidden check's new child and the round trips included; the loops themselves take
+10 to 30 ms a call). 5 s of CPU and 15 s of wall clock leave the loop student some 100 times its need, ten
+times over on a machine busy enough to slow it tenfold, and still stop a loop that never ends within seconds."""
+
+TRAINING_LIMITS = {"cpu_seconds": 10.0, "wall_seconds": 30.0}
+"""Per call, for the module exercises: the digits CNN trains in about 0.3 s of CPU per run (at most 0.5 s over
+300 runs, ``bench/bench_cnn.py --training``); a slower but correct fit (one example at a time is some 20 times
+slower) still fits in 10 s, the grader's own default (grader.limits.Limits)."""
 
 
 def images(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
@@ -659,7 +665,7 @@ RESIDUAL_BLOCK = Exercise(
     title="A residual block relu(x + F(x)) with a 1x1 projection, as an nn.Module",
     notes="slides: ResNet (H(x) = x + F(x); a conv on x when the dimensions differ)",
     uses_torch=True,
-    limits=CNN_LIMITS,
+    limits=TRAINING_LIMITS,
     student=StudentClass("cnn", "ResidualBlock"),
     reference="reference.cnn:ResidualBlock",
     torch_reference="reference.cnn_torch:ResidualBlock",
@@ -699,8 +705,8 @@ RESIDUAL_BLOCK = Exercise(
 # -- cnn.digits_cnn ------------------------------------------------------------------------------------------------
 
 #: How the digits CNN is trained by the checks: epochs, learning rate, training digits (the rest are held out).
-DIGITS_EPOCHS, DIGITS_ETA, DIGITS_TRAIN = 8, 0.3, 1200
-DIGITS_ACCURACY = 0.80
+DIGITS_EPOCHS, DIGITS_ETA, DIGITS_TRAIN = 8, 0.2, 1200
+DIGITS_ACCURACY = 0.70
 """The held-out accuracy a trained digits CNN must reach, set from ``bench/bench_cnn.py --training``: see
 the README's Performance section for the measured spread of the reference over runs drawn as the check draws
 them (a split, initial weights and a seed each)."""
@@ -724,11 +730,14 @@ def initial_state(rng: np.random.Generator) -> dict[str, np.ndarray]:
 
 
 def digits() -> tuple[np.ndarray, np.ndarray]:
-    """scikit-learn's 1797 8x8 digits (bundled, no download) as (N, 1, 8, 8) float32 images in [0, 1], and labels."""
+    """scikit-learn's 1797 8x8 digits (bundled, no download) as (N, 1, 8, 8) float32 images, and labels.
+
+    Pixels are scaled from 0..16 to [-1, 1]: centred inputs train faster and more evenly with plain SGD.
+    """
     from sklearn.datasets import load_digits
 
     data = load_digits()
-    return (data.images / 16.0).astype(np.float32)[:, None], data.target.astype(np.int64)
+    return (data.images / 8.0 - 1.0).astype(np.float32)[:, None], data.target.astype(np.int64)
 
 
 def _forward_and_gradients(t: Trial, N: int) -> None:
@@ -793,7 +802,7 @@ def _digits_run(t: Trial) -> None:
     t.expect(
         accuracy >= DIGITS_ACCURACY,
         f"after fit (seed {seed}) the network classifies {accuracy:.1%} of {len(held_out)} held-out digits correctly; "
-        f"a correct network and fit reach at least {DIGITS_ACCURACY:.0%} (about 94% on average)",
+        f"a correct network and fit reach at least {DIGITS_ACCURACY:.0%} (about 95% on average)",
     )
 
 
@@ -814,7 +823,7 @@ def check_digits_cnn_fit_step_by_step(t: Trial) -> None:
 
 
 def check_digits_cnn_accuracy(t: Trial) -> None:
-    """'fit' on 1200 digits (8 epochs, eta 0.3): the cost falls and at least 80% of the 597 held-out digits are classified right."""
+    """'fit' on 1200 digits (8 epochs, eta 0.2): the cost falls and at least 70% of the 597 held-out digits are classified right."""
     _digits_run(t)
 
 
@@ -829,7 +838,7 @@ DIGITS_CNN = Exercise(
     title="A small CNN with named layers, trained on the 8x8 digits",
     notes="1.5.1.1 (convolution, detector and pooling stages, then fully connected layers); 1.5.1.6 (cost)",
     uses_torch=True,
-    limits=CNN_LIMITS,
+    limits=TRAINING_LIMITS,
     student=StudentClass("cnn", "DigitsCNN"),
     reference="reference.cnn:DigitsCNN",
     torch_reference="reference.cnn_torch:DigitsCNN",
