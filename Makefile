@@ -32,7 +32,11 @@ demo: $(STAMP)
 	$(BIN)/nngrade grade examples/class/submissions -a a1 -o examples/class/graded \
 		--timestamps examples/class/timestamps.csv -j 2
 	@echo
-	@echo "Open examples/class/graded/report.html for the class report, and"
+	@echo "== The same class's second hand-in: assignment conv-lab, a convolution layer (cnn.conv2d) =="
+	$(BIN)/nngrade grade examples/class/submissions -a conv-lab -o examples/class/graded-conv-lab \
+		--timestamps examples/class/timestamps.csv -j 2
+	@echo
+	@echo "Open examples/class/graded/report.html (and graded-conv-lab/report.html) for the class reports, and"
 	@echo "examples/class/graded/feedback/<student>.html for each student's feedback."
 
 # The suite runs on every core (pytest-xdist, a file per worker at a time), then the few tests

@@ -2,8 +2,11 @@
 
 Each synthetic student is the course's solution with one thing changed: a
 known mistake, unfinished work, a loop that never ends, a syntax error, a
-hostile module, a notebook, a zip, a late or broken submission. The output is
-committed; rerun this script after changing solutions/ or exercises/:
+hostile module, a notebook, a zip, a late or broken submission. Besides a1's
+modules, each student's folder (and ivan's zip) holds ``cnn.py`` for the
+second hand-in, ``conv-lab`` (``cnn.conv2d``): the solution, except dara, who
+flips the kernel (a true convolution), and eli, who has not started it. The
+output is committed; rerun this script after changing solutions/ or exercises/:
 
     .venv/bin/python examples/build_class.py
 """
@@ -96,6 +99,15 @@ def students() -> dict[str, dict[str, str]]:
     }
 
 
+def conv_lab() -> dict[str, str]:
+    """Student id to the cnn.py of the conv-lab hand-in, for the students who hand in folders or a zip."""
+    full = solution("cnn")
+    flipped = changed("cnn", 'Y += np.einsum("bchw,oc->bohw", taps, W[:, :, p, q])',
+                      'Y += np.einsum("bchw,oc->bohw", taps, W[:, :, k_h - 1 - p, k_w - 1 - q])')
+    handed_in = ("ada", "ben", "chen", "dara", "eli", "fay", "gus", "ivan", "jo", "kim", "lee", "omar")
+    return {student: {"dara": flipped, "eli": stub("cnn")}.get(student, full) for student in handed_in}
+
+
 def notebook(sources: dict[str, str]) -> dict:
     """A Jupyter notebook holding both modules' code, with IPython magics a student typically leaves in."""
 
@@ -152,9 +164,12 @@ def main() -> None:
     if SUBMISSIONS.exists():
         shutil.rmtree(SUBMISSIONS)
     SUBMISSIONS.mkdir(parents=True)
+    lab = conv_lab()
     for student, sources in students().items():
         folder = SUBMISSIONS / student
         folder.mkdir()
+        if student in lab:
+            sources = {**sources, "cnn": lab[student]}
         for module, text in sources.items():
             (folder / f"{module}.py").write_text(text)
         if not sources:  # handed in notes instead of code (and git keeps no empty folder)
@@ -162,7 +177,7 @@ def main() -> None:
     full = {module: solution(module) for module in MODULES}
     (SUBMISSIONS / "hana.ipynb").write_text(json.dumps(notebook(full), indent=1) + "\n")
     write_zip(SUBMISSIONS / "ivan.zip", "ivan", {**full, "backprop": changed(
-        "backprop", "np.outer(delta, z_prev)", "np.outer(z_prev, delta)")})
+        "backprop", "np.outer(delta, z_prev)", "np.outer(z_prev, delta)"), "cnn": lab["ivan"]})
     with zipfile.ZipFile(SUBMISSIONS / "nia.zip.tmp", "w") as archive:
         archive.writestr("perceptron.py", solution("perceptron"))
     data = (SUBMISSIONS / "nia.zip.tmp").read_bytes()

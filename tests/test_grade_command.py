@@ -5,7 +5,10 @@ each common mistake, unfinished work, a loop that never ends, a syntax error,
 a notebook, a zip, a hostile module, late work, an empty folder, a corrupt
 zip. These tests grade it for real (sandbox, SQLite, worker processes) and
 check every student's outcome, resuming, regrading, and a run killed with
-SIGKILL.
+SIGKILL. The same class's second hand-in, ``conv-lab`` (``cnn.conv2d``, in
+the torch worker), is graded as ``make demo`` grades it, with its own
+outcomes: a flipped kernel named, unfinished work, a notebook without the
+function.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CLASS = ROOT / "examples" / "class"
 NNGRADE = [sys.executable, "-m", "grader.cli"]
 A1_POINTS = 65
+LAB_POINTS = 5
 
 pytestmark = pytest.mark.slow
 
@@ -115,6 +119,35 @@ def test_every_student_gets_the_outcome_their_submission_deserves(graded):
     # Bad entries are rows with a problem, not a stopped batch.
     assert "no .py" in grades.loc["max", "problem"].lower() or "no python" in grades.loc["max", "problem"].lower()
     assert "zip" in grades.loc["nia", "problem"].lower()
+    assert grades.loc["max", "final"] == 0 and grades.loc["nia", "final"] == 0
+
+
+@pytest.fixture(scope="module")
+def graded_lab(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    out = tmp_path_factory.mktemp("graded-conv-lab") / "out"
+    return out, nngrade("grade", str(CLASS / "submissions"), "-a", "conv-lab", "-o", str(out),
+                        "--timestamps", str(CLASS / "timestamps.csv"), "-j", "2")
+
+
+def test_the_conv_lab_hand_in_gives_every_student_their_outcome(graded_lab):
+    out, run = graded_lab
+    assert run.returncode == 0, run.stderr
+    assert "15 submissions: 13 graded, 0 unchanged, 2 with problems, 0 grader failures" in run.stdout
+    grades = pd.read_csv(out / "grades.csv", index_col="student")
+    assert list(grades.columns[:1]) == ["cnn.conv2d"]
+    for student in ("ada", "ben", "chen", "fay", "gus", "ivan", "jo", "lee"):
+        assert grades.loc[student, "total"] == LAB_POINTS and grades.loc[student, "final"] == LAB_POINTS, student
+    # dara flipped the kernel: a true convolution, named on the public checks, with the hint.
+    assert ("cnn.conv2d", "kernel flipped (true convolution)") in mistakes_of(out, "dara")
+    assert grades.loc["dara", "total"] < LAB_POINTS
+    assert "cross-correlation" in (out / "feedback" / "dara.md").read_text()
+    report = (out / "report.html").read_text()
+    assert "kernel flipped (true convolution)" in report and "dara" in report
+    # eli has not started; hana's notebook (a1's) has no conv2d; late and cut-off work as for a1.
+    assert {status for status, *_ in checks_of(out, "eli").values()} == {"not implemented"}
+    assert {status for status, *_ in checks_of(out, "hana").values()} == {"errored"}
+    assert grades.loc["kim", "late_days"] == 2 and grades.loc["kim", "final"] == pytest.approx(0.8 * LAB_POINTS)
+    assert grades.loc["omar", "final"] == 0
     assert grades.loc["max", "final"] == 0 and grades.loc["nia", "final"] == 0
 
 
