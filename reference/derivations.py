@@ -152,3 +152,14 @@ def lstm_cell_state_gradient() -> str:
 def linear_rnn_bptt() -> str:
     """a^(2) = W_aa (W_aa a^(0) + W_ax x^(1)) + W_ax x^(2), so dL/da^(0) = W_aa^T W_aa^T dL/da^(2) (notes 1.6.1.1)."""
     return "W_aa^T W_aa^T delta"
+
+
+def conv_output_size() -> str:
+    """A filter spanning D (k - 1) + 1 pixels fits at every S-th position of the input padded by P on each side:
+    (n + 2P - D (k - 1) - 1)/S + 1 positions when S divides the numerator (notes 1.5.1.3; slides: padding, stride)."""
+    return "(n + 2*P - D*(k - 1) - 1)/S + 1"
+
+
+def conv_parameter_count() -> str:
+    """C_out filters of C_in k_h k_w weights each, and a bias each (notes 1.5.1.3: 27 weights plus a bias)."""
+    return "C_out*(C_in*k_h*k_w + 1)"

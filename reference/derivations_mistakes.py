@@ -484,6 +484,47 @@ def linear_rnn_bptt_input():
     return "W_ax^T W_aa^T delta"
 
 
+# -- conv_output_size ----------------------------------------------------------------------------------
+
+
+def conv_output_size_padding_outside_stride():
+    """The padding added after the division by the stride."""
+    return "(n - D (k - 1) - 1)/S + 1 + 2 P"
+
+
+def conv_output_size_one_side_padding():
+    """The padding counted on one side only."""
+    return "(n + P - D (k - 1) - 1)/S + 1"
+
+
+def conv_output_size_dilation_ignored():
+    """The filter's span taken as k whatever the dilation."""
+    return "(n + 2 P - k)/S + 1"
+
+
+def conv_output_size_no_first_position():
+    """The positions counted as the steps between them: the + 1 forgotten."""
+    return "(n + 2 P - D (k - 1) - 1)/S"
+
+
+# -- conv_parameter_count --------------------------------------------------------------------------------
+
+
+def conv_parameter_count_bias_per_input_channel():
+    """A bias for every (output, input) channel pair."""
+    return "C_out C_in (k_h k_w + 1)"
+
+
+def conv_parameter_count_input_channels_forgotten():
+    """Each filter taken as one k_h x k_w plane."""
+    return "C_out (k_h k_w + 1)"
+
+
+def conv_parameter_count_one_bias():
+    """One bias for the whole layer."""
+    return "C_out C_in k_h k_w + 1"
+
+
 # -- the declared wrong answers -----------------------------------------------------------------
 
 #: The wrong answer each variant stands for, by variant name, as the question declares it: for a
@@ -563,4 +604,11 @@ WRONG_ANSWERS: dict[str, str] = {
     "linear_rnn_bptt_one_step": "W_aa^T delta",
     "linear_rnn_bptt_power_rule": "2 W_aa^T delta",
     "linear_rnn_bptt_input": "W_ax^T W_aa^T delta",
+    "conv_output_size_padding_outside_stride": "(n - D*(k - 1) - 1)/S + 1 + 2*P",
+    "conv_output_size_one_side_padding": "(n + P - D*(k - 1) - 1)/S + 1",
+    "conv_output_size_dilation_ignored": "(n + 2*P - k)/S + 1",
+    "conv_output_size_no_first_position": "(n + 2*P - D*(k - 1) - 1)/S",
+    "conv_parameter_count_bias_per_input_channel": "C_out*C_in*(k_h*k_w + 1)",
+    "conv_parameter_count_input_channels_forgotten": "C_out*(k_h*k_w + 1)",
+    "conv_parameter_count_one_bias": "C_out*C_in*k_h*k_w + 1",
 }

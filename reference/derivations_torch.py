@@ -110,3 +110,11 @@ def lstm_cell_state_gradient() -> str:
 
 def linear_rnn_bptt() -> str:
     return "(W_aa W_aa)^T delta"
+
+
+def conv_output_size() -> str:
+    return "(n - 1 + 2 P - D k + D)/S + 1"
+
+
+def conv_parameter_count() -> str:
+    return "C_out C_in k_h k_w + C_out"

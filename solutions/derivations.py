@@ -292,3 +292,28 @@ def linear_rnn_bptt() -> str:
     ``W_ax`` (n x m), ``delta`` (a column vector of size n). Functions: ``exp``.
     """
     return "transpose(W_aa) transpose(W_aa) delta"
+
+
+def conv_output_size() -> str:
+    """Return the number of positions of a convolution's filter along one direction (height or width).
+
+    The input has ``n`` pixels along that direction, with ``P`` zeros added
+    on EACH side; the filter has ``k`` taps spaced ``D`` pixels apart (the
+    dilation; D = 1 for adjacent taps) and moves ``S`` pixels at a time (the
+    stride), always lying wholly inside the padded input (notes 1.5.1.3).
+    Take S to divide the distance the filter can travel, so no floor is
+    needed. Names: ``n``, ``k``, ``P``, ``S``, ``D``. Functions: ``sqrt``,
+    ``exp``.
+    """
+    return "(n + 2 P - D (k - 1) - 1)/S + 1"
+
+
+def conv_parameter_count() -> str:
+    """Return the number of trainable parameters of a convolutional layer with a bias.
+
+    The layer maps ``C_in`` input channels to ``C_out`` output channels (feature
+    maps) with filters of ``k_h`` by ``k_w`` pixels, as ``nn.Conv2d(C_in,
+    C_out, (k_h, k_w))`` does (notes 1.5.1.3, filters). Names: ``C_in``,
+    ``C_out``, ``k_h``, ``k_w``. Functions: ``sqrt``, ``exp``.
+    """
+    return "C_out (C_in k_h k_w + 1)"

@@ -327,6 +327,24 @@ CORPUS: list[tuple[str, str, str]] = [
     ("linear_rnn_bptt", "W_ax^T W_aa^T delta", M("gradient of x^(1)")),
     ("linear_rnn_bptt", "W_aa^T W_aa delta", W),
     ("linear_rnn_bptt", "delta W_aa W_aa", R),
+    # -- conv_output_size ----------------------------------------------------------------------------------------
+    ("conv_output_size", "(n + 2P - D(k - 1) - 1)/S + 1", C),
+    ("conv_output_size", "(n + 2 P - D k + D - 1 + S)/S", C),
+    ("conv_output_size", r"\frac{n + 2P - D(k-1) - 1}{S} + 1", C),
+    ("conv_output_size", "(n - D (k - 1) - 1)/S + 1 + 2 P", M("padding outside the stride division")),
+    ("conv_output_size", "(n + P - D (k - 1) - 1)/S + 1", M("padding on one side only")),
+    ("conv_output_size", "(n + 2 P - k)/S + 1", M("dilation ignored")),
+    ("conv_output_size", "(n + 2 P - D (k - 1) - 1)/S", M("first position forgotten")),
+    ("conv_output_size", "(n + 2 P - D (k - 1))/S + 1", W),
+    ("conv_output_size", "floor((n + 2P - k)/S) + 1", R),
+    # -- conv_parameter_count ------------------------------------------------------------------------------------
+    ("conv_parameter_count", "C_out (C_in k_h k_w + 1)", C),
+    ("conv_parameter_count", "C_in C_out k_h k_w + C_out", C),
+    ("conv_parameter_count", "C_out C_in (k_h k_w + 1)", M("bias per input channel")),
+    ("conv_parameter_count", "C_out (k_h k_w + 1)", M("input channels forgotten")),
+    ("conv_parameter_count", "C_out C_in k_h k_w + 1", M("one bias for the layer")),
+    ("conv_parameter_count", "C_out C_in k_h k_w", W),
+    ("conv_parameter_count", "C_out * (C_in * k * k + 1)", R),
 ]
 
 #: Attacks on the grader, each tried on a scalar question and on a matrix question.

@@ -81,6 +81,8 @@ REMOVED_FRAGMENTS: dict[str, tuple[str, ...]] = {
     "perceptron_update": ("w + eta d x", "old ones plus it", "target's sign times x"),
     "lstm_cell_state_gradient": ("dC_t/dC_{t-1} = f_t", "the derivative is f_t", "sigma of a_f"),
     "linear_rnn_bptt": ("W_aa^T W_aa^T", "(W_aa^T)^2", "two factors W_aa^T"),
+    "conv_output_size": ("n + 2P - D(k - 1) - 1", "D (k - 1) + 1", "(n + 2P"),
+    "conv_parameter_count": ("C_in k_h k_w + 1", "C_out (C_in", "C_out biases"),
 }
 
 _SINGLE_STAR = re.compile(r"(?<!\*)\*(?!\*)")

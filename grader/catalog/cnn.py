@@ -516,7 +516,8 @@ CONV_PARAMETER_COUNT = Exercise(
     mistakes=(
         Mistake(
             "bias per input channel",
-            "a filter spans every input channel and has ONE bias: C_out (C_in k_h k_w + 1), not C_out C_in (k_h k_w + 1).",
+            "a filter spans every input channel and adds ONE bias to its sum: one bias per output channel, not one per "
+            "pair of output and input channels.",
             f"{MISTAKES}:conv_parameter_count_bias_per_input_channel",
         ),
         Mistake(

@@ -1180,6 +1180,92 @@ LINEAR_RNN_BPTT_EXERCISE = derivation_exercise(
     "linear_rnn_bptt", "BPTT through a two-step linear RNN", "1.6.1.1", LINEAR_RNN_BPTT
 )
 
+# -- convolutional networks ------------------------------------------------------------------
+
+CONV_OUTPUT_SIZE = Question(
+    id="conv_output_size",
+    target="the output size of a convolution along one direction (S divides n + 2P - D (k - 1) - 1)",
+    symbols=(
+        Symbol("n", Integers(8, 64), description="the input's size (height or width)"),
+        Symbol("k", Integers(1, 7), description="the filter's size along the same direction"),
+        Symbol("P", Integers(0, 3), description="the zeros added on each side"),
+        Symbol("S", Integers(1, 4), description="the stride"),
+        Symbol("D", Integers(1, 3), description="the dilation: the spacing of the filter's taps"),
+    ),
+    functions=("sqrt", "exp"),
+    mistakes=(
+        KnownMistake(
+            "padding outside the stride division",
+            "the padding widens the input the filter slides over, so it belongs inside the division by the stride: "
+            "count the positions where the filter fits in the padded input.",
+            "conv_output_size_padding_outside_stride",
+        ),
+        KnownMistake(
+            "padding on one side only",
+            "P zeros go on EACH side of the input: how wide is the padded input?",
+            "conv_output_size_one_side_padding",
+        ),
+        KnownMistake(
+            "dilation ignored",
+            "a filter whose k taps are D pixels apart spans more than k pixels: how many, from its first tap to its "
+            "last?",
+            "conv_output_size_dilation_ignored",
+        ),
+        KnownMistake(
+            "first position forgotten",
+            "dividing by the stride counts the steps between the first and the last position of the filter; the "
+            "number of positions is one more.",
+            "conv_output_size_no_first_position",
+        ),
+    ),
+    examples=(
+        Example({"n": 9, "k": 3, "P": 1, "S": 2, "D": 1}, "n = 9, a 3-wide filter, padding 1, stride 2"),
+        Example({"n": 11, "k": 3, "P": 0, "S": 1, "D": 2}, "n = 11, a 3-tap filter with dilation 2"),
+    ),
+)
+
+CONV_PARAMETER_COUNT = Question(
+    id="conv_parameter_count",
+    target="the number of trainable parameters of a conv layer with a bias",
+    symbols=(
+        Symbol("C_in", Integers(1, 64), description="the number of input channels"),
+        Symbol("C_out", Integers(1, 64), description="the number of output channels (filters)"),
+        Symbol("k_h", Integers(1, 7), description="the filter's height"),
+        Symbol("k_w", Integers(1, 7), description="the filter's width"),
+    ),
+    functions=("sqrt", "exp"),
+    mistakes=(
+        KnownMistake(
+            "bias per input channel",
+            "a filter spans every input channel at once and adds ONE bias to the sum: how many biases does the "
+            "layer have?",
+            "conv_parameter_count_bias_per_input_channel",
+        ),
+        KnownMistake(
+            "input channels forgotten",
+            "a filter on an RGB image is 3 x 3 x 3 = 27 weights (plus a bias), not 9: each filter has a k_h x k_w "
+            "plane in every input channel.",
+            "conv_parameter_count_input_channels_forgotten",
+        ),
+        KnownMistake(
+            "one bias for the layer",
+            "each of the C_out filters (one per output channel) has a bias of its own.",
+            "conv_parameter_count_one_bias",
+        ),
+    ),
+    examples=(
+        Example({"C_in": 3, "C_out": 1, "k_h": 3, "k_w": 3}, "one 3x3 filter on an RGB image (notes 1.5.1.3)"),
+        Example({"C_in": 16, "C_out": 32, "k_h": 3, "k_w": 5}, "16 channels to 32 with 3x5 filters"),
+    ),
+)
+
+CONV_OUTPUT_SIZE_EXERCISE = derivation_exercise(
+    "conv_output_size", "The output size of a convolution", "1.5.1.3; slides: padding and stride", CONV_OUTPUT_SIZE
+)
+CONV_PARAMETER_COUNT_EXERCISE = derivation_exercise(
+    "conv_parameter_count", "The parameter count of a conv layer", "1.5.1.3 (filters)", CONV_PARAMETER_COUNT
+)
+
 
 def derivation_reference(function: str) -> str:
     """The correct final expression of a question, from ``reference/derivations.py`` (tests, benchmark)."""
@@ -1218,6 +1304,8 @@ QUESTIONS: dict[str, Question] = {
     "perceptron_update": PERCEPTRON_UPDATE,
     "lstm_cell_state_gradient": LSTM_CELL_STATE_GRADIENT,
     "linear_rnn_bptt": LINEAR_RNN_BPTT,
+    "conv_output_size": CONV_OUTPUT_SIZE,
+    "conv_parameter_count": CONV_PARAMETER_COUNT,
 }
 
 EXERCISES: tuple[Exercise, ...] = (
@@ -1243,4 +1331,6 @@ EXERCISES: tuple[Exercise, ...] = (
     PERCEPTRON_UPDATE_EXERCISE,
     LSTM_CELL_STATE_GRADIENT_EXERCISE,
     LINEAR_RNN_BPTT_EXERCISE,
+    CONV_OUTPUT_SIZE_EXERCISE,
+    CONV_PARAMETER_COUNT_EXERCISE,
 )
