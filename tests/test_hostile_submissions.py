@@ -700,7 +700,7 @@ def test_one_students_files_are_gone_for_the_next(hostile_sandbox: Sandbox, tmp_
     (second / "perceptron.py").write_text(fn("""
         found = []
         for folder in ('/tmp', '/tmp/work', '/dev/shm', '/var/tmp'):
-            found += [folder + '/' + name for name in os.listdir(folder) if name != 'work']
+            found += [folder + '/' + name for name in os.listdir(folder) if name == 'left-behind']
         return found
         """))
     with SandboxedStudentCode(first, sandbox=hostile_sandbox) as student:
