@@ -73,11 +73,13 @@ def test_hostile_strings_are_rejected_in_the_child_and_it_keeps_working():
 
 
 def test_an_answer_past_the_limits_fails_its_own_check(monkeypatch):
-    # The judge's child, warm, then held to a CPU limit far below what judging this answer takes.
+    # The judge's child, warm, then held to limits no judgement can meet: a wall limit that has passed
+    # before the reply can arrive (the child judges this answer in milliseconds, so a limit of a few
+    # milliseconds would be met whenever the grader is not scheduled in time to see it pass).
     code = sandboxed_judge._judge_code()
     reference = reference_answer_key("vae_kl")
     assert sandboxed_judge.judge_answer("(sigma^2 + mu^2 - 1)/2 - log(sigma)", QUESTIONS["vae_kl"], reference, rng=np.random.default_rng(3), hidden=False).ok
-    monkeypatch.setattr(code, "limits", dataclasses.replace(code.limits, cpu_seconds=0.01, wall_seconds=0.002))
+    monkeypatch.setattr(code, "limits", dataclasses.replace(code.limits, cpu_seconds=0.01, wall_seconds=1e-6))
     stopped = sandboxed_judge.judge_answer(
         "(sigma^2 + mu^2 - 1 - log(sigma^2))/2" + " + log(sigma) - log(sigma)" * 30, QUESTIONS["vae_kl"], reference, rng=np.random.default_rng(3), hidden=False
     )
