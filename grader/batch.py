@@ -163,6 +163,7 @@ def grade_class(
         finished = gradebook.finished_fingerprints()
         unfinished = set(gradebook.fingerprints()) - set(finished)
         to_grade = []
+        problems = []
         pending: dict[str, tuple[object, str]] = {}
         for submission in submissions:
             fingerprint = _student_fingerprint(submission, grading)
@@ -175,11 +176,16 @@ def grade_class(
                 summary.problems += 1
                 record = _record(submission, info, chosen, exercises=(), seconds=0.0)
                 gradebook.save(record, fingerprint=fingerprint, notes=submission.notes)
+                problems.append(submission)
                 continue
             pending[submission.student_id] = (submission, fingerprint)
             to_grade.append(submission)
 
-        progress = progress or Progress(len(to_grade))
+        # Every submission of this run is one line (graded, could not grade, grader failure), so the
+        # progress count ends at the number the summary reports.
+        progress = progress or Progress(len(to_grade) + len(problems))
+        for submission in problems:
+            progress.advance(submission.student_id, submission.problem.splitlines()[0], verb="could not grade")
         if skipped:
             progress.note(f"skipped what an operating system or a tool made, not a student: {', '.join(skipped)}")
         if summary.unchanged:
@@ -195,7 +201,7 @@ def grade_class(
                                  problem=f"{GRADER_FAULT}: {graded.failure}")
                 # An empty fingerprint makes the next run try this student again.
                 gradebook.save(record, fingerprint="", notes=submission.notes)
-                progress.advance(graded.student_id, "internal error (will be retried on the next run)")
+                progress.advance(graded.student_id, "internal error (will be retried on the next run)", verb="grader failure on")
                 return
             record = _record(submission, info, chosen, exercises=graded.exercises, seconds=graded.seconds)
             gradebook.save(record, fingerprint=fingerprint, notes=submission.notes)

@@ -13,12 +13,14 @@ Exit status of ``check``: 0 full marks, 1 anything less, 2 a usage error
 (unknown exercise, missing folder), 3 a grader fault left a check unscored.
 Exit status of ``grade``, ``report`` and the delivery commands: 0 done, 2 a usage or course-file
 error, 3 a grader fault left some student or check ungraded (or the Dask scheduler went away
-before every student was graded: the same command grades the rest).
+before every student was graded: the same command grades the rest). Any command whose output
+is closed early (``nngrade list | head``) stops quietly with 141, as a program SIGPIPE ends does.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -37,6 +39,9 @@ EXIT_FULL_MARKS = 0
 EXIT_NOT_FULL_MARKS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL_ERROR = 3
+EXIT_CLOSED_PIPE = 141
+"""The reader of the output went away (128 + SIGPIPE, as the shell reports a program that SIGPIPE ended)."""
+NOTE_WIDTH = 70
 
 
 def _command_list(args: argparse.Namespace) -> int:
@@ -105,17 +110,27 @@ def _command_check(args: argparse.Namespace) -> int:
     return EXIT_FULL_MARKS if full else EXIT_NOT_FULL_MARKS
 
 
+def shorten(text: str, width: int = NOTE_WIDTH) -> str:
+    """``text`` in at most ``width`` characters, cut between words and ended with "..." when cut."""
+    if len(text) <= width:
+        return text
+    cut = text[: width - 3]
+    space = cut.rfind(" ")
+    if space > width // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "..."
+
+
 def _summary_of(record) -> str:
     """A short note on one student for the gradebook table."""
     if record.problem:
-        return record.problem.splitlines()[0][:70]
+        return shorten(record.problem.splitlines()[0])
     counts = record.statuses()
     parts = [f"{counts[status]} {status}" for status in counts if status.value != "passed"]
     mistakes = sorted({m.name for e in record.exercises for c in e.checks for m in c.mistakes})
     if mistakes:
         parts.append("mistakes: " + ", ".join(mistakes))
-    text = "; ".join(parts)
-    return text if len(text) <= 70 else text[:67] + "..."
+    return shorten("; ".join(parts))
 
 
 def gradebook_table(info, records) -> str:
@@ -256,6 +271,19 @@ def _command_gradescope(args: argparse.Namespace) -> int:
     return 0
 
 
+def _command_new(args: argparse.Namespace) -> int:
+    from grader.scaffold import new_exercise
+
+    root = Path(args.root)
+    for written in new_exercise(args.exercise, root, title=args.title):
+        print(f"{'wrote   ' if written.created else 'extended'} {written.path}")
+    print(
+        f"Write what is marked TODO in these files (see AUTHORING.md), then run: "
+        f"python -m pytest tests/test_invariants.py -k {args.exercise.split('.')[0]}"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nngrade",
@@ -357,13 +385,35 @@ def build_parser() -> argparse.ArgumentParser:
     gradescope.add_argument("--course", metavar="FILE", help="the course file (default: course.toml here or above)")
     gradescope.add_argument("--force", action="store_true", help="replace FILE.zip if it exists")
     gradescope.set_defaults(run=_command_gradescope)
+
+    new = commands.add_parser(
+        "new",
+        help="write the files of a new exercise, with TODOs where the author writes",
+        description=(
+            "Write the reference, torch reference, mistakes, stub, solution and catalog entry of a new "
+            "exercise TOPIC.NAME (a new topic is also registered); see AUTHORING.md."
+        ),
+    )
+    new.add_argument("kind", choices=["exercise"], help="what to create")
+    new.add_argument("exercise", metavar="TOPIC.NAME", help="the new exercise's id, for example perceptron.margin")
+    new.add_argument("--root", default=".", help="the course project's folder (default: here)")
+    new.add_argument("--title", help="the exercise's title (default: a TODO)")
+    new.set_defaults(run=_command_new)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.run(args)
+        status = args.run(args)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        # The reader stopped reading (`nngrade list | head`): nothing more to say. Later writes
+        # (the interpreter's last flush) go nowhere instead of failing again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_CLOSED_PIPE
     except NngradeError as exc:
         print(f"nngrade: {exc}", file=sys.stderr)
         return EXIT_USAGE

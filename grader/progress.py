@@ -33,14 +33,18 @@ class Progress:
         self.started = time.monotonic()
         self._drawn = False
 
-    def advance(self, item: str, summary: str = "") -> None:
-        """One more item finished; ``summary`` says how it went (e.g. ``8.5/10``)."""
+    def advance(self, item: str, summary: str = "", *, verb: str | None = None) -> None:
+        """One more item finished; ``summary`` says how it went (e.g. ``8.5/10``).
+
+        ``verb`` replaces the run's verb on this line for an item that went another way
+        ("could not grade"), so the lines of each kind add up to the counts of the run's summary.
+        """
         self.done += 1
         if self.bar:
             self._draw(item)
         else:
             detail = f": {summary}" if summary else ""
-            print(f"[{self.done}/{self.total}] {self.verb} {item}{detail}", file=self.stream, flush=True)
+            print(f"[{self.done}/{self.total}] {verb or self.verb} {item}{detail}", file=self.stream, flush=True)
 
     def note(self, message: str) -> None:
         """A line that must stay visible (a warning), printed above the bar."""

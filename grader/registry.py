@@ -8,6 +8,7 @@ and answers selections such as ``perceptron`` (a whole topic),
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import importlib
 from functools import lru_cache
@@ -66,8 +67,11 @@ class Registry:
                 if exercise.id == selector or exercise.topic == selector or fnmatch.fnmatchcase(exercise.id, selector)
             ]
             if not matched:
+                names = [exercise.id for exercise in self] + self.topics
+                close = difflib.get_close_matches(selector, names, n=3, cutoff=0.6)
+                guess = f"did you mean {' or '.join(repr(name) for name in close)}? " if close else ""
                 raise UnknownExercise(
-                    f"{selector!r} names no exercise; `nngrade list` shows the exercises and topics"
+                    f"{selector!r} names no exercise; {guess}`nngrade list` shows the exercises and topics"
                 )
             chosen.update(matched)
         return [exercise for exercise in self if exercise.id in chosen]

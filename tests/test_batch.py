@@ -108,3 +108,14 @@ def test_remembered_reference_values_cannot_be_changed_by_a_check():
     first[:] = 99  # a check that changes what it was given
     again = expectations.reference_value(exercise, check, args, {}, "key-1")
     assert list(again) == [-1, 1]
+
+
+def test_progress_names_the_items_that_went_another_way():
+    """Graded, could not grade and grader failures each have their own line, adding up to the summary's counts."""
+    stream = io.StringIO()
+    progress = Progress(2, stream=stream)
+    progress.advance("bob", "no perceptron.py in the submission", verb="could not grade")
+    progress.advance("ada", "5/5")
+    assert stream.getvalue().splitlines() == [
+        "[1/2] could not grade bob: no perceptron.py in the submission", "[2/2] graded ada: 5/5",
+    ]

@@ -83,3 +83,29 @@ def test_syntax_error_is_reported_with_its_line(tmp_path, source):
     run = nngrade("check", "perceptron.predict", "--dir", str(tmp_path))
     assert run.returncode == 1 and "errored" in run.stdout
     assert "syntax error at line 1" in run.stdout
+
+
+def test_a_closed_pipe_ends_quietly():
+    """`nngrade list | head`: the reader goes away before the listing is written."""
+    process = subprocess.Popen([NNGRADE, "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 141
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
+
+
+def test_a_typo_in_an_exercise_id_gets_a_suggestion():
+    run = nngrade("check", "perceptron.predikt", "--dir", str(SOLUTIONS))
+    assert run.returncode == 2 and "did you mean 'perceptron.predict'" in run.stderr
+    far = nngrade("list", "zzzz")
+    assert far.returncode == 2 and "did you mean" not in far.stderr and "nngrade list" in far.stderr
+
+
+def test_notes_in_the_gradebook_table_are_cut_between_words():
+    from grader.cli import NOTE_WIDTH, shorten
+
+    text = "3 failed; 2 errored; mistakes: forgot-bias, np.sign, wrong-learning-rate-sign, transposed-weights"
+    short = shorten(text)
+    assert len(short) <= NOTE_WIDTH and short.endswith("...")
+    assert text.startswith(short[:-3]) and text[len(short) - 3] in " ,;"
+    assert shorten("1 failed") == "1 failed"
