@@ -100,6 +100,11 @@ def _command_check(args: argparse.Namespace) -> int:
             print(check.feedback)
             if check.output:
                 print(f"--- your code printed ---\n{check.output}")
+    printed = [c for result in results for c in result.checks if c.status is Status.PASSED and c.output]
+    if args.verbose and printed:
+        print("\nWhat your code printed in the checks that passed:")
+        for check in printed:
+            print(f"\n== {check.test_id}\n{check.output}")
     hidden_stubs = len(unfinished) - len(shown)
     if hidden_stubs:
         print(f"\n{hidden_stubs} checks are not implemented yet (use -v to list them with their messages).")
@@ -307,7 +312,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--dir", help="folder with your modules (default: here, or ./exercises)")
     check.add_argument("--recorded", metavar="DIR", help="use recorded check data instead of the reference code")
-    check.add_argument("-v", "--verbose", action="store_true", help="also show checks that are not implemented yet")
+    check.add_argument(
+        "-v", "--verbose", action="store_true",
+        help="also show checks that are not implemented yet, and what your code printed in the checks that passed",
+    )
     check.add_argument("--progress", action="store_true", help="print a line per exercise as it is checked")
     check.set_defaults(run=_command_check)
 

@@ -6,10 +6,13 @@ with ``nngrade.toml`` and whose name is a topic of the registry. Each public
 check becomes one test, with the node id ``<module>.py::<exercise>::<check>``;
 a check that does not pass fails with its feedback as the message, and a stub
 fails as "not implemented", never as a crash. The run ends with the points.
+What the student's code printed is in a failing check's message; for a passing
+check, pytest shows it with ``-s`` or ``-rA``.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -116,6 +119,10 @@ class CheckItem(pytest.Item):
         self.user_properties.append(("nngrade_score", result.score))
         if result.status is not Status.PASSED:
             raise CheckNotPassed(result)
+        if result.output:
+            # What a passing check's code printed: pytest shows it with -s, and under "PASSES" with -rA or -rP.
+            # (A check that does not pass shows it in its failure message.)
+            sys.stdout.write(f"--- your code printed ({result.test_id}) ---\n{result.output}\n")
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, CheckNotPassed):

@@ -109,3 +109,17 @@ def test_notes_in_the_gradebook_table_are_cut_between_words():
     assert len(short) <= NOTE_WIDTH and short.endswith("...")
     assert text.startswith(short[:-3]) and text[len(short) - 3] in " ,;"
     assert shorten("1 failed") == "1 failed"
+
+
+def test_check_v_shows_what_passing_checks_printed(tmp_path):
+    folder = tmp_path / "mine"
+    shutil.copytree(EXERCISES, folder)
+    (folder / "perceptron.py").write_text(
+        "import numpy as np\n\ndef predict(w, X):\n    print('net input computed')\n"
+        "    return np.where(w[0] + np.asarray(X, dtype=float) @ w[1:] > 0, 1, -1)\n"
+    )
+    quiet = nngrade("check", "perceptron.predict", "--dir", str(folder))
+    assert quiet.returncode == 0 and "net input computed" not in quiet.stdout, quiet.stdout + quiet.stderr
+    verbose = nngrade("check", "-v", "perceptron.predict", "--dir", str(folder))
+    assert "What your code printed in the checks that passed" in verbose.stdout
+    assert "net input computed" in verbose.stdout

@@ -67,3 +67,21 @@ def test_the_plugin_leaves_other_folders_alone(pytester):
     pytester.makepyfile(test_other="def test_ok():\n    assert True\n")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+
+
+PRINTING_PREDICT = (
+    "import numpy as np\n\ndef predict(w, X):\n    print('net input computed')\n"
+    "    return np.where(w[0] + np.asarray(X, dtype=float) @ w[1:] > 0, 1, -1)\n"
+)
+
+
+@pytest.mark.parametrize("flag", ["-s", "-rA"])
+def test_what_a_passing_check_printed_is_shown_with_s_or_ra(pytester, student_folder, flag):
+    (student_folder / "perceptron.py").write_text(PRINTING_PREDICT)
+    result = pytester.runpytest_subprocess(
+        "perceptron.py::perceptron.predict::predict_worked_example", flag, "-p", "no:cacheprovider"
+    )
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*your code printed (perceptron.predict::predict_worked_example)*", "net input computed"])
+    quiet = pytester.runpytest_subprocess("perceptron.py::perceptron.predict::predict_worked_example", "-p", "no:cacheprovider")
+    quiet.stdout.no_fnmatch_line("*net input computed*")
