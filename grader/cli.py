@@ -111,7 +111,7 @@ def _command_check(args: argparse.Namespace) -> int:
 
     if not all(result.complete for result in results):
         return EXIT_INTERNAL_ERROR
-    full = all(result.score == result.max_score for result in results)
+    full = all(result.score == round(result.max_score, 2) for result in results)  # points scaled by the course are floats
     return EXIT_FULL_MARKS if full else EXIT_NOT_FULL_MARKS
 
 

@@ -31,11 +31,12 @@ returns, or gets the default for its kind (:func:`default_degenerate`).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from grader.errors import InvalidDeclaration
 from grader.limits import validate_limits
@@ -389,3 +390,27 @@ def _weights_file(path: str, *, numpy: bool) -> Any:
     buffer = io.BytesIO()
     torch.save(made, buffer)
     return buffer.getvalue()
+
+
+def released_exercises(
+    exercises: Sequence[Exercise], released: Mapping[str, tuple[float, Mapping[str, Any]]]
+) -> tuple[Exercise, ...]:
+    """``exercises`` as a student bundle ships them: only those named in ``released``, public checks only.
+
+    ``released`` maps an exercise id to ``(factor, limits)``: the factor the
+    course scales the exercise's points by, and the limits its calls run under
+    when graded (empty: the exercise's own). The self-check then shows the
+    course's points and stops a call where grading would.
+    """
+    kept = []
+    for exercise in exercises:
+        if exercise.id not in released:
+            continue
+        factor, limits = released[exercise.id]
+        checks = tuple(
+            dataclasses.replace(check, points=round(check.points * factor, 4))
+            for check in exercise.checks
+            if not check.hidden
+        )
+        kept.append(dataclasses.replace(exercise, checks=checks, limits=dict(limits) if limits else exercise.limits))
+    return tuple(kept)

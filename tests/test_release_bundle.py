@@ -330,3 +330,59 @@ def test_the_solutions_score_full_marks_with_nngrade_check_and_pytest(bundle, ve
     assert tested.returncode == 0, tested.stdout + tested.stderr
     assert f"{PUBLIC_CHECKS} passed" in tested.stdout
     assert "public checks:" in tested.stdout
+
+
+# -- one assignment's bundle ------------------------------------------------------
+
+
+def test_an_assignment_bundle_ships_only_its_exercises_public_checks_and_the_courses_points_and_limits(tmp_path):
+    written = write_release(tmp_path / "a1", registry=REGISTRY, course=COURSE, assignments=["a1"], overwrite=False)
+    bundle = written.path
+    a1 = COURSE.assignment("a1")
+    assert sorted(path.name for path in (bundle / "grader" / "catalog").glob("*.py")) == [
+        "__init__.py", "backprop.py", "perceptron.py",
+    ]
+    # No hidden check's code, name or description anywhere in the bundle.
+    hidden = [check for exercise in REGISTRY for check in exercise.checks if check.hidden]
+    texts = {path: path.read_text(errors="replace") for path in bundle.rglob("*") if path.is_file()}
+    for check in hidden:
+        description = (check.function.__doc__ or "").strip().splitlines()[0]
+        for path, text in texts.items():
+            assert check.function.__name__ not in text, f"{path} holds {check.function.__name__}"
+            assert not description or description not in text, f"{path} holds the description of {check.name}"
+    # A NumPy-only assignment needs no torch.
+    released = tomllib.loads((bundle / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert not [requirement for requirement in released if requirement.startswith("torch")]
+    assert "torch" not in (bundle / "README.md").read_text().replace("torch tensors", "")
+    assert "2 s of CPU" in (bundle / "README.md").read_text()
+
+    # The bundle's own grader sees a1's exercises, public checks only, the course's points and limits.
+    shown = subprocess.run(
+        [sys.executable, "-c", (
+            "import json; from grader import load_registry; r = load_registry(); "
+            "print(json.dumps({e.id: [[c.name for c in e.checks], e.points, e.limits['cpu_seconds']] for e in r}))"
+        )],
+        cwd=tmp_path, env={**_isolated_environment(), "PYTHONPATH": str(bundle)}, capture_output=True, text=True,
+    )
+    assert shown.returncode == 0, shown.stderr
+    exercises = json.loads(shown.stdout)
+    assert sorted(exercises) == sorted(exercise.id for exercise in a1.exercises)
+    for exercise in a1.exercises:
+        names, points, cpu = exercises[exercise.id]
+        assert names == [check.name for check in exercise.public_checks]
+        expected = sum(check.points for check in exercise.public_checks) * a1.scale(exercise)
+        assert points == pytest.approx(expected) and cpu == COURSE.limits.merged(exercise.limits).cpu_seconds
+    assert a1.scale(REGISTRY.get("perceptron.train")) != 1.0  # the course sets this exercise's points
+
+    # And the solutions still score full marks with the pruned catalog.
+    work = tmp_path / "work"
+    shutil.copytree(bundle / "exercises", work)
+    for module in ("perceptron", "backprop"):
+        shutil.copy(SOLUTIONS / f"{module}.py", work)
+    checked = subprocess.run(
+        [sys.executable, "-m", "grader.cli", "check"],
+        cwd=work, env={**_isolated_environment(), "PYTHONPATH": str(bundle)}, capture_output=True, text=True, timeout=300,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    total = re.search(r"^total: (\S+)/(\S+) points$", checked.stdout, re.MULTILINE)
+    assert total and total.group(1) == total.group(2), checked.stdout

@@ -37,13 +37,45 @@ from grader.delivery.package_files import (
     text_file,
     write_folder,
 )
+from grader.delivery.released_catalog import ReleasedExercise, released_catalog
 from grader.delivery.summary import Delivery, DeliveryError
 from grader.registry import Registry
 from grader.selfcheck import MARKER, RECORDINGS_FOLDER, is_exercise_folder, reference_importable
 
-STUDENT_REQUIREMENTS = ("numpy", "sympy", "pytest", "torch", "scikit-learn")
+STUDENT_REQUIREMENTS = ("numpy", "sympy", "pytest", "scikit-learn")
 """what the runtime grader needs to run checks and the pytest plugin (no pandas or matplotlib); scikit-learn
-holds the digits the training exercise learns"""
+holds the digits the training exercise learns; torch is added when a released exercise uses it"""
+
+
+def released_exercises(registry: Registry, course: Course | None, assignments: Sequence[str]) -> list[Exercise]:
+    """The exercises a release holds: every one, or those of ``assignments`` (in the course's order)."""
+    if not assignments:
+        return list(registry)
+    if course is None:
+        raise DeliveryError("releasing some assignments (-a) needs the course file that defines them; pass --course")
+    chosen = {exercise.id for name in assignments for exercise in course.assignment(name).exercises}
+    return [exercise for exercise in registry if exercise.id in chosen]
+
+
+def release_settings(
+    exercises: Sequence[Exercise], course: Course | None, assignments: Sequence[str]
+) -> dict[str, ReleasedExercise]:
+    """Each exercise's points factor and grading limits, as the course grades it (as declared without a course)."""
+    settings = {}
+    for exercise in exercises:
+        factor = 1.0
+        for name in assignments:
+            assignment = course.assignment(name) if course is not None else None
+            if assignment is not None and exercise in assignment.exercises:
+                factor = assignment.scale(exercise)
+        limits = course.limits.merged(exercise.limits).as_dict() if course is not None else {}
+        settings[exercise.id] = ReleasedExercise(factor=factor, limits=limits)
+    return settings
+
+
+def needs_torch(exercises: Sequence[Exercise]) -> bool:
+    """Whether a student's code for ``exercises`` needs torch (a scripted class, a weights file, ``uses_torch``)."""
+    return any(exercise.uses_torch or exercise.student.scripted for exercise in exercises)
 
 
 def released_modules(registry: Registry, course: Course | None, assignments: Sequence[str]) -> list[str]:
@@ -101,27 +133,54 @@ def _recording_files(exercises: Sequence[Exercise]) -> list[DeliveryFile]:
         return [DeliveryFile(f"grader/{RECORDINGS_FOLDER}/{path.name}", path.read_bytes()) for path in written]
 
 
-def _module_table(registry: Registry, modules: Sequence[str]) -> str:
+def _module_table(exercises: Sequence[Exercise], modules: Sequence[str]) -> str:
     rows = ["| module | exercises | public checks | points |", "| --- | --- | --- | --- |"]
     for module in modules:
-        exercises = registry.in_topic(module)
-        checks = sum(len(exercise.public_checks) for exercise in exercises)
-        points = sum(exercise.points for exercise in exercises)
-        rows.append(f"| `{module}.py` | {len(exercises)} | {checks} | {points:g} |")
+        mine = [exercise for exercise in exercises if exercise.student.module == module]
+        checks = sum(len(exercise.public_checks) for exercise in mine)
+        points = sum(check.points for exercise in mine for check in exercise.public_checks)
+        rows.append(f"| `{module}.py` | {len(mine)} | {checks} | {points:g} |")
     return "\n".join(rows)
 
 
-def bundle_readme(registry: Registry, modules: Sequence[str]) -> str:
+def _limits_text(settings: dict[str, ReleasedExercise]) -> str:
+    timed = {
+        (limits["cpu_seconds"], limits["wall_seconds"])
+        for limits in (setting.limits for setting in settings.values())
+        if limits
+    }
+    if not timed:
+        return ""
+    shown = "; ".join(f"{cpu:g} s of CPU and {wall:g} s in all" for cpu, wall in sorted(timed))
+    return (
+        f"Each call of your code may take at most {shown}, as when your work is graded "
+        f"(each exercise's limits are in `grader/catalog/`); the self-check tells you when a call comes close."
+    )
+
+
+def bundle_readme(
+    exercises: Sequence[Exercise], modules: Sequence[str], *, torch: bool, settings: dict[str, ReleasedExercise]
+) -> str:
     """The bundle's README.md: what it is, how to install it, how to check one's work."""
     first = modules[0]
-    example = registry.in_topic(first)[0].id
-    torch_version = pinned_torch_version()
+    example = next(exercise.id for exercise in exercises if exercise.student.module == first)
+    if torch:
+        torch_version = pinned_torch_version()
+        install = f"pip install torch=={torch_version} --index-url {TORCH_INDEX_URL}\npip install ."
+        fetch = (
+            "The first `pip install` fetches the CPU build of torch (small; the default\n"
+            "build on Linux carries GPU libraries you do not need). The second installs\n"
+            "the grader"
+        )
+    else:
+        install = "pip install ."
+        fetch = "This installs the grader"
     return f"""# Neural networks and deep learning: exercises
 
 This folder holds your exercises and the grader that checks them on your own
 machine. Your work goes into the modules in `exercises/`:
 
-{_module_table(registry, modules)}
+{_module_table(exercises, modules)}
 
 ## Install
 
@@ -132,13 +191,10 @@ folder:
 ```sh
 python3 -m venv .venv
 source .venv/bin/activate
-pip install torch=={torch_version} --index-url {TORCH_INDEX_URL}
-pip install .
+{install}
 ```
 
-The first `pip install` fetches the CPU build of torch (small; the default
-build on Linux carries GPU libraries you do not need). The second installs
-the grader with numpy, sympy, pytest and scikit-learn (the digits the training exercise learns), and gives you the `nngrade` command.
+{fetch} with numpy, sympy, pytest and scikit-learn (the digits the training exercise learns), and gives you the `nngrade` command.
 
 ## Work and check
 
@@ -158,7 +214,7 @@ nngrade list                 # the exercises, their checks and points
 `nngrade check` exits with status 0 only when every check passes. A check
 that fails tells you what your code returned, what was expected, where the
 two differ most, and, when your answer matches a known mistake, its name and
-a hint. You may answer with NumPy arrays, torch tensors, lists or numbers.
+a hint. You may answer with NumPy arrays{', torch tensors' if torch else ''}, lists or numbers.
 
 ## What the checks are
 
@@ -166,7 +222,7 @@ These are the **public checks**: they always use the same inputs, and their
 expected values were recorded from the course's reference implementations
 (they are in `grader/{RECORDINGS_FOLDER}/`). Your code runs in a separate,
 limited process, so a loop that never ends or a crash costs one check, not
-the run.
+the run. {_limits_text(settings)}
 
 When your work is graded, the same public checks run again together with
 **hidden checks**, on inputs generated for you alone, and only then count
@@ -194,7 +250,9 @@ def write_release(
     cannot be imported, or when a stub is missing.
     """
     modules = released_modules(registry, course, assignments)
-    exercises = [exercise for module in modules for exercise in registry.in_topic(module)]
+    exercises = released_exercises(registry, course, assignments)
+    settings = release_settings(exercises, course, assignments)
+    torch = needs_torch(exercises)
     if not reference_importable():
         raise DeliveryError(
             "the reference code (package 'reference') cannot be imported, so the public checks cannot be "
@@ -202,8 +260,11 @@ def write_release(
         )
     stubs = find_stub_folder(course)
     files = [
-        file for file in python_package_files("grader") if not file.path.startswith(f"grader/{RECORDINGS_FOLDER}/")
+        file
+        for file in python_package_files("grader")
+        if not file.path.startswith((f"grader/{RECORDINGS_FOLDER}/", "grader/catalog/"))
     ]
+    files += released_catalog(exercises, settings)
     files += _stub_files(stubs, modules)
     files += _recording_files(exercises)
     files.append(
@@ -212,23 +273,24 @@ def write_release(
             pyproject_text(
                 description="Neural networks and deep learning exercises, with their public checks",
                 packages=["grader"],
-                requirements=project_requirements(only=STUDENT_REQUIREMENTS),
+                requirements=project_requirements(only=STUDENT_REQUIREMENTS + (("torch",) if torch else ())),
                 package_data={"grader": [f"{RECORDINGS_FOLDER}/*.json"]},
                 readme="README.md",
                 header="The exercises' grader: `pip install .` gives the `nngrade` command and the pytest plugin.",
             ),
         )
     )
-    files.append(text_file("README.md", bundle_readme(registry, modules)))
+    files.append(text_file("README.md", bundle_readme(exercises, modules, torch=torch, settings=settings)))
     written = write_folder(out, files, overwrite=overwrite)
 
     public = sum(len(exercise.public_checks) for exercise in exercises)
-    hidden = sum(len(exercise.checks) - len(exercise.public_checks) for exercise in exercises)
+    hidden = sum(len(exercise.hidden_checks) for exercise in exercises)
     return Delivery(
         path=written,
         lines=(
             f"released {len(modules)} modules ({', '.join(modules)}): {len(exercises)} exercises, "
-            f"{public} public checks recorded ({hidden} hidden checks left out)",
+            f"{public} public checks recorded ({hidden} hidden checks left out, their code too)",
+            "torch required" if torch else "torch not required (no released exercise uses it)",
             "no reference or solution code, no course file, no salt",
             f"students install it with `pip install .` in {written.name}/ and run `pytest` in exercises/",
         ),
