@@ -65,6 +65,51 @@ def _describe_type(value: Any) -> str:
     return f"a {type(value).__name__} ({value!r})"
 
 
+_LAZY_HINT = (
+    "  hint: a {kind} is a recipe for values that are made only when something loops over it, not the "
+    "values themselves; return a list or an array instead, e.g. list(...) or np.array(list(...))"
+)
+_TYPE_HINTS = {
+    "generator": _LAZY_HINT.format(kind="generator (a `yield` or a `(... for ...)` expression)"),
+    "map": _LAZY_HINT.format(kind="map"),
+    "filter": _LAZY_HINT.format(kind="filter"),
+    "zip": _LAZY_HINT.format(kind="zip"),
+    "range": _LAZY_HINT.format(kind="range"),
+    "set": "  hint: a set has no order and drops repeated values; return a list or an array instead",
+    "frozenset": "  hint: a set has no order and drops repeated values; return a list or an array instead",
+    "dict_keys": "  hint: .keys() gives a view of a dict, not a list; return list(d.keys()) instead",
+    "dict_values": "  hint: .values() gives a view of a dict, not a list; return list(d.values()) instead",
+    "dict_items": "  hint: .items() gives a view of a dict, not a list; return list(d.items()) instead",
+}
+_NONE_HINT = (
+    "  hint: None is what a function gives back when it ends without a `return` (or with a bare `return`); "
+    "did you forget to return the result, or return the result of a function that changes its "
+    "argument in place (such as list.append or list.sort)?"
+)
+_OTHER_HINT = "  hint: the answer should be numbers: a number, a list or tuple of numbers, or a NumPy array"
+_FLOAT32_HINT = (
+    "  hint: the answer is right to the precision of float32 (about 7 significant digits), not float64's: somewhere your code "
+    "computes in float32 (np.float32 arrays, a dtype='float32', or torch's default dtype) and the answer "
+    "was turned back into float64; compute in float64 throughout, or return the float32 result as it is"
+)
+
+
+def type_hint(value: Any) -> str:
+    """A hint, in a student's words, for an answer that is not numbers at all ("" when none fits)."""
+    if value is None:
+        return _NONE_HINT
+    if isinstance(value, Unconvertible):
+        return _TYPE_HINTS.get(value.type_name, _OTHER_HINT)
+    if isinstance(value, (str, dict)):
+        return _OTHER_HINT
+    return ""
+
+
+def _with_hint(message: str, value: Any) -> str:
+    hint = type_hint(value)
+    return f"{message}\n{hint}" if hint else message
+
+
 def _as_numeric_array(value: Any) -> np.ndarray | None:
     if isinstance(value, Unconvertible) or value is None or isinstance(value, (str, dict)):
         return None
@@ -134,7 +179,9 @@ def compare(
 
 def _compare_dict(got: Any, expected: dict, *, name: str, **options: Any) -> Comparison:
     if not isinstance(got, dict):
-        return Comparison(False, f"'{name}' should be a dict with keys {sorted(expected)}--got: {_describe_type(got)}")
+        return Comparison(
+            False, _with_hint(f"'{name}' should be a dict with keys {sorted(expected)}--got: {_describe_type(got)}", got)
+        )
     missing = sorted(set(expected) - set(got))
     if missing:
         return Comparison(False, f"'{name}' is missing the keys {missing}")
@@ -149,7 +196,9 @@ def _compare_sequence(got: Any, expected: list | tuple, *, name: str, **options:
     if not isinstance(got, (list, tuple)):
         return Comparison(
             False,
-            f"'{name}' should be a {type(expected).__name__} of {len(expected)} items--got: {_describe_type(got)}",
+            _with_hint(
+                f"'{name}' should be a {type(expected).__name__} of {len(expected)} items--got: {_describe_type(got)}", got
+            ),
         )
     if len(got) != len(expected):
         return Comparison(False, f"'{name}' does not have the correct length--got: {len(got)}, expected: {len(expected)}")
@@ -168,7 +217,7 @@ def _compare_numeric(
         raise TypeError(f"expected value for {name!r} is not numeric: {want.dtype}")
     have = _as_numeric_array(got)
     if have is None:
-        return Comparison(False, f"'{name}' should be numeric--got: {_describe_type(got)}")
+        return Comparison(False, _with_hint(f"'{name}' should be numeric--got: {_describe_type(got)}", got))
     if have.shape != want.shape:
         shown = f", expected: {want.shape}" if reveal else ""
         return Comparison(False, f"'{name}' does not have correct shape--got: {have.shape}{shown}")
@@ -200,11 +249,19 @@ def _compare_numeric(
 
     wrong = int((~close).sum())
     narrow = "\n" + _BELOW_FLOAT32.format(dtype=have.dtype) if _below_float32(have.dtype) and not exact else ""
+    float32_loss = (
+        reveal and not exact and not narrow and rtol is None and atol is None
+        and _float32_would_pass(have64, want64, have.dtype)
+    )
+    if float32_loss:
+        narrow = "\n" + _FLOAT32_HINT
     if not reveal:
         return Comparison(
             False, f"'{name}' is not correct: {wrong} of {have.size} entries differ from the expected values{narrow}"
         )
     if have.ndim == 0:
+        if float32_loss:  # six digits would show the same number twice
+            return Comparison(False, f"'{name}' is not correct--got: {float(have):.10g}, expected: {float(want):.10g}{narrow}")
         return Comparison(False, f"'{name}' is not correct--got: {_scalar(have)}, expected: {_scalar(want)}{narrow}")
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         abs_err = np.abs(have64 - want64)
@@ -223,6 +280,22 @@ def _compare_numeric(
     if narrow:
         lines.append(narrow[1:])
     return Comparison(False, "\n".join(lines))
+
+
+def _float32_would_pass(have64: np.ndarray, want64: np.ndarray, dtype: np.dtype) -> bool:
+    """Whether a float64 answer lost only float32's precision: at float32 tolerance it would pass.
+
+    The answer's values rounded to float32 and recomputed in float64 are held to float32's
+    tolerance; an answer judged as float64 that passes there went through float32 on its way.
+    """
+    if dtype != np.float64:
+        return False
+    finite = np.isfinite(want64) & np.isfinite(have64)
+    if not finite.all():
+        return False
+    rtol, atol = TOLERANCES["float32"]
+    recomputed = have64.astype(np.float32).astype(np.float64)
+    return bool(np.all(np.abs(recomputed - want64) <= atol + rtol * np.abs(want64)))
 
 
 def _below_float32(dtype: np.dtype) -> bool:

@@ -49,8 +49,8 @@ def to_plain(value: Any, _depth: int = 0) -> Any:
     """
     if _depth > _MAX_DEPTH:
         return Unconvertible("nested structure", f"deeper than {_MAX_DEPTH} levels")
-    if value is None or isinstance(value, (bool, str)):
-        return value
+    if value is None or isinstance(value, (bool, str, Unconvertible)):
+        return value  # an Unconvertible (from the sandbox) keeps the type the student returned
     if isinstance(value, (int, float)) and type(value) in (int, float):
         return value
     if isinstance(value, np.generic):

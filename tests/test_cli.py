@@ -123,3 +123,17 @@ def test_check_v_shows_what_passing_checks_printed(tmp_path):
     verbose = nngrade("check", "-v", "perceptron.predict", "--dir", str(folder))
     assert "What your code printed in the checks that passed" in verbose.stdout
     assert "net input computed" in verbose.stdout
+
+
+@pytest.mark.parametrize(
+    "body, words",
+    [("return map(float, np.asarray(X) @ w[1:])", "a map is a recipe"),
+     ("np.asarray(X) @ w[1:]", "without a `return`")],
+)
+def test_an_answer_that_is_not_numbers_gets_a_hint_through_the_sandbox(tmp_path, body, words):
+    folder = tmp_path / "mine"
+    shutil.copytree(EXERCISES, folder)
+    (folder / "perceptron.py").write_text(f"import numpy as np\n\ndef predict(w, X):\n    {body}\n")
+    run = nngrade("check", "perceptron.predict", "--dir", str(folder))
+    assert run.returncode == 1 and words in run.stdout, run.stdout
+    assert "Unconvertible" not in run.stdout

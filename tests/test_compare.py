@@ -145,3 +145,32 @@ def test_exact_float16_values_still_match_and_float32_answers_get_no_float16_not
 def test_a_bfloat16_tensor_is_refused_with_a_message():
     result = compare(torch.ones(3, dtype=torch.bfloat16), np.ones(3), name="y")
     assert not result.ok and "y" in result.message and "BFloat16" in result.message
+
+
+def test_a_float64_answer_that_went_through_float32_gets_a_hint_with_enough_digits():
+    expected = np.float64(-0.0843471234567)
+    through_float32 = np.float64(np.float32(np.float32(expected) * np.float32(1.0000030)))  # float32 arithmetic
+    result = compare(through_float32, expected, name="loss(y, t)")
+    assert not result.ok and "precision of float32" in result.message
+    got, want = result.message.split("got: ")[1].split("\n")[0].split(", expected: ")
+    assert got != want  # no "got -0.0843471, expected -0.0843471"
+    wrong = compare(expected * 1.01, expected, name="loss(y, t)")
+    assert not wrong.ok and "float32" not in wrong.message  # a wrong answer is not told it is a precision issue
+    hidden = compare(through_float32, expected, name="loss(y, t)", reveal=False)
+    assert not hidden.ok and "float32" not in hidden.message  # hidden checks never say how close an answer is
+
+
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        (None, "without a `return`"),
+        (map(float, [1, 2]), "a map is a recipe"),
+        ((x for x in [1.0, 2.0]), "a generator"),
+        ({1.0, 2.0}, "a set has no order"),
+        ({"a": 1.0}.values(), ".values() gives a view"),
+        ("1.0 2.0", "should be numbers"),
+    ],
+)
+def test_answers_that_are_not_numbers_get_a_hint_in_plain_words(value, words):
+    result = compare(value, np.array([1.0, 2.0]), name="predict(w, X)")
+    assert not result.ok and words in result.message and "hint:" in result.message
