@@ -36,7 +36,8 @@ each floor without the ones above it.
    test cell, and a student's own pytest run.
 9. **delivery** -- ``delivery``: the student bundle, the nbgrader course and
    the Gradescope autograder.
-10. **commands** -- ``cli``, ``grader``: the nngrade command and this façade.
+10. **commands** -- ``cli``, ``scaffold``, ``grader``: the nngrade command (the scaffold
+    writes a new exercise's files) and this façade.
 
 The reference implementations (``reference/``) stand beside the floors: they
 import no module of the grader, which finds them by name.

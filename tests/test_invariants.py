@@ -10,6 +10,8 @@ A new exercise gets these tests without writing them:
 - the torch reference, graded as if it were a student, scores full marks:
   NumPy and torch agree on every check's inputs;
 - each exercise declares at least three mistakes and a hidden check;
+- nothing marked TODO is left (``nngrade new exercise`` marks what the author
+  writes) in its declaration, references, mistakes, stub or solution;
 - every degenerate answer the exercise declares (a constant, zeros, ones, the
   input echoed, uniform weights, random values of the right shape) scores 0
   on every check, public and hidden: no check gives points for an answer
@@ -55,6 +57,34 @@ def test_declaration_is_complete(exercise):
     assert exercise.torch_reference, f"{exercise.id} has no torch reference"
     for mistake in exercise.mistakes:
         assert callable(resolve(mistake.variant))
+
+
+def _written_places(exercise) -> dict[str, str]:
+    """What the author writes for an exercise, by where it is: texts of the declaration and sources of code."""
+    places = {f"{exercise.id}: the title": exercise.title, f"{exercise.id}: the notes": exercise.notes}
+    for check in exercise.checks:
+        places[f"grader/catalog/{exercise.topic}.py: check {check.name}"] = inspect.getsource(check.function)
+    for number, mistake in enumerate(exercise.mistakes, 1):
+        places[f"grader/catalog/{exercise.topic}.py: mistake {number}'s name or hint"] = mistake.name + mistake.hint
+    paths = [exercise.reference, exercise.torch_reference or ""] + [mistake.variant for mistake in exercise.mistakes]
+    for path in filter(None, paths):
+        module, _, function = path.partition(":")
+        if function:
+            places[f"{module.replace('.', '/')}.py: {function}"] = inspect.getsource(resolve(path))
+    if exercise.student.kind != "weights":
+        for folder in (EXERCISES, SOLUTIONS):
+            name = exercise.student.name
+            for key, found in _functions(load_module(folder, exercise.topic)).items():
+                if key == name or key.startswith(f"{name}."):
+                    text = found.__doc__ or "" if inspect.isclass(found) else inspect.getsource(found)
+                    places[f"{folder.name}/{exercise.topic}.py: {key}"] = text
+    return places
+
+
+@pytest.mark.parametrize("exercise", ALL, ids=IDS)
+def test_nothing_is_left_to_write(exercise):
+    left = [where for where, text in _written_places(exercise).items() if "TODO" in text]
+    assert not left, f"{exercise.id}: write what is marked TODO in\n  " + "\n  ".join(left)
 
 
 @pytest.mark.parametrize("student", STUDENTS)
