@@ -47,6 +47,7 @@ test: $(TEST_STAMP)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/bench_selfcheck.py
+	$(BIN)/python bench/bench_selfcheck_latency.py
 	$(BIN)/python bench/bench_sandbox.py
 	$(BIN)/python bench/bench_modules.py
 	$(BIN)/python bench/bench_training_checks.py
