@@ -28,12 +28,12 @@ from typing import Sequence
 
 from grader.errors import NngradeError
 from grader.feedback import results_table, text_table
-from grader.registry import load_registry
+from grader.registry import Registry, load_registry, load_topics
 from grader.results import Status
 from grader.runner import grade_exercise
 from grader.seeds import SeedPolicy
 from grader.selfcheck import find_student_folder, make_expectations
-from grader.sandbox import SandboxedStudentCode
+from grader.sandbox import SandboxedStudentCode, default_sandbox
 
 EXIT_FULL_MARKS = 0
 EXIT_NOT_FULL_MARKS = 1
@@ -62,12 +62,28 @@ def _command_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_registry(selectors: Sequence[str], folder: Path) -> Registry:
+    """The exercises ``check`` needs: only the topics it names, or whose modules are in the folder.
+
+    A selector whose topic is not a topic name (``*.predict``, a typo) needs the whole registry.
+    """
+    from grader.catalog import TOPIC_MODULES
+
+    if selectors:
+        topics = {selector.split(".", 1)[0] for selector in selectors}
+    else:
+        topics = {topic for topic in TOPIC_MODULES if (folder / f"{topic}.py").is_file()}
+    if not topics or not topics <= set(TOPIC_MODULES):
+        return load_registry()
+    return load_topics(topics)
+
+
 def _command_check(args: argparse.Namespace) -> int:
-    registry = load_registry()
     folder = Path(args.dir).resolve() if args.dir else find_student_folder()
     if not folder.is_dir():
         print(f"nngrade: {folder} is not a folder; pass the folder with your exercise modules as --dir", file=sys.stderr)
         return EXIT_USAGE
+    registry = _check_registry(args.exercises, folder)
     if args.exercises:
         exercises = registry.select(args.exercises)
     else:
@@ -80,6 +96,8 @@ def _command_check(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
+    for flavor in sorted({"torch" if exercise.uses_torch else "numpy" for exercise in exercises}):
+        default_sandbox().start_worker_soon(flavor)  # it starts while the expected values load
     expectations = make_expectations(args.recorded)
     results = []
     with SandboxedStudentCode(folder) as code:

@@ -19,12 +19,12 @@ from typing import Any, Iterator
 import pytest
 
 from grader.declarations import Check, Exercise
-from grader.registry import load_registry
+from grader.registry import load_topics
 from grader.results import CheckResult, Status
 from grader.runner import run_check
 from grader.seeds import SeedPolicy
 from grader.selfcheck import is_exercise_folder, make_expectations
-from grader.sandbox import SandboxedStudentCode
+from grader.sandbox import SandboxedStudentCode, default_sandbox
 
 _RESULTS = pytest.StashKey[list[CheckResult]]()
 _STATE = pytest.StashKey[dict[str, Any]]()
@@ -43,6 +43,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_RESULTS] = []
     config.stash[_STATE] = {"code": {}, "expectations": None}
+    _start_workers_early(config)
+
+
+def _start_workers_early(config: pytest.Config) -> None:
+    """When the run names exercise modules (or their folder), start the sandbox's workers now.
+
+    A worker takes about a NumPy import to start; started here, it does so while pytest collects.
+    """
+    topics: set[str] = set()
+    for arg in config.args or ["."]:
+        path = Path(config.invocation_params.dir, str(arg).split("::")[0])
+        if path.is_file() and path.suffix == ".py" and is_exercise_folder(path.parent):
+            topics.add(path.stem)
+        elif path.is_dir() and is_exercise_folder(path):
+            topics.update(module.stem for module in path.glob("*.py"))
+    if not topics:
+        return
+    flavors = {"torch" if exercise.uses_torch else "numpy" for exercise in load_topics(topics)}
+    for flavor in sorted(flavors):
+        default_sandbox().start_worker_soon(flavor)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -55,7 +75,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if file_path.suffix != ".py" or not is_exercise_folder(file_path.parent):
         return None
-    if file_path.stem not in load_registry().topics:
+    if not load_topics([file_path.stem]):  # only this topic's catalog is loaded
         return None
     return ExerciseModule.from_parent(parent, path=file_path)
 
@@ -72,7 +92,7 @@ class ExerciseModule(pytest.File):
     """A student module (``perceptron.py``): one collector per exercise in its topic."""
 
     def collect(self) -> Iterator[pytest.Collector]:
-        for exercise in load_registry().in_topic(self.path.stem):
+        for exercise in load_topics([self.path.stem]):
             yield ExerciseCollector.from_parent(self, name=exercise.id, exercise=exercise)
 
 

@@ -77,6 +77,31 @@ class Registry:
         return [exercise for exercise in self if exercise.id in chosen]
 
 
+def load_topics(topics: Iterable[str]) -> Registry:
+    """A registry of only the named topics (names of ``grader.catalog.TOPIC_MODULES``), in the course's order.
+
+    For a command that knows which topics it needs (``nngrade check perceptron.predict``,
+    ``pytest perceptron.py``): only their catalog modules are imported, so a self-check of a NumPy
+    exercise does not load the derivation topic's parser and judge. A topic's exercises are declared
+    in the catalog module of its name and in modules named ``<topic>_<part>``
+    (``attention_transformer``); the registry holds exactly the named topics' exercises.
+    """
+    return _load_topics(frozenset(topics))
+
+
+@lru_cache(maxsize=8)
+def _load_topics(wanted: frozenset[str]) -> Registry:
+    from grader.catalog import TOPIC_MODULES
+
+    modules = tuple(m for m in TOPIC_MODULES if any(m == t or m.startswith(f"{t}_") for t in wanted))
+    if modules == tuple(TOPIC_MODULES):
+        return Registry(exercise for exercise in load_registry() if exercise.topic in wanted)
+    exercises: list[Exercise] = []
+    for name in modules:
+        exercises.extend(e for e in importlib.import_module(f"grader.catalog.{name}").EXERCISES if e.topic in wanted)
+    return Registry(exercises)
+
+
 @lru_cache(maxsize=1)
 def load_registry() -> Registry:
     """The course's registry, built from every topic module in ``grader.catalog``."""

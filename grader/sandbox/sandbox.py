@@ -176,6 +176,8 @@ class Sandbox:
         self.want_drop = drop_privileges
         self.want_seccomp = seccomp
         self._workers: dict[str, _Worker] = {}
+        self._starting: dict[str, tuple[subprocess.Popen, socket.socket]] = {}
+        """workers started by :meth:`start_worker_soon` and not yet greeted"""
         self._lock = threading.Lock()
         self._sessions: set[Session] = set()
         self._scratch = tempfile.mkdtemp(prefix="nngrade-sandbox-")
@@ -193,6 +195,9 @@ class Sandbox:
     # -- workers ------------------------------------------------------------------
 
     def _start_worker(self, flavor: str) -> _Worker:
+        return self._greet_worker(flavor, *self._spawn_worker(flavor))
+
+    def _spawn_worker(self, flavor: str) -> tuple[subprocess.Popen, socket.socket]:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         env = {
             "PATH": "/usr/bin:/bin",
@@ -217,6 +222,9 @@ class Sandbox:
                 start_new_session=True,
             )
         theirs.close()
+        return process, ours
+
+    def _greet_worker(self, flavor: str, process: subprocess.Popen, ours: socket.socket) -> _Worker:
         ours.settimeout(_START_SECONDS)
         try:
             hello = wire.decode(wire.receive(ours, max_bytes=1 << 20) or b"")
@@ -267,13 +275,25 @@ class Sandbox:
             + " (fix: chmod -R o-rwx on them)."
         )
 
+    def start_worker_soon(self, flavor: str = "numpy") -> None:
+        """Start the ``flavor`` worker without waiting for it; its first use waits for it to be ready.
+
+        A command that knows it will run student code calls this first, so that the worker
+        imports NumPy and probes the machine while the command loads its exercises.
+        """
+        with self._lock:
+            if self.closed or flavor in self._workers or flavor in self._starting:
+                return
+            self._starting[flavor] = self._spawn_worker(flavor)
+
     def worker(self, flavor: str) -> _Worker:
         if self.closed:
             raise SandboxUnavailable("the sandbox is closed")
         with self._lock:
             worker = self._workers.get(flavor)
             if worker is None or worker.process.poll() is not None:
-                worker = self._workers[flavor] = self._start_worker(flavor)
+                starting = self._starting.pop(flavor, None) or self._spawn_worker(flavor)
+                worker = self._workers[flavor] = self._greet_worker(flavor, *starting)
             return worker
 
     def workers_alive(self) -> bool:
@@ -344,6 +364,11 @@ class Sandbox:
                 worker.process.kill()
                 worker.process.wait()
         self._workers.clear()
+        for process, ours in self._starting.values():
+            ours.close()
+            process.kill()
+            process.wait()
+        self._starting.clear()
         shutil.rmtree(self._scratch, ignore_errors=True)
 
     def __enter__(self) -> "Sandbox":
