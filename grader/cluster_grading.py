@@ -56,7 +56,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from grader.errors import NngradeError
-from grader.student_grading import GradedStudent, GradingSettings, grade_student
+from grader.student_grading import GradedStudent, GradingSettings, grade_student, nngrade_version
 
 LOCAL_PREFIX = "local:"
 """``--scheduler local:N``: a Dask cluster of N worker processes started on this machine"""
@@ -79,16 +79,6 @@ class ClusterLost(NngradeError):
 
 
 # -- what a worker is: the same on every machine --------------------------------------------------
-
-
-def nngrade_version() -> str:
-    """The installed nngrade's version (``unknown`` when it is run from a folder without installing it)."""
-    from importlib import metadata
-
-    try:
-        return metadata.version("nngrade")
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 @functools.lru_cache(maxsize=1)

@@ -32,6 +32,16 @@ GRADING_VERSION = "1"
 """bumped when grading changes in a way that should regrade unchanged submissions"""
 
 
+def nngrade_version() -> str:
+    """The installed nngrade's version (``unknown`` when it is run from a folder without installing it)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("nngrade")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
 @dataclass(frozen=True)
 class GradingSettings:
     """What grading one student needs besides the student's files (sent to worker processes)."""
@@ -56,13 +66,7 @@ class GradingSettings:
 
     def fingerprint(self, info: AssignmentInfo) -> str:
         """A hash of everything besides the files that decides a grade."""
-        from importlib import metadata
-
-        try:
-            version = metadata.version("nngrade")
-        except metadata.PackageNotFoundError:
-            version = "unknown"
-        decided_by = [GRADING_VERSION, version, self.salt, dataclasses.asdict(info), self.limits.as_dict()]
+        decided_by = [GRADING_VERSION, nngrade_version(), self.salt, dataclasses.asdict(info), self.limits.as_dict()]
         if self.budget is not None:
             # The default budget follows from the limits and exercises above; only a course's own is added.
             decided_by.append(self.budget.as_dict())
