@@ -82,8 +82,18 @@ class StudentCodeUnavailable(StudentCodeProblem):
     """The student function cannot be called at all.
 
     The module is missing, does not import (syntax error, failing import), or
-    does not define the function.
+    does not define the function. ``module`` names the module (without
+    ``.py``; empty when the raiser did not say, and the caller knows it);
+    ``missing`` is the name of the function or class the module does not
+    define, empty when the module itself could not be loaded. The check runner
+    reports the problem once per module (per function for a missing one), and
+    each check it stopped as "not run".
     """
+
+    def __init__(self, message: str, *, details: str = "", module: str = "", missing: str = "") -> None:
+        super().__init__(message, details=details)
+        self.module = module
+        self.missing = missing
 
 
 class StudentKilled(StudentCodeProblem):

@@ -143,12 +143,14 @@ class InProcessStudentCode:
         found = getattr(module, function.name, None)
         if function.kind == "class" and not isinstance(found, type):
             raise StudentCodeUnavailable(
-                f"'{function.module}.py' does not define a class '{function.name}': keep the name of the stub's class"
+                f"'{function.module}.py' does not define a class '{function.name}': keep the name of the stub's class",
+                module=function.module, missing=function.name,
             )
         if found is None or not callable(found):
             raise StudentCodeUnavailable(
                 f"'{function.module}.py' does not define a function '{function.name}': "
-                f"keep the name and signature of the stub"
+                f"keep the name and signature of the stub",
+                module=function.module, missing=function.name,
             )
         return found
 

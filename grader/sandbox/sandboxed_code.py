@@ -466,16 +466,19 @@ class SandboxedStudentCode:
             found = _text(error.get("found"), 100)
             if found == "a class":
                 return StudentCodeUnavailable(
-                    f"'{module}.py' defines '{name}' as a class, but it must be a function: keep the stub's 'def {name}(...)'"
+                    f"'{module}.py' defines '{name}' as a class, but it must be a function: keep the stub's 'def {name}(...)'",
+                    module=module, missing=name,
                 )
             return StudentCodeUnavailable(
-                f"'{module}.py' does not define a function '{name}': keep the name and signature of the stub"
+                f"'{module}.py' does not define a function '{name}': keep the name and signature of the stub",
+                module=module, missing=name,
             )
         if kind == "missing_class":
             found = _text(error.get("found"), 100)
             what = f" ({module}.py defines '{name}' as {found})" if found not in ("", "nothing") else ""
             return StudentCodeUnavailable(
-                f"'{module}.py' does not define a class '{name}'{what}: keep the name of the stub's class"
+                f"'{module}.py' does not define a class '{name}'{what}: keep the name of the stub's class",
+                module=module, missing=name,
             )
         if kind == "script":
             return StudentRaised(f"'{name}' could not be used as the check needs: {message}",
