@@ -173,6 +173,8 @@ class SelfCheckRequest:
     include_hidden: bool = False
     """whether the hidden checks run too (on the public seed): only the source version has their cells"""
     notes: tuple[str, ...] = ()
+    folder: str = ""
+    """the kernel's working folder, whose ``.py`` modules the cells may import (empty: none)"""
 
 
 # -- in the kernel -------------------------------------------------------------------------
@@ -290,6 +292,7 @@ def _graded(shell: Any, exercise_id: str, *, include_hidden: bool) -> GradedCode
         source=source,
         include_hidden=include_hidden,
         notes=tuple(f"{note} (module {module})" for note in notes),
+        folder=str(Path.cwd()),
     )
     plain = dataclasses.asdict(request)
     key = hashlib.sha256(json.dumps(plain, sort_keys=True).encode()).hexdigest()
@@ -509,8 +512,136 @@ def _submitted_sources(
     return student_id, dict(found.sources), "; ".join(problems), tuple(found.notes)
 
 
+def defines_name(source: str, name: str, module: str) -> bool:
+    """Whether kernel cells bind ``name`` at their top level other than by importing it from ``module`` itself.
+
+    A ``def``, a ``class``, an assignment, or an import from another module
+    (a helper module of the student's) binds it; ``from perceptron import
+    predict`` in a notebook checking ``perceptron.predict`` does not: the
+    function then lives in ``perceptron.py``.
+    """
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
+            return True
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(target, ast.Name) and target.id == name for target in targets):
+                return True
+        if isinstance(node, ast.ImportFrom) and not (node.level == 0 and node.module == module):
+            if any((alias.asname or alias.name) == name for alias in node.names):
+                return True
+    return False
+
+
+def imports_module(source: str, module: str) -> bool:
+    """Whether kernel cells import ``module`` itself (``import perceptron``, ``from perceptron import ...``)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    return any(_imports_itself(node, module) for node in ast.walk(tree))
+
+
+def _imports_itself(node: ast.AST, module: str) -> bool:
+    if isinstance(node, ast.ImportFrom):
+        return node.level == 0 and node.module == module
+    if isinstance(node, ast.Import):
+        return any(alias.name == module for alias in node.names)
+    return False
+
+
+def _self_import_replacement(node: ast.Import | ast.ImportFrom, module: str) -> str:
+    """One line of Python that binds what an import of ``module`` bound, from the module's own names."""
+    if isinstance(node, ast.ImportFrom):
+        bound = [
+            f"{alias.asname or alias.name} = __import__('sys').modules[__name__].{alias.name}"
+            for alias in node.names
+            if alias.name != "*"
+        ]
+        return "; ".join(bound) or "pass"
+    pieces = []
+    for alias in node.names:
+        if alias.name == module:
+            pieces.append(f"{alias.asname or alias.name} = __import__('sys').modules[__name__]")
+        else:
+            pieces.append(f"import {alias.name}" + (f" as {alias.asname}" if alias.asname else ""))
+    return "; ".join(pieces)
+
+
+def without_self_imports(source: str, module: str) -> str:
+    """``source`` with every import of ``module`` replaced by assignments from the module's own names.
+
+    For cells appended to ``module``'s own file: ``from perceptron import
+    step`` binds ``step`` to the module's own ``step`` (in a function too),
+    ``import perceptron`` binds the module itself. Lines keep their numbers.
+    """
+    tree = ast.parse(source)
+    lines = source.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    encoded = [line.encode("utf-8") for line in lines]
+
+    def position(lineno: int, col: int) -> int:  # ast columns count UTF-8 bytes
+        return offsets[lineno - 1] + len(encoded[lineno - 1][:col].decode("utf-8", "replace"))
+
+    changes = sorted(
+        (
+            (position(node.lineno, node.col_offset), position(node.end_lineno, node.end_col_offset), node)
+            for node in ast.walk(tree)
+            if _imports_itself(node, module)
+        ),
+        key=lambda change: change[0],
+        reverse=True,
+    )
+    for start, end, node in changes:
+        replaced = source[start:end]
+        source = source[:start] + _self_import_replacement(node, module) + "\n" * replaced.count("\n") + source[end:]
+    return source
+
+
+def notebook_sources(request: SelfCheckRequest, exercise_module: str, name: str) -> tuple[dict[str, bytes], str]:
+    """The modules a notebook's self-check runs, and why there are none (empty when there are).
+
+    The kernel's working folder supplies the student's ``.py`` modules. The
+    exercise's module is the kernel's cells when they define the function
+    (after the folder's file of that name, when the cells import from it),
+    else the folder's file, so ``from perceptron import predict`` in a cell
+    checks ``perceptron.py``.
+    """
+    from grader.sandbox import SandboxedStudentCode
+
+    folder = Path(request.folder) if request.folder else None
+    sources: dict[str, bytes] = {}
+    if folder is not None and folder.is_dir():
+        with SandboxedStudentCode(folder) as files:
+            sources = dict(files.sources())
+    on_disk = sources.get(exercise_module)
+    if defines_name(request.source, name, exercise_module):
+        if on_disk is not None and imports_module(request.source, exercise_module):
+            cells = without_self_imports(request.source, exercise_module)
+            sources[exercise_module] = on_disk + f"\n\n# the notebook's cells\n{cells}".encode("utf-8")
+        else:
+            sources[exercise_module] = request.source.encode("utf-8")
+        return sources, ""
+    if on_disk is not None:
+        return sources, ""
+    where = f" ({folder})" if folder is not None else ""
+    if imports_module(request.source, exercise_module):
+        return sources, (
+            f"your cells import from {exercise_module}, but there is no {exercise_module}.py in the notebook's "
+            f"folder{where}: save your module there, or define {name} in a cell of this notebook"
+        )
+    sources[exercise_module] = request.source.encode("utf-8")
+    return sources, ""
+
+
 def self_check_results(request: SelfCheckRequest) -> GradedCode:
-    """Run one exercise's checks on a module made from kernel cells, on the public inputs, at declared points."""
+    """Run one exercise's checks on the notebook's code, on the public inputs, at declared points."""
     from grader.registry import load_registry
     from grader.runner import grade_exercise
     from grader.sandbox import SandboxedStudentCode
@@ -518,7 +649,9 @@ def self_check_results(request: SelfCheckRequest) -> GradedCode:
     from grader.selfcheck import make_expectations
 
     exercise = load_registry().get(request.exercise_id)
-    sources = {exercise.student.module: request.source.encode("utf-8")}
+    sources, problem = notebook_sources(request, exercise.student.module, exercise.student.name)
+    if problem:
+        return GradedCode(problem=problem, notes=request.notes, declared_points={exercise.id: exercise.points})
     with SandboxedStudentCode(Path("/nonexistent") / "notebook", sources=sources) as code:
         result = grade_exercise(
             exercise, code, expectations=make_expectations(), seeds=SeedPolicy(), include_hidden=request.include_hidden
@@ -534,6 +667,7 @@ def _read_request(text: str) -> SelfCheckRequest:
             source=str(data["source"]),
             include_hidden=bool(data.get("include_hidden", False)),
             notes=tuple(map(str, data.get("notes", ()))),
+            folder=str(data.get("folder", "")),
         )
     except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
         raise NotebookCheckError(f"the request on standard input is not a self-check request ({error})") from None
