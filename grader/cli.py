@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Sequence
 
 from grader.errors import NngradeError
-from grader.feedback import results_table, text_table
+from grader.feedback import problems_text, results_table, text_table
 from grader.registry import Registry, load_registry, load_topics
-from grader.results import Status
+from grader.results import Status, module_problems
 from grader.runner import grade_exercise
 from grader.seeds import SeedPolicy
 from grader.selfcheck import find_student_folder, make_expectations
@@ -107,13 +107,23 @@ def _command_check(args: argparse.Namespace) -> int:
                 print(f"checked {exercise.id}", file=sys.stderr)
 
     print(f"Checking {folder}\n")
+    problems = problems_text(module_problems(results))
+    if problems:
+        print(problems + "\n")
     print(results_table(results))
     unfinished = [check for result in results for check in result.checks if check.status is not Status.PASSED]
     shown = unfinished if args.verbose else [c for c in unfinished if c.status is not Status.NOT_IMPLEMENTED]
     if shown:
         print("\nWhat to fix:")
+        stopped_before = False
         for check in shown:
             score = "-" if check.score is None else f"{check.score:g}"
+            if check.problem is not None:  # its message is at the top, once; one line each, together
+                gap = "" if stopped_before else "\n"
+                print(f"{gap}== {check.test_id} [{check.status}, {score}/{check.max_score:g}] {check.problem.not_run}")
+                stopped_before = True
+                continue
+            stopped_before = False
             print(f"\n== {check.test_id} [{check.status}, {score}/{check.max_score:g}]")
             print(check.feedback)
             if check.output:

@@ -2,7 +2,10 @@
 
 Feedback has one shape everywhere: what the check is about, what was wrong
 (the answer's name in quotes, what was got and, for public checks, what was
-expected), and for a known mistake its name and a hint.
+expected), and for a known mistake its name and a hint. A check that a
+module problem stopped (a syntax error, a failed import, a missing function)
+says only "not run: perceptron.py could not be loaded"; the problem's full
+message is shown once, before the checks (:func:`problems_text`).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from grader.declarations import Check
-from grader.results import DiagnosedMistake, ExerciseResult, Status
+from grader.results import DiagnosedMistake, ExerciseResult, ModuleProblem, Status
 
 _INTERNAL = (
     "internal error in the grader (not your fault): this check was not scored. "
@@ -42,6 +45,24 @@ def feedback_text(
         lines.append("On these inputs your answers match more than one known mistake:")
         lines.extend(f"  - '{mistake.name}': {mistake.hint}" for mistake in mistakes)
     return "\n".join(line for line in lines if line)
+
+
+def problem_text(problem: ModuleProblem) -> str:
+    """One module problem with its full message, as a check run shows it once before the checks it stopped."""
+    return f"== {problem.headline}\n{problem.message}"
+
+
+def problems_text(problems: Sequence[ModuleProblem]) -> str:
+    """The module problems of a run, each once; empty when there are none."""
+    if not problems:
+        return ""
+    if len(problems) == 1:
+        lines = ["Fix this first: it kept checks from running (they say \"not run\" below)."]
+    else:
+        lines = [f"Fix these {len(problems)} problems first: they kept checks from running (they say \"not run\" below)."]
+    for problem in problems:
+        lines += ["", problem_text(problem)]
+    return "\n".join(lines)
 
 
 def _points(value: float | None) -> str:

@@ -17,6 +17,10 @@ Tables, for instructors who query them directly:
   feedback, what the code printed, time;
 - ``named_mistakes``: one row per known mistake a check named for a student,
   e.g. ``SELECT student FROM named_mistakes WHERE mistake = 'np.sign'``;
+- ``module_problems``: one row per check that a student's module stopped (it
+  could not be loaded, or lacks the function): the module, the missing
+  function (empty when the module itself failed) and the full message, which
+  the outputs show once per module while the check's feedback says "not run";
 - ``meta``: the schema version and the assignment graded here.
 
 The gradebook is checked each time it is opened (:func:`gradebook_damage`):
@@ -43,7 +47,7 @@ from typing import Any, Iterator
 
 from grader.errors import NngradeError
 from grader.records import GRADER_FAULT, AssignmentInfo, CheckInfo, ExerciseInfo, LatePolicy, StudentRecord
-from grader.results import CheckResult, DiagnosedMistake, ExerciseResult, Status
+from grader.results import CheckResult, DiagnosedMistake, ExerciseResult, ModuleProblem, Status
 
 GRADEBOOK_FILE = "gradebook.sqlite"
 SCHEMA_VERSION = 1
@@ -95,7 +99,19 @@ CREATE TABLE IF NOT EXISTS named_mistakes (
     hint TEXT NOT NULL,
     PRIMARY KEY (student, exercise_id, check_name, mistake)
 );
+CREATE TABLE IF NOT EXISTS module_problems (
+    student TEXT NOT NULL REFERENCES submissions (student) ON DELETE CASCADE,
+    exercise_id TEXT NOT NULL,
+    check_name TEXT NOT NULL,
+    module TEXT NOT NULL,
+    missing TEXT NOT NULL,
+    message TEXT NOT NULL,
+    PRIMARY KEY (student, exercise_id, check_name)
+);
 """
+
+_ADDED_TABLES = ("module_problems",)
+"""tables a gradebook written before they existed lacks: made, empty, when it is opened"""
 
 
 class GradebookError(NngradeError):
@@ -158,6 +174,7 @@ class Gradebook:
                 connection.executescript(_SCHEMA)
                 connection.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             else:
+                _add_new_tables(connection)
                 damage = gradebook_damage(connection, path=path)
                 if damage:
                     raise DamagedGradebook(_damage_message(path, damage))
@@ -225,7 +242,7 @@ class Gradebook:
         with self._transaction():
             # Rows of the student's that outlived their submission row (removed without the cascade)
             # go with it, so that saving never collides with them.
-            for table in ("named_mistakes", "check_results", "submissions"):
+            for table in ("module_problems", "named_mistakes", "check_results", "submissions"):
                 self._db.execute(f"DELETE FROM {table} WHERE student = ?", (record.student_id,))
             self._db.execute(
                 "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -253,6 +270,12 @@ class Gradebook:
                         self._db.execute(
                             "INSERT OR IGNORE INTO named_mistakes VALUES (?, ?, ?, ?, ?)",
                             (record.student_id, check.exercise_id, check.check_name, mistake.name, mistake.hint),
+                        )
+                    if check.problem is not None:
+                        self._db.execute(
+                            "INSERT INTO module_problems VALUES (?, ?, ?, ?, ?, ?)",
+                            (record.student_id, check.exercise_id, check.check_name, check.problem.module,
+                             check.problem.missing, check.problem.message),
                         )
 
     def records(self) -> list[StudentRecord]:
@@ -286,6 +309,26 @@ class Gradebook:
 
 
 # -- the check at open ----------------------------------------------------------------
+
+
+def _add_new_tables(db: sqlite3.Connection) -> None:
+    """Make the tables of :data:`_ADDED_TABLES` in a gradebook written before them, when its other tables are there.
+
+    The rows of such a gradebook stay as they were (a module problem is then in each check's feedback).
+    A gradebook missing other tables is left as it is, for the check to name the damage.
+    """
+    present = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    missing = [table for table in _ADDED_TABLES if table not in present]
+    if not missing or not set(_expected_columns()) - set(missing) <= present:
+        return
+    model = sqlite3.connect(":memory:")
+    try:
+        model.executescript(_SCHEMA)
+        statements = dict(model.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+    finally:
+        model.close()
+    for table in missing:
+        db.execute(statements[table])
 
 
 @functools.cache
@@ -441,6 +484,17 @@ def _contents_of(db: sqlite3.Connection) -> _Contents:
         else:
             mistakes.setdefault((student, exercise_id, check_name), []).append(DiagnosedMistake(name, hint))
 
+    problems: dict[tuple[str, str, str], ModuleProblem] = {}
+    for student, exercise_id, check_name, module, missing, message in db.execute(
+        "SELECT student, exercise_id, check_name, module, missing, message FROM module_problems ORDER BY rowid"
+    ):
+        if student not in stored:
+            damage.add("'module_problems' holds rows of students whose row in 'submissions' is gone", student)
+        elif not all(_is_text(value) for value in (module, missing, message)):
+            damage.add("a row of 'module_problems' holds a number where nngrade writes text", student)
+        else:
+            problems[(student, exercise_id, check_name)] = ModuleProblem(module=module, message=message, missing=missing)
+
     checks: dict[str, list[CheckResult]] = {}
     for student, exercise_id, check_name, description, status, score, max_score, feedback, hidden, output, seconds \
             in db.execute(
@@ -448,6 +502,7 @@ def _contents_of(db: sqlite3.Connection) -> _Contents:
                 "output, seconds FROM check_results ORDER BY student, position"
             ):
         named = tuple(mistakes.pop((student, exercise_id, check_name), ()))
+        problem = problems.pop((student, exercise_id, check_name), None)
         if student not in stored:
             damage.add("'check_results' holds rows of students whose row in 'submissions' is gone", student)
             continue
@@ -482,6 +537,7 @@ def _contents_of(db: sqlite3.Connection) -> _Contents:
                 mistakes=named,
                 output=output,
                 seconds=seconds,
+                problem=problem,
             )
         )
 
@@ -519,6 +575,8 @@ def _contents_of(db: sqlite3.Connection) -> _Contents:
             damage.add("'submissions.complete' disagrees with the statuses of the check results", student)
     for student, _, _ in mistakes:
         damage.add("'named_mistakes' holds mistakes of checks that 'check_results' does not", student)
+    for student, _, _ in problems:
+        damage.add("'module_problems' holds problems of checks that 'check_results' does not", student)
     return _Contents(records, damage.sentences())
 
 

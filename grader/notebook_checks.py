@@ -70,7 +70,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from grader.errors import NngradeError
-from grader.results import CheckResult, DiagnosedMistake, ExerciseResult, Status
+from grader.results import CheckResult, DiagnosedMistake, ExerciseResult, ModuleProblem, Status, module_problems
 
 GRADER_CELL_MARKER = "# nngrade:"
 """the first line of every cell that is the grader's (test and self-check cells), never the student's code"""
@@ -148,6 +148,7 @@ class GradedCode:
                         **plain,
                         "status": Status(plain["status"]),
                         "mistakes": tuple(DiagnosedMistake(**mistake) for mistake in plain["mistakes"]),
+                        "problem": ModuleProblem(**plain["problem"]) if plain.get("problem") else None,
                     }
                 )
                 for plain in data["results"]
@@ -371,6 +372,9 @@ def check_report(result: CheckResult) -> str:
         lines.append("A hidden check: its inputs and feedback are not shown.")
     else:
         lines.append(result.feedback)
+        if result.problem is not None:
+            # A test cell is read on its own: it has no top of the run to say the problem once.
+            lines.append(result.problem.message)
         if result.output:
             lines.append(f"--- your code printed ---\n{result.output}")
     return "\n".join(lines)
@@ -378,9 +382,12 @@ def check_report(result: CheckResult) -> str:
 
 def exercise_report(result: ExerciseResult, *, notes: Sequence[str] = ()) -> str:
     """What a self-check cell prints: the table of checks and points, then what to fix."""
-    from grader.feedback import results_table
+    from grader.feedback import problems_text, results_table
 
     parts = [results_table([result])]
+    problems = problems_text(module_problems([result]))
+    if problems:
+        parts.insert(0, problems)
     unfinished = [check for check in result.checks if check.status is not Status.PASSED]
     if unfinished:
         parts.append("What to fix:")

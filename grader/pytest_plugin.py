@@ -5,7 +5,10 @@ nngrade is installed, but it only collects modules that sit in a folder marked
 with ``nngrade.toml`` and whose name is a topic of the registry. Each public
 check becomes one test, with the node id ``<module>.py::<exercise>::<check>``;
 a check that does not pass fails with its feedback as the message, and a stub
-fails as "not implemented", never as a crash. The run ends with the points.
+fails as "not implemented", never as a crash. A module that cannot be loaded
+(or lacks a function) fails the first check it stops with the full message,
+and every other check it stops with one line, "not run: perceptron.py could
+not be loaded". The run ends with the points.
 What the student's code printed is in a failing check's message; for a passing
 check, pytest shows it with ``-s`` or ``-rA``.
 """
@@ -20,6 +23,7 @@ import pytest
 
 from grader.declarations import Check, Exercise
 from grader.registry import load_topics
+from grader.feedback import problem_text
 from grader.results import CheckResult, Status
 from grader.runner import run_check
 from grader.seeds import SeedPolicy
@@ -42,7 +46,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_RESULTS] = []
-    config.stash[_STATE] = {"code": {}, "expectations": None}
+    config.stash[_STATE] = {"code": {}, "expectations": None, "problems_shown": set()}
     _start_workers_early(config)
 
 
@@ -72,20 +76,47 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         code.close()
 
 
+def _is_exercise_module(file_path: Path) -> bool:
+    return file_path.suffix == ".py" and is_exercise_folder(file_path.parent) and bool(load_topics([file_path.stem]))
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if file_path.suffix != ".py" or not is_exercise_folder(file_path.parent):
-        return None
-    if not load_topics([file_path.stem]):  # only this topic's catalog is loaded
+    if not _is_exercise_module(file_path):  # only this topic's catalog is loaded
         return None
     return ExerciseModule.from_parent(parent, path=file_path)
 
 
-class CheckNotPassed(Exception):
-    """Carries a result that is not a pass out of :meth:`CheckItem.runtest`."""
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """Keep pytest's own test collection away from a student module named on the command line.
 
-    def __init__(self, result: CheckResult) -> None:
+    ``pytest perceptron.py`` would otherwise import the module into pytest's
+    process to look for test functions: a syntax error or failing import
+    would end the run as a collection error, with none of its checks run.
+    The module's checks are collected by :func:`pytest_collect_file`.
+    """
+    if _is_exercise_module(module_path):
+        return _NoTests.from_parent(parent, path=module_path)
+    return None
+
+
+class _NoTests(pytest.File):
+    """What pytest's own collection finds in a student module: nothing (the checks are collected apart)."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        return iter(())
+
+
+class CheckNotPassed(Exception):
+    """Carries a result that is not a pass out of :meth:`CheckItem.runtest`.
+
+    ``first_of_problem``: the result is the first this run met of its module problem, and shows its full message.
+    """
+
+    def __init__(self, result: CheckResult, *, first_of_problem: bool = False) -> None:
         super().__init__(result.feedback)
         self.result = result
+        self.first_of_problem = first_of_problem
 
 
 class ExerciseModule(pytest.File):
@@ -138,7 +169,13 @@ class CheckItem(pytest.Item):
         self.config.stash[_RESULTS].append(result)
         self.user_properties.append(("nngrade_score", result.score))
         if result.status is not Status.PASSED:
-            raise CheckNotPassed(result)
+            first = False
+            if result.problem is not None:
+                shown = self.config.stash[_STATE]["problems_shown"]
+                key = (str(self.path.parent), *result.problem.key)
+                first = key not in shown
+                shown.add(key)
+            raise CheckNotPassed(result, first_of_problem=first)
         if result.output:
             # What a passing check's code printed: pytest shows it with -s, and under "PASSES" with -rA or -rP.
             # (A check that does not pass shows it in its failure message.)
@@ -150,6 +187,13 @@ class CheckItem(pytest.Item):
             score = "-" if result.score is None else f"{result.score:g}"
             header = f"{result.test_id}: {result.status} ({score}/{result.max_score:g} points)"
             text = f"{header}\n{result.feedback}"
+            if result.problem is not None and excinfo.value.first_of_problem:
+                text += (
+                    f"\n\n{problem_text(result.problem)}\n\n"
+                    f"(said once: the other checks this stops say only \"{result.problem.not_run}\")"
+                )
+            elif result.problem is not None:
+                text = f"{header}: {result.problem.not_run}"
             if result.output:
                 text += f"\n--- your code printed ---\n{result.output}"
             return text
@@ -179,5 +223,14 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     if not_implemented:
         line += f" ({not_implemented} checks not implemented yet)"
     terminalreporter.write_line(line)
+    stopped: dict[tuple[str, str], list[CheckResult]] = {}
+    for result in results:
+        if result.problem is not None:
+            stopped.setdefault(result.problem.key, []).append(result)
+    for group in stopped.values():
+        count = f"{len(group)} check{'s' if len(group) > 1 else ''}"
+        terminalreporter.write_line(
+            f"{group[0].problem.headline}: {count} not run (the message is under {group[0].test_id})"
+        )
     if any(result.status is Status.INTERNAL_ERROR for result in results):
         terminalreporter.write_line("some checks hit an internal error in the grader and were not scored")

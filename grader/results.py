@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import Iterable
 
 
 class Status(str, enum.Enum):
@@ -46,6 +47,40 @@ class DiagnosedMistake:
 
 
 @dataclass(frozen=True)
+class ModuleProblem:
+    """A student module that could not be loaded, or a function it lacks: one message for every check it stopped.
+
+    A syntax error, a failing import or a missing function stops every check
+    that calls into it; the message (with its file, line and traceback) is
+    shown once, at the top of a check run, a feedback page or a report, and
+    each check it stopped says only :attr:`not_run`.
+    """
+
+    module: str
+    """the module's name, without ``.py``"""
+    message: str
+    """the full message: what is wrong, where (file and line), and the traceback when there is one"""
+    missing: str = ""
+    """the function or class the module does not define; empty when the module itself could not be loaded"""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.module, self.missing)
+
+    @property
+    def headline(self) -> str:
+        """The problem in a few words: "perceptron.py could not be loaded"."""
+        if self.missing:
+            return f"'{self.missing}' is missing from {self.module}.py"
+        return f"{self.module}.py could not be loaded"
+
+    @property
+    def not_run(self) -> str:
+        """What a check this problem stopped says instead of the message."""
+        return f"not run: {self.headline}"
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """The outcome of one check on one student's code."""
 
@@ -63,6 +98,8 @@ class CheckResult:
     output: str = ""
     """what the student's code printed, truncated"""
     seconds: float = 0.0
+    problem: ModuleProblem | None = None
+    """the module problem that kept this check from running (the feedback then says only "not run")"""
 
     @property
     def test_id(self) -> str:
@@ -93,6 +130,11 @@ class ExerciseResult:
         return all(result.status is not Status.INTERNAL_ERROR for result in self.checks)
 
     @property
+    def problems(self) -> tuple[ModuleProblem, ...]:
+        """The module problems that stopped its checks, each once."""
+        return module_problems([self])
+
+    @property
     def status(self) -> Status:
         """One status for the exercise: internal error, else not implemented, else the worst."""
         statuses = {result.status for result in self.checks}
@@ -100,3 +142,19 @@ class ExerciseResult:
             if status in statuses:
                 return status
         return Status.PASSED
+
+
+def module_problems(results: Iterable[ExerciseResult], *, public_only: bool = False) -> tuple[ModuleProblem, ...]:
+    """The module problems that stopped checks of ``results``, each once, in the order first met.
+
+    A module that could not be loaded is one problem however many exercises
+    use it; a missing function is one problem per function. With
+    ``public_only``, only problems met by public checks count (what a student
+    may see of hidden checks is their name, status and points).
+    """
+    found: dict[tuple[str, str], ModuleProblem] = {}
+    for exercise in results:
+        for check in exercise.checks:
+            if check.problem is not None and not (public_only and check.hidden):
+                found.setdefault(check.problem.key, check.problem)
+    return tuple(found.values())

@@ -27,7 +27,7 @@ from grader.errors import (
 )
 from grader.expectations import Expectations, ReferenceExpectations
 from grader.feedback import feedback_text
-from grader.results import CheckResult, DiagnosedMistake, ExerciseResult, Status, partial_credit
+from grader.results import CheckResult, DiagnosedMistake, ExerciseResult, ModuleProblem, Status, partial_credit
 from grader.seeds import SeedPolicy
 from grader.student_code import StudentCode
 from grader.trial import Trial
@@ -71,6 +71,7 @@ def run_check(
     )
     status: Status
     details = ""
+    problem: ModuleProblem | None = None
     score: float | None = 0.0
     try:
         check.function(trial)
@@ -82,7 +83,16 @@ def run_check(
         status, details = Status.NOT_IMPLEMENTED, exc.message
     except StudentTimedOut as exc:
         status, details = Status.TIMED_OUT, exc.message
-    except (StudentRaised, StudentCodeUnavailable, StudentKilled) as exc:
+    except StudentCodeUnavailable as exc:
+        # Said once for the module (or the missing function) wherever results are shown; the check only says so.
+        status = Status.ERRORED
+        problem = ModuleProblem(
+            module=exc.module or exercise.student.module,
+            message=exc.message + (f"\n{exc.details}" if exc.details else ""),
+            missing=exc.missing,
+        )
+        details = problem.not_run
+    except (StudentRaised, StudentKilled) as exc:
         status = Status.ERRORED
         details = exc.message + (f"\n{exc.details}" if exc.details else "")
     except RecordingMissing as exc:
@@ -128,6 +138,7 @@ def run_check(
         mistakes=mistakes + named_by_check,
         output="\n".join(outputs),
         seconds=round(time.perf_counter() - started, 4),
+        problem=problem,
     )
 
 

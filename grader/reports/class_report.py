@@ -1,7 +1,9 @@
 """``report.html``: the class report an instructor reads after a grading run.
 
 One self-contained HTML file (figures are SVG images inside the page, no
-scripts) with: summary numbers; the distribution of final scores; each
+scripts) with: summary numbers; the students with a module that could not be
+loaded or lacks a function (once per module and student, with the number of
+checks it stopped); the distribution of final scores; each
 exercise's scores as a fraction of its points; the pass rate of every check,
 public and hidden; the named mistakes per exercise with how many students made
 each and who they are; how checks ended per exercise (errored, timed out, not
@@ -38,7 +40,7 @@ from urllib.parse import quote
 from grader.records import AssignmentInfo, StudentRecord
 from grader.reports.output_files import plain_number, printable, write_atomically
 from grader.student_ids import student_file_name
-from grader.results import Status
+from grader.results import ModuleProblem, Status, module_problems
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -86,6 +88,31 @@ class CheckPassRate:
     @property
     def rate(self) -> float | None:
         return self.passed / self.scored if self.scored else None
+
+
+@dataclass(frozen=True)
+class ModuleProblemRow:
+    """A module of one student's that could not be loaded (or lacks a function), and the checks it stopped."""
+
+    student_id: str
+    problem: ModuleProblem
+    checks: int
+    """how many checks it kept from running, hidden ones included"""
+
+
+def module_problem_rows(records: Sequence[StudentRecord]) -> list[ModuleProblemRow]:
+    """Each student's module problems, once each, by student then in the order met."""
+    rows = []
+    for record in _graded(records):
+        for problem in module_problems(record.exercises):
+            stopped = sum(
+                1
+                for exercise in record.exercises
+                for check in exercise.checks
+                if check.problem is not None and check.problem.key == problem.key
+            )
+            rows.append(ModuleProblemRow(record.student_id, problem, stopped))
+    return rows
 
 
 def _graded(records: Sequence[StudentRecord]) -> list[StudentRecord]:
@@ -468,6 +495,7 @@ def class_report_html(info: AssignmentInfo, records: Sequence[StudentRecord]) ->
         ("graded", len(graded)),
         ("could not be graded", len(with_problems)),
         ("incomplete (internal errors)", len(incomplete)),
+        ("with a module that could not be used", len({row.student_id for row in module_problem_rows(records)})),
         ("late (with a penalty)", sum(1 for record in graded if record.late_penalty_percent > 0)),
         ("maximum score", info.max_score),
         ("mean final score", statistics.fmean(finals) if finals else None),
@@ -476,6 +504,7 @@ def class_report_html(info: AssignmentInfo, records: Sequence[StudentRecord]) ->
     body.append("<h2>Summary</h2>")
     body += _table(["", "value"], [f"<tr><th>{_h(name)}</th>{_number_cell(value)}</tr>" for name, value in summary])
     body.append('<p class="muted">Means, medians and figures count graded submissions only.</p>')
+    body += _module_problems_section(records)
 
     body.append("<h2>Scores</h2>")
     if graded:
@@ -552,6 +581,24 @@ def _statuses_section(info: AssignmentInfo, records: Sequence[StudentRecord]) ->
         counts = "".join(_number_cell(row.counts.get(status, 0)) for status in _STATUS_COLUMNS)
         cells.append(f'<tr><td><code>{_h(row.exercise_id)}</code></td><td class="number">{_h(mean)}</td>{counts}</tr>')
     return body + _table(["exercise", "mean points", *(str(status) for status in _STATUS_COLUMNS)], cells)
+
+
+def _module_problems_section(records: Sequence[StudentRecord]) -> list[str]:
+    rows = module_problem_rows(records)
+    if not rows:
+        return []
+    body = [
+        "<h2>Modules that could not be used</h2>",
+        '<p class="muted">A module that could not be loaded, or lacks a function, stops every check that calls it '
+        '(errored, no points); each is listed once, with the first line of its message. The feedback page has '
+        "the whole message.</p>",
+    ]
+    cells = [
+        f"<tr><td>{_feedback_link(row.student_id)}</td><td>{_h(row.problem.headline)}</td>"
+        f"{_number_cell(row.checks)}<td>{_h(row.problem.message.splitlines()[0] if row.problem.message else '')}</td></tr>"
+        for row in rows
+    ]
+    return body + _table(["student", "problem", "checks not run", "message"], cells)
 
 
 def _incomplete_section(incomplete: list[StudentRecord]) -> list[str]:

@@ -5,7 +5,9 @@ The document follows Gradescope's autograder output format: the top-level
 ``output`` explains), and each check is one test named
 ``<exercise>::<check>`` with its points and ``status`` ``passed`` or
 ``failed``. Public checks are ``visible`` and carry their feedback and what
-the student's code printed; hidden checks are shown ``after_published`` and
+the student's code printed (a module that could not be loaded is explained
+once, in the top-level ``output``, and each check it stopped says "not run");
+hidden checks are shown ``after_published`` and
 their output states the status only, since their feedback may reveal their
 inputs. Every output is plain text (``output_format`` ``text``), so what a
 student's code printed is shown as written, never as markup. A submission
@@ -27,9 +29,11 @@ from grader.reports.student_feedback import (
     CheckView,
     check_view,
     exercise_views,
+    PROBLEMS_NOTE,
     is_incomplete,
     late_text,
     problem_advice,
+    problem_views,
 )
 from grader.results import Status
 
@@ -113,6 +117,11 @@ def _summary(info: AssignmentInfo, record: StudentRecord) -> str:
         lines.append(late)
     if not record.complete:
         lines.append(INTERNAL_ERROR_NOTE)
+    problems = problem_views(record)
+    if problems:
+        lines += ["", PROBLEMS_NOTE]
+        for problem in problems:
+            lines += ["", f"== {problem.headline}", problem.message]
     return "\n".join(lines)
 
 

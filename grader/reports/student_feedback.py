@@ -5,7 +5,10 @@ penalty, the penalty and the final score; then each exercise with its points
 and its checks. A public check shows its status, points, feedback text, the
 known mistakes it matched with their hints, and what the student's code
 printed (a plain pass is a row of the table). A hidden check shows its name,
-status and points only: its feedback and output may reveal its inputs.
+status and points only: its feedback and output may reveal its inputs. A
+module that could not be loaded (or a function it lacks) is shown once, above
+the exercises, with its full message; each check it stopped says only "not
+run: ...".
 :func:`check_view` is the one place that decides what of a check a student
 may see; every student-facing output (these pages and Gradescope's
 ``results.json``) goes through it.
@@ -22,7 +25,7 @@ from dataclasses import dataclass
 
 from grader.records import AssignmentInfo, StudentRecord
 from grader.reports.output_files import plain_number, printable
-from grader.results import CheckResult, DiagnosedMistake, ExerciseResult, Status
+from grader.results import CheckResult, DiagnosedMistake, ExerciseResult, ModuleProblem, Status, module_problems
 
 INTERNAL_ERROR_NOTE = (
     "Some checks were not scored because of an internal error in the grader (not your fault). "
@@ -108,6 +111,17 @@ def _exercise_view(info: AssignmentInfo, result: ExerciseResult) -> ExerciseView
         complete=result.complete,
         checks=tuple(check_view(check) for check in result.checks),
     )
+
+
+def problem_views(record: StudentRecord) -> list[ModuleProblem]:
+    """The module problems a student may see, each once: those that stopped public checks (text made printable)."""
+    return [
+        ModuleProblem(module=printable(problem.module), message=printable(problem.message), missing=printable(problem.missing))
+        for problem in module_problems(record.exercises, public_only=True)
+    ]
+
+
+PROBLEMS_NOTE = "Fix these first: every check they stopped scored no points and says \"not run\" below."
 
 
 def points_text(score: float | None, max_score: float) -> str:
@@ -236,6 +250,11 @@ def feedback_markdown(info: AssignmentInfo, record: StudentRecord) -> str:
         lines += [_md(late), ""]
     if is_incomplete(record):
         lines += [f"> **Incomplete.** {_md(INTERNAL_ERROR_NOTE)}", ""]
+    problems = problem_views(record)
+    if problems:
+        lines += ["## Modules that could not be used", "", _md(PROBLEMS_NOTE), ""]
+        for problem in problems:
+            lines += [f"**{_md(problem.headline)}**", "", *_md_block(problem.message), ""]
 
     for exercise in exercise_views(info, record):
         lines += [
@@ -365,6 +384,12 @@ def feedback_html(info: AssignmentInfo, record: StudentRecord) -> str:
         body.append(f"<p>{_h(late)}</p>")
     if is_incomplete(record):
         body.append(f'<p class="note"><strong>Incomplete.</strong> {_h(INTERNAL_ERROR_NOTE)}</p>')
+    problems = problem_views(record)
+    if problems:
+        body += ['<div class="problem">', "<h2>Modules that could not be used</h2>", f"<p>{_h(PROBLEMS_NOTE)}</p>"]
+        for problem in problems:
+            body += [f"<p><strong>{_h(problem.headline)}</strong></p>", f"<pre>{_h(problem.message)}</pre>"]
+        body.append("</div>")
 
     for exercise in exercise_views(info, record):
         body.append(
