@@ -66,6 +66,9 @@ class RunSummary:
     records: list[StudentRecord] = field(default_factory=list)
     per_worker: dict[str, int] = field(default_factory=dict)
     """on a Dask cluster: students graded by each worker (its address), in this run"""
+    problem_rows: list[str] = field(default_factory=list)
+    """students of this run (unchanged ones too) whose row is a problem: their submission could not be graded
+    (unreadable, missing, not on the roster, ...); a grader fault is not counted here"""
 
 
 def _now() -> str:
@@ -232,6 +235,12 @@ def grade_class(
                 importing.join()
         progress.finish()
         summary.records = gradebook.records()
+        in_run = {submission.student_id for submission in submissions}
+        summary.problem_rows = [
+            record.student_id
+            for record in summary.records
+            if record.problem and not record.grader_fault and record.student_id in in_run
+        ]
         write_reports(out, info, summary.records)
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary

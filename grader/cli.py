@@ -9,12 +9,7 @@ from the gradebook. ``nngrade release``, ``nngrade notebooks`` and ``nngrade
 gradescope`` write the deliveries: the student bundle, an nbgrader course and
 a Gradescope autograder.
 
-Exit status of ``check``: 0 full marks, 1 anything less, 2 a usage error
-(unknown exercise, missing folder), 3 a grader fault left a check unscored.
-Exit status of ``grade``, ``report`` and the delivery commands: 0 done, 2 a usage or course-file
-error, 3 a grader fault left some student or check ungraded (or the Dask scheduler went away
-before every student was graded: the same command grades the rest). Any command whose output
-is closed early (``nngrade list | head``) stops quietly with 141, as a program SIGPIPE ends does.
+Exit statuses are listed in :data:`EXIT_STATUSES` (shown by ``nngrade --help``).
 """
 
 from __future__ import annotations
@@ -39,8 +34,24 @@ EXIT_FULL_MARKS = 0
 EXIT_NOT_FULL_MARKS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL_ERROR = 3
+EXIT_PROBLEM_ROWS = 4
+"""``grade`` and ``report`` finished, but some students' rows are problems (their submission could not be graded)"""
 EXIT_CLOSED_PIPE = 141
 """The reader of the output went away (128 + SIGPIPE, as the shell reports a program that SIGPIPE ended)."""
+
+EXIT_STATUSES = """\
+exit status:
+  0    done (check: full marks)
+  1    check: some check did not get full marks
+  2    a usage or course-file error (unknown exercise, missing folder, bad option)
+  3    a fault in the grader left a check or a student unscored (grade, report: run
+       grade again to retry them; or the Dask scheduler went away before every
+       student was graded: the same command grades the rest)
+  4    grade, report: finished, but some students' submissions could not be graded
+       (unreadable, missing, not on the roster): they are rows with a problem in
+       grades.csv and under "Submissions that could not be graded" in report.html
+  141  the output was closed early (nngrade list | head)
+A fault in the grader (3) wins over problem rows (4)."""
 NOTE_WIDTH = 70
 
 
@@ -237,6 +248,7 @@ def _command_grade(args: argparse.Namespace) -> int:
     if summary.skipped:
         print(f"skipped, made by an operating system or a tool, not a student: {', '.join(summary.skipped)}")
     _print_outputs(out, summary.info, summary.records, table=not args.quiet)
+    _print_problem_rows(out, summary.problem_rows)
     if summary.failures or summary.internal_errors:
         print(
             "nngrade: a fault in the grader left some students or checks ungraded (see 'internal error' "
@@ -244,7 +256,20 @@ def _command_grade(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL_ERROR
-    return 0
+    return EXIT_PROBLEM_ROWS if summary.problem_rows else 0
+
+
+def _print_problem_rows(out: Path, students: Sequence[str]) -> None:
+    """Say on stderr which students' submissions could not be graded (the rows behind exit status 4)."""
+    if not students:
+        return
+    named = ", ".join(students[:5]) + (f" and {len(students) - 5} more" if len(students) > 5 else "")
+    count = "1 submission" if len(students) == 1 else f"{len(students)} submissions"
+    print(
+        f"nngrade: finished, but {count} could not be graded ({named}): see 'Submissions that could not be "
+        f"graded' in {out / 'report.html'} (exit status {EXIT_PROBLEM_ROWS})",
+        file=sys.stderr,
+    )
 
 
 def _command_report(args: argparse.Namespace) -> int:
@@ -261,7 +286,16 @@ def _command_report(args: argparse.Namespace) -> int:
     write_reports(out, info, records)
     print(f"rebuilt the outputs of assignment {info.name!r} for {len(records)} students from the gradebook")
     _print_outputs(out, info, records, table=args.table)
-    return EXIT_INTERNAL_ERROR if not all(record.complete for record in records) else 0
+    problem_rows = [record.student_id for record in records if record.problem and not record.grader_fault]
+    _print_problem_rows(out, problem_rows)
+    if any(record.grader_fault or not record.complete for record in records):
+        print(
+            "nngrade: a fault in the grader left some students or checks ungraded (see 'internal error' "
+            "in the gradebook); run `nngrade grade` again to retry them, and report the fault",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL_ERROR
+    return EXIT_PROBLEM_ROWS if problem_rows else 0
 
 
 def _print_delivery(delivery) -> None:
@@ -321,6 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nngrade",
         description="Autograded exercises for the neural networks and deep learning course.",
+        epilog=EXIT_STATUSES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
