@@ -13,9 +13,10 @@ placed here when it is written. A reader can start at floor 1 and understand
 each floor without the ones above it.
 
 1. **data** -- ``errors``, ``plain_data``, ``results``, ``records``,
-   ``seeds``, ``limits``, ``progress``, ``student_ids``, ``compare``,
-   ``object_scripts``: the values and records every floor passes around, how
-   two answers compare, and the scripts by which a check uses a student's class.
+   ``seeds``, ``limits``, ``submission_environment``, ``progress``,
+   ``student_ids``, ``compare``, ``object_scripts``: the values and records
+   every floor passes around, how two answers compare, and the scripts by
+   which a check uses a student's class.
 2. **files** -- ``submissions``, ``reports``, ``gradebook``,
    ``late_penalties``: reading a class's submissions and writing its grades,
    feedback and reports, all from the plain records of floor 1.
@@ -43,16 +44,71 @@ The reference implementations (``reference/``) stand beside the floors: they
 import no module of the grader, which finds them by name.
 """
 
-from grader.compare import Comparison, compare
-from grader.declarations import Check, Exercise, Mistake, StudentFunction
-from grader.errors import NngradeError
-from grader.expectations import RecordedExpectations, ReferenceExpectations, record_public_checks
-from grader.registry import Registry, load_registry
-from grader.results import CheckResult, ExerciseResult, Status
-from grader.runner import grade_exercise, run_check
-from grader.seeds import SeedPolicy
-from grader.student_code import InProcessStudentCode, StudentCode
-from grader.trial import Trial
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from grader.compare import Comparison, compare
+    from grader.declarations import Check, Exercise, Mistake, StudentFunction
+    from grader.errors import NngradeError
+    from grader.expectations import RecordedExpectations, ReferenceExpectations, record_public_checks
+    from grader.registry import Registry, load_registry
+    from grader.results import CheckResult, ExerciseResult, Status
+    from grader.runner import grade_exercise, run_check
+    from grader.seeds import SeedPolicy
+    from grader.student_code import InProcessStudentCode, StudentCode
+    from grader.trial import Trial
+
+_HOMES = {
+    "Comparison": "grader.compare",
+    "compare": "grader.compare",
+    "Check": "grader.declarations",
+    "Exercise": "grader.declarations",
+    "Mistake": "grader.declarations",
+    "StudentFunction": "grader.declarations",
+    "NngradeError": "grader.errors",
+    "RecordedExpectations": "grader.expectations",
+    "ReferenceExpectations": "grader.expectations",
+    "record_public_checks": "grader.expectations",
+    "Registry": "grader.registry",
+    "load_registry": "grader.registry",
+    "CheckResult": "grader.results",
+    "ExerciseResult": "grader.results",
+    "Status": "grader.results",
+    "grade_exercise": "grader.runner",
+    "run_check": "grader.runner",
+    "SeedPolicy": "grader.seeds",
+    "InProcessStudentCode": "grader.student_code",
+    "StudentCode": "grader.student_code",
+    "Trial": "grader.trial",
+}
+"""where each name of the façade lives; a name is imported on first use, so ``import grader.cli`` pays
+only for the modules the command needs"""
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'grader' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+class _Facade(types.ModuleType):
+    """The package's module type: importing the submodule ``grader.compare`` leaves the name ``compare``
+    to the function of the façade (Python would bind the submodule there)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _HOMES and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Facade
+
 
 __all__ = [
     "Check",

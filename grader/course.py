@@ -9,6 +9,9 @@ An instructor writes it once, at the course's root::
     [sandbox]                           # the course's limits (see grader.sandbox.Limits)
     wall_seconds = 30
 
+    [submission]                        # what a student's modules may import, besides the
+    packages = ["numpy==2.4.6", "torch==2.13.0"]   # standard library (see grader.submission_environment)
+
     [assignments.a1]
     title = "Perceptrons and backpropagation"
     exercises = ["perceptron", "backprop.*"]
@@ -46,6 +49,7 @@ from grader.errors import InvalidDeclaration, NngradeError, UnknownExercise
 from grader.records import AssignmentInfo, CheckInfo, ExerciseInfo, LatePolicy
 from grader.registry import Registry
 from grader.limits import Budget, Limits, validate_budget
+from grader.submission_environment import SubmissionEnvironment, default_environment, validate_packages
 
 COURSE_FILE = "course.toml"
 SALT_ENVIRONMENT = "NNGRADE_SALT"
@@ -127,6 +131,8 @@ class Course:
     salt_file: Path | None = None
     scheduler: str | None = None
     """the Dask scheduler ``nngrade grade`` sends students to (an address, or ``local:N``); None: this machine"""
+    environment: SubmissionEnvironment = field(default_factory=default_environment)
+    """what a submission may import (``[submission] packages``); the default when the file declares none"""
 
     def assignment(self, name: str) -> Assignment:
         try:
@@ -138,7 +144,8 @@ class Course:
             ) from None
 
 
-_TOP_KEYS = {"salt", "salt_file", "timezone", "sandbox", "assignments", "course", "scheduler"}
+_TOP_KEYS = {"salt", "salt_file", "timezone", "sandbox", "submission", "assignments", "course", "scheduler"}
+_SUBMISSION_KEYS = {"packages"}
 _ASSIGNMENT_KEYS = {"title", "exercises", "points", "due", "late", "budget"}
 _LATE_KEYS = {"per_day_percent", "max_percent", "grace_minutes", "cutoff"}
 
@@ -170,6 +177,59 @@ def find_course_file(start: str | os.PathLike[str] | None = None) -> Path:
     )
 
 
+@dataclass(frozen=True)
+class SelfCheckSettings:
+    """What a self-check runs a student's calls under, as grading does: the limits and what may be imported."""
+
+    limits: Limits
+    """the course's limits (each exercise's own overrides apply on top, as in grading)"""
+    environment: SubmissionEnvironment
+    source: str
+    """where they come from: the course file's path, the student bundle, or nngrade's defaults"""
+
+
+def shipped_environment() -> SubmissionEnvironment | None:
+    """The packages a student bundle allows, recorded in its grader package; None outside a bundle."""
+    import json
+
+    from grader.submission_environment import ENVIRONMENT_FILE, read_environment
+
+    path = Path(__file__).resolve().parent / ENVIRONMENT_FILE
+    if not path.is_file():
+        return None
+    try:
+        return read_environment(json.loads(path.read_text(encoding="utf-8")), where=str(path))
+    except (OSError, ValueError, InvalidDeclaration) as exc:
+        raise CourseFileError(f"{path}: cannot be read ({exc}); reinstall the exercises' bundle with `pip install .`") from None
+
+
+def selfcheck_settings(folder: str | os.PathLike[str]) -> SelfCheckSettings:
+    """The limits and submission environment a self-check of ``folder`` uses: those grading uses.
+
+    In a student bundle, those it records (each released exercise carries the
+    course's limits for its calls). In a course checkout, the course file's
+    ``[sandbox]`` and ``[submission]``, from ``course.toml`` in ``folder`` or
+    above it, else in the working folder or above it. Elsewhere, nngrade's
+    defaults. Raises :class:`CourseFileError` for a course file whose limits
+    or packages are wrong.
+    """
+    shipped = shipped_environment()
+    if shipped is not None:
+        return SelfCheckSettings(limits=Limits(), environment=shipped, source="the exercises' bundle")
+    for start in (Path(folder), Path.cwd()):
+        try:
+            path = find_course_file(start)
+        except CourseFileError:
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise CourseFileError(f"{path}: cannot be read as TOML: {exc}") from None
+        reader = _Reader(path, registry=None)
+        return SelfCheckSettings(limits=reader.limits(data), environment=reader.environment(data), source=str(path))
+    return SelfCheckSettings(limits=Limits(), environment=default_environment(), source="nngrade's defaults")
+
+
 def load_course(path: str | os.PathLike[str], registry: Registry) -> Course:
     """Read and validate a course file; raise :class:`CourseFileError` naming the key at fault."""
     path = Path(path).resolve()
@@ -189,7 +249,7 @@ def load_course(path: str | os.PathLike[str], registry: Registry) -> Course:
 class _Reader:
     """Validation of one course file's contents, with messages that name the file and key."""
 
-    def __init__(self, path: Path, registry: Registry) -> None:
+    def __init__(self, path: Path, registry: Registry | None) -> None:
         self.path = path
         self.registry = registry
         self.zone: dt.tzinfo = dt.timezone.utc
@@ -208,13 +268,8 @@ class _Reader:
         if "timezone" in data:
             self.zone = self.timezone(data["timezone"])
         salt, salt_file = self.salt(data)
-        sandbox = data.get("sandbox", {})
-        if not isinstance(sandbox, dict):
-            raise self.error("sandbox", "must be a table of limits, e.g. [sandbox] wall_seconds = 30")
-        try:
-            limits = Limits().merged(sandbox, where=f"{self.path}: sandbox")
-        except InvalidDeclaration as exc:
-            raise CourseFileError(str(exc)) from None
+        limits = self.limits(data)
+        environment = self.environment(data)
         assignments_table = data.get("assignments")
         if not isinstance(assignments_table, dict) or not assignments_table:
             raise self.error("assignments", "the course file defines no assignment; add [assignments.<name>]")
@@ -225,8 +280,32 @@ class _Reader:
         if scheduler is not None and scheduler_problem(scheduler):
             raise self.error("scheduler", scheduler_problem(scheduler))
         return Course(
-            path=self.path, salt=salt, limits=limits, assignments=assignments, salt_file=salt_file, scheduler=scheduler
+            path=self.path, salt=salt, limits=limits, assignments=assignments, salt_file=salt_file,
+            scheduler=scheduler, environment=environment,
         )
+
+    def limits(self, data: dict[str, Any]) -> Limits:
+        sandbox = data.get("sandbox", {})
+        if not isinstance(sandbox, dict):
+            raise self.error("sandbox", "must be a table of limits, e.g. [sandbox] wall_seconds = 30")
+        try:
+            return Limits().merged(sandbox, where=f"{self.path}: sandbox")
+        except InvalidDeclaration as exc:
+            raise CourseFileError(str(exc)) from None
+
+    def environment(self, data: dict[str, Any]) -> SubmissionEnvironment:
+        if "submission" not in data:
+            return default_environment()
+        table = data["submission"]
+        if not isinstance(table, dict):
+            raise self.error("submission", 'must be a table: [submission] packages = ["numpy==2.4.6", ...]')
+        self.unknown_keys(table, _SUBMISSION_KEYS, "submission")
+        if "packages" not in table:
+            raise self.error("submission.packages", 'is missing; list what a submission may import, e.g. ["numpy==2.4.6"]')
+        try:
+            return SubmissionEnvironment(validate_packages(table["packages"], where=f"{self.path}: submission.packages"))
+        except InvalidDeclaration as exc:
+            raise CourseFileError(str(exc)) from None
 
     def timezone(self, value: Any) -> dt.tzinfo:
         if not isinstance(value, str):
@@ -288,6 +367,7 @@ class _Reader:
                 "must be a non-empty list of exercise ids, topics or patterns, e.g. [\"perceptron\", \"backprop.*\"]",
             )
         try:
+            assert self.registry is not None, "assignments are read with a registry"
             exercises = tuple(self.registry.select(selectors))
         except UnknownExercise as exc:
             raise self.error(f"{where}.exercises", str(exc)) from None

@@ -98,6 +98,9 @@ class CheckResult:
     output: str = ""
     """what the student's code printed, truncated"""
     seconds: float = 0.0
+    limit_note: str = ""
+    """that a call of the check used more than half of its CPU or wall-clock limit (the largest such call), in
+    words; also the feedback's last line"""
     problem: ModuleProblem | None = None
     """the module problem that kept this check from running (the feedback then says only "not run")"""
 

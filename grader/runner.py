@@ -53,6 +53,7 @@ def run_check(
     seed = seeds.seed(exercise.id, check.name, hidden=check.hidden)
     started = time.perf_counter()
     outputs: list[str] = []
+    limit_notes: list[tuple[float, str]] = []
 
     def call_student(args: tuple, kwargs: dict):
         outcome = student_code.call(
@@ -60,6 +61,8 @@ def run_check(
         )
         if outcome.output:
             outputs.append(outcome.output)
+        if outcome.limit_note:
+            limit_notes.append((outcome.limit_share, outcome.limit_note))
         return outcome.value
 
     trial = Trial(
@@ -126,6 +129,7 @@ def run_check(
             if mistake.name in trial.named_mistakes and mistake.name not in found
         )
 
+    limit_note = max(limit_notes)[1] if limit_notes else ""
     return CheckResult(
         exercise_id=exercise.id,
         check_name=check.name,
@@ -133,7 +137,8 @@ def run_check(
         status=status,
         score=score,
         max_score=check.points,
-        feedback=feedback_text(status, check, trial.failures, details, mistakes),
+        feedback=feedback_text(status, check, trial.failures, details, mistakes) + (f"\n{limit_note}" if limit_note else ""),
+        limit_note=limit_note,
         hidden=check.hidden,
         mistakes=mistakes + named_by_check,
         output="\n".join(outputs),

@@ -51,6 +51,36 @@ class CallOutcome:
     value: Any
     output: str
     seconds: float
+    cpu_seconds: float | None = None
+    """CPU time the call used, where the runner measures it"""
+    limit_note: str = ""
+    """that the call used more than half of its CPU or wall-clock limit, in words (see :func:`limit_use`)"""
+    limit_share: float = 0.0
+    """the larger of the shares of its CPU and wall-clock limits the call used"""
+
+
+LIMIT_NOTE_SHARE = 0.5
+"""a call that uses more than this share of a time limit gets a note, passing or not"""
+
+
+def limit_use(name: str, *, seconds: float, cpu_seconds: float | None, limits: Any) -> tuple[float, str]:
+    """The larger share of its time limits a call of ``name`` used, and a note when it is over half.
+
+    ``limits`` has ``cpu_seconds`` and ``wall_seconds`` (a
+    :class:`~grader.limits.Limits`). The note reads "'train' used 1.4 s of its
+    2 s CPU limit": grading stops a call at its limit, so a call that comes
+    close passes on one machine and times out on a slower one.
+    """
+    shares = [(seconds / limits.wall_seconds, seconds, limits.wall_seconds, "wall-clock")]
+    if cpu_seconds is not None:
+        shares.append((cpu_seconds / limits.cpu_seconds, cpu_seconds, limits.cpu_seconds, "CPU"))
+    share, used, limit, kind = max(shares)
+    if share <= LIMIT_NOTE_SHARE:
+        return share, ""
+    return share, (
+        f"'{name}' used {used:.1f} s of its {limit:g} s {kind} limit: grading stops a call at its limit, "
+        "so make it faster before it comes closer"
+    )
 
 
 class StudentCode(Protocol):

@@ -63,3 +63,40 @@ def test_a_worker_started_early_serves_the_first_session_and_is_ended_when_unuse
     (process, _), = unused._starting.values()
     unused.close()
     assert process.poll() is not None
+
+
+def test_the_sandbox_can_start_its_worker_before_numpy_or_the_grading_code_is_imported():
+    code = (
+        "import sys\n"
+        "from grader.sandbox.sandbox import Sandbox\n"
+        "loaded = sorted(m for m in sys.modules if m == 'numpy' or m.startswith(('grader.runner', 'grader.catalog', "
+        "'grader.compare', 'grader.declarations')))\n"
+        "sandbox = Sandbox()\n"
+        "sandbox.start_worker_soon('numpy')\n"
+        "assert sandbox.worker('numpy').process.poll() is None\n"
+        "sandbox.close()\n"
+        "print(loaded)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_wires_dtype_table_is_numpys_little_endian_numeric_dtypes():
+    import numpy as np
+
+    from grader.sandbox.wire import ALLOWED_DTYPES
+
+    names = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+             "float16", "float32", "float64", "complex64", "complex128")
+    assert ALLOWED_DTYPES == {np.dtype(name).newbyteorder("<").str for name in names}
+
+
+def test_the_grader_facade_gives_every_public_name_from_its_module():
+    import grader
+
+    for name in grader.__all__:
+        value = getattr(grader, name)
+        assert getattr(importlib.import_module(grader._HOMES[name]), name) is value
+    with pytest.raises(AttributeError):
+        grader.no_such_name  # noqa: B018

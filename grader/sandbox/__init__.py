@@ -9,8 +9,32 @@ See :mod:`grader.sandbox.worker` for what isolates a child, and
 :mod:`grader.sandbox.wire` for the plain-data format of what crosses back.
 """
 
-from grader.limits import Limits, validate_limits
-from grader.sandbox.sandbox import Sandbox, SandboxUnavailable, default_sandbox
-from grader.sandbox.sandboxed_code import SandboxedStudentCode
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from grader.limits import Limits, validate_limits
+    from grader.sandbox.sandbox import Sandbox, SandboxUnavailable, default_sandbox
+    from grader.sandbox.sandboxed_code import SandboxedStudentCode
+
+_HOMES = {
+    "Limits": "grader.limits",
+    "validate_limits": "grader.limits",
+    "Sandbox": "grader.sandbox.sandbox",
+    "SandboxUnavailable": "grader.sandbox.sandbox",
+    "default_sandbox": "grader.sandbox.sandbox",
+    "SandboxedStudentCode": "grader.sandbox.sandboxed_code",
+}
+"""where each name lives; imported on first use, so the worker's launcher does not load the grading code"""
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'grader.sandbox' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = ["Limits", "Sandbox", "SandboxUnavailable", "SandboxedStudentCode", "default_sandbox", "validate_limits"]

@@ -9,12 +9,14 @@ those facts into feedback; nothing here decides a score.
 
 Student modules are compiled from the sources the grader sent, never read
 from disk, and importable by name from each other (``from backprop import
-sigmoid``). Standard library and NumPy only: this file is loaded into the
-worker by path, before any grader code.
+sigmoid``). What they may import besides is the course's declared submission
+environment (:class:`_ImportGuard`). Standard library and NumPy only: this
+file is loaded into the worker by path, before any grader code.
 """
 
 from __future__ import annotations
 
+import builtins
 import errno
 import importlib.abc
 import importlib.util
@@ -52,6 +54,78 @@ class _StudentFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         module.__file__ = filename
         code = compile(source, filename, "exec", dont_inherit=True)
         exec(code, module.__dict__)
+
+
+class _ImportGuard(importlib.abc.MetaPathFinder):
+    """Refuses an import made by a student's module of what the course does not allow.
+
+    Allowed: the standard library, the student's own modules, and the
+    course's declared packages (``allowed`` maps their import names to the
+    requirement that provides them). Only an import whose importer is one of
+    the student's modules is judged: what NumPy or torch import for
+    themselves always works. ``import x`` passes the importer's globals to
+    ``__import__``, which :meth:`guarded_import` reads; ``importlib.import_module``
+    does not, so as a finder the guard looks at the calling frame instead.
+    This is the course's rule made visible, not a protection: the sandbox
+    around the child is what keeps a submission in.
+    """
+
+    def __init__(self, allowed: dict[str, str], described: str, student: set[str]) -> None:
+        self.allowed = allowed
+        self.described = described
+        self.student = student
+        self.original_import = builtins.__import__
+
+    def refusal(self, top: str) -> str | None:
+        """Why the student's module may not import ``top``, or None when it may."""
+        if top in self.allowed or top in self.student or top in sys.stdlib_module_names:
+            return None
+        return f"{top} is not available to submissions in this course: you may import {self.described}"
+
+    def not_installed(self, top: str) -> str:
+        requirement = self.allowed[top]
+        return (
+            f"{top} may be imported in this course ({requirement}), but it is not installed where your code "
+            f"runs: install it with pip install '{requirement}'"
+        )
+
+    def guarded_import(self, name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0) -> Any:
+        importer = globals.get("__name__") if level == 0 and isinstance(globals, dict) else None
+        if importer not in self.student or not isinstance(name, str):
+            return self.original_import(name, globals, locals, fromlist, level)
+        top = name.partition(".")[0]
+        refused = self.refusal(top)
+        if refused:
+            raise ModuleNotFoundError(refused, name=top)
+        try:
+            return self.original_import(name, globals, locals, fromlist, level)
+        except ModuleNotFoundError as exc:
+            if top in self.allowed and exc.name == top:
+                raise ModuleNotFoundError(self.not_installed(top), name=top) from None
+            raise
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if path is not None or "." in name:
+            return None  # a submodule: its package was judged when it was imported
+        refused = self.refusal(name)
+        if refused and self._importer() in self.student:
+            raise ModuleNotFoundError(refused, name=name)
+        return None
+
+    @staticmethod
+    def _importer() -> Any:
+        """The module that asked for the import: the first frame outside importlib's machinery."""
+        frame = sys._getframe(1)
+        while frame is not None:
+            filename = frame.f_code.co_filename
+            if not (filename.startswith("<frozen importlib") or filename.endswith(("importlib/__init__.py", __file__))):
+                return frame.f_globals.get("__name__")
+            frame = frame.f_back
+        return None
+
+    def install(self) -> None:
+        builtins.__import__ = self.guarded_import
+        sys.meta_path.insert(1, self)
 
 
 def _register_lines(sources: dict[str, bytes]) -> None:
@@ -189,7 +263,7 @@ class _Session:
                 found = "a function"
             error = {"kind": "missing_class" if wants_class else "missing_function", "found": found}
             return {"error": error, "output": self.output.take()}
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         try:
             if scripted:
                 files = {key: data for key, data in self.sources.items() if key.lower().endswith((".pt", ".pth"))}
@@ -197,7 +271,7 @@ class _Session:
             else:
                 value = target(*request["args"], **request["kwargs"])
         except BaseException as exc:  # SystemExit and KeyboardInterrupt are the student's too
-            seconds = time.perf_counter() - started
+            seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
             if isinstance(exc, NotImplementedError):
                 kind = "not_implemented"
             elif _scripts is not None and isinstance(exc, _scripts.ScriptError):
@@ -212,9 +286,9 @@ class _Session:
                 kind = "raised"
             error = {"kind": kind, "type": type(exc).__name__, "message": _describe(exc),
                      "details": _student_traceback(exc, self.filenames)}
-            return {"error": error, "output": self.output.take(), "seconds": seconds}
-        seconds = time.perf_counter() - started
-        return {"ok": value, "output": self.output.take(), "seconds": seconds}
+            return {"error": error, "output": self.output.take(), "seconds": seconds, "cpu_seconds": cpu_seconds}
+        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+        return {"ok": value, "output": self.output.take(), "seconds": seconds, "cpu_seconds": cpu_seconds}
 
 
 def _limit_cpu(seconds: Any) -> None:
@@ -240,10 +314,19 @@ def _limit_cpu(seconds: Any) -> None:
         pass
 
 
-def serve(sock: Any, sources: dict[str, bytes], output_fd: int, keep_chars: int, max_result_bytes: int) -> None:
-    """Answer the grader's calls until it closes the connection."""
+def serve(sock: Any, sources: dict[str, bytes], output_fd: int, keep_chars: int, max_result_bytes: int,
+          imports: Any = None) -> None:
+    """Answer the grader's calls until it closes the connection.
+
+    ``imports`` is what the student's modules may import besides the standard
+    library and each other: ``{"allowed": {import name: requirement}, "described": text}``;
+    None allows anything (the grader's own code run in a child).
+    """
     _register_lines(sources)
     sys.meta_path.insert(0, _StudentFinder(sources))
+    if isinstance(imports, dict):
+        modules = {name for name in sources if name.isidentifier()}
+        _ImportGuard(dict(imports["allowed"]), str(imports["described"]), modules).install()
     session = _Session(sources, _Output(output_fd, keep_chars), max_result_bytes)
     me = os.getpid()
     reader = _wire.FrameReader(sock)

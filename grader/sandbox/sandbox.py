@@ -308,8 +308,22 @@ class Sandbox:
 
     # -- sessions -----------------------------------------------------------------
 
-    def open_session(self, sources: dict[str, bytes], limits: Limits, *, flavor: str = "numpy") -> "Session":
-        """Fork a child that holds ``sources`` (module name to file contents)."""
+    def open_session(
+        self,
+        sources: dict[str, bytes],
+        limits: Limits,
+        *,
+        flavor: str = "numpy",
+        imports: dict[str, Any] | None = None,
+        data_files: dict[str, bytes] | None = None,
+    ) -> "Session":
+        """Fork a child that holds ``sources`` (module name to file contents).
+
+        ``imports`` is what the student's modules may import (see
+        :func:`grader.sandbox.child_runtime.serve`; None: anything);
+        ``data_files`` are written read-only into the child's working folder
+        (relative path to contents).
+        """
         worker = self.worker(flavor)
         call_ours, call_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         status_read, status_write = os.pipe()
@@ -323,6 +337,8 @@ class Sandbox:
             "runtime": self._runtime,
             "root": self._root,
             "scratch": self._scratch,
+            "imports": imports,
+            "data_files": {path: data.hex() for path, data in (data_files or {}).items()},
         }
         capabilities = worker.capabilities
         request["capabilities"] = capabilities

@@ -40,7 +40,8 @@ from grader.limits import Budget, Limits
 from grader.object_scripts import malformed_results
 import grader.sandbox.wire as wire
 from grader.sandbox.sandbox import ChildGone, Ended, Sandbox, Session, SessionEnded, default_sandbox
-from grader.student_code import CallOutcome
+from grader.student_code import CallOutcome, limit_use
+from grader.submission_environment import SubmissionEnvironment, default_environment
 from grader.submissions.limits import MAX_SOURCE_BYTES, MAX_WEIGHTS_BYTES, WEIGHTS_SUFFIXES
 
 MAX_MODULES = 200
@@ -51,7 +52,7 @@ BUDGET_SPENT = "the submission's total time budget was spent"
 _BUDGET_FLOOR_SECONDS = 0.05
 """less time than this left in the budget counts as none: no call can start and answer in it"""
 
-_REPLY_KEYS = frozenset({"ok", "error", "output", "seconds", "seq", "loaded"})
+_REPLY_KEYS = frozenset({"ok", "error", "output", "seconds", "cpu_seconds", "seq", "loaded"})
 _ERROR_TEXT_FIELDS = ("kind", "type", "message", "details", "file", "text", "found")
 _MAX_REPORTED_SECONDS = 10.0**6
 """the longest a call's own timing may say it took (the runtime measures it; the grader's limits are far lower)"""
@@ -78,11 +79,13 @@ def malformed_reply(reply: dict[str, Any], *, load: bool = False) -> str:
         return f"it has a field the runtime does not send ({unknown[0]!r})"
     if "output" in reply and not isinstance(reply["output"], str):
         return f"its 'output' is a {type(reply['output']).__name__}, not text"
-    if "seconds" in reply:
-        seconds = reply["seconds"]
+    for key in ("seconds", "cpu_seconds"):
+        if key not in reply:
+            continue
+        seconds = reply[key]
         # Compared before any conversion: float(10**400) itself overflows; nan fails every comparison.
         if type(seconds) not in (int, float) or not 0 <= seconds <= _MAX_REPORTED_SECONDS:
-            return f"its 'seconds' is {_shown(seconds)}, not a time between 0 and {_MAX_REPORTED_SECONDS:g} s"
+            return f"its {key!r} is {_shown(seconds)}, not a time between 0 and {_MAX_REPORTED_SECONDS:g} s"
     answers = [key for key in ("loaded", "error") if key in reply] if load else [key for key in ("ok", "error") if key in reply]
     if len(answers) != 1:
         wanted = "'loaded' or 'error'" if load else "'ok' or 'error'"
@@ -153,8 +156,14 @@ class SandboxedStudentCode:
         limits: Limits | None = None,
         sources: Mapping[str, bytes] | None = None,
         budget: Budget | None = None,
+        environment: SubmissionEnvironment | None = None,
+        data_files: Mapping[str, bytes] | None = None,
     ) -> None:
         self.folder = Path(folder).resolve()
+        self.environment = environment or default_environment()
+        """what the student's modules may import besides the standard library and each other"""
+        self.data_files = dict(data_files or {})
+        """the exercises' data files (path relative to the working folder to contents), read-only beside the code"""
         self.sandbox = sandbox or default_sandbox()
         self.limits = limits or self.sandbox.limits
         self.budget = budget
@@ -241,7 +250,11 @@ class SandboxedStudentCode:
         key = (flavor, limits.process_key(), hidden)
         session = self._sessions.get(key)
         if session is None or not session.alive():
-            session = self._sessions[key] = self.sandbox.open_session(self.sources(), limits, flavor=flavor)
+            imports = self.environment.imports()
+            session = self._sessions[key] = self.sandbox.open_session(
+                self.sources(), limits, flavor=flavor, data_files=self.data_files,
+                imports=None if imports is None else {"allowed": imports, "described": self.environment.described()},
+            )
             self._all_sessions.append(session)
         return session
 
@@ -259,7 +272,8 @@ class SandboxedStudentCode:
                 f"'{module}.py' is {size / 2**20:.1f} MB, larger than the {MAX_SOURCE_BYTES // 2**20} MB a module may be: "
                 "nngrade does not run it; remove what the module does not need (large comments, data written into the code)"
             )
-        request = sum(2 * len(data) + len(name) + 16 for name, data in sources.items()) + 2**20
+        files = [*sources.items(), *self.data_files.items()]
+        request = sum(2 * len(data) + len(name) + 16 for name, data in files) + 2**20
         if request > wire.MAX_REQUEST_BYTES:
             return StudentCodeUnavailable(
                 f"the submission's files come to {request / 2 / 2**20:.1f} MB, more than the "
@@ -342,6 +356,7 @@ class SandboxedStudentCode:
         too_large = self._sources_problem(module) if function.kind != "weights" else None
         if too_large is not None:
             raise too_large
+        per_call = effective
         effective, cut_by_budget = self._within_budget(effective, function.name)
         flavor = "torch" if torch else "numpy"
         if function.scripted:
@@ -388,8 +403,11 @@ class SandboxedStudentCode:
                     error_message=malformed,
                 )
         # Checked by malformed_reply: a finite number of seconds in range, or absent.
-        seconds = reply.get("seconds", 0.0)
-        return CallOutcome(value=reply.get("ok"), output=output, seconds=float(seconds))
+        seconds = float(reply.get("seconds", 0.0))
+        cpu_seconds = float(reply["cpu_seconds"]) if "cpu_seconds" in reply else None
+        share, note = limit_use(function.name, seconds=seconds, cpu_seconds=cpu_seconds, limits=per_call)
+        return CallOutcome(value=reply.get("ok"), output=output, seconds=seconds, cpu_seconds=cpu_seconds,
+                           limit_note=note, limit_share=share)
 
     # -- what went wrong, in words ----------------------------------------------------------
 
@@ -440,6 +458,26 @@ class SandboxedStudentCode:
             )
         return f"the process ended unexpectedly {when}"
 
+    @staticmethod
+    def _missing_file(error_type: str, message: str) -> bool:
+        """Whether the student's code failed to find a file (open, np.load, torch.load of a path that is not there)."""
+        return error_type == "FileNotFoundError" or "No such file or directory" in message
+
+    def missing_file_hint(self) -> str:
+        """What a student whose code looked for a file needs to know: where it runs, and how to give it data."""
+        folder = "a folder of its own" if self.data_files else "an empty folder"
+        hint = (
+            f"Your code runs in {folder}, not in your exercises folder: files next to your module are not there. "
+            "Pass data to your function as arguments (the checks give you everything the exercise needs)."
+        )
+        if self.data_files:
+            hint += (
+                " The only files in that folder are the exercise's data files, read-only, by these names: "
+                + ", ".join(sorted(self.data_files))
+                + "."
+            )
+        return hint
+
     def _problem(self, function: StudentFunction, error: Any, limits: Limits) -> Exception:
         """The exception for an error the child reported."""
         if not isinstance(error, dict):
@@ -458,6 +496,8 @@ class SandboxedStudentCode:
                 column = offset - 1 if isinstance(offset, int) and 0 < offset <= len(text) + 1 else 0
                 pointer = f"\n    {text}\n    {' ' * column}^"
             return StudentCodeUnavailable(f"'{filename}' has a syntax error{where}: {message}{pointer}")
+        if self._missing_file(error_type, message):
+            details = (details + "\n" if details else "") + self.missing_file_hint()
         if kind == "import":
             return StudentCodeUnavailable(f"'{module}.py' could not be imported: {error_type}: {message}", details=details)
         if kind == "missing_module":

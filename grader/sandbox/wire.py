@@ -25,22 +25,21 @@ import json
 import math
 import socket
 import struct
+import sys
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 MAGIC = b"NNG1"
 _LENGTH = struct.Struct(">Q")
 
-ALLOWED_DTYPES = frozenset(
-    np.dtype(name).str
-    for name in (
-        "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-        "float16", "float32", "float64", "complex64", "complex128",
-    )
-)
-"""The only array dtypes that cross the wire (little-endian, as ``dtype.str``)."""
+ALLOWED_DTYPES = frozenset((
+    "|b1", "|i1", "<i2", "<i4", "<i8", "|u1", "<u2", "<u4", "<u8", "<f2", "<f4", "<f8", "<c8", "<c16",
+))
+"""The only array dtypes that cross the wire (little-endian, as ``dtype.str``): bool, the signed and unsigned
+integers, float16/32/64, complex64/128. Written out so that reading this module does not import NumPy."""
 
 
 class WireError(Exception):
@@ -114,6 +113,8 @@ class _Writer:
         if value.nbytes > self.max_bytes - self.size:
             return {"$x": ["ndarray", f"{value.size} elements of {value.dtype} is more than the "
                                       f"{self.max_bytes // 2**20} MB a returned value may take"]}
+        import numpy as np
+
         data = np.ascontiguousarray(value).tobytes()
         offset = self.size
         self.buffers.append(data)
@@ -133,14 +134,16 @@ class _Writer:
             return value
         if kind is float:
             return value if math.isfinite(value) else {"$f": repr(value)}
-        if isinstance(value, np.generic):
-            if value.dtype.kind in "biuf":
-                return self.value(value.item(), depth + 1)
-            if value.dtype.kind == "c":
-                return self.array(np.asarray(value))
-            return {"$x": [kind.__name__, f"NumPy scalar of dtype {value.dtype}"]}
-        if kind is np.ndarray:
-            return self.array(value)
+        np = sys.modules.get("numpy")  # a value can hold NumPy's types only once NumPy is imported
+        if np is not None:
+            if isinstance(value, np.generic):
+                if value.dtype.kind in "biuf":
+                    return self.value(value.item(), depth + 1)
+                if value.dtype.kind == "c":
+                    return self.array(np.asarray(value))
+                return {"$x": [kind.__name__, f"NumPy scalar of dtype {value.dtype}"]}
+            if kind is np.ndarray:
+                return self.array(value)
         if _is_torch_tensor(value):
             try:
                 array = value.detach().cpu().resolve_conj().resolve_neg().numpy()
@@ -226,6 +229,8 @@ class _Reader:
             or not all(type(n) is int and 0 <= n <= _MAX_DIMENSION for n in shape)
         ):
             raise WireError("an array's offset or shape is malformed")
+        import numpy as np
+
         dtype = np.dtype(dtype_name)
         count = math.prod(shape)
         nbytes = count * dtype.itemsize

@@ -175,7 +175,8 @@ def _become_child(request: dict[str, Any], call_fd: int, ready_fd: int, plan: di
         os.write(ready_fd, b"r")
         os.close(ready_fd)
         sock = socket.socket(fileno=call_fd)
-        child_runtime.serve(sock, sources, output_fd, int(limits["output_chars"]), int(limits["result_mb"]) * mb)
+        child_runtime.serve(sock, sources, output_fd, int(limits["output_chars"]), int(limits["result_mb"]) * mb,
+                            request.get("imports"))
     except BaseException:  # noqa: BLE001 - the child must end here, whatever happened
         status = 70
     os._exit(status)
@@ -321,6 +322,30 @@ def _build_root(root: str, request: dict[str, Any], uid: int, gid: int, drop: bo
     isolation.mount(None, root, None, isolation.MS_REMOUNT | isolation.MS_RDONLY | plain)
 
 
+def _place_data_files(workdir: str, files: dict[str, str], *, bind: bool) -> None:
+    """Write the exercises' data files (relative path to hex contents) into the child's working folder, read-only.
+
+    Owned by the supervisor and not writable; with namespaces each is also
+    bound onto itself read-only, so not even their owner can change, replace
+    or remove one. The grader checked the paths (relative, inside the folder).
+    """
+    for relative, text in files.items():
+        target = os.path.join(workdir, relative)
+        if os.path.isabs(relative) or ".." in relative.split("/"):
+            continue
+        os.makedirs(os.path.dirname(target), mode=0o755, exist_ok=True)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+        data = memoryview(bytes.fromhex(text))
+        try:
+            while data:
+                data = data[os.write(descriptor, data):]
+        finally:
+            os.close(descriptor)
+        if bind:
+            isolation.mount(target, target, None, isolation.MS_BIND)
+            isolation.mount(None, target, None, isolation.MS_BIND | isolation.MS_REMOUNT | _READ_ONLY)
+
+
 def _build_world(request: dict[str, Any], capabilities: dict[str, Any]) -> dict[str, Any]:
     """Create the namespaces and mounts the child will live in (runs in the supervisor)."""
     plan: dict[str, Any] = {"pid_namespace": False, "drop_to": None, "workdir": None, "cleanup": None,
@@ -341,12 +366,14 @@ def _build_world(request: dict[str, Any], capabilities: dict[str, Any]) -> dict[
         plan["root"] = request["root"]
         plan["pid_namespace"] = True
         workdir = "/tmp/work"
+        _place_data_files(request["root"] + workdir, request.get("data_files") or {}, bind=True)
     else:
         workdir = os.path.join(request["scratch"], f"child-{os.getpid()}")
         os.mkdir(workdir, 0o700)
         plan["cleanup"] = workdir
         if drop:
             os.chown(workdir, uid, gid)
+        _place_data_files(workdir, request.get("data_files") or {}, bind=False)
     if drop:
         plan["drop_to"] = (uid, gid)
     plan["workdir"] = workdir
