@@ -49,6 +49,7 @@ def _judge_code():
     """The process's judge: a sandboxed 'student folder' whose only module is the judge's entry point."""
     global _code, _code_pid
     from grader.sandbox import SandboxedStudentCode, default_sandbox
+    from grader.submission_environment import UNRESTRICTED
 
     with _lock:
         if _code is None or _code_pid != os.getpid():
@@ -57,8 +58,10 @@ def _judge_code():
                 sandbox.limits,
                 **{key: min(getattr(sandbox.limits, key), value) for key, value in JUDGE_LIMITS.items()},
             )
+            # The judge is the grader's own code: it imports what it needs (the grader, sympy).
             _code = SandboxedStudentCode(
-                "/nonexistent/derivation-judge", sandbox=sandbox, limits=limits, sources={ENTRY_MODULE: _ENTRY_SOURCE}
+                "/nonexistent/derivation-judge", sandbox=sandbox, limits=limits, sources={ENTRY_MODULE: _ENTRY_SOURCE},
+                environment=UNRESTRICTED,
             )
             _code_pid = os.getpid()
         return _code
