@@ -90,6 +90,8 @@ def _check_registry(selectors: Sequence[str], folder: Path) -> Registry:
 
 
 def _command_check(args: argparse.Namespace) -> int:
+    from grader.course import selfcheck_code_options
+
     folder = Path(args.dir).resolve() if args.dir else find_student_folder()
     if not folder.is_dir():
         print(f"nngrade: {folder} is not a folder; pass the folder with your exercise modules as --dir", file=sys.stderr)
@@ -111,7 +113,7 @@ def _command_check(args: argparse.Namespace) -> int:
         default_sandbox().start_worker_soon(flavor)  # it starts while the expected values load
     expectations = make_expectations(args.recorded)
     results = []
-    with SandboxedStudentCode(folder) as code:
+    with SandboxedStudentCode(folder, **selfcheck_code_options(folder, exercises)) as code:
         for exercise in exercises:
             results.append(grade_exercise(exercise, code, expectations=expectations, seeds=SeedPolicy()))
             if args.progress:
@@ -144,6 +146,11 @@ def _command_check(args: argparse.Namespace) -> int:
         print("\nWhat your code printed in the checks that passed:")
         for check in printed:
             print(f"\n== {check.test_id}\n{check.output}")
+    close = [c for result in results for c in result.checks if c.status is Status.PASSED and c.limit_note]
+    if close:
+        print("\nClose to a time limit (grading uses the same limits):")
+        for check in close:
+            print(f"== {check.test_id}: {check.limit_note}")
     hidden_stubs = len(unfinished) - len(shown)
     if hidden_stubs:
         print(f"\n{hidden_stubs} checks are not implemented yet (use -v to list them with their messages).")

@@ -42,9 +42,9 @@ import tomllib
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
-from grader.declarations import Exercise
+from grader.declarations import Exercise, data_file_contents
 from grader.errors import InvalidDeclaration, NngradeError, UnknownExercise
 from grader.records import AssignmentInfo, CheckInfo, ExerciseInfo, LatePolicy
 from grader.registry import Registry
@@ -134,6 +134,11 @@ class Course:
     environment: SubmissionEnvironment = field(default_factory=default_environment)
     """what a submission may import (``[submission] packages``); the default when the file declares none"""
 
+    @property
+    def exercises_folder(self) -> Path:
+        """The course's ``exercises/`` folder, beside the course file: the stubs and the exercises' data files."""
+        return self.path.parent / "exercises"
+
     def assignment(self, name: str) -> Assignment:
         try:
             return self.assignments[name]
@@ -186,6 +191,23 @@ class SelfCheckSettings:
     environment: SubmissionEnvironment
     source: str
     """where they come from: the course file's path, the student bundle, or nngrade's defaults"""
+
+
+def selfcheck_code_options(folder: str | os.PathLike[str], exercises: Sequence[Exercise]) -> dict[str, Any]:
+    """The keyword arguments of the sandboxed student code a self-check of ``exercises`` in ``folder`` uses.
+
+    The course's limits and submission environment (:func:`selfcheck_settings`,
+    torch only when one of ``exercises`` needs it, as the bundle installs it),
+    and the data files the exercises declare, read from ``folder`` (the
+    student's copy; one they removed is left out). So a self-check runs each
+    call as grading does.
+    """
+    settings = selfcheck_settings(folder)
+    return {
+        "limits": settings.limits,
+        "environment": settings.environment.for_exercises(exercises),
+        "data_files": data_file_contents(exercises, folder, missing_ok=True),
+    }
 
 
 def shipped_environment() -> SubmissionEnvironment | None:

@@ -281,6 +281,11 @@ class Exercise:
     degenerate: tuple[str, ...] | None = None
     """the degenerate answers (names from :data:`DEGENERATE_ANSWERS`) that must score 0 on every check;
     None gives the default for the student's kind (:func:`default_degenerate`)"""
+    data_files: tuple[str, ...] = ()
+    """files the exercise ships beside its stub, as paths relative to the exercises folder with ``/`` between
+    folders (``"points.csv"``, ``"digits/train.csv"``): the student bundle ships them, and the self-check and
+    grading copy them, read-only, into the empty folder the student's code runs in, where the code opens them by
+    these paths"""
 
     @property
     def topic(self) -> str:
@@ -373,8 +378,65 @@ class Exercise:
             raise InvalidDeclaration(
                 f"{where}: {unknown} are not degenerate answers; declare some of {', '.join(DEGENERATE_ANSWERS)}"
             )
+        for problem in data_file_problems(self.data_files):
+            raise InvalidDeclaration(f"{where}: data_files: {problem}")
         if self.recorded_reference is not None and not callable(self.recorded_reference):
             raise InvalidDeclaration(f"{where}: recorded_reference must be a function of (value, seed), or None")
+
+
+MAX_DATA_FILE_BYTES = 16 * 2**20
+"""the largest data file an exercise may ship: it is sent to every child the student's code runs in"""
+
+_DATA_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
+
+
+def data_file_problems(paths: Any) -> list[str]:
+    """What is wrong with an exercise's ``data_files`` declaration, one message per problem (empty: nothing)."""
+    if not isinstance(paths, tuple) or not all(isinstance(path, str) for path in paths):
+        return [f"must be a tuple of paths relative to the exercises folder, e.g. (\"points.csv\",), not {paths!r}"]
+    problems = []
+    for path in paths:
+        if not _DATA_PATH.match(path) or ".." in path.split("/"):
+            problems.append(
+                f"{path!r} is not a path inside the exercises folder: write it relative to that folder, with / between "
+                "folders and letters, digits, '_', '-' and '.' in names (e.g. 'digits/train.csv')"
+            )
+        elif path.endswith(".py") or path == "nngrade.toml":
+            problems.append(f"{path!r} is a module or the folder's marker, not a data file")
+    if len(set(paths)) != len(paths):
+        problems.append("a path is declared twice")
+    return problems
+
+
+def data_file_contents(exercises: Sequence["Exercise"], folder: Any, *, missing_ok: bool = False) -> dict[str, bytes]:
+    """The data files ``exercises`` declare, read from the exercises folder ``folder`` (path to contents).
+
+    Raises :class:`InvalidDeclaration` naming a file that is missing or too
+    large, unless ``missing_ok`` (a student's own folder, where a file they
+    removed is left out and their code is told which files it has).
+    """
+    from pathlib import Path
+
+    found: dict[str, bytes] = {}
+    for exercise in exercises:
+        for relative in exercise.data_files:
+            path = Path(folder) / relative
+            if relative in found:
+                continue
+            if not path.is_file():
+                if missing_ok:
+                    continue
+                raise InvalidDeclaration(
+                    f"exercise {exercise.id!r} declares the data file {relative!r}, but {path} does not exist: "
+                    "put the file there (beside the exercise's stub) or remove it from data_files"
+                )
+            if path.stat().st_size > MAX_DATA_FILE_BYTES:
+                raise InvalidDeclaration(
+                    f"exercise {exercise.id!r}: the data file {path} is larger than {MAX_DATA_FILE_BYTES // 2**20} MB, "
+                    "the most a data file may be (it is sent to every process the student's code runs in)"
+                )
+            found[relative] = path.read_bytes()
+    return found
 
 
 @functools.lru_cache(maxsize=32)

@@ -21,6 +21,7 @@ from typing import Any, Iterator
 
 import pytest
 
+from grader.course import selfcheck_code_options
 from grader.declarations import Check, Exercise
 from grader.registry import load_topics
 from grader.feedback import problem_text
@@ -149,7 +150,10 @@ class CheckItem(pytest.Item):
         cache = self.config.stash[_STATE]["code"]
         folder = str(self.path.parent)
         if folder not in cache:
-            cache[folder] = SandboxedStudentCode(folder)
+            # The course's limits, packages and data files for the exercises collected here, as grading uses them.
+            collected = {item.exercise.id: item.exercise for item in self.session.items
+                         if isinstance(item, CheckItem) and str(item.path.parent) == folder}
+            cache[folder] = SandboxedStudentCode(folder, **selfcheck_code_options(folder, list(collected.values())))
         return cache[folder]
 
     def _expectations(self):
