@@ -154,6 +154,7 @@ def grade_class(
         scales={exercise.id: chosen.scale(exercise) for exercise in chosen.exercises},
         limits=course.limits,
         budget=chosen.budget,
+        **course.grading_options(chosen),
         protected=protected_paths(
             course, root, out, [Path(p) for p in (roster, timestamps) if p]
         ),

@@ -139,6 +139,19 @@ class Course:
         """The course's ``exercises/`` folder, beside the course file: the stubs and the exercises' data files."""
         return self.path.parent / "exercises"
 
+    def grading_options(self, assignment: Assignment) -> dict[str, Any]:
+        """What grading ``assignment`` runs student code with besides its limits: the submission environment
+        (torch only when an exercise of it needs it, as its bundle installs it) and its exercises' data files.
+
+        Raises :class:`CourseFileError` naming a declared data file that is
+        not in the course's ``exercises/`` folder.
+        """
+        try:
+            data_files = data_file_contents(assignment.exercises, self.exercises_folder)
+        except InvalidDeclaration as exc:
+            raise CourseFileError(f"{self.path}: assignment {assignment.name!r}: {exc}") from None
+        return {"environment": self.environment.for_exercises(assignment.exercises), "data_files": data_files}
+
     def assignment(self, name: str) -> Assignment:
         try:
             return self.assignments[name]

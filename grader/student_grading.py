@@ -17,11 +17,12 @@ import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from grader.limits import Budget, Limits
 from grader.records import AssignmentInfo
 from grader.results import CheckResult, ExerciseResult
+from grader.submission_environment import SubmissionEnvironment
 
 if TYPE_CHECKING:
     from grader.declarations import Exercise
@@ -57,6 +58,10 @@ class GradingSettings:
     budget: Budget | None = None
     """the most one student's calls may take together (the course file's ``budget``); None: the default,
     :meth:`Budget.default_for` the exercises' per-call limits"""
+    environment: SubmissionEnvironment | None = None
+    """what the student's modules may import (the course file's ``[submission]``); None: nngrade's default"""
+    data_files: Mapping[str, bytes] = dataclasses.field(default_factory=dict)
+    """the exercises' data files (path to contents), read-only in the folder the student's code runs in"""
 
     def budget_for(self, exercises: Iterable[Exercise]) -> Budget:
         """The budget one student is graded under: the course file's, or one derived from the exercises' limits."""
@@ -70,6 +75,10 @@ class GradingSettings:
         if self.budget is not None:
             # The default budget follows from the limits and exercises above; only a course's own is added.
             decided_by.append(self.budget.as_dict())
+        if self.environment is not None:
+            decided_by.append(self.environment.as_dict())
+        if self.data_files:
+            decided_by.append({path: hashlib.sha256(data).hexdigest() for path, data in sorted(self.data_files.items())})
         text = json.dumps(decided_by, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()
 
@@ -131,6 +140,8 @@ def grade_student(
         limits=settings.limits,
         sources=sources,
         budget=settings.budget_for(exercises),
+        environment=settings.environment,
+        data_files=settings.data_files,
     ) as code:
         for exercise_id, exercise in zip(settings.exercise_ids, exercises):
             result = grade_exercise(exercise, code, expectations=expectations, seeds=seeds, include_hidden=True)

@@ -67,6 +67,9 @@ def grading_course_text(course: Course, assignment: Assignment) -> str:
         "[sandbox]",
         *(f"{key} = {toml_value(value)}" for key, value in course.limits.as_dict().items()),
         "",
+        "[submission]",
+        f"packages = [{', '.join(toml_value(package) for package in course.environment.packages)}]",
+        "",
         f"[assignments.{name}]",
         f"title = {toml_value(assignment.title)}",
         "exercises = [",
@@ -90,6 +93,7 @@ def _checked_course_text(course: Course, assignment: Assignment) -> str:
     if (
         copy.salt != course.salt
         or copy.limits != course.limits
+        or copy.environment != course.environment
         or list(copy.assignments) != [assignment.name]
         or copy.assignment(assignment.name).info() != expected
     ):
@@ -202,6 +206,11 @@ def write_gradescope_autograder(zip_path: Path, *, course: Course, assignment: s
     ]
     files += python_package_files("reference")
     files.append(text_file(COURSE_FILE, _checked_course_text(course, chosen)))
+    # The exercises' data files, where grading finds them: exercises/ beside the course file.
+    files += [
+        DeliveryFile(f"exercises/{path}", data)
+        for path, data in course.grading_options(chosen)["data_files"].items()
+    ]
     files.append(
         text_file(
             "pyproject.toml",

@@ -258,6 +258,7 @@ def grade_submission(paths: AutograderPaths, *, started: float) -> dict[str, Any
         scales={exercise.id: assignment.scale(exercise) for exercise in assignment.exercises},
         limits=course.limits,
         budget=assignment.budget,
+        **course.grading_options(assignment),
         protected=tuple(sorted(hidden)),
     )
 
