@@ -85,6 +85,35 @@ def test_syntax_error_is_reported_with_its_line(tmp_path, source):
     assert "syntax error at line 1" in run.stdout
 
 
+BROKEN_MODULES = {
+    # what perceptron.py holds: (the first line of the one full message, what each check it stopped says)
+    "syntax error": ("def predict(w, X)\n    return 1\n", "'perceptron.py' has a syntax error at line 1",
+                     "not run: perceptron.py could not be loaded"),
+    "failed import": ("import numpy as np\nimport no_such_package_for_nngrade\n\ndef predict(w, X):\n    return 1\n",
+                      "'perceptron.py' could not be imported", "not run: perceptron.py could not be loaded"),
+    "missing function": ("import numpy as np\n\ndef predikt(w, X):\n    return 1\n",
+                         "'perceptron.py' does not define a function 'predict'",
+                         "not run: 'predict' is missing from perceptron.py"),
+}
+
+
+@pytest.mark.parametrize("kind", BROKEN_MODULES)
+def test_a_module_that_cannot_be_used_is_reported_once_and_its_checks_are_not_run(tmp_path, kind):
+    source, message, not_run = BROKEN_MODULES[kind]
+    (tmp_path / "perceptron.py").write_text(source)
+    run = nngrade("check", "perceptron.predict", "--dir", str(tmp_path))
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert run.stdout.count(message) == 1, run.stdout
+    # Said first, before the table of checks, with where it is.
+    assert run.stdout.index(message) < run.stdout.index("exercise ")
+    if kind == "failed import":
+        assert 'line 2' in run.stdout and "no_such_package_for_nngrade" in run.stdout
+    checks = REGISTRY.get("perceptron.predict").public_checks
+    for check in checks:
+        assert f"== perceptron.predict::{check.name} [errored, 0/{check.points:g}] {not_run}" in run.stdout, run.stdout
+    assert run.stdout.count(not_run) == len(checks)
+
+
 def test_a_closed_pipe_ends_quietly():
     """`nngrade list | head`: the reader goes away before the listing is written."""
     process = subprocess.Popen([NNGRADE, "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -39,9 +39,21 @@ pytestmark = pytest.mark.slow
 
 def nngrade(*args: str, cwd: Path = ROOT, check: bool = True) -> subprocess.CompletedProcess:
     result = subprocess.run([*NNGRADE, *args], cwd=cwd, capture_output=True, text=True, timeout=600)
-    if check and result.returncode not in (0, 3):
+    if check and result.returncode not in (0, 3, 4):
         raise AssertionError(f"nngrade {' '.join(args)} exited {result.returncode}\n{result.stdout}\n{result.stderr}")
     return result
+
+
+EXIT_PROBLEM_ROWS = 4
+"""`grade` and `report` finished, but some submissions could not be graded (the sample class's max and nia)"""
+
+
+def assert_problem_rows(run: subprocess.CompletedProcess, *students: str) -> None:
+    """The run finished with exit status 4, and stderr names the students whose submission could not be graded."""
+    assert run.returncode == EXIT_PROBLEM_ROWS, run.stdout + run.stderr
+    count = "1 submission" if len(students) == 1 else f"{len(students)} submissions"
+    assert f"finished, but {count} could not be graded ({', '.join(students)})" in run.stderr, run.stderr
+    assert "report.html" in run.stderr and "exit status 4" in run.stderr
 
 
 def grade_sample(out: Path, *extra: str) -> subprocess.CompletedProcess:
@@ -71,7 +83,8 @@ def graded(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
 
 def test_the_sample_class_is_graded_with_every_output(graded):
     out, run = graded
-    assert run.returncode == 0, run.stderr
+    # max's folder holds no Python and nia's zip is corrupt: a finished run, with two problem rows.
+    assert_problem_rows(run, "max", "nia")
     assert "15 submissions: 13 graded, 0 unchanged, 2 with problems, 0 grader failures" in run.stdout
     for name in ("gradebook.sqlite", "grades.csv", "report.html"):
         assert (out / name).is_file(), name
@@ -113,10 +126,12 @@ def test_every_student_gets_the_outcome_their_submission_deserves(graded):
     assert {status for key, (status, *_) in fay.items() if key.startswith("perceptron.train::")} == {"timed out"}
     assert "CPU" in next(feedback for key, (*_, feedback) in fay.items() if key.startswith("perceptron.train::"))
     assert grades.loc["fay", "backprop.backprop"] == grades.loc["ada", "backprop.backprop"]
-    # A syntax error: errored with the line, in that module only.
+    # A syntax error: errored, each check "not run", in that module only (the message with its line is
+    # said once, see test_a_module_that_cannot_be_loaded_is_explained_once_in_the_feedback).
     gus = checks_of(out, "gus")
-    backprop_feedback = [feedback for key, (status, *_, feedback) in gus.items() if key.startswith("backprop.")]
-    assert all("SyntaxError" in feedback or "syntax" in feedback.lower() for feedback in backprop_feedback)
+    backprop = [(status, feedback) for key, (status, *_, feedback) in gus.items() if key.startswith("backprop.")]
+    assert backprop and all(status == "errored" for status, _ in backprop)
+    assert all("not run: backprop.py could not be loaded" in feedback for _, feedback in backprop)
     assert grades.loc["gus", "perceptron.predict"] == grades.loc["ada", "perceptron.predict"]
     # Bad entries are rows with a problem, not a stopped batch.
     assert "no .py" in grades.loc["max", "problem"].lower() or "no python" in grades.loc["max", "problem"].lower()
@@ -133,7 +148,7 @@ def graded_lab(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
 
 def test_the_conv_lab_hand_in_gives_every_student_their_outcome(graded_lab):
     out, run = graded_lab
-    assert run.returncode == 0, run.stderr
+    assert_problem_rows(run, "max", "nia")
     assert "15 submissions: 13 graded, 0 unchanged, 2 with problems, 0 grader failures" in run.stdout
     grades = pd.read_csv(out / "grades.csv", index_col="student")
     assert list(grades.columns[:1]) == ["cnn.conv2d"]
@@ -183,8 +198,12 @@ def test_a_rerun_grades_nothing_unchanged_and_regrade_gives_identical_results(gr
     shutil.copytree(out, copy)
     rerun = grade_sample(copy)
     assert "0 graded, 15 unchanged" in rerun.stdout
+    assert_problem_rows(rerun, "max", "nia")  # unchanged, and still rows with a problem
     regrade = grade_sample(copy, "--regrade", "--student", "ben", "--student", "jo", "--student", "max")
     assert "3 submissions: 2 graded, 0 unchanged, 1 with problems" in regrade.stdout
+    assert_problem_rows(regrade, "max")  # only the students of this run
+    only_ben = grade_sample(copy, "--regrade", "--student", "ben")
+    assert only_ben.returncode == 0 and "could not be graded" not in only_ben.stderr, only_ben.stderr
     for student in ("ben", "jo"):
         before = {k: v for k, v in checks_of(out, student).items()}
         after = {k: v for k, v in checks_of(copy, student).items()}
@@ -202,6 +221,7 @@ def test_a_changed_submission_is_regraded_alone(graded, tmp_path):
     rerun = nngrade("grade", str(submissions), "-a", "a1", "-o", str(copy),
                     "--timestamps", str(CLASS / "timestamps.csv"))
     assert "1 graded, 14 unchanged" in rerun.stdout
+    assert_problem_rows(rerun, "max", "nia")
     grades = pd.read_csv(copy / "grades.csv", index_col="student")
     assert grades.loc["ben", "total"] == A1_POINTS
 
@@ -216,10 +236,45 @@ def test_report_rebuilds_every_output_from_the_gradebook(graded, tmp_path):
     shutil.rmtree(copy / "feedback")
     shutil.rmtree(copy / "results")
     run = nngrade("report", str(copy), "--table")
-    assert run.returncode == 0, run.stderr
+    assert_problem_rows(run, "max", "nia")
     assert (copy / "grades.csv").read_text() == original
     assert (copy / "report.html").is_file() and (copy / "feedback" / "ada.html").is_file()
     assert "ben" in run.stdout and "np.sign" in run.stdout
+
+
+def test_a_module_that_cannot_be_loaded_is_explained_once_in_the_feedback(graded):
+    """gus's backprop.py has a syntax error: its message (with the line) once per page, each check 'not run'."""
+    out, _ = graded
+    backprop = [exercise for exercise in load_registry().in_topic("backprop")]
+    public = [check for exercise in backprop for check in exercise.public_checks]
+    message = "&#x27;backprop.py&#x27; has a syntax error at line 37"
+    html = (out / "feedback" / "gus.html").read_text()
+    assert html.count(message) == 1, html
+    assert html.index(message) < html.index("<h2>", html.index("Modules that could not be used") + 1)
+    assert html.count("not run: backprop.py could not be loaded") == len(public)
+    markdown = (out / "feedback" / "gus.md").read_text()
+    assert markdown.count("'backprop.py' has a syntax error at line 37") == 1
+    assert markdown.count("not run: backprop.py could not be loaded") == len(public)
+    # Gradescope's results: the message once, in the top-level output; each test says "not run".
+    results = json.loads((out / "results" / "gus" / "results.json").read_text())
+    assert results["output"].count("'backprop.py' has a syntax error at line 37") == 1
+    tests = [test for test in results["tests"] if test["name"].startswith("backprop.")]
+    assert all(test["score"] == 0 and test["status"] == "failed" for test in tests)
+    assert all("syntax error" not in test["output"] for test in tests)
+    assert all("not run: backprop.py could not be loaded" in test["output"] for test in tests if "public" in test["tags"])
+    # The gradebook keeps the whole message, once per check it stopped; the statuses and scores are as ever.
+    db = sqlite3.connect(out / "gradebook.sqlite")
+    stored = db.execute(
+        "SELECT module, missing, message FROM module_problems WHERE student = 'gus'"
+    ).fetchall()
+    assert len(stored) == sum(len(exercise.checks) for exercise in backprop)
+    assert {row[:2] for row in stored} == {("backprop", "")} and "line 37" in stored[0][2]
+    # The class report lists it once, for gus, with the number of checks it stopped.
+    report = (out / "report.html").read_text()
+    section = report[report.index("<h2>Modules that could not be used</h2>"):]
+    section = section[: section.index("</table>")]
+    assert section.count("backprop.py could not be loaded") == 1 and "gus" in section
+    assert f'<td class="number">{len(stored)}</td>' in section
 
 
 def test_usage_errors_name_the_problem(tmp_path):

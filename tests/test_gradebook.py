@@ -8,7 +8,7 @@ import pytest
 
 from grader.gradebook import DamagedGradebook, Gradebook, GradebookError
 from grader.records import GRADER_FAULT, AssignmentInfo, CheckInfo, ExerciseInfo, LatePolicy, StudentRecord
-from grader.results import CheckResult, DiagnosedMistake, ExerciseResult, Status
+from grader.results import CheckResult, DiagnosedMistake, ExerciseResult, ModuleProblem, Status
 
 INFO = AssignmentInfo(
     name="a1",
@@ -50,6 +50,57 @@ def test_saved_records_come_back_equal(tmp_path):
         assert book.fingerprints() == {"al": "f-al", "bob": "f-bob"}
     bob = Gradebook.open(tmp_path).records()[1]
     assert (bob.score, bob.late_penalty, bob.final) == (2.0, 0.2, 1.8)
+
+
+SYNTAX_ERROR = ModuleProblem("perceptron", "'perceptron.py' has a syntax error at line 3: expected ':'")
+
+
+def stopped_record(student: str) -> StudentRecord:
+    """A student whose perceptron.py could not be loaded: both checks errored, 'not run'."""
+    checks = tuple(
+        CheckResult("perceptron.predict", name, description, Status.ERRORED, 0.0, points,
+                    f"{description}\n{SYNTAX_ERROR.not_run}", hidden=hidden, problem=SYNTAX_ERROR)
+        for name, description, points, hidden in (("random", "random inputs", 1.0, False),
+                                                  ("secret", "hidden inputs", 2.0, True))
+    )
+    return StudentRecord(student_id=student, exercises=(ExerciseResult("perceptron.predict", "Perceptron output", checks),),
+                         form="folder", entry=student)
+
+
+def test_a_module_problem_comes_back_with_the_checks_it_stopped(tmp_path):
+    with Gradebook.open(tmp_path) as book:
+        book.set_assignment(INFO)
+        book.save(stopped_record("eve"), fingerprint="x")
+        book.save(record("bob"), fingerprint="x")
+    with Gradebook.open(tmp_path, create=False) as book:
+        eve, bob = sorted(book.records(), key=lambda r: r.student_id, reverse=True)
+    assert eve == stopped_record("eve")
+    assert all(check.problem is None for check in bob.exercises[0].checks)
+    db = sqlite3.connect(tmp_path / "gradebook.sqlite")
+    assert db.execute("SELECT student, check_name, module, missing FROM module_problems ORDER BY check_name").fetchall() \
+        == [("eve", "random", "perceptron", ""), ("eve", "secret", "perceptron", "")]
+    # Saving the student again replaces the rows; a problem row without its check is damage.
+    with Gradebook.open(tmp_path) as book:
+        book.save(record("eve"), fingerprint="y")
+    assert db.execute("SELECT COUNT(*) FROM module_problems").fetchone() == (0,)
+    with Gradebook.open(tmp_path) as book:
+        book.save(stopped_record("eve"), fingerprint="x")
+    damage(tmp_path, "DELETE FROM check_results WHERE student = 'eve' AND check_name = 'random'; "
+                     "UPDATE submissions SET max_score = 2 WHERE student = 'eve'")
+    with pytest.raises(DamagedGradebook, match="'module_problems' holds problems of checks that 'check_results' does not"):
+        Gradebook.open(tmp_path)
+
+
+def test_a_gradebook_written_before_module_problems_is_opened_and_keeps_its_rows(tmp_path):
+    graded_book(tmp_path)
+    damage(tmp_path, "DROP TABLE module_problems")  # as a gradebook written before the table was
+    with Gradebook.open(tmp_path, create=False) as book:
+        assert [r.student_id for r in book.records()] == ["bob", "cy", "dee"]
+        book_records = book.records()
+    with Gradebook.open(tmp_path) as book:
+        book.save(stopped_record("eve"), fingerprint="x")
+        assert book.records()[:3] == book_records
+        assert book.records()[3] == stopped_record("eve")
 
 
 def test_saving_a_student_again_replaces_all_their_rows(tmp_path):

@@ -85,3 +85,36 @@ def test_what_a_passing_check_printed_is_shown_with_s_or_ra(pytester, student_fo
     result.stdout.fnmatch_lines(["*your code printed (perceptron.predict::predict_worked_example)*", "net input computed"])
     quiet = pytester.runpytest_subprocess("perceptron.py::perceptron.predict::predict_worked_example", "-p", "no:cacheprovider")
     quiet.stdout.no_fnmatch_line("*net input computed*")
+
+
+@pytest.mark.parametrize(
+    "source, message, not_run",
+    [
+        ("def predict(w, X)\n    return 1\n", "'perceptron.py' has a syntax error at line 1",
+         "not run: perceptron.py could not be loaded"),
+        ("import numpy as np\nimport no_such_package_for_nngrade\n\ndef predict(w, X):\n    return 1\n",
+         "'perceptron.py' could not be imported", "not run: perceptron.py could not be loaded"),
+        ("import numpy as np\n\ndef predikt(w, X):\n    return 1\n",
+         "'perceptron.py' does not define a function 'predict'", "not run: 'predict' is missing from perceptron.py"),
+    ],
+    ids=["syntax error", "failed import", "missing function"],
+)
+def test_a_module_that_cannot_be_used_fails_its_first_check_with_the_message_and_the_rest_in_one_line(
+    pytester, student_folder, source, message, not_run
+):
+    (student_folder / "perceptron.py").write_text(source)
+    result = pytester.runpytest_subprocess("perceptron.py", "-p", "no:cacheprovider", "-p", "no:randomly")
+    exercises = REGISTRY.in_topic("perceptron")
+    checks = [(exercise, check) for exercise in exercises for check in exercise.public_checks]
+    if "predict" in not_run:  # a missing function stops its own exercise's checks only
+        checks = [(exercise, check) for exercise, check in checks if exercise.id == "perceptron.predict"]
+    output = result.stdout.str()
+    assert result.ret != 0
+    assert output.count(message) == 1, output
+    assert "ERROR collecting" not in output and "Traceback (most recent call last):" not in output, output
+    first, *others = checks
+    assert f"{first[0].id}::{first[1].name}: errored (0/{first[1].points:g} points)" in output
+    for exercise, check in others:
+        assert f"{exercise.id}::{check.name}: errored (0/{check.points:g} points): {not_run}" in output, output
+    headline = not_run.removeprefix("not run: ")
+    result.stdout.fnmatch_lines([f"{headline}: {len(checks)} checks not run (the message is under {first[0].id}::{first[1].name})"])

@@ -192,3 +192,27 @@ def test_answers_matching_two_mistakes_say_so():
     feedback = result.checks[0].feedback
     assert "match more than one known mistake" in feedback
     assert "- 'plus one': do not add one" in feedback and "- 'off by one': mind the constant" in feedback
+
+
+def test_a_module_that_cannot_be_used_stops_each_check_with_one_problem(tmp_path):
+    from grader.student_code import InProcessStudentCode
+
+    declared = exercise(Check(check_double_three_cases, points=2), Check(check_hidden_double, hidden=True))
+    for source, missing, not_run, where in (
+        ("def double(x)\n    return x\n", "", "not run: toy.py could not be loaded", "syntax error at line 1"),
+        ("import no_such_package_for_nngrade\n", "", "not run: toy.py could not be loaded", "no_such_package_for_nngrade"),
+        ("def triple(x):\n    return 3 * x\n", "double", "not run: 'double' is missing from toy.py",
+         "does not define a function 'double'"),
+    ):
+        folder = tmp_path / str(len(source))
+        folder.mkdir()
+        (folder / "toy.py").write_text(source)
+        result = grade_exercise(declared, InProcessStudentCode(folder), include_hidden=True)
+        # The status and score a check stopped this way always had; only the words moved.
+        assert [(c.status, c.score) for c in result.checks] == [(Status.ERRORED, 0.0), (Status.ERRORED, 0.0)]
+        assert all(c.feedback.endswith(not_run) and where not in c.feedback for c in result.checks)
+        assert len(result.problems) == 1, result.problems
+        problem = result.problems[0]
+        assert (problem.module, problem.missing, problem.not_run) == ("toy", missing, not_run)
+        assert where in problem.message
+        assert all(c.problem == problem for c in result.checks)

@@ -121,7 +121,10 @@ def problem_views(record: StudentRecord) -> list[ModuleProblem]:
     ]
 
 
-PROBLEMS_NOTE = "Fix these first: every check they stopped scored no points and says \"not run\" below."
+PROBLEMS_NOTE = (
+    "Each problem here stopped every check that needs it: those checks scored no points and say "
+    "\"not run\" below. Fix it first."
+)
 
 
 def points_text(score: float | None, max_score: float) -> str:
