@@ -124,7 +124,9 @@ def grade_class(
     from grader.submissions import find_submissions
     from grader.submissions.entries import os_artefacts_in
     from grader.submissions.nbgrader_layout import nbgrader_submitted_folder
+    from grader.sandbox.runners import require_grading_sandbox
 
+    require_grading_sandbox()  # once, before anything is read or written, rather than once per student
     started = time.perf_counter()
     root = Path(submissions_root).resolve()
     out = Path(out).resolve()

@@ -28,7 +28,7 @@ from grader.results import Status, module_problems
 from grader.runner import grade_exercise
 from grader.seeds import SeedPolicy
 from grader.selfcheck import find_student_folder, make_expectations
-from grader.sandbox import SandboxedStudentCode, default_sandbox
+from grader.sandbox.runners import self_check_runner
 
 EXIT_FULL_MARKS = 0
 EXIT_NOT_FULL_MARKS = 1
@@ -109,17 +109,20 @@ def _command_check(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
+    runner = self_check_runner()  # the sandbox, or where it cannot run, the portable runner
     for flavor in sorted({"torch" if exercise.uses_torch else "numpy" for exercise in exercises}):
-        default_sandbox().start_worker_soon(flavor)  # it starts while the expected values load
+        runner.start_soon(flavor)  # the sandbox's worker starts while the expected values load
     expectations = make_expectations(args.recorded)
     results = []
-    with SandboxedStudentCode(folder, **selfcheck_code_options(folder, exercises)) as code:
+    with runner.student_code(folder, **selfcheck_code_options(folder, exercises)) as code:
         for exercise in exercises:
             results.append(grade_exercise(exercise, code, expectations=expectations, seeds=SeedPolicy()))
             if args.progress:
                 print(f"checked {exercise.id}", file=sys.stderr)
 
     print(f"Checking {folder}\n")
+    if runner.notice:
+        print(runner.notice + "\n")
     problems = problems_text(module_problems(results))
     if problems:
         print(problems + "\n")

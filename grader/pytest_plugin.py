@@ -23,13 +23,14 @@ import pytest
 
 from grader.course import selfcheck_code_options
 from grader.declarations import Check, Exercise
+from grader.errors import NngradeError
 from grader.registry import load_topics
 from grader.feedback import problem_text
 from grader.results import CheckResult, Status
 from grader.runner import run_check
 from grader.seeds import SeedPolicy
 from grader.selfcheck import is_exercise_folder, make_expectations
-from grader.sandbox import SandboxedStudentCode, default_sandbox
+from grader.sandbox.runners import SelfCheckRunner, self_check_runner
 
 _RESULTS = pytest.StashKey[list[CheckResult]]()
 _STATE = pytest.StashKey[dict[str, Any]]()
@@ -67,7 +68,31 @@ def _start_workers_early(config: pytest.Config) -> None:
         return
     flavors = {"torch" if exercise.uses_torch else "numpy" for exercise in load_topics(topics)}
     for flavor in sorted(flavors):
-        default_sandbox().start_worker_soon(flavor)
+        _runner(config).start_soon(flavor)
+
+
+def _runner(config: pytest.Config) -> SelfCheckRunner:
+    """The runner of this run's checks, chosen once; a portable one is named in the run's summary."""
+    state = config.stash[_STATE]
+    if state.get("runner") is None:
+        try:
+            state["runner"] = self_check_runner()
+        except NngradeError as exc:
+            raise pytest.UsageError(f"nngrade: {exc}") from None
+        config.pluginmanager.register(_RunnerNotice(state["runner"]), "nngrade-runner-notice")
+    return state["runner"]
+
+
+class _RunnerNotice:
+    """Says once, at the end of the run, that the checks ran without the sandbox."""
+
+    def __init__(self, runner: SelfCheckRunner) -> None:
+        self.runner = runner
+
+    @pytest.hookimpl(trylast=True)  # after the points, in the nngrade section
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.runner.notice:
+            terminalreporter.write_line(self.runner.notice)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -146,14 +171,15 @@ class CheckItem(pytest.Item):
         self.exercise = exercise
         self.check = check
 
-    def _student_code(self) -> SandboxedStudentCode:
+    def _student_code(self) -> Any:
         cache = self.config.stash[_STATE]["code"]
         folder = str(self.path.parent)
         if folder not in cache:
             # The course's limits, packages and data files for the exercises collected here, as grading uses them.
             collected = {item.exercise.id: item.exercise for item in self.session.items
                          if isinstance(item, CheckItem) and str(item.path.parent) == folder}
-            cache[folder] = SandboxedStudentCode(folder, **selfcheck_code_options(folder, list(collected.values())))
+            options = selfcheck_code_options(folder, list(collected.values()))
+            cache[folder] = _runner(self.config).student_code(folder, **options)
         return cache[folder]
 
     def _expectations(self):

@@ -121,13 +121,18 @@ def grade_student(
     to each, so the public checks' expected values are computed once. All of
     the student's calls together stay within the settings' budget: once it is
     spent, the remaining checks are timed out without calling the student's code.
+    Student code is graded in the sandbox only: where it cannot run (or
+    ``NNGRADE_RUNNER=portable`` asks for self-check's portable runner), this
+    raises :class:`~grader.sandbox.SandboxUnavailable` saying so.
     """
     from grader.expectations import ReferenceExpectations
     from grader.registry import load_registry
     from grader.runner import grade_exercise
     from grader.sandbox import SandboxedStudentCode
+    from grader.sandbox.runners import require_grading_sandbox
     from grader.seeds import SeedPolicy
 
+    require_grading_sandbox()
     started = time.perf_counter()
     registry = load_registry()
     seeds = SeedPolicy.for_student(settings.salt, student_id)

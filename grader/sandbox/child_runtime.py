@@ -198,7 +198,8 @@ class _Output:
         size = os.fstat(self.fd).st_size
         if not size:
             return ""
-        data = os.pread(self.fd, self.keep_chars * 4, 0)
+        os.lseek(self.fd, 0, os.SEEK_SET)  # read from the start (os.pread is not on every OS: the portable child)
+        data = os.read(self.fd, self.keep_chars * 4)
         os.ftruncate(self.fd, 0)
         os.lseek(self.fd, 0, os.SEEK_SET)
         text = data.decode("utf-8", errors="replace")
@@ -301,8 +302,11 @@ def _limit_cpu(seconds: Any) -> None:
     if not isinstance(seconds, (int, float)) or seconds <= 0:
         return
     import math
-    import resource
 
+    try:
+        import resource
+    except ImportError:  # Windows (the portable runner's child): the grader's wall-clock limit is the one there
+        return
     usage = resource.getrusage(resource.RUSAGE_SELF)
     try:
         hard = resource.getrlimit(resource.RLIMIT_CPU)[1]

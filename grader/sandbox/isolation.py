@@ -4,6 +4,8 @@ Loaded into the sandbox's worker process (standard library only). Python's
 ``os`` module lacks ``unshare``, ``mount`` and ``capset`` on 3.11, so they are
 called through ``ctypes``; every failure raises :class:`OSError` with the
 call's name, and callers decide whether it is fatal or a logged degradation.
+It imports on every OS (the sandbox package is imported where only the
+portable runner can run); its calls are made on Linux only.
 """
 
 from __future__ import annotations
@@ -11,7 +13,11 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
-import resource
+
+try:
+    import resource
+except ImportError:  # Windows: this module is imported there (by the portable runner's side), never used
+    resource = None  # type: ignore[assignment]
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWIPC = 0x08000000
@@ -36,7 +42,10 @@ PR_SET_CHILD_SUBREAPER = 36
 
 _LINUX_CAPABILITY_VERSION_3 = 0x20080522
 
-_libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+try:
+    _libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+except (OSError, TypeError):  # Windows has no C library by that name; nothing here is called there
+    _libc = None
 
 
 def _check(result: int, what: str) -> None:
@@ -92,7 +101,7 @@ def join_new_session_keyring() -> None:
 _SYSCALLS = {
     "x86_64": {"pivot_root": 155, "keyctl": 250},
     "aarch64": {"pivot_root": 41, "keyctl": 219},
-}.get(os.uname().machine, {"pivot_root": -1, "keyctl": -1})
+}.get(os.uname().machine if hasattr(os, "uname") else "", {"pivot_root": -1, "keyctl": -1})
 
 
 def prctl(option: int, value: int) -> None:
@@ -144,7 +153,7 @@ def virtual_memory_bytes(pid: int | str = "self") -> int:
     return 0
 
 
-_TICKS = os.sysconf("SC_CLK_TCK")
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 def cpu_seconds_from(stat: bytes) -> float:

@@ -129,7 +129,10 @@ def _cpu_of_process(pid: int) -> float | None:
         return None
 
 
-_TICKS = os.sysconf("SC_CLK_TCK")
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+# Signals a child can end by; Windows has no SIGXCPU, SIGXFSZ or SIGKILL (-1: no child ends by it there).
+_SIGXCPU, _SIGXFSZ, _SIGKILL = (getattr(signal, name, -1) for name in ("SIGXCPU", "SIGXFSZ", "SIGKILL"))
 
 
 def _close_sessions(sessions: dict[Any, Session]) -> None:
@@ -413,11 +416,11 @@ class SandboxedStudentCode:
 
     @staticmethod
     def _cpu_exceeded(ended: Ended, limits: Limits) -> bool:
-        if ended.signal == signal.SIGXCPU:
+        if ended.signal == _SIGXCPU:
             return True
         if ended.killed_by_grader == "cpu":
             return True
-        return ended.signal == signal.SIGKILL and not ended.killed_by_grader and ended.cpu_seconds >= limits.cpu_seconds
+        return ended.signal == _SIGKILL and not ended.killed_by_grader and ended.cpu_seconds >= limits.cpu_seconds
 
     def _ending(self, ended: Ended, limits: Limits, when: str) -> str:
         """Why the child stopped, naming the limit it hit."""
@@ -436,12 +439,12 @@ class SandboxedStudentCode:
                 f"it used more than the {limits.cpu_seconds:g} s of CPU time it may use {when}, "
                 "so it was stopped: look for a loop that never ends or work that can be vectorised"
             )
-        if ended.signal == signal.SIGXFSZ:
+        if ended.signal == _SIGXFSZ:
             return (
                 f"it wrote more than {limits.file_size_mb} MB (to a file, or as printed output) {when}, "
                 "so it was stopped: print less"
             )
-        if ended.signal == signal.SIGKILL:
+        if ended.signal == _SIGKILL:
             return (
                 f"the process was killed (SIGKILL) {when}, most likely for using more memory than the "
                 f"{limits.memory_mb} MB it may use"
