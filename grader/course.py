@@ -49,7 +49,7 @@ from grader.errors import InvalidDeclaration, NngradeError, UnknownExercise
 from grader.records import AssignmentInfo, CheckInfo, ExerciseInfo, LatePolicy
 from grader.registry import Registry
 from grader.limits import Budget, Limits, validate_budget
-from grader.submission_environment import SubmissionEnvironment, default_environment, validate_packages
+from grader.submission_environment import SubmissionEnvironment, default_environment, import_name, validate_packages
 
 COURSE_FILE = "course.toml"
 SALT_ENVIRONMENT = "NNGRADE_SALT"
@@ -311,6 +311,15 @@ class _Reader:
         assignments = {
             name: self.assignment(name, table) for name, table in assignments_table.items()
         }
+        declared = {import_name(package) for package in environment.packages}
+        for name, assignment in assignments.items():
+            torch_exercises = [e.id for e in assignment.exercises if e.uses_torch or e.student.scripted]
+            if torch_exercises and "torch" not in declared:
+                raise self.error(
+                    "submission.packages",
+                    f"assignment {name!r} has exercises that need torch ({', '.join(torch_exercises[:3])}); "
+                    "add torch, pinned, e.g. 'torch==2.13.0'",
+                )
         scheduler = data.get("scheduler")
         if scheduler is not None and scheduler_problem(scheduler):
             raise self.error("scheduler", scheduler_problem(scheduler))

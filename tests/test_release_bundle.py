@@ -55,6 +55,14 @@ def bundle(tmp_path_factory) -> Path:
     ).path
 
 
+@pytest.fixture(scope="module")
+def a1_bundle(tmp_path_factory) -> Path:
+    """Assignment a1's bundle, written with the course file (its points, limits and packages), not installed."""
+    return write_release(
+        tmp_path_factory.mktemp("release-a1") / "a1", registry=REGISTRY, course=COURSE, assignments=["a1"], overwrite=False
+    ).path
+
+
 def _isolated_environment(bin_folder: Path | None = None) -> dict[str, str]:
     """The environment of a student's shell: no PYTHONPATH, no other venv, nothing of this project."""
     environment = {
@@ -335,9 +343,8 @@ def test_the_solutions_score_full_marks_with_nngrade_check_and_pytest(bundle, ve
 # -- one assignment's bundle ------------------------------------------------------
 
 
-def test_an_assignment_bundle_ships_only_its_exercises_public_checks_and_the_courses_points_and_limits(tmp_path):
-    written = write_release(tmp_path / "a1", registry=REGISTRY, course=COURSE, assignments=["a1"], overwrite=False)
-    bundle = written.path
+def test_an_assignment_bundle_ships_only_its_exercises_public_checks_and_the_courses_points_and_limits(a1_bundle, tmp_path):
+    bundle = a1_bundle
     a1 = COURSE.assignment("a1")
     assert sorted(path.name for path in (bundle / "grader" / "catalog").glob("*.py")) == [
         "__init__.py", "backprop.py", "perceptron.py",
@@ -386,3 +393,75 @@ def test_an_assignment_bundle_ships_only_its_exercises_public_checks_and_the_cou
     assert checked.returncode == 0, checked.stdout + checked.stderr
     total = re.search(r"^total: (\S+)/(\S+) points$", checked.stdout, re.MULTILINE)
     assert total and total.group(1) == total.group(2), checked.stdout
+
+
+# -- the course's limits and submission packages in an assignment's bundle ----------------------------
+
+
+def test_an_assignment_bundle_installs_and_lists_the_courses_submission_packages_without_torch(a1_bundle):
+    declared = COURSE.environment.packages
+    assert declared == ("numpy==2.4.6", "torch==2.13.0", "scikit-learn==1.9.1")
+    dependencies = tomllib.loads((a1_bundle / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert "numpy==2.4.6" in dependencies and "scikit-learn==1.9.1" in dependencies
+    assert not [requirement for requirement in dependencies if requirement.startswith(("torch", "pandas"))]
+    recorded = json.loads((a1_bundle / "grader" / "submission_environment.json").read_text())
+    assert recorded == {"packages": ["numpy==2.4.6", "scikit-learn==1.9.1"]}
+    readme = (a1_bundle / "README.md").read_text()
+    assert "## What your code may import" in readme
+    assert "- `numpy` (`numpy==2.4.6`)\n- `sklearn` (`scikit-learn==1.9.1`)" in readme
+    assert "Your code runs in an empty folder" in readme
+
+
+SLOW_PREDICT = """
+
+_predict = predict
+
+
+def predict(w, X):
+    import time
+
+    started = time.process_time()
+    while time.process_time() - started < 3.0:  # over the course's 2 s of CPU, under nngrade's default 10 s
+        pass
+    return _predict(w, X)
+
+
+def learning_step(w, x, d, eta):
+    started = time.process_time()
+    while time.process_time() - started < 1.3:
+        pass
+    return _learning_step(w, x, d, eta)
+
+
+def gate_weights(gate):
+    import torch  # not a package of a1
+
+    return torch.zeros(3)
+"""
+
+
+def test_an_assignment_bundles_self_check_runs_calls_as_grading_does(a1_bundle, tmp_path):
+    work = tmp_path / "work"
+    shutil.copytree(a1_bundle / "exercises", work)
+    source = (SOLUTIONS / "perceptron.py").read_text()
+    assert "def learning_step(w, x, d, eta)" in source
+    (work / "perceptron.py").write_text(
+        source + "\n\nimport time\n_learning_step = learning_step\n" + SLOW_PREDICT
+    )
+    checked = subprocess.run(
+        [sys.executable, "-m", "grader.cli", "check", "perceptron.predict", "perceptron.learning_step",
+         "perceptron.gate_weights"],
+        cwd=work, env={**_isolated_environment(), "PYTHONPATH": str(a1_bundle)}, capture_output=True, text=True,
+        timeout=300,
+    )
+    output = checked.stdout
+    assert checked.returncode == 1, output + checked.stderr
+    # The course's CPU limit (2 s), recorded in the bundle, stops predict.
+    assert "predict_worked_example" in output and "more than the 2 s of CPU time it may use" in output
+    # learning_step passes, and is told it came close.
+    assert re.search(r"perceptron.learning_step::\S+: 'learning_step' used 1\.\d s of its 2 s CPU limit", output), output
+    # torch is not a package of a1: the import names what is.
+    assert (
+        "torch is not available to submissions in this course: you may import numpy, sklearn (scikit-learn) "
+        "and the standard library" in output
+    ), output

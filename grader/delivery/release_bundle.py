@@ -4,12 +4,14 @@ DIR is a project students install with pip (``pip install .``), which gives
 them the ``nngrade`` command and the pytest plugin, and a folder to work in::
 
     DIR/
-      README.md             how to install, check and submit
-      pyproject.toml        numpy, sympy, pytest, scikit-learn and the one pinned torch
+      README.md             how to install, check and submit, and what a submission may import
+      pyproject.toml        the course's submission packages (torch only when needed), sympy and pytest
       grader/               the runtime grader (its .py files only)
       grader/recorded_checks/<exercise>.json
                             the recorded data of every public check released
-      exercises/            the stubs and nngrade.toml
+      grader/submission_environment.json
+                            the packages a submission may import, for the self-check's sandbox
+      exercises/            the stubs, the exercises' data files and nngrade.toml
 
 It holds no reference or solution code, no course file, no salt and no data
 of hidden checks: expected values and known-mistake answers of the public
@@ -20,12 +22,14 @@ With assignments named (``-a``), only their modules are released.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 from typing import Sequence
 
 from grader.course import Course
-from grader.declarations import Exercise
+from grader.declarations import Exercise, data_file_contents
+from grader.errors import InvalidDeclaration
 from grader.delivery.package_files import (
     DeliveryFile,
     TORCH_INDEX_URL,
@@ -41,10 +45,39 @@ from grader.delivery.released_catalog import ReleasedExercise, released_catalog
 from grader.delivery.summary import Delivery, DeliveryError
 from grader.registry import Registry
 from grader.selfcheck import MARKER, RECORDINGS_FOLDER, is_exercise_folder, reference_importable
+from grader.submission_environment import (
+    ENVIRONMENT_FILE,
+    TORCH,
+    SubmissionEnvironment,
+    default_environment,
+    distribution_name,
+)
 
 STUDENT_REQUIREMENTS = ("numpy", "sympy", "pytest", "scikit-learn")
 """what the runtime grader needs to run checks and the pytest plugin (no pandas or matplotlib); scikit-learn
-holds the digits the training exercise learns; torch is added when a released exercise uses it"""
+holds the digits the training exercise learns; torch is added when a released exercise uses it. The course's
+submission packages come on top, at their declared versions"""
+
+
+def release_environment(exercises: Sequence[Exercise], course: Course | None) -> SubmissionEnvironment:
+    """What a submission may import in this release: the course's packages (or the default), torch only when needed."""
+    environment = course.environment if course is not None else default_environment()
+    return environment.for_exercises(exercises)
+
+
+def bundle_requirements(environment: SubmissionEnvironment, *, torch: bool) -> list[str]:
+    """The bundle's pyproject dependencies: the grader's own needs and the submission packages, one entry a name.
+
+    A declared package wins over the grader's own requirement of the same name
+    (``numpy==2.4.6`` over ``numpy>=1.26``); torch, when needed, is the
+    declared pin or else nngrade's own.
+    """
+    grader_needs = project_requirements(only=STUDENT_REQUIREMENTS + ((TORCH,) if torch else ()))
+    requirements = {distribution_name(requirement): requirement for requirement in grader_needs}
+    for package in environment.packages:
+        if distribution_name(package) != TORCH or torch:
+            requirements[distribution_name(package)] = package
+    return list(requirements.values())
 
 
 def released_exercises(registry: Registry, course: Course | None, assignments: Sequence[str]) -> list[Exercise]:
@@ -158,8 +191,39 @@ def _limits_text(settings: dict[str, ReleasedExercise]) -> str:
     )
 
 
+def _imports_text(environment: SubmissionEnvironment, data_files: Sequence[str]) -> str:
+    listed = "\n".join(
+        f"- `{module}` (`{requirement}`)" for module, requirement in (environment.imports() or {}).items()
+    )
+    data = ""
+    if data_files:
+        shown = ", ".join(f"`{path}`" for path in data_files)
+        data = (
+            f"\n\nThe exercises' data files ({shown}) are in `exercises/`; your code finds them in its "
+            "folder by the same names, read-only."
+        )
+    return f"""## What your code may import
+
+Your modules may import the Python standard library, each other, and these
+packages (installed by `pip install .`, at the versions your work is graded with):
+
+{listed or "- no package besides the standard library"}
+
+Anything else fails with a `ModuleNotFoundError` that names what you may
+import, here as when your work is graded. Your code runs in an empty folder
+of its own, not in `exercises/`: a file you keep beside your module is not
+there, so take what a function needs from its arguments.{data}
+"""
+
+
 def bundle_readme(
-    exercises: Sequence[Exercise], modules: Sequence[str], *, torch: bool, settings: dict[str, ReleasedExercise]
+    exercises: Sequence[Exercise],
+    modules: Sequence[str],
+    *,
+    torch: bool,
+    settings: dict[str, ReleasedExercise],
+    environment: SubmissionEnvironment | None = None,
+    data_files: Sequence[str] = (),
 ) -> str:
     """The bundle's README.md: what it is, how to install it, how to check one's work."""
     first = modules[0]
@@ -194,8 +258,9 @@ source .venv/bin/activate
 {install}
 ```
 
-{fetch} with numpy, sympy, pytest and scikit-learn (the digits the training exercise learns), and gives you the `nngrade` command.
+{fetch} with the packages your code may import (below), sympy and pytest, and gives you the `nngrade` command.
 
+{_imports_text(environment or default_environment().for_exercises(exercises), data_files)}
 ## Work and check
 
 Each function in `exercises/` has a docstring that states the task, the
@@ -253,6 +318,7 @@ def write_release(
     exercises = released_exercises(registry, course, assignments)
     settings = release_settings(exercises, course, assignments)
     torch = needs_torch(exercises)
+    environment = release_environment(exercises, course)
     if not reference_importable():
         raise DeliveryError(
             "the reference code (package 'reference') cannot be imported, so the public checks cannot be "
@@ -266,6 +332,12 @@ def write_release(
     ]
     files += released_catalog(exercises, settings)
     files += _stub_files(stubs, modules)
+    try:
+        data_files = data_file_contents(exercises, stubs)
+    except InvalidDeclaration as exc:
+        raise DeliveryError(str(exc)) from None
+    files += [DeliveryFile(f"exercises/{path}", data) for path, data in data_files.items()]
+    files.append(text_file(f"grader/{ENVIRONMENT_FILE}", json.dumps(environment.as_dict(), indent=2) + "\n"))
     files += _recording_files(exercises)
     files.append(
         text_file(
@@ -273,14 +345,17 @@ def write_release(
             pyproject_text(
                 description="Neural networks and deep learning exercises, with their public checks",
                 packages=["grader"],
-                requirements=project_requirements(only=STUDENT_REQUIREMENTS + (("torch",) if torch else ())),
-                package_data={"grader": [f"{RECORDINGS_FOLDER}/*.json"]},
+                requirements=bundle_requirements(environment, torch=torch),
+                package_data={"grader": [f"{RECORDINGS_FOLDER}/*.json", ENVIRONMENT_FILE]},
                 readme="README.md",
                 header="The exercises' grader: `pip install .` gives the `nngrade` command and the pytest plugin.",
             ),
         )
     )
-    files.append(text_file("README.md", bundle_readme(exercises, modules, torch=torch, settings=settings)))
+    readme = bundle_readme(
+        exercises, modules, torch=torch, settings=settings, environment=environment, data_files=list(data_files)
+    )
+    files.append(text_file("README.md", readme))
     written = write_folder(out, files, overwrite=overwrite)
 
     public = sum(len(exercise.public_checks) for exercise in exercises)
