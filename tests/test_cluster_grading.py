@@ -29,6 +29,7 @@ from typing import Iterator
 import pytest
 
 from grader.cluster_grading import nngrade_version
+from grader.records import GRADER_FAULT
 from test_hostile_submissions import CASES, World, _write, allowed_folders
 
 pytest.importorskip("distributed", reason="the cluster tests need nngrade[cluster] (make test installs it)")
@@ -240,8 +241,9 @@ def wait_until(condition, what: str, timeout: float = 120) -> None:
 def graded_here(course) -> dict[str, dict[str, tuple]]:
     """The class graded on this machine with two worker processes: what the cluster must reproduce."""
     code, stdout, stderr = finished(nngrade(course, course / "submissions", course / "out-local", "-j", "2"))
-    assert code in (0, 3), stderr
-    return checks(course / "out-local")
+    graded = checks(course / "out-local")
+    assert code == graded_here_exit(graded), stderr
+    return graded
 
 
 @pytest.fixture(scope="module")
@@ -279,9 +281,13 @@ def test_a_cluster_grades_the_class_as_this_machine_does_while_a_worker_is_kille
 
 
 def graded_here_exit(graded: dict[str, dict[str, tuple]]) -> int:
-    """The exit status a run of this class ends with: 3 when a check was left with an internal error."""
+    """The exit status a run of this class ends with: 3 when a check was left with an internal error (or a student
+    with a grader fault), else 4 when a submission could not be graded (a row with a problem), else 0."""
     internal = any(outcome[0] == "internal error" for student in graded.values() for key, outcome in student.items() if key)
-    return 3 if internal else 0
+    problems = [student[""][1] for student in graded.values() if student[""][1]]
+    if internal or any(problem.startswith(GRADER_FAULT) for problem in problems):
+        return 3
+    return 4 if problems else 0
 
 
 def test_a_student_whose_grading_kills_two_workers_is_that_students_failure(course, cluster, tmp_path):

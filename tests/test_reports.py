@@ -156,6 +156,43 @@ def test_a_grader_fault_tells_the_student_there_is_nothing_to_fix(tmp_path: Path
     assert json.loads(paths.gradescope_results["hal"].read_text())["extra_data"]["incomplete"] is True
 
 
+def test_a_module_problem_is_said_once_per_page_and_only_when_a_public_check_met_it(tmp_path: Path) -> None:
+    from grader.reports.class_report import class_report_html, module_problem_rows
+    from grader.results import CheckResult, ExerciseResult, ModuleProblem, Status
+
+    broken = ModuleProblem("backprop", "'backprop.py' has a syntax error at line 12: expected ':'")
+    missing = ModuleProblem("hopfield", f"'hopfield.py' does not define a function 'store' {SECRET}", missing="store")
+
+    def stopped(exercise: str, name: str, points: float, problem: ModuleProblem, hidden: bool = False) -> CheckResult:
+        return CheckResult(exercise, name, "d", Status.ERRORED, 0.0, points, f"d\n{problem.not_run}",
+                           hidden=hidden, problem=problem)
+
+    record = StudentRecord("ivy", exercises=(
+        # hopfield.py lacks 'store' only as far as the hidden check knows: nothing of it reaches the student's files.
+        ExerciseResult("hopfield.store", "Hopfield storage", (
+            CheckResult("hopfield.store", "store_small", "d", Status.PASSED, 2.0, 2.0, "d\npassed: looks good"),
+            stopped("hopfield.store", "store_hidden", 2.0, missing, hidden=True),
+        )),
+        ExerciseResult("backprop.bp2", "BP2", (
+            stopped("backprop.bp2", "bp2_shapes", 1.0, broken), stopped("backprop.bp2", "bp2_values", 1.0, broken),
+        )),
+    ), form="folder", entry="ivy")
+    paths = write_reports(tmp_path, ASSIGNMENT, [record])
+    for page in (paths.feedback_markdown["ivy"].read_text(), paths.feedback_html["ivy"].read_text(),
+                 json.loads(paths.gradescope_results["ivy"].read_text())["output"]):
+        assert page.count("syntax error at line 12") == 1, page
+        assert "hopfield.py" not in page and SECRET not in page
+    markdown = paths.feedback_markdown["ivy"].read_text()
+    assert markdown.index("syntax error at line 12") < markdown.index("## Hopfield storage")  # above the exercises
+    assert markdown.count("not run: backprop.py could not be loaded") == 2
+    # The instructor's report lists both, once each, with the checks they stopped.
+    rows = module_problem_rows([record])
+    assert [(row.problem.headline, row.checks) for row in rows] == [
+        ("'store' is missing from hopfield.py", 1), ("backprop.py could not be loaded", 2)]
+    report = class_report_html(ASSIGNMENT, [record])
+    assert report.count("backprop.py could not be loaded") == 1
+
+
 def test_rewriting_gives_identical_files_and_keeps_other_students(written, tmp_path: Path) -> None:
     out, _ = written
     again = tmp_path / "again"
