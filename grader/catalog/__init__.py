@@ -21,4 +21,5 @@ TOPIC_MODULES = (
     "layers",
     "rnn",
     "cnn",
+    "activations",
 )
