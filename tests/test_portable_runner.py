@@ -190,6 +190,17 @@ def test_the_memory_limit_holds_on_linux(student):
         student.call(function("allocates"), ([1], 0), {}, limits={"memory_mb": 256})
 
 
+def test_the_exercises_data_files_are_in_its_folder_read_only(portable, tmp_path):
+    (tmp_path / "perceptron.py").write_text(
+        "import os\n"
+        "def predict(w, X):\n"
+        "    return [open('data/points.csv').read(), os.stat('data/points.csv').st_mode & 0o222]\n"
+    )
+    with PortableStudentCode(tmp_path, sandbox=portable, data_files={"data/points.csv": b"1,2\n"}) as code:
+        text, writable_bits = code.call(function("predict"), ([1], 0), {}).value
+    assert (text, writable_bits) == ("1,2\n", 0)
+
+
 def test_a_stub_is_not_implemented(student):
     with pytest.raises(StudentNotImplemented, match="'stub' is not implemented yet"):
         student.call(function("stub"), ([1], 0), {})
@@ -211,6 +222,7 @@ BROKEN = {
     "syntax": "def predict(w, X)\n    return 1\n",
     "import": "import numpy\nraise RuntimeError('at import time')\n",
     "missing": "def other(w, X):\n    return 1\n",
+    "not allowed": "import pandas\n",
 }
 
 

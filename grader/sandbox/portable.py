@@ -30,7 +30,6 @@ grading, which refuses to run without the sandbox (:mod:`grader.sandbox.runners`
 
 from __future__ import annotations
 
-import atexit
 import os
 import queue
 import shutil
@@ -41,6 +40,7 @@ import sys
 import tempfile
 import threading
 import time
+import weakref
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -178,7 +178,12 @@ class _PipeSocket(Pipes):
 
 
 class PortableSession(Session):
-    """One plain child process holding one student's sources; a :class:`Session` to the student's code."""
+    """One plain child process holding one student's sources; a :class:`Session` to the student's code.
+
+    ``imports`` is what the student's modules may import (as
+    :func:`grader.sandbox.child_runtime.serve` takes it); ``data_files`` are
+    written read-only into the child's folder (relative path to contents).
+    """
 
     def __init__(
         self,
@@ -343,19 +348,11 @@ class PortableSandbox:
     def __repr__(self) -> str:
         return f"PortableSandbox(sessions={len(self._sessions)})"
 
-    def open_session(
-        self,
-        sources: Mapping[str, bytes],
-        limits: Limits,
-        *,
-        flavor: str = "numpy",
-        imports: Any = None,
-        data_files: Mapping[str, bytes] | None = None,
-    ) -> PortableSession:
-        """Start a child that holds ``sources`` (module name to file contents)."""
+    def open_session(self, sources: Mapping[str, bytes], limits: Limits, **options: Any) -> PortableSession:
+        """Start a child that holds ``sources`` (module name to file contents); ``options`` as :class:`PortableSession`'s."""
         if self.closed:
             raise SandboxUnavailable("the portable runner is closed")
-        session = PortableSession(self, sources, limits, flavor=flavor, imports=imports, data_files=data_files)
+        session = PortableSession(self, sources, limits, **options)
         with self._lock:
             self._sessions.add(session)
         return session
@@ -388,24 +385,20 @@ class PortableStudentCode(SandboxedStudentCode):
     """The modules in a student's folder, run in plain child processes: self-check where the sandbox cannot run.
 
     NOT a security boundary (see the module's notes); grading never uses it.
+    Without a ``sandbox``, it has a :class:`PortableSandbox` of its own (no
+    warm workers to share), closed with it.
     """
 
     def __init__(self, folder: str | os.PathLike[str], *, sandbox: PortableSandbox | None = None, **options: Any) -> None:
-        super().__init__(folder, sandbox=sandbox or default_portable_sandbox(), **options)  # type: ignore[arg-type]
+        own = sandbox is None
+        sandbox = sandbox or PortableSandbox()
+        super().__init__(folder, sandbox=sandbox, **options)  # type: ignore[arg-type]
+        self._own_sandbox = weakref.finalize(self, sandbox.close) if own else None
 
     def __repr__(self) -> str:
         return f"PortableStudentCode({str(self.folder)!r})"
 
-
-_default: PortableSandbox | None = None
-_default_lock = threading.Lock()
-
-
-def default_portable_sandbox() -> PortableSandbox:
-    """The process's shared portable runner, closed at exit."""
-    global _default
-    with _default_lock:
-        if _default is None or _default.closed:
-            _default = PortableSandbox()
-            atexit.register(_default.close)
-        return _default
+    def close(self) -> None:
+        super().close()
+        if self._own_sandbox is not None:
+            self._own_sandbox()
