@@ -465,3 +465,25 @@ def test_an_assignment_bundles_self_check_runs_calls_as_grading_does(a1_bundle, 
         "torch is not available to submissions in this course: you may import numpy, sklearn (scikit-learn) "
         "and the standard library" in output
     ), output
+
+
+def test_a_bundle_ships_the_data_files_its_exercises_declare_and_names_one_that_is_missing(tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from grader.registry import Registry
+
+    registry = Registry([replace(REGISTRY.get("perceptron.predict"), data_files=("points.csv", "more/notes.txt"))])
+    stubs = tmp_path / "course" / "exercises"
+    stubs.mkdir(parents=True)
+    for name in ("perceptron.py", "nngrade.toml"):
+        shutil.copy(EXERCISES / name, stubs)
+    (stubs / "points.csv").write_text("1 2\n")
+    monkeypatch.chdir(tmp_path / "course")
+    with pytest.raises(DeliveryError, match=r"declares the data file 'more/notes.txt', but .*more/notes.txt does not exist"):
+        write_release(tmp_path / "refused", registry=registry, course=None, assignments=(), overwrite=False)
+    (stubs / "more").mkdir()
+    (stubs / "more" / "notes.txt").write_text("kept")
+    bundle = write_release(tmp_path / "bundle", registry=registry, course=None, assignments=(), overwrite=False).path
+    assert (bundle / "exercises" / "points.csv").read_text() == "1 2\n"
+    assert (bundle / "exercises" / "more" / "notes.txt").read_text() == "kept"
+    assert "(`points.csv`, `more/notes.txt`) are in `exercises/`" in (bundle / "README.md").read_text()
