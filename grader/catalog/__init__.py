@@ -22,4 +22,5 @@ TOPIC_MODULES = (
     "rnn",
     "cnn",
     "activations",
+    "costs",
 )
