@@ -79,6 +79,21 @@ def _environment(workdir: str) -> dict[str, str]:
     return env
 
 
+def _interpreter(env: dict[str, str]) -> str:
+    """The Python to start for a child, adding to ``env`` what it needs to find the grader's packages.
+
+    On Windows a virtual environment's ``python.exe`` is a launcher that runs
+    the base interpreter as its own child, which killing the launcher would
+    leave running: the base interpreter is started directly, told of the
+    environment as the launcher tells it (as :mod:`multiprocessing` does).
+    """
+    base = getattr(sys, "_base_executable", sys.executable)
+    if os.name == "nt" and base and os.path.normcase(base) != os.path.normcase(sys.executable):
+        env["__PYVENV_LAUNCHER__"] = sys.executable
+        return base
+    return sys.executable
+
+
 def _own_group() -> dict[str, Any]:
     """Popen's options that start the child in a process group of its own, so that all of it can be killed."""
     if os.name == "posix":
@@ -210,14 +225,15 @@ class PortableSession(Session):
         _place_data_files(self.workdir, data_files or {})
         self.log = self.workdir + ".log"
         started = time.perf_counter()
+        env = _environment(self.workdir)
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-I", str(_CHILD_SCRIPT), flavor],
+                [_interpreter(env), "-I", str(_CHILD_SCRIPT), flavor],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=log,
                 cwd=self.workdir,
-                env=_environment(self.workdir),
+                env=env,
                 **_own_group(),
             )
         self.pid = self.process.pid
