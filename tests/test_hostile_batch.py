@@ -41,13 +41,18 @@ due = 2030-01-01T00:00:00Z
 """
 
 
-def grade(submissions: Path, out: Path, course_file: Path, jobs: int) -> subprocess.CompletedProcess:
+def grade(submissions: Path, out: Path, course_file: Path, jobs: int, problem_rows: tuple[str, ...] = ()) \
+        -> subprocess.CompletedProcess:
+    """Grade the class; the run finishes with exit status 0, or 4 naming ``problem_rows`` (entries it cannot read)."""
     result = subprocess.run(
         [sys.executable, "-m", "grader.cli", "grade", str(submissions), "-a", "h", "-o", str(out),
          "--course", str(course_file), "-j", str(jobs), "-q"],
         cwd=course_file.parent, capture_output=True, text=True, timeout=900,
     )
-    assert result.returncode in (0, 3), f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+    assert result.returncode == (4 if problem_rows else 0), f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+    if problem_rows:
+        count = "1 submission" if len(problem_rows) == 1 else f"{len(problem_rows)} submissions"
+        assert f"finished, but {count} could not be graded ({', '.join(problem_rows)})" in result.stderr, result.stderr
     return result
 
 
@@ -102,7 +107,8 @@ def graded_alone(course) -> dict[str, tuple]:
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_honest_students_are_untouched_by_every_hostile_submission(course, graded_alone, jobs):
     out = course / f"out-j{jobs}"
-    grade(course / "submissions", out, course / "course.toml", jobs)
+    # A module that is not UTF-8 text is a submission nngrade cannot read: a row with a problem.
+    grade(course / "submissions", out, course / "course.toml", jobs, problem_rows=("attack-not-utf8",))
     checks = honest_checks(out)
     assert sorted(checks) == sorted(HONEST)
     for student in HONEST:
