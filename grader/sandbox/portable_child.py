@@ -9,9 +9,9 @@ with :func:`child_runtime.serve`, exactly as a sandboxed child does: the same
 loading, error reports, printed output and result limits.
 
 What it is not: a sandbox. It runs as the student's own user, sees their
-files and the network. It keeps nothing of the course within easy reach (an
-empty working folder, no course folder on ``sys.path``, the protected
-folders' packages refused by name), and that is all. Standard library only
+files and the network. It keeps nothing of the course within easy reach (a
+working folder of its own, the protected folders' packages refused by name),
+and that is all. Standard library only
 before the student's code runs; no grader module is imported (the protocol's
 modules are loaded by path, as the sandbox's worker loads them).
 """
@@ -72,9 +72,13 @@ class _Refused(importlib.abc.MetaPathFinder):
 
 
 def _keep_course_away(protected: list[str]) -> None:
-    """Take the protected paths' folders off ``sys.path`` and refuse their packages by name."""
-    parents = {os.path.normcase(os.path.dirname(os.path.abspath(path))) for path in protected}
-    sys.path[:] = [entry for entry in sys.path if os.path.normcase(os.path.abspath(entry or ".")) not in parents]
+    """Refuse the protected folders' packages by name (``reference``, ``solutions``).
+
+    ``python -I`` puts neither the working folder nor the script's on
+    ``sys.path``, but an installation of the course (a development install
+    above all) can still import them; a folder on the path is left there, as
+    it may hold the packages the student's code imports too.
+    """
     names = {Path(path).stem for path in protected if Path(path).suffix in ("", ".py") and Path(path).stem.isidentifier()}
     if names:
         sys.meta_path.insert(0, _Refused(names))
