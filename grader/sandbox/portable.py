@@ -167,6 +167,16 @@ def _remove(path: str) -> None:
     shutil.rmtree(path, onerror=writable_then_again)
 
 
+def _tail(path: str, chars: int = 1500) -> str:
+    """The end of a child's log (what it wrote before it could serve), as lines to add to a message."""
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read().decode("utf-8", errors="replace").strip()
+    except OSError:
+        return ""
+    return f":\n{text[-chars:]}" if text else ""
+
+
 class _PipeSocket(Pipes):
     """The child's standard input and output, as the socket :meth:`Session.request` writes to and reads from.
 
@@ -226,16 +236,20 @@ class PortableSession(Session):
         self.log = self.workdir + ".log"
         started = time.perf_counter()
         env = _environment(self.workdir)
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(
-                [_interpreter(env), "-I", str(_CHILD_SCRIPT), flavor],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=log,
-                cwd=self.workdir,
-                env=env,
-                **_own_group(),
-            )
+        try:
+            with open(self.log, "ab") as log:
+                self.process = subprocess.Popen(
+                    [_interpreter(env), "-I", str(_CHILD_SCRIPT), flavor],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=log,
+                    cwd=self.workdir,
+                    env=env,
+                    **_own_group(),
+                )
+        except OSError as exc:
+            _remove(self.workdir)
+            raise SandboxUnavailable(f"nngrade's child process could not be started: {exc}") from None
         self.pid = self.process.pid
         self.sock = _PipeSocket(self.process.stdout.fileno(), self.process.stdin.fileno())  # type: ignore[assignment]
         threading.Thread(
@@ -244,21 +258,18 @@ class PortableSession(Session):
         setup = {"sources": {name: data.hex() for name, data in sources.items()}, "limits": limits.as_dict(),
                  "hide": list(sandbox.protected), "imports": imports}
         wire.send(self.sock, wire.encode(setup))
+        why = ""
         try:
             ready = self._read_exactly(len(READY), time.monotonic() + _START_SECONDS)
         except TimeoutError:
-            ready = None
+            ready, why = None, f"it was not ready within {_START_SECONDS:g} s"
         if ready != READY:
             self._kill("")
-            raise SandboxUnavailable(
-                f"nngrade's child process did not start ({self._ended_text()}); see {self.log}"
-            )
+            ended = self.ended or Ended()
+            why = why or (f"it ended with signal {ended.signal}" if ended.signal else f"it ended with exit code {ended.exit_code}")
+            raise SandboxUnavailable(f"nngrade's child process did not start ({why}){_tail(self.log)}")
         self.world_seconds = time.perf_counter() - started
         """how long the child took to start and import NumPy"""
-
-    def _ended_text(self) -> str:
-        ended = self.ended or Ended()
-        return f"it ended with signal {ended.signal}" if ended.signal else f"it ended with exit code {ended.exit_code}"
 
     # -- the transport ------------------------------------------------------------------
 
