@@ -4,6 +4,8 @@
 - :class:`Sandbox` — warm workers that fork isolated children; one per grading process.
 - :class:`SandboxedStudentCode` — a student's folder, reached through the sandbox; what checks use.
 - :func:`default_sandbox` — the process's shared sandbox, closed at exit.
+- :mod:`grader.sandbox.portable` — self-check's plain child processes where the sandbox cannot run
+  (not a sandbox); :mod:`grader.sandbox.runners` chooses between the two, and keeps grading to the sandbox.
 
 See :mod:`grader.sandbox.worker` for what isolates a child, and
 :mod:`grader.sandbox.wire` for the plain-data format of what crosses back.
