@@ -6,7 +6,9 @@ the data files live in the child, the CPU time a call used comes from it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -20,7 +22,7 @@ from grader.course import CourseFileError, load_course, selfcheck_code_options, 
 from grader.declarations import Check, Exercise, StudentFunction, data_file_contents
 from grader.errors import InvalidDeclaration, StudentCodeUnavailable, StudentRaised
 from grader.expectations import ReferenceExpectations
-from grader.limits import Limits
+from grader.limits import Budget, Limits
 from grader.registry import load_registry
 from grader.results import Status
 from grader.runner import run_check
@@ -418,3 +420,45 @@ def test_the_bundle_environment_file_round_trips():
     from grader.submission_environment import read_environment
 
     assert read_environment(json.loads(text), where="f") == ENVIRONMENT
+
+
+# -- grading ------------------------------------------------------------------------------------------
+
+
+def test_grading_uses_the_courses_packages_and_records_a_call_close_to_its_limit(sandbox):
+    from grader.student_grading import GradingSettings, grade_student
+
+    settings = GradingSettings(
+        salt="grading-environment-salt", exercise_ids=("perceptron.predict",), scales={},
+        limits=Limits(cpu_seconds=1, wall_seconds=20), protected=(), environment=SubmissionEnvironment(("numpy==2.4.6",)),
+        budget=Budget(wall_seconds=300, cpu_seconds=120),
+    )
+    slow = (SOLUTIONS / "perceptron.py").read_text() + textwrap.dedent("""
+
+        _predict = predict
+
+
+        def predict(w, X):
+            import time
+
+            started = time.process_time()
+            while time.process_time() - started < 0.6:
+                pass
+            return _predict(w, X)
+    """)
+    (graded,) = grade_student("slow", {"perceptron": slow.encode()}, settings, sandbox).exercises
+    assert [check.status for check in graded.checks] == [Status.PASSED] * len(graded.checks)
+    assert any(check.hidden for check in graded.checks)
+    for check in graded.checks:
+        assert re.search(r"'predict' used 0\.[6-9] s of its 1 s CPU limit", check.limit_note), check
+        assert check.feedback.endswith(check.limit_note)
+
+    torch_user = b"import torch\n\ndef predict(w, X):\n    return torch.ones(3)\n"
+    (refused,) = grade_student("torch", {"perceptron": torch_user}, settings, sandbox).exercises
+    assert {check.status for check in refused.checks} == {Status.ERRORED}
+    message = "torch is not available to submissions in this course: you may import numpy and the standard library"
+    assert any(message in check.feedback or (check.problem and message in str(check.problem)) for check in refused.checks)
+    # The packages decide a grade, so they are part of what makes a regrade necessary.
+    info = load_course(ROOT / "course.toml", load_registry()).assignment("a1").info()
+    other = dataclasses.replace(settings, environment=SubmissionEnvironment(("numpy==2.4.6", "scipy==1.17.1")))
+    assert settings.fingerprint(info) != other.fingerprint(info)
