@@ -127,21 +127,6 @@ def _ending(returncode: int) -> dict[str, int]:
     return {"exit_code": returncode}
 
 
-def _pump(pipes: Pipes, stream: Any, chunks: "queue.Queue[bytes]") -> None:
-    """Move what the child writes into ``chunks`` until it closes its end (then b""); owns ``stream``."""
-    try:
-        while True:
-            try:
-                data = pipes.recv(1 << 16)
-            except OSError:
-                data = b""
-            chunks.put(data)
-            if not data:
-                return
-    finally:
-        stream.close()
-
-
 def _place_data_files(workdir: str, files: Mapping[str, bytes]) -> None:
     """Write the exercises' data files (relative path to contents) into the child's folder, read-only."""
     for relative, data in files.items():
@@ -178,17 +163,50 @@ def _tail(path: str, chars: int = 1500) -> str:
 
 
 class _PipeSocket(Pipes):
-    """The child's standard input and output, as the socket :meth:`Session.request` writes to and reads from.
+    """The child's standard input and output, as the socket :class:`Session` writes to and reads from.
 
-    A frame is written by a thread of its own: a child that stops reading
-    (stuck in the student's code) then costs the call its time limit, never
-    the grader its progress.
+    What the child writes is read by a thread of its own into a queue, and
+    ``recv`` waits on the queue for at most the timeout last set, as a
+    socket's does; a frame is written by a thread of its own too. So a child
+    that stops reading or writing (stuck in the student's code) costs the
+    call its time limit, never the grader its progress, on every OS.
     """
 
-    def settimeout(self, seconds: float | None) -> None:
-        """Deadlines are kept by :meth:`PortableSession._read_exactly`."""
+    def __init__(self, process: subprocess.Popen) -> None:
+        super().__init__(process.stdout.fileno(), process.stdin.fileno())
+        self.timeout: float | None = None
+        self.writer: threading.Thread | None = None
+        self._chunks: queue.Queue[bytes] = queue.Queue()
+        self._left = b""
+        self._ended = False
+        threading.Thread(target=self._pump, args=(process.stdout,), name="nngrade-portable-read", daemon=True).start()
 
-    writer: threading.Thread | None = None
+    def _pump(self, stream: Any) -> None:
+        """Move what the child writes into the queue until it closes its end (then b""); owns ``stream``."""
+        try:
+            while True:
+                try:
+                    data = Pipes.recv(self, 1 << 16)
+                except OSError:
+                    data = b""
+                self._chunks.put(data)
+                if not data:
+                    return
+        finally:
+            stream.close()
+
+    def settimeout(self, seconds: float | None) -> None:
+        self.timeout = seconds
+
+    def recv(self, size: int) -> bytes:
+        if not self._left and not self._ended:
+            try:
+                self._left = self._chunks.get(timeout=self.timeout)
+            except queue.Empty:
+                raise TimeoutError from None
+            self._ended = not self._left
+        data, self._left = self._left[:size], self._left[size:]
+        return data
 
     def sendall(self, data: bytes) -> None:
         def write() -> None:
@@ -229,8 +247,6 @@ class PortableSession(Session):
         self._stat_fd = None
         self._pidfd = None
         self._cpu_budget = None
-        self._chunks: queue.Queue[bytes] = queue.Queue()
-        self._closed_pipe = False
         self.workdir = tempfile.mkdtemp(prefix="child-", dir=sandbox.scratch)
         _place_data_files(self.workdir, data_files or {})
         self.log = self.workdir + ".log"
@@ -251,10 +267,7 @@ class PortableSession(Session):
             _remove(self.workdir)
             raise SandboxUnavailable(f"nngrade's child process could not be started: {exc}") from None
         self.pid = self.process.pid
-        self.sock = _PipeSocket(self.process.stdout.fileno(), self.process.stdin.fileno())  # type: ignore[assignment]
-        threading.Thread(
-            target=_pump, args=(self.sock, self.process.stdout, self._chunks), name="nngrade-portable-read", daemon=True
-        ).start()
+        self.sock = _PipeSocket(self.process)  # type: ignore[assignment]
         setup = {"sources": {name: data.hex() for name, data in sources.items()}, "limits": limits.as_dict(),
                  "hide": list(sandbox.protected), "imports": imports}
         wire.send(self.sock, wire.encode(setup))
@@ -271,26 +284,7 @@ class PortableSession(Session):
         self.world_seconds = time.perf_counter() - started
         """how long the child took to start and import NumPy"""
 
-    # -- the transport ------------------------------------------------------------------
-
-    def _read_exactly(self, n: int, deadline: float) -> bytes | None:
-        while len(self._inbox) < n:
-            if self._closed_pipe:
-                return None
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError
-            try:
-                chunk = self._chunks.get(timeout=remaining)
-            except queue.Empty:
-                raise TimeoutError from None
-            if not chunk:
-                self._closed_pipe = True
-                return None
-            self._inbox += chunk
-        data = bytes(self._inbox[:n])
-        del self._inbox[:n]
-        return data
+    # -- what the sandbox's child has and a plain one has not ----------------------------------
 
     def _limit_cpu(self, cpu_seconds: float) -> None:
         """The child limits its own CPU time before each call (child_runtime), where the OS can."""
