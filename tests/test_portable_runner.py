@@ -306,6 +306,37 @@ def test_pytest_with_the_portable_runner_says_so(tmp_path):
     assert run.stdout.count(PORTABLE_NOTICE) == 1, run.stdout
 
 
+WITHOUT_LINUX = """
+import ctypes, ctypes.util, os, signal, sys
+import numpy  # NumPy asks the kernel's version when it loads; loaded first, as on any OS
+for name in ("pidfd_open", "memfd_create", "sysconf", "pread", "uname", "fork", "wait4"):
+    if hasattr(os, name):
+        delattr(os, name)
+for name in ("SIGXCPU", "SIGXFSZ", "SIGALRM", "pidfd_send_signal"):
+    if hasattr(signal, name):
+        delattr(signal, name)
+sys.modules["resource"] = sys.modules["fcntl"] = None  # their import fails, as on Windows
+ctypes.util.find_library = lambda name: None
+_load = ctypes.CDLL.__init__
+def no_libc(self, name, *args, **kwargs):
+    if name is None:
+        raise TypeError("no C library by that name")
+    _load(self, name, *args, **kwargs)
+ctypes.CDLL.__init__ = no_libc
+from grader.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_self_check_runs_where_linux_s_calls_are_missing(tmp_path):
+    """The grader's side of self-check imports and runs with none of Linux's calls, as on Windows (its child is real)."""
+    folder = _student_folder(tmp_path)
+    run = subprocess.run([sys.executable, "-c", WITHOUT_LINUX, "check", "perceptron.predict", "--dir", str(folder)],
+                         capture_output=True, text=True, timeout=120, env={**os.environ, RUNNER_VARIABLE: ""})
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert PORTABLE_NOTICE in run.stdout and "total: 3/3 points" in run.stdout
+
+
 def test_grading_refuses_the_portable_runner(tmp_path, monkeypatch):
     run = subprocess.run([*NNGRADE, "grade", str(ROOT / "examples" / "class" / "submissions"), "-a", "a1", "-o", str(tmp_path / "out")],
                          cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, RUNNER_VARIABLE: "portable"})
