@@ -40,6 +40,11 @@ class Pipes:
     def __init__(self, read_fd: int, write_fd: int) -> None:
         self.read_fd = read_fd
         self.write_fd = write_fd
+        if os.name == "nt":  # bytes as they are: no translation of line ends on Windows
+            import msvcrt
+
+            for fd in (read_fd, write_fd):
+                msvcrt.setmode(fd, os.O_BINARY)
 
     def recv(self, size: int) -> bytes:
         return os.read(self.read_fd, size)
@@ -151,8 +156,9 @@ def main(argv: list[str]) -> int:
     os.dup2(output_fd, 2)
     os.close(devnull)
     sys.stdin = open(0, "r", closefd=False)
-    sys.stdout = sys.__stdout__ = open(1, "w", closefd=False, encoding="utf-8", errors="replace")
-    sys.stderr = sys.__stderr__ = open(2, "w", closefd=False, encoding="utf-8", errors="replace")
+    # Printed lines end in "\n" on every OS, as in the sandbox.
+    sys.stdout = sys.__stdout__ = open(1, "w", closefd=False, encoding="utf-8", errors="replace", newline="\n")
+    sys.stderr = sys.__stderr__ = open(2, "w", closefd=False, encoding="utf-8", errors="replace", newline="\n")
     sys.argv = ["student"]
     _apply_limits(limits)
 
