@@ -19,16 +19,15 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from grader.errors import NngradeError
-from grader.feedback import problems_text, results_table, text_table
-from grader.registry import Registry, load_registry, load_topics
-from grader.results import Status, module_problems
-from grader.runner import grade_exercise
-from grader.seeds import SeedPolicy
-from grader.selfcheck import find_student_folder, make_expectations
-from grader.sandbox.runners import self_check_runner
+
+if TYPE_CHECKING:
+    from grader.registry import Registry
+
+# Each command imports what it needs when it runs: ``nngrade check`` starts the sandbox's worker
+# before the grading code (and NumPy) load, so that the two overlap.
 
 EXIT_FULL_MARKS = 0
 EXIT_NOT_FULL_MARKS = 1
@@ -56,6 +55,8 @@ NOTE_WIDTH = 70
 
 
 def _command_list(args: argparse.Namespace) -> int:
+    from grader.registry import load_registry
+
     registry = load_registry()
     exercises = registry.select(args.exercises)
     for exercise in exercises:
@@ -73,12 +74,13 @@ def _command_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_registry(selectors: Sequence[str], folder: Path) -> Registry:
+def _check_registry(selectors: Sequence[str], folder: Path) -> "Registry":
     """The exercises ``check`` needs: only the topics it names, or whose modules are in the folder.
 
     A selector whose topic is not a topic name (``*.predict``, a typo) needs the whole registry.
     """
     from grader.catalog import TOPIC_MODULES
+    from grader.registry import load_registry, load_topics
 
     if selectors:
         topics = {selector.split(".", 1)[0] for selector in selectors}
@@ -91,6 +93,12 @@ def _check_registry(selectors: Sequence[str], folder: Path) -> Registry:
 
 def _command_check(args: argparse.Namespace) -> int:
     from grader.course import selfcheck_code_options
+    from grader.feedback import problems_text, results_table
+    from grader.results import Status, module_problems
+    from grader.runner import grade_exercise
+    from grader.sandbox.runners import self_check_runner
+    from grader.seeds import SeedPolicy
+    from grader.selfcheck import find_student_folder, make_expectations
 
     folder = Path(args.dir).resolve() if args.dir else find_student_folder()
     if not folder.is_dir():
@@ -189,6 +197,8 @@ def _summary_of(record) -> str:
 
 def gradebook_table(info, records) -> str:
     """The gradebook as a text table: one row per student."""
+    from grader.feedback import text_table
+
     rows = [("student", "score", "late", "final", "notes")]
     for record in records:
         late = f"-{record.late_penalty_percent:g}%" if record.late_penalty_percent else ""
@@ -212,6 +222,7 @@ def _command_grade(args: argparse.Namespace) -> int:
     from grader.batch import grade_class
     from grader.cluster_grading import ClusterLost
     from grader.course import find_course_file, load_course, scheduler_problem
+    from grader.registry import load_registry
 
     submissions = Path(args.submissions)
     if not submissions.is_dir():
@@ -316,12 +327,14 @@ def _print_delivery(delivery) -> None:
 
 def _course_for(args: argparse.Namespace):
     from grader.course import find_course_file, load_course
+    from grader.registry import load_registry
 
     return load_course(args.course or find_course_file(), load_registry())
 
 
 def _command_release(args: argparse.Namespace) -> int:
     from grader.delivery.release_bundle import write_release
+    from grader.registry import load_registry
 
     course = _course_for(args) if args.assignment else None
     _print_delivery(
@@ -484,8 +497,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _start_sandbox_early() -> None:
+    """Start the sandbox's NumPy worker for ``check`` now, so that it starts while the grading code loads."""
+    from grader.sandbox.runners import self_check_runner
+
+    try:
+        self_check_runner().start_soon("numpy")
+    except Exception:  # noqa: BLE001 - only a head start: the command asks again and says what is wrong
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.run is _command_check:
+        _start_sandbox_early()
     try:
         status = args.run(args)
         sys.stdout.flush()

@@ -17,22 +17,22 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import pytest
 
-from grader.course import selfcheck_code_options
-from grader.declarations import Check, Exercise
 from grader.errors import NngradeError
-from grader.registry import load_topics
-from grader.feedback import problem_text
-from grader.results import CheckResult, Status
-from grader.runner import run_check
-from grader.seeds import SeedPolicy
-from grader.selfcheck import is_exercise_folder, make_expectations
-from grader.sandbox.runners import SelfCheckRunner, self_check_runner
+from grader.selfcheck import is_exercise_folder
 
-_RESULTS = pytest.StashKey[list[CheckResult]]()
+if TYPE_CHECKING:
+    from grader.declarations import Check, Exercise
+    from grader.results import CheckResult
+    from grader.sandbox.runners import SelfCheckRunner
+
+# The plugin is loaded by every pytest run where nngrade is installed: the grading code is imported
+# only when a run collects an exercise module, and then after the sandbox's worker has been started.
+
+_RESULTS = pytest.StashKey[list]()
 _STATE = pytest.StashKey[dict[str, Any]]()
 
 
@@ -66,13 +66,17 @@ def _start_workers_early(config: pytest.Config) -> None:
             topics.update(module.stem for module in path.glob("*.py"))
     if not topics:
         return
-    flavors = {"torch" if exercise.uses_torch else "numpy" for exercise in load_topics(topics)}
-    for flavor in sorted(flavors):
-        _runner(config).start_soon(flavor)
+    _runner(config).start_soon("numpy")  # before the grading code and NumPy load, which it overlaps
+    from grader.registry import load_topics
+
+    if any(exercise.uses_torch for exercise in load_topics(topics)):
+        _runner(config).start_soon("torch")
 
 
 def _runner(config: pytest.Config) -> SelfCheckRunner:
     """The runner of this run's checks, chosen once; a portable one is named in the run's summary."""
+    from grader.sandbox.runners import self_check_runner
+
     state = config.stash[_STATE]
     if state.get("runner") is None:
         try:
@@ -103,6 +107,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def _is_exercise_module(file_path: Path) -> bool:
+    from grader.registry import load_topics
+
     return file_path.suffix == ".py" and is_exercise_folder(file_path.parent) and bool(load_topics([file_path.stem]))
 
 
@@ -149,6 +155,8 @@ class ExerciseModule(pytest.File):
     """A student module (``perceptron.py``): one collector per exercise in its topic."""
 
     def collect(self) -> Iterator[pytest.Collector]:
+        from grader.registry import load_topics
+
         for exercise in load_topics([self.path.stem]):
             yield ExerciseCollector.from_parent(self, name=exercise.id, exercise=exercise)
 
@@ -175,6 +183,8 @@ class CheckItem(pytest.Item):
         cache = self.config.stash[_STATE]["code"]
         folder = str(self.path.parent)
         if folder not in cache:
+            from grader.course import selfcheck_code_options
+
             # The course's limits, packages and data files for the exercises collected here, as grading uses them.
             collected = {item.exercise.id: item.exercise for item in self.session.items
                          if isinstance(item, CheckItem) and str(item.path.parent) == folder}
@@ -185,10 +195,16 @@ class CheckItem(pytest.Item):
     def _expectations(self):
         state = self.config.stash[_STATE]
         if state["expectations"] is None:
+            from grader.selfcheck import make_expectations
+
             state["expectations"] = make_expectations(self.config.getoption("nngrade_recorded"))
         return state["expectations"]
 
     def runtest(self) -> None:
+        from grader.results import Status
+        from grader.runner import run_check
+        from grader.seeds import SeedPolicy
+
         result = run_check(
             self.exercise,
             self.check,
@@ -213,6 +229,8 @@ class CheckItem(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, CheckNotPassed):
+            from grader.feedback import problem_text
+
             result = excinfo.value.result
             score = "-" if result.score is None else f"{result.score:g}"
             header = f"{result.test_id}: {result.status} ({score}/{result.max_score:g} points)"
@@ -244,6 +262,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     results = config.stash.get(_RESULTS, [])
     if not results:
         return
+    from grader.results import Status
+
     score = sum(result.score or 0.0 for result in results)
     total = sum(result.max_score for result in results)
     exercises = len({result.exercise_id for result in results})

@@ -14,8 +14,12 @@ import importlib.util
 import os
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from grader.errors import RecordingMissing
-from grader.expectations import Expectations, RecordedExpectations, ReferenceExpectations
+
+if TYPE_CHECKING:
+    from grader.expectations import Expectations
 
 MARKER = "nngrade.toml"
 """The file that marks a folder of exercise modules (``exercises/`` and ``solutions/`` have one)."""
@@ -56,13 +60,15 @@ def reference_importable() -> bool:
         return False
 
 
-def make_expectations(recorded: str | os.PathLike[str] | None = None) -> Expectations:
+def make_expectations(recorded: str | os.PathLike[str] | None = None) -> "Expectations":
     """Where expected values come from: ``recorded`` when given, else what this installation has.
 
     The recorded data the grader ships when it has some (the student bundle),
     else the reference code. Raises :class:`~grader.errors.RecordingMissing`
     when there is neither.
     """
+    from grader.expectations import RecordedExpectations, ReferenceExpectations
+
     if recorded:
         return RecordedExpectations(recorded)
     shipped = shipped_recordings()

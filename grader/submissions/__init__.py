@@ -23,16 +23,43 @@ Which student ids are accepted, and what an unsafe one becomes, is
 :mod:`grader.student_ids`, shared with the reports that name files by id.
 """
 
-from grader.submissions.limits import (
-    MAX_COMPRESSION_RATIO,
-    MAX_NOTEBOOK_BYTES,
-    MAX_SOURCE_BYTES,
-    MAX_SUBMISSION_BYTES,
-    MAX_SUBMISSION_FILES,
-    MAX_ZIP_MEMBERS,
-)
-from grader.submissions.loader import find_submissions
-from grader.submissions.submission import FORMS, Submission, SubmissionsError
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from grader.submissions.limits import (
+        MAX_COMPRESSION_RATIO,
+        MAX_NOTEBOOK_BYTES,
+        MAX_SOURCE_BYTES,
+        MAX_SUBMISSION_BYTES,
+        MAX_SUBMISSION_FILES,
+        MAX_ZIP_MEMBERS,
+    )
+    from grader.submissions.loader import find_submissions
+    from grader.submissions.submission import FORMS, Submission, SubmissionsError
+
+_HOMES = {
+    **dict.fromkeys(
+        ("MAX_COMPRESSION_RATIO", "MAX_NOTEBOOK_BYTES", "MAX_SOURCE_BYTES", "MAX_SUBMISSION_BYTES",
+         "MAX_SUBMISSION_FILES", "MAX_ZIP_MEMBERS"),
+        "grader.submissions.limits",
+    ),
+    "find_submissions": "grader.submissions.loader",
+    "FORMS": "grader.submissions.submission",
+    "Submission": "grader.submissions.submission",
+    "SubmissionsError": "grader.submissions.submission",
+}
+"""where each name lives; imported on first use, so that reading the limits does not load the readers"""
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'grader.submissions' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "FORMS",
