@@ -649,21 +649,29 @@ def notebook_sources(request: SelfCheckRequest, exercise_module: str, name: str)
 
 def self_check_results(request: SelfCheckRequest) -> GradedCode:
     """Run one exercise's checks on the notebook's code, on the public inputs, at declared points."""
+    from grader.course import selfcheck_code_options
     from grader.registry import load_registry
     from grader.runner import grade_exercise
-    from grader.sandbox import SandboxedStudentCode
+    from grader.sandbox.runners import self_check_runner
     from grader.seeds import SeedPolicy
     from grader.selfcheck import make_expectations
 
+    runner = self_check_runner()  # the sandbox, or off Linux the portable runner
+    runner.start_soon("numpy")
     exercise = load_registry().get(request.exercise_id)
     sources, problem = notebook_sources(request, exercise.student.module, exercise.student.name)
     if problem:
         return GradedCode(problem=problem, notes=request.notes, declared_points={exercise.id: exercise.points})
-    with SandboxedStudentCode(Path("/nonexistent") / "notebook", sources=sources) as code:
+    # The course's limits, packages and data files, as a self-check of the module's file gets them.
+    options = selfcheck_code_options(request.folder or Path.cwd(), [exercise])
+    with runner.student_code(Path("/nonexistent") / "notebook", sources=sources, **options) as code:
         result = grade_exercise(
             exercise, code, expectations=make_expectations(), seeds=SeedPolicy(), include_hidden=request.include_hidden
         )
-    return GradedCode(results=result.checks, notes=request.notes, declared_points={exercise.id: exercise.points})
+    notes = request.notes
+    if runner.notice:
+        notes += (f"{runner.notice} (module {exercise.student.module})",)
+    return GradedCode(results=result.checks, notes=notes, declared_points={exercise.id: exercise.points})
 
 
 def _read_request(text: str) -> SelfCheckRequest:

@@ -144,3 +144,20 @@ def test_the_folders_module_comes_first_and_the_cells_after_it(student_folder):
     module = sources["perceptron"].decode()
     assert module.startswith((student_folder / "perceptron.py").read_text())
     assert module.rstrip().endswith("return None")
+
+
+def test_a_module_that_keeps_the_check_line_is_graded_as_if_the_line_were_not_there(tmp_path):
+    """A notebook handed in as written still holds the one-line check: grading runs it outside a kernel."""
+    from grader.course import selfcheck_code_options
+    from grader.registry import load_topics
+    from grader.runner import grade_exercise
+    from grader.sandbox import SandboxedStudentCode
+    from grader.results import Status
+
+    (exercise,) = [e for e in load_topics(["perceptron"]) if e.id == "perceptron.predict"]
+    source = (ROOT / "solutions" / "perceptron.py").read_text() + f"\n{CHECK_LINE}\n"
+    options = selfcheck_code_options(ROOT, [exercise])
+    assert options["environment"] is not None, "the course's import rule is on"
+    with SandboxedStudentCode(tmp_path, sources={"perceptron": source.encode()}, **options) as code:
+        result = grade_exercise(exercise, code, include_hidden=True)
+    assert [check.status for check in result.checks] == [Status.PASSED] * len(result.checks)

@@ -56,6 +56,11 @@ class _StudentFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         exec(code, module.__dict__)
 
 
+_ALWAYS_IMPORTABLE = frozenset({"grader"})
+"""nngrade itself: a notebook handed in as it was written keeps its ``from grader.notebook_checks import
+check`` line, which self-check and grading both have (outside a kernel, ``check`` does nothing)"""
+
+
 class _ImportGuard(importlib.abc.MetaPathFinder):
     """Refuses an import made by a student's module of what the course does not allow.
 
@@ -78,7 +83,7 @@ class _ImportGuard(importlib.abc.MetaPathFinder):
 
     def refusal(self, top: str) -> str | None:
         """Why the student's module may not import ``top``, or None when it may."""
-        if top in self.allowed or top in self.student or top in sys.stdlib_module_names:
+        if top in self.allowed or top in self.student or top in sys.stdlib_module_names or top in _ALWAYS_IMPORTABLE:
             return None
         return f"{top} is not available to submissions in this course: you may import {self.described}"
 
