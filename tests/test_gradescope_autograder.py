@@ -180,6 +180,7 @@ def test_the_zip_holds_the_scripts_the_grader_the_reference_and_the_grading_data
     assert grading["assignments"]["a1"]["points"] == {"perceptron.train": 6.0}
     assert "due" not in grading["assignments"]["a1"] and "late" not in grading["assignments"]["a1"]
     assert grading["sandbox"] == COURSE.limits.as_dict()
+    assert grading["submission"] == {"packages": list(COURSE.environment.packages)}
     assert "torch==2.13.0" in project["project"]["dependencies"]
     assert project["tool"]["setuptools"]["packages"]["find"]["include"] == ["grader*"]
     assert '"torch==2.13.0"' in setup and "https://download.pytorch.org/whl/cpu" in setup
