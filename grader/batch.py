@@ -69,6 +69,9 @@ class RunSummary:
     problem_rows: list[str] = field(default_factory=list)
     """students of this run (unchanged ones too) whose row is a problem: their submission could not be graded
     (unreadable, missing, not on the roster, ...); a grader fault is not counted here"""
+    environment_problems: list[str] = field(default_factory=list)
+    """declared submission packages this machine lacks or has at another version (students' code imports what is
+    installed; their bundle installs the declared versions)"""
 
 
 def _now() -> str:
@@ -163,6 +166,8 @@ def grade_class(
     )
     grading = settings.fingerprint(info)
     summary = RunSummary(info=info, students=len(submissions), skipped=skipped)
+    if scheduler is None:  # a cluster's workers have their own packages
+        summary.environment_problems = settings.environment.installed_problems() if settings.environment else []
 
     with Gradebook.open(out) as gradebook:
         gradebook.set_assignment(info)

@@ -268,6 +268,9 @@ def _command_grade(args: argparse.Namespace) -> int:
         print(f"{summary.retried} of them graded again: a grader fault had left them unscored")
     if summary.skipped:
         print(f"skipped, made by an operating system or a tool, not a student: {', '.join(summary.skipped)}")
+    for problem in summary.environment_problems:
+        print(f"nngrade: note: {problem} here (course file: [submission] packages), so students' code ran with "
+              "what is installed", file=sys.stderr)
     _print_outputs(out, summary.info, summary.records, table=not args.quiet)
     _print_problem_rows(out, summary.problem_rows)
     if summary.failures or summary.internal_errors:

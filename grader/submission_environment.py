@@ -140,6 +140,42 @@ class SubmissionEnvironment:
     def as_dict(self) -> dict[str, Any]:
         return {"packages": list(self.packages)}
 
+    def installed_problems(self) -> list[str]:
+        """Each declared package this Python does not have at a declared version, in words (empty: none).
+
+        Student code imports what is installed where it runs: grading on a
+        machine whose packages differ from the declared ones grades with
+        other versions than the students' bundle installs.
+        """
+        from importlib import metadata
+
+        problems = []
+        for package in self.packages:
+            name = distribution_name(package)
+            try:
+                installed = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                problems.append(f"{package} is declared but {name} is not installed")
+                continue
+            match = _REQUIREMENT.match(package.strip())
+            wanted = match.group("spec") if match else None
+            if wanted and not _satisfies(installed, wanted):
+                problems.append(f"{package} is declared but {name} {installed} is installed")
+        return problems
+
+
+def _satisfies(version: str, specifier: str) -> bool:
+    """Whether ``version`` meets ``specifier`` (``==2.4.6``, ``>=1.26,<3``); True when it cannot be told."""
+    try:
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+        from packaging.version import InvalidVersion, Version
+    except ImportError:  # packaging comes with pytest; without it, nothing is claimed
+        return True
+    try:
+        return SpecifierSet(specifier.replace(" ", "")).contains(Version(version), prereleases=True)
+    except (InvalidSpecifier, InvalidVersion):
+        return True
+
 
 def describe_imports(allowed: Mapping[str, str]) -> str:
     """``numpy, sklearn (scikit-learn) and the standard library`` for ``{"numpy": ..., "sklearn": ...}``."""

@@ -462,3 +462,22 @@ def test_grading_uses_the_courses_packages_and_records_a_call_close_to_its_limit
     info = load_course(ROOT / "course.toml", load_registry()).assignment("a1").info()
     other = dataclasses.replace(settings, environment=SubmissionEnvironment(("numpy==2.4.6", "scipy==1.17.1")))
     assert settings.fingerprint(info) != other.fingerprint(info)
+
+
+def test_grading_on_a_machine_without_the_declared_versions_says_so(tmp_path):
+    course = tmp_path / "course.toml"
+    course.write_text(
+        'salt = "a-long-enough-salt"\n\n[submission]\npackages = ["numpy==1.0.0", "not-installed-anywhere==1.0"]\n\n'
+        '[assignments.a1]\nexercises = ["perceptron.predict"]\n'
+    )
+    (tmp_path / "submissions" / "ada").mkdir(parents=True)
+    shutil.copy(SOLUTIONS / "perceptron.py", tmp_path / "submissions" / "ada")
+    graded = subprocess.run(
+        [sys.executable, "-m", "grader.cli", "grade", str(tmp_path / "submissions"), "-a", "a1", "-o",
+         str(tmp_path / "out"), "--course", str(course), "--quiet"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )
+    assert graded.returncode == 0, graded.stdout + graded.stderr
+    installed = __import__("numpy").__version__
+    assert f"nngrade: note: numpy==1.0.0 is declared but numpy {installed} is installed here" in graded.stderr
+    assert "not-installed-anywhere==1.0 is declared but not-installed-anywhere is not installed here" in graded.stderr
