@@ -481,3 +481,18 @@ def test_grading_on_a_machine_without_the_declared_versions_says_so(tmp_path):
     installed = __import__("numpy").__version__
     assert f"nngrade: note: numpy==1.0.0 is declared but numpy {installed} is installed here" in graded.stderr
     assert "not-installed-anywhere==1.0 is declared but not-installed-anywhere is not installed here" in graded.stderr
+
+
+def test_a_module_that_imports_torch_holds_only_exercises_that_declare_torch():
+    """An assignment without torch exercises allows no torch: a stub or solution importing it must not be in one."""
+    import ast
+
+    registry = load_registry()
+    for topic in registry.topics:
+        for folder in (EXERCISES, SOLUTIONS):
+            tree = ast.parse((folder / f"{topic}.py").read_text())
+            imported = {alias.name.split(".")[0] for node in tree.body if isinstance(node, ast.Import) for alias in node.names}
+            imported |= {node.module.split(".")[0] for node in tree.body if isinstance(node, ast.ImportFrom) and node.module}
+            if "torch" in imported:
+                numpy_only = [e.id for e in registry if e.topic == topic and not (e.uses_torch or e.student.scripted)]
+                assert not numpy_only, f"{folder.name}/{topic}.py imports torch, but {numpy_only} do not declare uses_torch"
