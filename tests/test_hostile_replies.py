@@ -219,7 +219,9 @@ def test_a_module_past_the_source_limit_is_refused_with_a_message_before_sending
     padded = HONEST + b"\n" + b"#" * MAX_SOURCE_BYTES
     checks = graded({"perceptron": padded}, sandbox)
     assert [check.status for check in checks] == [Status.ERRORED] * len(checks)
-    assert all("larger than the 2 MB a module may be" in check.feedback for check in checks)
+    # Said once, as the module's problem; each check says it was not run.
+    assert all("larger than the 2 MB a module may be" in check.problem.message for check in checks)
+    assert all("not run: perceptron.py could not be loaded" in check.feedback for check in checks)
     assert sandbox.workers_alive()
     assert_honest_keeps_full_marks(sandbox)
 
@@ -237,7 +239,8 @@ def test_a_reply_announcing_more_than_the_result_limit_is_refused_unread(sandbox
     with SandboxedStudentCode(tmp_path, sandbox=sandbox) as code:
         result = grade_exercise(REGISTRY.get("perceptron.predict"), code, include_hidden=True)
     assert [check.status for check in result.checks] == [Status.ERRORED] * len(result.checks)
-    assert all("the reply was malformed (the child announced a reply of 62914560 bytes" in c.feedback for c in result.checks)
+    assert all("the reply was malformed (the child announced a reply of 62914560 bytes" in c.problem.message
+               for c in result.checks)
     assert_honest_keeps_full_marks(sandbox)
 
 
