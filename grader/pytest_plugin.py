@@ -282,5 +282,11 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.write_line(
             f"{group[0].problem.headline}: {count} not run (the message is under {group[0].test_id})"
         )
+    close = [result for result in results if result.status is Status.PASSED and result.limit_note]
+    if close:
+        # A failing check's message holds its note; a passing one would otherwise keep it to itself.
+        terminalreporter.write_line("close to a time limit (grading uses the same limits):")
+        for result in close:
+            terminalreporter.write_line(f"  {result.test_id}: {result.limit_note}")
     if any(result.status is Status.INTERNAL_ERROR for result in results):
         terminalreporter.write_line("some checks hit an internal error in the grader and were not scored")

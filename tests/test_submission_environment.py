@@ -316,6 +316,18 @@ def test_the_pytest_plugin_uses_the_course_files_limits(tmp_path):
     assert "more than the 2 s of CPU time it may use" in tested.stdout
 
 
+def test_the_pytest_plugin_says_when_a_passing_call_comes_close_to_the_limit(tmp_path):
+    exercises = _course_checkout(tmp_path, 1.3)
+    tested = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-n", "0",
+         "perceptron.py::perceptron.predict::predict_worked_example"],
+        cwd=exercises, capture_output=True, text=True, timeout=300,
+    )
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    assert "close to a time limit (grading uses the same limits):" in tested.stdout
+    assert "perceptron.predict::predict_worked_example: 'predict' used 1.3 s of its 2 s CPU limit" in tested.stdout
+
+
 # -- data files ------------------------------------------------------------------------------------------
 
 
