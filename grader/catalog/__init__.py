@@ -23,4 +23,5 @@ TOPIC_MODULES = (
     "cnn",
     "activations",
     "costs",
+    "generalisation",
 )
