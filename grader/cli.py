@@ -15,6 +15,7 @@ Exit statuses are listed in :data:`EXIT_STATUSES` (shown by ``nngrade --help``).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sqlite3
 import sys
@@ -517,6 +518,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status = args.run(args)
         sys.stdout.flush()
+        gc.freeze()  # the process is ending: its last garbage collection need not walk what the command loaded
         return status
     except BrokenPipeError:
         # The reader stopped reading (`nngrade list | head`): nothing more to say. Later writes
