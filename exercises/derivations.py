@@ -307,3 +307,68 @@ def conv_parameter_count() -> str:
     ``C_out``, ``k_h``, ``k_w``. Functions: ``sqrt``, ``exp``.
     """
     raise NotImplementedError
+
+
+def he_variance() -> str:
+    """Return the variance of a unit's weighted input in a ReLU network, He's argument for his initialisation.
+
+    Unit i of layer l has ``a_i^l = sum_{j=1}^M w_ij z_j^{l-1}`` with
+    ``z_j^{l-1} = ReLU(a_j^{l-1})`` (notes 1.3.5.2). The weights are
+    independent, ``w_ij ~ N(0, eps^2)``, and independent of the inputs; the
+    previous layer's weighted inputs ``a_j^{l-1}`` are independent, symmetric
+    about 0, with mean 0 and variance ``lambda^2``. Give ``var[a_i^l]``
+    (the notes call it var[z], and print their result with a slip: read their
+    ``e`` as eps). Names: ``M``, ``eps`` (or ``epsilon``), ``lambda``.
+    Functions: ``sqrt``, ``log``, ``exp``.
+    """
+    raise NotImplementedError
+
+
+def momentum_constant_gradient_step() -> str:
+    """Return the step that gradient descent with momentum settles to when the gradient stays the same.
+
+    The update is the notes' ``Delta w(tau) = -eta g + mu Delta w(tau - 1)``
+    with ``Delta w = 0`` before the first step (notes 1.3.5.3), and the
+    gradient is the same number ``g`` at every step (one component of grad E,
+    in a region of low curvature). Give the limit of ``Delta w(tau)`` as tau
+    grows: ``Delta w = -eta_eff g`` defines momentum's effective learning
+    rate. Names: ``eta`` (> 0), ``mu`` (0 < mu < 1), ``g``. Functions:
+    ``log``, ``exp``, ``sqrt``.
+    """
+    raise NotImplementedError
+
+
+def batch_norm_input_gradient() -> str:
+    """Return the gradient of the cost with respect to a pre-activation through batch normalisation.
+
+    One unit, a mini-batch of K examples (notes 1.3.5.4, with the unit's
+    index i left out): ``mu = 1/K sum_n a_n``,
+    ``sigma^2 = 1/K sum_n (a_n - mu)^2`` (the biased variance),
+    ``ahat_n = (a_n - mu) / sqrt(sigma^2 + delta)``. The cost depends on the
+    a_n only through the normalised outputs, and ``g_n = dC/dahat_n`` is
+    given. Give ``dC/da_m`` for the example m: mu and sigma^2 depend on a_m
+    too. Names: ``a`` and ``g`` (vectors over the batch: write their entries
+    ``a_n``, ``g_m``), ``delta``, and the defined names ``K`` (the batch
+    size), ``mu``, ``sigma2`` (or ``sigma^2``), ``ahat_m``; the index ``m``;
+    sums ``sum_n ...`` over the batch (``ahat_n`` is not a name: inside a sum
+    write ``(a_n - mu)/sqrt(sigma2 + delta)``; LaTeX's ``\\hat{a}_m`` reads as
+    ``a_m``, so write ``ahat_m``). Functions: ``sqrt``.
+    """
+    raise NotImplementedError
+
+
+def dropout_expectation() -> str:
+    """Return the expected weighted input of a unit that follows an inverted-dropout layer, at training time.
+
+    During training each unit j of the previous layer is dropped with
+    probability ``p`` (notes 1.5.1.7; torch's ``nn.Dropout(p)``): its output
+    ``z_j`` is multiplied by its own random mask ``m_j``, 0 with probability
+    p and 1 with probability 1 - p, independently of the others, and inverted
+    dropout divides what is kept by the keep probability. The next unit's
+    weighted input is ``a = sum_j w_j m_j z_j / (1 - p)`` (no bias). Give
+    ``E[a]``, the expectation over the masks, w and z fixed. Names: ``w`` and
+    ``z`` (column vectors of size n, with ``^T`` to transpose; or their
+    entries ``w_j`` and ``z_j`` in a sum ``sum_j ...``), ``p`` (0 < p < 1).
+    Functions: ``log``, ``exp``, ``sqrt``.
+    """
+    raise NotImplementedError

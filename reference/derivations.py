@@ -163,3 +163,35 @@ def conv_output_size() -> str:
 def conv_parameter_count() -> str:
     """C_out filters of C_in k_h k_w weights each, and a bias each (notes 1.5.1.3: 27 weights plus a bias)."""
     return "C_out*(C_in*k_h*k_w + 1)"
+
+
+def he_variance() -> str:
+    """var[a_i^l] = M eps^2 E[z^2] = (M/2) eps^2 lambda^2 (notes 1.3.5.2; the notes write e^2 for eps^2).
+
+    a_i^l = sum_{j=1}^M w_ij z_j^{l-1} adds M independent terms; with E[w] = 0,
+    var[w z] = var[w] E[z^2] = eps^2 E[ReLU(a)^2], and a ReLU of a symmetric,
+    zero-mean a of variance lambda^2 keeps half of it: E[z^2] = lambda^2 / 2.
+    """
+    return "M/2*eps^2*lambda^2"
+
+
+def momentum_constant_gradient_step() -> str:
+    """Delta w = -eta g + mu Delta w settles at -eta g (1 + mu + mu^2 + ...) = -eta g / (1 - mu) (notes 1.3.5.3):
+    the effective learning rate is eta / (1 - mu)."""
+    return "-eta*g/(1 - mu)"
+
+
+def batch_norm_input_gradient() -> str:
+    """dC/da_m = (g_m - 1/K sum_n g_n - ahat_m 1/K sum_n g_n ahat_n) / sqrt(sigma^2 + delta) (notes 1.3.5.4).
+
+    With s = sqrt(sigma^2 + delta): d ahat_n/da_m = (1[n = m] - 1/K) / s - ahat_n ahat_m / (K s),
+    from dmu/da_m = 1/K and d sigma^2/da_m = 2 (a_m - mu) / K; g_n = dC/dahat_n.
+    """
+    return "(g_m - 1/K*sum_n g_n - ahat_m/K*sum_n g_n*(a_n - mu)/sqrt(sigma2 + delta))/sqrt(sigma2 + delta)"
+
+
+def dropout_expectation() -> str:
+    """E[sum_j w_j m_j z_j / (1 - p)] = sum_j w_j E[m_j] z_j / (1 - p) = w^T z, m_j ~ Bernoulli(1 - p): each
+    E[m_j z_j / (1 - p)] = z_j, so inverted dropout keeps the expected input of the next layer and nothing
+    changes at test time (slides: dropout; torch's nn.Dropout)."""
+    return "w^T z"

@@ -525,6 +525,103 @@ def conv_parameter_count_one_bias():
     return "C_out C_in k_h k_w + 1"
 
 
+# -- he_variance -------------------------------------------------------------------------------
+
+
+def he_variance_no_half():
+    """E[z^2] taken as lambda^2: M eps^2 lambda^2."""
+    return "M*(eps*lambda)^2"
+
+
+def he_variance_one_term():
+    """One term of the sum: eps^2 lambda^2 / 2."""
+    return "(eps lambda)^2/2"
+
+
+def he_variance_std():
+    """The standard deviation sqrt(M/2) eps lambda."""
+    return "eps*lambda*sqrt(M)/sqrt(2)"
+
+
+def he_variance_euler_e():
+    """The notes' e^2 copied, read as Euler's number."""
+    return "M e^2 lambda^2/2"
+
+
+def he_variance_eps_not_squared():
+    """var[w] taken as eps."""
+    return "M*eps*lambda^2/2"
+
+
+# -- momentum_constant_gradient_step -------------------------------------------------------------
+
+
+def momentum_constant_gradient_step_sign():
+    """The step along the gradient."""
+    return "eta*g/(1 - mu)"
+
+
+def momentum_constant_gradient_step_one_step():
+    """One step of momentum: -eta g (1 + mu)."""
+    return "-eta*g - mu*eta*g"
+
+
+def momentum_constant_gradient_step_plus():
+    """-eta g / (1 + mu)."""
+    return "-eta*g*(1 + mu)^(-1)"
+
+
+def momentum_constant_gradient_step_momentum_only():
+    """The earlier steps' share only."""
+    return "-eta*g/(1 - mu) + eta*g"
+
+
+def momentum_constant_gradient_step_no_momentum():
+    """Plain gradient descent."""
+    return "-g*eta"
+
+
+# -- batch_norm_input_gradient -------------------------------------------------------------------
+
+
+def batch_norm_input_gradient_constant_statistics():
+    """mu and sigma^2 treated as constants: g_m / sqrt(sigma^2 + delta)."""
+    return "g_m*(sigma2 + delta)^(-1/2)"
+
+
+def batch_norm_input_gradient_no_variance_path():
+    """The path through sigma^2 left out."""
+    return "g_m/sqrt(sigma2 + delta) - 1/K*sum_n g_n/sqrt(sigma2 + delta)"
+
+
+def batch_norm_input_gradient_no_mean_path():
+    """The path through mu left out."""
+    return "(g_m - (a_m - mu)/(K*(sigma2 + delta))*sum_n g_n*(a_n - mu))/sqrt(sigma2 + delta)"
+
+
+def batch_norm_input_gradient_no_one_over_k():
+    """dmu/da_m taken as 1: the 1/K of both statistics' paths left out."""
+    return "(g_m - sum_n g_n - (a_m - mu)/(sigma2 + delta)*sum_n g_n*(a_n - mu))/sqrt(sigma2 + delta)"
+
+
+# -- dropout_expectation -------------------------------------------------------------------------
+
+
+def dropout_expectation_p_as_keep():
+    """E[m_j] taken as p: p w^T z / (1 - p)."""
+    return "sum_j w_j z_j p/(1 - p)"
+
+
+def dropout_expectation_no_mask():
+    """The masks' expectation left out: w^T z / (1 - p)."""
+    return "(w^T z)*(1 - p)^(-1)"
+
+
+def dropout_expectation_no_division():
+    """E[sum_j w_j m_j z_j]: the inverted scaling left out."""
+    return "w^T z - p w^T z"
+
+
 # -- the declared wrong answers -----------------------------------------------------------------
 
 #: The wrong answer each variant stands for, by variant name, as the question declares it: for a
@@ -611,4 +708,21 @@ WRONG_ANSWERS: dict[str, str] = {
     "conv_parameter_count_bias_per_input_channel": "C_out*C_in*(k_h*k_w + 1)",
     "conv_parameter_count_input_channels_forgotten": "C_out*(k_h*k_w + 1)",
     "conv_parameter_count_one_bias": "C_out*C_in*k_h*k_w + 1",
+    "he_variance_no_half": "M*eps^2*lambda^2",
+    "he_variance_one_term": "eps^2*lambda^2/2",
+    "he_variance_std": "sqrt(M/2)*eps*lambda",
+    "he_variance_euler_e": "M/2*e^2*lambda^2",
+    "he_variance_eps_not_squared": "M/2*eps*lambda^2",
+    "momentum_constant_gradient_step_sign": "eta*g/(1 - mu)",
+    "momentum_constant_gradient_step_one_step": "-eta*g*(1 + mu)",
+    "momentum_constant_gradient_step_plus": "-eta*g/(1 + mu)",
+    "momentum_constant_gradient_step_momentum_only": "-eta*mu*g/(1 - mu)",
+    "momentum_constant_gradient_step_no_momentum": "-eta*g",
+    "batch_norm_input_gradient_constant_statistics": "g_m/sqrt(sigma2 + delta)",
+    "batch_norm_input_gradient_no_variance_path": "(g_m - 1/K*sum_n g_n)/sqrt(sigma2 + delta)",
+    "batch_norm_input_gradient_no_mean_path": "(g_m - ahat_m/K*sum_n g_n*(a_n - mu)/sqrt(sigma2 + delta))/sqrt(sigma2 + delta)",
+    "batch_norm_input_gradient_no_one_over_k": "(g_m - sum_n g_n - ahat_m*sum_n g_n*(a_n - mu)/sqrt(sigma2 + delta))/sqrt(sigma2 + delta)",
+    "dropout_expectation_p_as_keep": "p*(w^T z)/(1 - p)",
+    "dropout_expectation_no_mask": "(w^T z)/(1 - p)",
+    "dropout_expectation_no_division": "(1 - p)*(w^T z)",
 }

@@ -118,3 +118,22 @@ def conv_output_size() -> str:
 
 def conv_parameter_count() -> str:
     return "C_out C_in k_h k_w + C_out"
+
+
+def he_variance() -> str:
+    """In LaTeX, with the half written as a fraction of the variance."""
+    return "\\frac{M \\epsilon^2 \\lambda^2}{2}"
+
+
+def momentum_constant_gradient_step() -> str:
+    return "eta g/(mu - 1)"
+
+
+def batch_norm_input_gradient() -> str:
+    """Over one denominator, with (a_n - mu) instead of ahat_n."""
+    return "(K g_m - sum_n g_n - (a_m - mu)/(sigma^2 + delta) sum_n g_n (a_n - mu))/(K sqrt(sigma^2 + delta))"
+
+
+def dropout_expectation() -> str:
+    """As a sum, each unit kept with probability 1 - p and dropped with probability p."""
+    return "sum_j w_j ((1 - p) z_j/(1 - p) + p*0)"

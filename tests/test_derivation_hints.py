@@ -51,6 +51,13 @@ ALLOWED_IN_FILES: dict[tuple[str, str], str] = {
     ("grader/catalog/backprop.py", "bp4_weight_gradient"): (
         "a check docstring of the backprop exercise, whose 'gradients' stub states BP4 as its task"
     ),
+    ("grader/catalog/costs.py", "softmax_log_likelihood_gradient"): (
+        "a hint of the binary cross-entropy exercise names (z - y) / n, the sigmoid-output gradient its stub "
+        "states, another quantity that reads the same"
+    ),
+    ("grader/catalog/initialisation.py", "he_initialisation"): (
+        "the initialisation exercises implement He's scale, which their stubs must state as the convention to follow"
+    ),
 }
 
 #: What the hints of each question used to spell out; none may come back.
@@ -83,6 +90,10 @@ REMOVED_FRAGMENTS: dict[str, tuple[str, ...]] = {
     "linear_rnn_bptt": ("W_aa^T W_aa^T", "(W_aa^T)^2", "two factors W_aa^T"),
     "conv_output_size": ("n + 2P - D(k - 1) - 1", "D (k - 1) + 1", "(n + 2P"),
     "conv_parameter_count": ("C_in k_h k_w + 1", "C_out (C_in", "C_out biases"),
+    "he_variance": ("M/2", "lambda^2/2", "lambda^2 / 2", "M eps^2 lambda^2"),
+    "momentum_constant_gradient_step": ("1/(1 - mu)", "/(1 - mu)", "eta/(1 - mu)", "1 + mu + mu^2"),
+    "batch_norm_input_gradient": ("1/K sum_n g_n", "ahat_m ahat_n", "(1[n = m] - 1/K)"),
+    "dropout_expectation": ("(1 - p)/(1 - p)", "E[m_j] = 1 - p", "E[a] = w^T z", "sum_j w_j z_j"),
 }
 
 _SINGLE_STAR = re.compile(r"(?<!\*)\*(?!\*)")

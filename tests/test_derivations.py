@@ -1,8 +1,10 @@
 """The derivation references: each formula confirmed independently, the notes' examples, the mistakes.
 
-- every reference expression agrees with torch autograd, a direct
-  computation (energies, normalised adjacency, the KL divergence of torch's
-  distributions) or a simulation (momentum, gradient descent, He's variance);
+- every reference expression agrees with torch autograd (batch
+  normalisation through ``nn.BatchNorm1d``), a direct computation (energies,
+  normalised adjacency, the KL divergence of torch's distributions, dropout's
+  expectation by enumeration and ``nn.Dropout``) or a simulation (momentum,
+  with torch's SGD too, gradient descent, He's variance);
 - the worked examples of the notes (2.1.3, 2.2.2, 2.3.1, 2.3.2), with the
   slips of course/README.md followed by the mathematics;
 - every single-answer mistake variant is equivalent to the wrong answer its
@@ -235,6 +237,66 @@ def test_perceptron_update_agrees_with_the_perceptron_reference(seed):
     np.testing.assert_allclose(got.ravel(), expected, rtol=1e-12)
 
 
+@pytest.mark.parametrize(("M", "eps", "lam"), [(64, 0.1, 2.0), (20, 0.5, 0.7)])
+def test_he_variance_by_simulation(M, eps, lam):
+    rng = np.random.default_rng(0)
+    samples = 40_000
+    a_prev = rng.normal(scale=lam, size=(samples, M))  # symmetric about 0, variance lambda^2
+    weights = rng.normal(scale=eps, size=(samples, M))
+    a = np.sum(weights * np.maximum(a_prev, 0), axis=1)
+    assert np.var(a) == pytest.approx(value("he_variance", M=M, eps=eps, **{"lambda": lam}), rel=0.05)
+    # He's scale eps = sqrt(2/M) keeps the variance from layer to layer.
+    assert value("he_variance", M=M, eps=np.sqrt(2 / M), **{"lambda": lam}) == pytest.approx(lam**2, rel=1e-12)
+
+
+@pytest.mark.parametrize(("eta", "mu", "g"), [(0.1, 0.9, 1.0), (0.5, 0.5, -2.0), (0.01, 0.99, 0.3)])
+def test_momentum_constant_gradient_step_by_simulation(eta, mu, g):
+    step = 0.0
+    for _ in range(10_000):
+        step = -eta * g + mu * step  # the notes' update, from Delta w = 0
+    assert step == pytest.approx(value("momentum_constant_gradient_step", eta=eta, mu=mu, g=g), rel=1e-9)
+    # torch's SGD(momentum=mu, dampening=0) keeps a buffer b = mu b + g and steps -eta b: the same step.
+    w = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    sgd = torch.optim.SGD([w], lr=eta, momentum=mu)
+    for _ in range(3000):
+        before = w.detach().clone()
+        w.grad = torch.full_like(w, g)
+        sgd.step()
+    assert (w.detach() - before).item() == pytest.approx(value("momentum_constant_gradient_step", eta=eta, mu=mu, g=g), rel=1e-6)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_batch_norm_input_gradient_by_autograd_through_torch_s_batch_norm(seed):
+    rng = np.random.default_rng(seed)
+    K, delta = int(rng.integers(2, 7)), float(rng.uniform(0.01, 1.0))
+    a, g = rng.normal(size=K), rng.normal(size=K)
+    layer = torch.nn.BatchNorm1d(1, eps=delta, affine=False, dtype=torch.float64).train()
+    inputs = torch.tensor(a[:, None], requires_grad=True)
+    (layer(inputs)[:, 0] * torch.tensor(g)).sum().backward()  # dC/dahat_n = g_n
+    for m in range(K):
+        got = value("batch_norm_input_gradient", a=a.tolist(), g=g.tolist(), delta=delta, m=m)
+        assert got == pytest.approx(inputs.grad[m, 0].item(), rel=1e-10, abs=1e-12)
+
+
+@pytest.mark.parametrize(("seed", "p"), [(0, 0.2), (1, 0.75), (2, 0.5)])
+def test_dropout_expectation_by_enumeration_and_torch_s_dropout(seed, p):
+    rng = np.random.default_rng(seed)
+    n = 4
+    w, z = rng.normal(size=n), rng.normal(size=n)
+    expected = value("dropout_expectation", w=w.tolist(), z=z.tolist(), p=p)
+    # Every mask, with its probability: m_j = 1 with probability 1 - p, independently.
+    masks = np.array(np.meshgrid(*[[0, 1]] * n)).reshape(n, -1).T
+    probabilities = np.prod(np.where(masks == 1, 1 - p, p), axis=1)
+    enumerated = float(probabilities @ (masks * w * z / (1 - p)).sum(axis=1))
+    assert expected == pytest.approx(enumerated, rel=1e-12, abs=1e-14)
+    # nn.Dropout(p) in training mode followed by the weights: the mean of 10^6 draws of a is within 6 standard
+    # deviations, sqrt(p / (1 - p) sum_j (w_j z_j)^2) / 1000, of E[a] (a fixed seed; 6 sigma fails 2e-9 of seeds).
+    torch.manual_seed(seed)
+    dropped = torch.nn.Dropout(p).train()(torch.tensor(z).expand(1_000_000, n))
+    a = dropped @ torch.tensor(w)
+    assert abs(a.mean().item() - expected) < 6 * np.sqrt(p / (1 - p) * np.sum((w * z) ** 2)) / 1000
+
+
 # -- the notes' worked examples ----------------------------------------------------------------------
 
 
@@ -251,6 +313,14 @@ def test_example_2_3_1_flip_lowers_the_energy():
     # In the stable state [1, -1, 1] every flip raises the energy (v_3 = 1.2, not 0: a slip in the notes).
     for k in range(3):
         assert value("hopfield_energy_change", w=w, y=[1, -1, 1], k=k) > 0
+
+
+def test_the_training_questions_worked_values():
+    assert value("batch_norm_input_gradient", a=[1, 2, 3, 6], g=[1, 0, 0, 0], delta=0.5, m=0) == pytest.approx(0.25)
+    assert value("batch_norm_input_gradient", a=[0, 2], g=[1, -1], delta=1, m=1) == pytest.approx(-0.5 / np.sqrt(2))
+    assert value("he_variance", M=50, eps=0.2, **{"lambda": 3}) == pytest.approx(9.0)
+    assert value("momentum_constant_gradient_step", eta=0.1, mu=0.9, g=1) == pytest.approx(-1.0)
+    assert value("dropout_expectation", w=[1, -2], z=[3, 1], p=0.2) == pytest.approx(1.0)
 
 
 def test_example_2_1_3_and_2_2_2():

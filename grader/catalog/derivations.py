@@ -1266,6 +1266,200 @@ CONV_PARAMETER_COUNT_EXERCISE = derivation_exercise(
     "conv_parameter_count", "The parameter count of a conv layer", "1.5.1.3 (filters)", CONV_PARAMETER_COUNT
 )
 
+# -- training networks ------------------------------------------------------------------------
+
+HE_VARIANCE = Question(
+    id="he_variance",
+    target="var[a_i^l], the variance of a ReLU network's weighted input (He's argument)",
+    symbols=(
+        Symbol("M", Integers(1, 1000), description="the number of inputs of the unit"),
+        Symbol("eps", Positive(0.01, 2), description="the scale of the weights, w_ij ~ N(0, eps^2)", aliases=("epsilon",)),
+        Symbol("lambda", Positive(0.1, 3), description="the standard deviation of the previous layer's weighted inputs"),
+    ),
+    functions=("sqrt", "log", "exp"),
+    mistakes=(
+        KnownMistake(
+            "ReLU's half forgotten",
+            "E[z^2] is not the variance of a: a ReLU zeroes the negative half of a symmetric a, so E[ReLU(a)^2] "
+            "keeps only half of E[a^2]. (For a zero-mean weight, var[w z] = var[w] E[z^2], with z's second moment.)",
+            "he_variance_no_half",
+        ),
+        KnownMistake(
+            "one term of the sum",
+            "a_i^l adds up M independent terms w_ij z_j^{l-1}: the variances of independent terms add.",
+            "he_variance_one_term",
+        ),
+        KnownMistake(
+            "standard deviation",
+            "that is the standard deviation of a_i^l; the question asks for its variance.",
+            "he_variance_std",
+        ),
+        KnownMistake(
+            "the notes' e^2",
+            "the e in the notes' result is a slip for the weights' scale eps (course README), not Euler's number "
+            "e = 2.718...: write eps.",
+            "he_variance_euler_e",
+        ),
+        KnownMistake(
+            "eps not squared",
+            "var[w_ij] = eps^2 for w_ij ~ N(0, eps^2): eps is a standard deviation, and a variance is its square.",
+            "he_variance_eps_not_squared",
+        ),
+    ),
+    examples=(
+        Example({"M": 2, "eps": 1, "lambda": 1}, "M = 2, eps = 1, lambda = 1"),
+        Example({"M": 50, "eps": 0.2, "lambda": 3}, "M = 50, eps = 1/5 (He's scale for M = 50), lambda = 3"),
+    ),
+)
+
+MOMENTUM_CONSTANT_GRADIENT_STEP = Question(
+    id="momentum_constant_gradient_step",
+    target="the step Delta w that momentum settles to under a constant gradient g",
+    symbols=(
+        Symbol("eta", Positive(0.01, 1), description="the learning rate"),
+        Symbol("mu", Interval(0, 1), description="the momentum parameter, 0 < mu < 1"),
+        Symbol("g", Real(-3, 3), description="the gradient dE/dw (one component), the same at every step"),
+    ),
+    functions=("log", "exp", "sqrt"),
+    mistakes=(
+        KnownMistake(
+            "sign of the step",
+            "each step goes AGAINST the gradient, -eta g, and momentum adds earlier steps of the same sign: the "
+            "settled step has the sign of -g.",
+            "momentum_constant_gradient_step_sign",
+        ),
+        KnownMistake(
+            "one step of momentum",
+            "Delta w keeps every earlier step, shrunk by one more factor mu each time: add all of them (a "
+            "geometric series), not only the first two.",
+            "momentum_constant_gradient_step_one_step",
+        ),
+        KnownMistake(
+            "sign in the geometric series",
+            "momentum makes the steps LARGER than -eta g when the gradient keeps its direction; yours are smaller: "
+            "recheck the sum of the geometric series, or solve Delta w = -eta g + mu Delta w for Delta w.",
+            "momentum_constant_gradient_step_plus",
+        ),
+        KnownMistake(
+            "momentum part only",
+            "you added up the earlier steps' contributions; the current step -eta g belongs to the total too.",
+            "momentum_constant_gradient_step_momentum_only",
+        ),
+        KnownMistake(
+            "plain gradient descent",
+            "-eta g is the step without momentum (mu = 0); with momentum each step also carries mu times the one "
+            "before it.",
+            "momentum_constant_gradient_step_no_momentum",
+        ),
+    ),
+    examples=(
+        Example({"eta": 0.1, "mu": 0.9, "g": 1}, "eta = 0.1, mu = 0.9, g = 1"),
+        Example({"eta": 0.5, "mu": 0.5, "g": -2}, "eta = 1/2, mu = 1/2, g = -2"),
+    ),
+)
+
+BATCH_NORM_INPUT_GRADIENT = Question(
+    id="batch_norm_input_gradient",
+    target="dC/da_m through batch normalisation (one unit, a mini-batch of K examples)",
+    symbols=(
+        Symbol("a", Real(-3, 3), shape=("K",), description="the unit's pre-activations over the batch, a_n"),
+        Symbol("g", Real(-2, 2), shape=("K",), description="dC/dahat_n, the gradient with respect to the normalised outputs"),
+        Symbol("delta", Positive(0.01, 1), description="the constant added to the variance"),
+    ),
+    definitions=(
+        Definition("K", "sum_n 1", "the batch size"),
+        Definition("mu", "1/K sum_n a_n", "the batch mean mu = 1/K sum_n a_n"),
+        Definition("sigma2", "1/K sum_n (a_n - mu)^2", "the batch variance sigma^2 = 1/K sum_n (a_n - mu)^2", aliases=("sigma^2",)),
+        Definition("ahat_m", "(a_m - mu)/sqrt(sigma2 + delta)", "the normalised output of example m"),
+    ),
+    dimensions=(Dimension("K", 2, 6),),
+    indices=(Index("m", "K"), Index("n", "K", summation=True)),
+    functions=("sqrt",),
+    mistakes=(
+        KnownMistake(
+            "mean and variance held constant",
+            "mu and sigma^2 are computed from the batch, a_m included: a_m reaches C through ahat_m directly AND "
+            "through mu and sigma^2, which every ahat_n depends on. Add the two other paths of the chain rule.",
+            "batch_norm_input_gradient_constant_statistics",
+        ),
+        KnownMistake(
+            "variance's path forgotten",
+            "you have the direct path and the path through mu; sigma^2 depends on a_m too (d sigma^2/da_m = "
+            "2 (a_m - mu)/K), and every ahat_n divides by it.",
+            "batch_norm_input_gradient_no_variance_path",
+        ),
+        KnownMistake(
+            "mean's path forgotten",
+            "you have the direct path and the path through sigma^2; mu depends on a_m too (dmu/da_m = 1/K), and "
+            "every ahat_n subtracts it.",
+            "batch_norm_input_gradient_no_mean_path",
+        ),
+        KnownMistake(
+            "1/K forgotten",
+            "mu and sigma^2 are means over the K examples: dmu/da_m = 1/K, and the paths through them carry that 1/K.",
+            "batch_norm_input_gradient_no_one_over_k",
+        ),
+    ),
+    examples=(
+        Example({"a": [1, 2, 3, 6], "g": [1, 0, 0, 0], "delta": 0.5, "m": 0}, "a = [1, 2, 3, 6], g = [1, 0, 0, 0], delta = 1/2, m = 1"),
+        Example({"a": [0, 2], "g": [1, -1], "delta": 1, "m": 1}, "a = [0, 2], g = [1, -1], delta = 1, m = 2"),
+    ),
+)
+
+DROPOUT_EXPECTATION = Question(
+    id="dropout_expectation",
+    target="E[a], the expected weighted input a = sum_j w_j m_j z_j / (1 - p) after an inverted-dropout layer",
+    symbols=(
+        Symbol("w", Real(-2, 2), shape=("n",), description="the unit's weights w_j"),
+        Symbol("z", Real(-3, 3), shape=("n",), description="the previous layer's outputs z_j, before dropout"),
+        Symbol("p", Interval(0, 1), description="the probability of dropping a unit (torch's nn.Dropout(p))"),
+    ),
+    dimensions=(Dimension("n", 2, 6),),
+    indices=(Index("j", "n", summation=True),),
+    functions=("log", "exp", "sqrt"),
+    mistakes=(
+        KnownMistake(
+            "p taken as the keep probability",
+            "p is the probability of DROPPING a unit: each mask m_j is 1 with probability 1 - p, so E[m_j] is the "
+            "keep probability, not p.",
+            "dropout_expectation_p_as_keep",
+        ),
+        KnownMistake(
+            "the mask's expectation left out",
+            "the masks are random: by linearity E[a] = sum_j w_j E[m_j] z_j / (1 - p), and E[m_j] of a 0/1 mask is "
+            "the probability that it is 1.",
+            "dropout_expectation_no_mask",
+        ),
+        KnownMistake(
+            "the division left out",
+            "that is the expectation WITHOUT the inverted scaling (the slides' dropout, which scales by the keep "
+            "probability at test time instead); inverted dropout divides what is kept by 1 - p at training time.",
+            "dropout_expectation_no_division",
+        ),
+    ),
+    examples=(
+        Example({"w": [1, -2], "z": [3, 1], "p": 0.2}, "w = [1, -2], z = [3, 1], p = 1/5"),
+        Example({"w": [0.5, 1, 2], "z": [2, -1, 1], "p": 0.75}, "w = [1/2, 1, 2], z = [2, -1, 1], p = 3/4"),
+    ),
+)
+
+HE_VARIANCE_EXERCISE = derivation_exercise("he_variance", "He's variance argument", "1.3.5.2 (He initialization)", HE_VARIANCE)
+MOMENTUM_CONSTANT_GRADIENT_STEP_EXERCISE = derivation_exercise(
+    "momentum_constant_gradient_step",
+    "Momentum's step under a constant gradient (its effective learning rate)",
+    "1.3.5.3 (momentum)",
+    MOMENTUM_CONSTANT_GRADIENT_STEP,
+)
+BATCH_NORM_INPUT_GRADIENT_EXERCISE = derivation_exercise(
+    "batch_norm_input_gradient",
+    "The gradient through batch normalisation's normalised output",
+    "1.3.5.4 (batch normalization)",
+    BATCH_NORM_INPUT_GRADIENT,
+)
+DROPOUT_EXPECTATION_EXERCISE = derivation_exercise(
+    "dropout_expectation", "The expected output of inverted dropout", "1.5.1.7 (dropout); slides: dropout", DROPOUT_EXPECTATION
+)
+
 
 def derivation_reference(function: str) -> str:
     """The correct final expression of a question, from ``reference/derivations.py`` (tests, benchmark)."""
@@ -1306,6 +1500,10 @@ QUESTIONS: dict[str, Question] = {
     "linear_rnn_bptt": LINEAR_RNN_BPTT,
     "conv_output_size": CONV_OUTPUT_SIZE,
     "conv_parameter_count": CONV_PARAMETER_COUNT,
+    "he_variance": HE_VARIANCE,
+    "momentum_constant_gradient_step": MOMENTUM_CONSTANT_GRADIENT_STEP,
+    "batch_norm_input_gradient": BATCH_NORM_INPUT_GRADIENT,
+    "dropout_expectation": DROPOUT_EXPECTATION,
 }
 
 EXERCISES: tuple[Exercise, ...] = (
@@ -1333,4 +1531,8 @@ EXERCISES: tuple[Exercise, ...] = (
     LINEAR_RNN_BPTT_EXERCISE,
     CONV_OUTPUT_SIZE_EXERCISE,
     CONV_PARAMETER_COUNT_EXERCISE,
+    HE_VARIANCE_EXERCISE,
+    MOMENTUM_CONSTANT_GRADIENT_STEP_EXERCISE,
+    BATCH_NORM_INPUT_GRADIENT_EXERCISE,
+    DROPOUT_EXPECTATION_EXERCISE,
 )
