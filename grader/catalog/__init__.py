@@ -23,5 +23,7 @@ TOPIC_MODULES = (
     "cnn",
     "activations",
     "costs",
+    "optimisers",
+    "schedules",
     "generalisation",
 )
