@@ -26,4 +26,5 @@ TOPIC_MODULES = (
     "optimisers",
     "schedules",
     "generalisation",
+    "normalisation",
 )
