@@ -27,4 +27,5 @@ TOPIC_MODULES = (
     "schedules",
     "generalisation",
     "normalisation",
+    "dropout",
 )
