@@ -59,9 +59,9 @@ def empirical_error(Y, Y_pred, loss="0-1"):
     For example, one-hot targets ``[[1,0,0], [0,1,0], [0,0,1], [1,0,0], [0,1,0]]``
     and predictions ``[[1,0,0], [0,0,1], [0,0,1], [0,1,0], [0,1,0]]`` have 2
     wrong rows of 5: ``R_T = 0.4`` (4 of the 15 entries differ: 4/15 is not
-    it). Targets ``[[1, 2], [0, 0], [3, -1]]`` and predictions
-    ``[[1, 0], [1, 1], [3, -1]]`` have squared errors 4, 2 and 0: the
-    quadratic ``R_T = 6 / 3 = 2``.
+    it). Targets ``[[1, 2, 0], [0, 0, 0], [3, -1, 1]]`` and predictions
+    ``[[1, 0, 0], [1, 1, 0], [3, -1, 1]]`` have squared errors 4, 2 and 0:
+    the quadratic ``R_T = 6 / 3 = 2`` (not 2/3, the mean over the 9 entries).
 
     Parameters
     ----------
@@ -153,10 +153,12 @@ def select_hyperparameter(val_errors, test_errors):
     in the choice (choosing on them overfits the test set, notes 1.1.1.6).
     The errors are multiples of 1/16, so means tie exactly.
 
-    For example ``val_errors = [[0.25, 0.25, 0.5], [0.5, 0.25, 0.25], [0.125, 0.75, 0.5]]``
-    and ``test_errors = [0.375, 0.25, 0.125]``: the means are 1/3, 1/3 and
-    11/24, candidates 0 and 1 tie, so the answer is ``(0, 0.375)`` -- not
-    candidate 2 (the best single fold, and the best test error).
+    For example
+    ``val_errors = [[0.25, 0.25, 0.5], [0.5, 0.25, 0.25], [0.125, 0.75, 0.5], [0.5, 0.5, 0.375]]``
+    and ``test_errors = [0.375, 0.25, 0.3125, 0.125]``: the means are 1/3,
+    1/3, 11/24 and 11/24, candidates 0 and 1 tie, so the answer is
+    ``(0, 0.375)`` -- not candidate 2 (the best single fold) nor candidate 3
+    (the best test error).
 
     Parameters
     ----------
@@ -187,9 +189,11 @@ def early_stopping(val_errors, patience):
     epoch to keep is the best epoch at the stop; the epochs after the stop
     are never trained, so their errors are not looked at.
 
-    For example ``val_errors = [0.5, 0.375, 0.25, 0.3125, 0.25, 0.28125, 0.125, 0.0625]``
-    with ``patience = 3``: epoch 2 is the best, epochs 3, 4 (a tie) and 5
-    do not improve, so training stops at epoch 5 and keeps epoch 2: ``(2, 5)``.
+    For example with ``patience = 3`` and
+    ``val_errors = [0.5, 0.375, 0.25, 0.3125, 0.25, 0.28125, 0.34375, 0.375, 0.40625, 0.125]``:
+    epoch 2 is the best, epochs 3, 4 (a tie) and 5 do not improve, so
+    training stops at epoch 5 and keeps epoch 2: ``(2, 5)``. Epoch 9 is
+    never trained.
 
     Parameters
     ----------

@@ -221,8 +221,10 @@ def test_designed_curves_tell_every_mistake_apart_on_every_seed():
         window = curve[best + 1 : stop + 1]
         assert (window >= curve[best]).all() and (window == curve[best]).any()
         assert curve[stop + 1 :].min() < curve[best]
-        for mistake in mistakes:
-            assert mistake(curve, patience) != (best, stop), (seed, mistake.__name__)
+        assert curve[stop + 1 : stop + patience + 2].min() > curve[best]  # the rise: no improvement soon after the stop
+        answers = [mistake(curve, patience) for mistake in mistakes]
+        # Each mistake keeps or stops at its own epoch, so a check names the one a student made.
+        assert len(set(answers + [(best, stop)])) == len(mistakes) + 1, (seed, answers)
 
 
 # -- worked examples, the solution, float32 -----------------------------------------------------
@@ -233,11 +235,13 @@ def test_the_docstrings_worked_examples(solutions):
     one_hot = np.eye(3, dtype=int)
     for m in (ref, module):
         assert m.empirical_error(one_hot[[0, 1, 2, 0, 1]], one_hot[[0, 2, 2, 1, 1]], "0-1") == pytest.approx(0.4)
-        assert m.empirical_error([[1.0, 2.0], [0.0, 0.0], [3.0, -1.0]], [[1.0, 0.0], [1.0, 1.0], [3.0, -1.0]], "quadratic") == pytest.approx(2.0)
+        assert m.empirical_error([[1.0, 2.0, 0.0], [0.0, 0.0, 0.0], [3.0, -1.0, 1.0]], [[1.0, 0.0, 0.0], [1.0, 1.0, 0.0], [3.0, -1.0, 1.0]],
+                                 "quadratic") == pytest.approx(2.0)
         assert same(m.split_indices([3, 0, 4, 1, 5, 2], 3, 1), ([3, 0, 4], [1], [5, 2]))
         assert same(m.kfold_indices(7, 3), [([3, 4, 5, 6], [0, 1, 2]), ([0, 1, 2, 5, 6], [3, 4]), ([0, 1, 2, 3, 4], [5, 6])])
-        assert m.select_hyperparameter([[0.25, 0.25, 0.5], [0.5, 0.25, 0.25], [0.125, 0.75, 0.5]], [0.375, 0.25, 0.125]) == (0, 0.375)
-        assert m.early_stopping([0.5, 0.375, 0.25, 0.3125, 0.25, 0.28125, 0.125, 0.0625], 3) == (2, 5)
+        val = [[0.25, 0.25, 0.5], [0.5, 0.25, 0.25], [0.125, 0.75, 0.5], [0.5, 0.5, 0.375]]
+        assert m.select_hyperparameter(val, [0.375, 0.25, 0.3125, 0.125]) == (0, 0.375)
+        assert m.early_stopping([0.5, 0.375, 0.25, 0.3125, 0.25, 0.28125, 0.34375, 0.375, 0.40625, 0.125], 3) == (2, 5)
 
 
 def in_float32(function):

@@ -19,8 +19,8 @@ permutations that are not their own inverse, with validation and test sets
 of different sizes; n that k does not divide (the remainder shows);
 candidates tied on the lowest mean validation error, another with the best
 single fold, another with the lowest test error; validation curves that tie
-the best, dip below the epoch before without beating the best, and reach a
-new minimum after the stop. Decisions need no rounding: error rates are
+the best, dip below the epoch before without beating the best, rise for
+longer than the patience and reach a new minimum after the stop. Decisions need no rounding: error rates are
 multiples of 1/16, curves multiples of 1/64, so sums and comparisons are
 exact in float32 and float64 alike, and the reference decides in fractions.
 
@@ -105,10 +105,10 @@ def _errors(t: Trial, cases: list[tuple[np.ndarray, np.ndarray, str]], show: boo
 
 
 def check_empirical_error_worked_example(t: Trial) -> None:
-    """'empirical_error' on the docstring's examples: 2 of 5 one-hot rows wrong (0.4), and squared errors 4 + 2 + 0 over 3 examples (2)."""
+    """'empirical_error' on the docstring's examples: 2 of 5 one-hot rows wrong (0.4), and squared errors 4 + 2 + 0 of 3 outputs over 3 examples (2)."""
     one_hot = np.eye(3, dtype=np.int64)
     Y, Y_pred = one_hot[[0, 1, 2, 0, 1]], one_hot[[0, 2, 2, 1, 1]]
-    _errors(t, [(Y, Y_pred, "0-1"), (np.array([[1.0, 2.0], [0.0, 0.0], [3.0, -1.0]]), np.array([[1.0, 0.0], [1.0, 1.0], [3.0, -1.0]]), "quadratic")],
+    _errors(t, [(Y, Y_pred, "0-1"), (np.array([[1.0, 2.0, 0.0], [0.0, 0.0, 0.0], [3.0, -1.0, 1.0]]), np.array([[1.0, 0.0, 0.0], [1.0, 1.0, 0.0], [3.0, -1.0, 1.0]]), "quadratic")],
             show=True)
 
 
@@ -382,7 +382,8 @@ def _selections(t: Trial, cases: list[tuple[np.ndarray, np.ndarray]], show: bool
 
 def check_select_hyperparameter_worked_example(t: Trial) -> None:
     """'select_hyperparameter' on the docstring's example: candidates 0 and 1 tie at a mean of 1/3; 0 is chosen, test error 0.375."""
-    _selections(t, [(np.array([[0.25, 0.25, 0.5], [0.5, 0.25, 0.25], [0.125, 0.75, 0.5]]), np.array([0.375, 0.25, 0.125]))], show=True)
+    val = np.array([[0.25, 0.25, 0.5], [0.5, 0.25, 0.25], [0.125, 0.75, 0.5], [0.5, 0.5, 0.375]])
+    _selections(t, [(val, np.array([0.375, 0.25, 0.3125, 0.125]))], show=True)
 
 
 def check_select_hyperparameter_random_candidates(t: Trial) -> None:
@@ -449,25 +450,34 @@ SIXTY_FOURTHS = 64
 
 
 def stopping_curve(rng: np.random.Generator, patience: int) -> np.ndarray:
-    """A validation curve (multiples of 1/64) that falls to its best, waits ``patience`` epochs and falls again.
+    """A validation curve (multiples of 1/64) that falls to its best, waits, rises, and falls again past the stop.
 
-    After the best epoch, the next ``patience`` epochs are never lower than
-    the best: one of them (not the first) equals it, and one is lower than the
-    epoch before it. Then the curve reaches a new minimum, past the stop.
+    ``patience`` >= 3. After the best epoch come ``patience`` epochs never
+    lower than the best: one of them (not the first) equals it, and one (not
+    the first) is lower than the epoch before it. Then ``patience + 2``
+    epochs rise above all of them, and the curve ends on a new minimum. So
+    each known mistake stops or keeps a different epoch: a tie taken as an
+    improvement moves the best; patience counted from the dip stops at least
+    one epoch after patience counted one epoch late; the whole curve's
+    minimum lies past every stop.
     """
 
-    def draw(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    def draw(rng: np.random.Generator) -> np.ndarray:
         start = int(rng.integers(48, 60))
         descent = start - np.concatenate([[0], np.cumsum(rng.integers(1, 5, size=int(rng.integers(3, 7))))])
         best = int(descent[-1])
         window = best + rng.integers(1, 6, size=patience)
         window[int(rng.integers(1, patience))] = best
-        later = best - np.cumsum(rng.integers(1, 4, size=int(rng.integers(2, 5))))
-        tail = later[-1] + rng.integers(0, 6, size=int(rng.integers(0, 3)))
-        return np.concatenate([descent, window, later, tail]), window
+        rise = window.max() + np.cumsum(rng.integers(1, 3, size=patience + 2))
+        later = best - np.cumsum(rng.integers(1, 4, size=int(rng.integers(1, 4))))
+        return np.concatenate([descent, window, rise, later])
 
-    units, _ = _redraw(rng, draw, lambda drawn: bool(np.any(drawn[1][1:] < drawn[1][:-1])))
-    return units.astype(float) / SIXTY_FOURTHS
+    def dips(units: np.ndarray) -> bool:
+        best = int(np.argmax(np.diff(units) >= 0))  # the descent ends where the curve first stops falling
+        window = units[best + 1 : best + 1 + patience]
+        return bool(np.any(window[1:] < window[:-1]))
+
+    return _redraw(rng, draw, dips).astype(float) / SIXTY_FOURTHS
 
 
 def _stops(t: Trial, cases: list[tuple[np.ndarray, int]], show: bool = False) -> None:
@@ -479,11 +489,11 @@ def _stops(t: Trial, cases: list[tuple[np.ndarray, int]], show: bool = False) ->
 
 def check_early_stopping_worked_example(t: Trial) -> None:
     """'early_stopping' on the docstring's example: the best at epoch 2, a tie at 4, stopping at 5 with patience 3."""
-    _stops(t, [(np.array([0.5, 0.375, 0.25, 0.3125, 0.25, 0.28125, 0.125, 0.0625]), 3)], show=True)
+    _stops(t, [(np.array([0.5, 0.375, 0.25, 0.3125, 0.25, 0.28125, 0.34375, 0.375, 0.40625, 0.125]), 3)], show=True)
 
 
 def check_early_stopping_random_curves(t: Trial) -> None:
-    """'early_stopping' on curves that tie the best, dip without beating it, and fall again after the stop; patience 3 to 5."""
+    """'early_stopping' on curves that tie the best, dip without beating it, rise, and fall again after the stop; patience 3 to 5."""
     _stops(t, [(stopping_curve(t.rng, patience), patience) for patience in (3, int(t.rng.integers(4, 6)))])
 
 
