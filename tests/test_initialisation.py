@@ -228,3 +228,32 @@ def test_a_solution_computing_in_float32_scores_full_marks(exercise, solutions):
         expectations=ReferenceExpectations(), seeds=SeedPolicy.for_student("float32-salt", "f32"), include_hidden=True,
     )
     assert result.score == result.max_score, "\n".join(f"{c.test_id}: {c.feedback}" for c in result.checks)
+
+
+MISTAKE_VARIANTS = {
+    "he": {"fan-out for fan-in": wrong.he_fan_out, "uniform bound used as a standard deviation": wrong.he_bound_as_std,
+           "all weights equal": wrong.he_all_equal, "ReLU's gain forgotten": wrong.he_relu_gain_forgotten,
+           "weights drawn transposed": wrong.he_transposed},
+    "xavier": {"fan-out for fan-in": wrong.xavier_fan_out, "uniform bound used as a standard deviation": wrong.xavier_bound_as_std,
+               "all weights equal": wrong.xavier_all_equal, "torch's xavier_uniform_ used": wrong.xavier_torch_s_xavier},
+    "normalised_xavier": {"the notes' slip 6 / sqrt(N + M)": wrong.normalised_xavier_notes_slip,
+                          "sqrt(6) / (sqrt(N) + sqrt(M))": wrong.normalised_xavier_sum_of_roots,
+                          "uniform bound used as a standard deviation": wrong.normalised_xavier_bound_as_std,
+                          "all weights equal": wrong.normalised_xavier_all_equal,
+                          "fan-out left out": wrong.normalised_xavier_fan_in_only},
+}
+
+
+@pytest.mark.parametrize("scheme", list(MISTAKE_VARIANTS))
+def test_the_checks_recognise_each_mistake_from_the_answer_alone(scheme):
+    """A recording keeps no mistake's answers, so the exact checks name the mistakes from the answer itself."""
+    reference = getattr(ref, scheme)
+    for fan_in, fan_out, form, seed in [(3, 8, "normal", 1), (11, 4, "uniform", 2), (2, 9, "uniform", 3), (12, 5, "normal", 4)]:
+        expected, swapped = reference(fan_in, fan_out, form, seed), reference(fan_out, fan_in, form, seed)
+        assert catalog.diagnose(scheme, fan_in, fan_out, form, expected, expected, swapped) == set()
+        for name, variant in MISTAKE_VARIANTS[scheme].items():
+            found = catalog.diagnose(scheme, fan_in, fan_out, form, variant(fan_in, fan_out, form, seed), expected, swapped)
+            if name == "uniform bound used as a standard deviation" and form == "uniform":
+                assert found == set()  # right in the uniform form
+            else:
+                assert name in found, (name, fan_in, fan_out, form, found)

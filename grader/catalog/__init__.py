@@ -28,4 +28,6 @@ TOPIC_MODULES = (
     "generalisation",
     "normalisation",
     "dropout",
+    "initialisation",
+    "gradient_descent",
 )

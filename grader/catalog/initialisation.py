@@ -39,6 +39,20 @@ from grader.declarations import Check, Exercise, Mistake, StudentFunction
 from grader.trial import Trial
 
 MISTAKES = "reference.initialisation_mistakes"
+
+HINTS: dict[str, str] = {}
+"""each known mistake's hint by its name (filled from the declarations below), for the checks' own messages"""
+
+
+def _as_recorded(value: Any, seed: int) -> Any:
+    """What a recording keeps of the reference's weights: the weights as they are (small matrices).
+
+    Declaring a recorded form keeps the known mistakes' answers out of the recording (the statistical
+    checks' 20 layers of up to 128 x 32 weights per mistake): the checks name the mistakes themselves.
+    """
+    return value
+
+
 FORMS = ("normal", "uniform")
 
 RELU_WIDTHS = (32, 128) * 10 + (32,)
@@ -182,11 +196,79 @@ def _matrix_or_none(value: Any, shape: tuple[int, int]) -> np.ndarray | None:
     return W if W.shape == shape and np.all(np.isfinite(W)) else None
 
 
+def _std(scheme: str, fan_in: int, fan_out: int) -> float:
+    """The standard deviation of a weight under ``scheme`` (the bound is sqrt(3) times it)."""
+    M, N = fan_in, fan_out
+    return {"he": math.sqrt(2.0 / M), "xavier": 1.0 / math.sqrt(3.0 * M), "normalised_xavier": math.sqrt(2.0 / (N + M))}[scheme]
+
+
+def mistake_factors(scheme: str, fan_in: int, fan_out: int, form: str) -> dict[str, float]:
+    """For each known mistake that draws the right numbers at the wrong scale: its weights over the right ones."""
+    M, N = fan_in, fan_out
+    bound_as_std = {"uniform bound used as a standard deviation": math.sqrt(3.0)} if form == "normal" else {}
+    if scheme == "he":
+        return {"fan-out for fan-in": math.sqrt(M / N), "ReLU's gain forgotten": 1.0 / math.sqrt(2.0), **bound_as_std}
+    if scheme == "xavier":
+        return {"fan-out for fan-in": math.sqrt(M / N), "torch's xavier_uniform_ used": math.sqrt(6.0 * M / (N + M)), **bound_as_std}
+    return {"the notes' slip 6 / sqrt(N + M)": math.sqrt(6.0), "sqrt(6) / (sqrt(N) + sqrt(M))": math.sqrt(N + M) / (math.sqrt(N) + math.sqrt(M)),
+            "fan-out left out": math.sqrt((N + M) / (6.0 * M)), **bound_as_std}
+
+
+def _proportion(got: Any, expected: Any) -> float | None:
+    """c with got = c expected entry by entry (to a relative 1e-5, so float32 answers too), or None."""
+    try:
+        got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if got.shape != expected.shape or got.size == 0 or not np.all(np.isfinite(got)):
+        return None
+    k = int(np.argmax(np.abs(expected)))
+    if expected.flat[k] == 0:
+        return None
+    c = float(got.flat[k] / expected.flat[k])
+    return c if np.allclose(got, c * expected, rtol=1e-5, atol=1e-12) else None
+
+
+def diagnose(scheme: str, fan_in: int, fan_out: int, form: str, got: Any, expected: Any, swapped: Any) -> set[str]:
+    """The known mistakes an answer is, recognised from the answer itself (the recording keeps no mistake's answers).
+
+    ``expected`` is the reference's weights, ``swapped`` the reference's for (fan_out, fan_in), drawn from a
+    generator of the same seed: a draw of shape (fan_in, fan_out) transposed is proportional to its transpose.
+    """
+    try:
+        W = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return set()
+    if W.shape == (fan_out, fan_in) and W.size > 1 and np.all(np.isfinite(W)) and np.all(W == W.flat[0]):
+        return {"all weights equal"}
+    found = set()
+    c = _proportion(W, expected)
+    if c is not None:
+        found |= {name for name, factor in mistake_factors(scheme, fan_in, fan_out, form).items() if abs(c / factor - 1.0) < 1e-5}
+    if scheme == "he":
+        c = _proportion(W, np.asarray(swapped, dtype=float).T)
+        if c is not None and abs(c / (_std(scheme, fan_in, fan_out) / _std(scheme, fan_out, fan_in)) - 1.0) < 1e-5:
+            found.add("weights drawn transposed")
+    return found
+
+
 def exact_draws(t: Trial, function: str, cases: list[tuple[int, int, str, int]]) -> None:
-    """The student's weights against the reference's from a generator of the same seed, case by case."""
+    """The student's weights against the reference's from a generator of the same seed, case by case.
+
+    The check names a known mistake itself (and says so in its message) when every case it fails is that mistake.
+    """
+    named: set[str] | None = None
     for fan_in, fan_out, form, seed in cases:
         label = f"{function}({fan_in}, {fan_out}, {form!r}, rng={seed})" if not t.hidden else f"{function}(fan_in={fan_in}, fan_out={fan_out}, {form!r}, rng=a seed)"
-        t.expect_close(t.student(fan_in, fan_out, form, seed), t.reference(fan_in, fan_out, form, seed), name=label)
+        got, expected = t.student(fan_in, fan_out, form, seed), t.reference(fan_in, fan_out, form, seed)
+        swapped = t.reference(fan_out, fan_in, form, seed)
+        found = diagnose(function, fan_in, fan_out, form, got, expected, swapped)
+        if found:
+            label += " -- this looks like the mistake " + " or ".join(f"'{name}' ({HINTS[name]})" for name in sorted(found))
+        if not t.expect_close(got, expected, name=label):
+            named = found if named is None else named & found
+    for name in sorted(named or ()):
+        t.name_mistake(name)
 
 
 def non_square_cases(rng: np.random.Generator, count: int) -> list[tuple[int, int, str, int]]:
@@ -212,6 +294,9 @@ def statistical_stack(t: Trial, function: str, activation: str, form: str) -> No
                    f"shape (fan_out, fan_in) = ({fan_out}, {fan_in}); it returned {got!r:.200}")
         weights.append(W)
     ok, what = stack_verdict(weights, X, activation)
+    if any(W.size > 1 and np.all(W == W.flat[0]) for W in weights):
+        t.name_mistake("all weights equal")
+        what += f" -- the mistake 'all weights equal' ({HINTS['all weights equal']})"
     kind = "ReLU" if activation == "relu" else "tanh"
     t.expect(ok, f"through {len(weights)} {kind} layers built with {function}(..., {form!r}, rng): {what}")
 
@@ -247,6 +332,7 @@ HE = Exercise(
     student=StudentFunction("initialisation", "he"),
     reference="reference.initialisation:he",
     torch_reference="reference.initialisation_torch:he",
+    recorded_reference=_as_recorded,
     checks=(
         Check(check_he_worked_example, points=1),
         Check(check_he_exact_draws, points=2),
@@ -313,6 +399,7 @@ XAVIER = Exercise(
     student=StudentFunction("initialisation", "xavier"),
     reference="reference.initialisation:xavier",
     torch_reference="reference.initialisation_torch:xavier",
+    recorded_reference=_as_recorded,
     checks=(
         Check(check_xavier_worked_example, points=1),
         Check(check_xavier_exact_draws, points=2),
@@ -378,6 +465,7 @@ NORMALISED_XAVIER = Exercise(
     student=StudentFunction("initialisation", "normalised_xavier"),
     reference="reference.initialisation:normalised_xavier",
     torch_reference="reference.initialisation_torch:normalised_xavier",
+    recorded_reference=_as_recorded,
     checks=(
         Check(check_normalised_xavier_worked_example, points=1),
         Check(check_normalised_xavier_exact_draws, points=2),
@@ -419,3 +507,4 @@ NORMALISED_XAVIER = Exercise(
 
 
 EXERCISES: tuple[Exercise, ...] = (HE, XAVIER, NORMALISED_XAVIER)
+HINTS.update({mistake.name: mistake.hint for exercise in EXERCISES for mistake in exercise.mistakes})
