@@ -18,8 +18,9 @@ each floor without the ones above it.
    every floor passes around, how two answers compare, and the scripts by
    which a check uses a student's class.
 2. **files** -- ``submissions``, ``reports``, ``gradebook``,
-   ``late_penalties``: reading a class's submissions and writing its grades,
-   feedback and reports, all from the plain records of floor 1.
+   ``late_penalties``, ``adjustments``: reading a class's submissions and
+   writing its grades, feedback and reports, all from the plain records of
+   floor 1, with the instructor's adjustments applied.
 3. **checks** -- ``trial``, ``declarations``, ``student_code``,
    ``expectations``, ``diagnosis``, ``feedback``, ``runner``, ``selfcheck``,
    ``module_checks``: declaring an exercise and running its checks on a
@@ -29,12 +30,14 @@ each floor without the ones above it.
 5. **derivations** -- ``derivations``: reading and judging answers written as
    expressions, in a sandbox child of their own.
 6. **catalog** -- ``catalog``: the course's exercises, one module per topic.
-7. **course** -- ``registry``, ``course``: the exercises of a course and its
-   course file.
+7. **course** -- ``registry``, ``course``, ``course_gradebook``: the
+   exercises of a course, its course file, and its assignments' gradebooks
+   combined.
 8. **grading** -- ``student_grading``, ``grading_workers``,
-   ``cluster_grading``, ``batch``, ``notebook_checks``, ``pytest_plugin``:
-   grading one student, a class (here or on a Dask cluster), a notebook's
-   test cell, and a student's own pytest run.
+   ``cluster_grading``, ``batch``, ``instructor_adjustments``,
+   ``notebook_checks``, ``pytest_plugin``: grading one student, a class
+   (here or on a Dask cluster), the instructor's adjustments to a graded
+   class, a notebook's test cell, and a student's own pytest run.
 9. **delivery** -- ``delivery``: the student bundle, the nbgrader course and
    the Gradescope autograder.
 10. **commands** -- ``cli``, ``scaffold``, ``grader``: the nngrade command (the scaffold

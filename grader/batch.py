@@ -42,7 +42,7 @@ from grader.gradebook import Gradebook
 from grader.grading_workers import grade_all
 from grader.late_penalties import lateness
 from grader.progress import Progress
-from grader.records import GRADER_FAULT, AssignmentInfo, StudentRecord
+from grader.records import GRADER_FAULT, Adjustment, AssignmentInfo, StudentRecord
 from grader.results import ExerciseResult
 from grader.student_grading import GradedStudent, GradingSettings
 
@@ -69,6 +69,10 @@ class RunSummary:
     problem_rows: list[str] = field(default_factory=list)
     """students of this run (unchanged ones too) whose row is a problem: their submission could not be graded
     (unreadable, missing, not on the roster, ...); a grader fault is not counted here"""
+    file_times: list[str] = field(default_factory=list)
+    """students of this run whose submission time is their files' modification time (``--file-times``)"""
+    file_times_allowed: bool = False
+    """whether file times could date a submission in this run (``--file-times`` or the course file)"""
     environment_problems: list[str] = field(default_factory=list)
     """declared submission packages this machine lacks or has at another version (students' code imports what is
     installed; their bundle installs the declared versions)"""
@@ -116,15 +120,22 @@ def grade_class(
     timestamps: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
     scheduler: str | None = None,
+    file_times: bool | None = None,
 ) -> RunSummary:
     """Grade every submission that needs it into ``out`` and rebuild the outputs.
 
     ``scheduler``: grade on a Dask cluster (a scheduler's address, or ``local:N``) instead of ``jobs``
     processes here; a scheduler that goes away raises
     :class:`~grader.cluster_grading.ClusterLost` once the students graded until then are saved.
+
+    ``file_times``: date a submission that neither nbgrader's ``timestamp.txt`` nor ``timestamps`` dates by its
+    files' modification times (None: as the course file says, by default not). When they may not and the
+    assignment has a late policy, such a submission is a problem row. Times without a zone are read in the
+    course's zone.
     """
     from grader.reports import write_reports
     from grader.submissions import find_submissions
+    from grader.submissions.loader import Dating
     from grader.submissions.entries import os_artefacts_in
     from grader.submissions.nbgrader_layout import nbgrader_submitted_folder
     from grader.sandbox.runners import require_grading_sandbox
@@ -140,12 +151,15 @@ def grade_class(
         )
     chosen: Assignment = course.assignment(assignment)
     info = chosen.info()
+    use_file_times = course.uses_file_times(chosen) if file_times is None else file_times
+    dating = Dating(zone=course.zone, file_times=use_file_times, required=chosen.late.penalises)
     submissions = find_submissions(
         root,
         assignment=chosen.name,
         modules=chosen.modules,
         roster=Path(roster) if roster else None,
         timestamps=Path(timestamps) if timestamps else None,
+        dating=dating,
     )
     listed = nbgrader_submitted_folder(root) or root
     skipped = [(listed / name).relative_to(root).as_posix() for name in os_artefacts_in(listed)]
@@ -165,12 +179,14 @@ def grade_class(
         ),
     )
     grading = settings.fingerprint(info)
-    summary = RunSummary(info=info, students=len(submissions), skipped=skipped)
+    summary = RunSummary(info=info, students=len(submissions), skipped=skipped, file_times_allowed=use_file_times)
+    summary.file_times = [s.student_id for s in submissions if s.timestamp_source == "file time"]
     if scheduler is None:  # a cluster's workers have their own packages
         summary.environment_problems = settings.environment.installed_problems() if settings.environment else []
 
     with Gradebook.open(out) as gradebook:
         gradebook.set_assignment(info)
+        gradebook.set_course_file_extensions(_course_file_extensions(course, chosen))
         finished = gradebook.finished_fingerprints()
         unfinished = set(gradebook.fingerprints()) - set(finished)
         to_grade = []
@@ -252,6 +268,17 @@ def grade_class(
         write_reports(out, info, summary.records)
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
+
+
+def _course_file_extensions(course: Course, assignment: Assignment) -> list[Adjustment]:
+    """The extensions of ``assignment``'s ``extensions`` table, as the gradebook stores them."""
+    return [
+        Adjustment(
+            id=0, student_id=student, kind="extension", text="in the course file", made_by="course file",
+            made_at=_now(), due=due.isoformat(), cutoff=cutoff.isoformat() if cutoff else None, source="course file",
+        )
+        for student, (due, cutoff) in sorted(assignment.extensions.items())
+    ]
 
 
 def _import_figure_modules_meanwhile() -> threading.Thread:

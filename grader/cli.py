@@ -253,6 +253,7 @@ def _command_grade(args: argparse.Namespace) -> int:
             roster=args.roster,
             timestamps=args.timestamps,
             scheduler=scheduler,
+            file_times=args.file_times,
         )
     except ClusterLost as exc:
         print(f"nngrade: {exc}", file=sys.stderr)
@@ -269,6 +270,11 @@ def _command_grade(args: argparse.Namespace) -> int:
         print(f"{summary.retried} of them graded again: a grader fault had left them unscored")
     if summary.skipped:
         print(f"skipped, made by an operating system or a tool, not a student: {', '.join(summary.skipped)}")
+    if summary.file_times:
+        dated = summary.file_times
+        named = ", ".join(dated[:5]) + (f" and {len(dated) - 5} more" if len(dated) > 5 else "")
+        print(f"submission times of {len(dated)} students are their files' modification times (file times, "
+              f"which a copy resets): {named}")
     for problem in summary.environment_problems:
         print(f"nngrade: note: {problem} here (course file: [submission] packages), so students' code ran with "
               "what is installed", file=sys.stderr)
@@ -321,6 +327,131 @@ def _command_report(args: argparse.Namespace) -> int:
         )
         return EXIT_INTERNAL_ERROR
     return EXIT_PROBLEM_ROWS if problem_rows else 0
+
+
+def _command_adjust(args: argparse.Namespace) -> int:
+    from grader.instructor_adjustments import adjust_points, describe
+
+    out = Path(args.out).resolve()
+    made = adjust_points(out, args.student, points=args.points, reason=args.reason, exercise=args.exercise,
+                         assignment=args.assignment, by=args.by)
+    return _print_adjustment(out, made, describe)
+
+
+def _command_extend(args: argparse.Namespace) -> int:
+    from grader.instructor_adjustments import describe, extend
+
+    out = Path(args.out).resolve()
+    made = extend(out, args.student, due=args.due, cutoff=args.cutoff, reason=args.reason or "",
+                  assignment=args.assignment, by=args.by)
+    return _print_adjustment(out, made, describe)
+
+
+def _command_excuse(args: argparse.Namespace) -> int:
+    from grader.instructor_adjustments import describe, excuse
+
+    out = Path(args.out).resolve()
+    made = excuse(out, args.student, reason=args.reason, assignment=args.assignment, by=args.by)
+    return _print_adjustment(out, made, describe)
+
+
+def _command_comment(args: argparse.Namespace) -> int:
+    from grader.instructor_adjustments import comment, describe
+
+    out = Path(args.out).resolve()
+    made = comment(out, args.student, args.text, by=args.by)
+    return _print_adjustment(out, made, describe)
+
+
+def _command_adjustments(args: argparse.Namespace) -> int:
+    from grader.instructor_adjustments import listing, remove
+
+    out = Path(args.out).resolve()
+    if args.remove is not None:
+        removed = remove(out, args.remove)
+        print(f"removed adjustment {removed.id} ({removed.kind} for {removed.student_id}); rebuilt the outputs "
+              f"in {out}")
+    print(listing(out))
+    return 0
+
+
+def _print_adjustment(out: Path, made, describe) -> int:
+    from grader.gradebook import Gradebook
+
+    with Gradebook.open(out, create=False) as gradebook:
+        info = gradebook.assignment()
+        record = next(r for r in gradebook.records() if r.student_id == made.student_id)
+    print(f"adjustment {made.id} for {made.student_id}, by {made.made_by}: {describe(made, info)}")
+    late = f", late {record.late_days} days: -{record.late_penalty_percent:g}%" if record.late_days else ""
+    print(f"{made.student_id}: {record.final:g}/{info.max_score:g} final{late}; rebuilt the outputs in {out}")
+    return 0
+
+
+def _add_adjustment_commands(commands) -> None:
+    """The parsers of adjust, extend, excuse, comment and adjustments."""
+    def common(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("out", metavar="OUT", help="the output folder of `nngrade grade`")
+        parser.add_argument("student", metavar="STUDENT", help="the student's id, as in grades.csv")
+
+    def by(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--by", metavar="NAME", help="who makes the change (default: your user name)")
+
+    adjust = commands.add_parser(
+        "adjust", help="add or take away points for a student, with a reason, kept through every regrade",
+        description="Add points (negative: take away) to a student's final score, for one exercise or the whole "
+                    "assignment, after the late penalty; the final never goes below 0. Kept in the gradebook "
+                    "(see `nngrade adjustments`) and applied to every output, now and after every regrade.",
+    )
+    common(adjust)
+    target = adjust.add_mutually_exclusive_group()
+    target.add_argument("--exercise", metavar="ID", help="the exercise adjusted (e.g. perceptron.train)")
+    target.add_argument("--assignment", metavar="A", help="the whole assignment (the default)")
+    adjust.add_argument("--points", type=float, required=True, metavar="X", help="points to add; negative to take away")
+    adjust.add_argument("--reason", required=True, help="why: kept with the change and shown in the report")
+    by(adjust)
+    adjust.set_defaults(run=_command_adjust)
+
+    extend = commands.add_parser(
+        "extend", help="give a student a due date (and cutoff) of their own",
+        description="Give a student their own due date: lateness counts from it under the assignment's late "
+                    "policy. Without --cutoff the assignment's cutoff moves as far as the due date. Times "
+                    "without an offset are in the course's timezone.",
+    )
+    common(extend)
+    extend.add_argument("--assignment", metavar="A", help="the assignment (checked against the gradebook's)")
+    extend.add_argument("--due", required=True, metavar="TIME", help="the new due date, e.g. 2026-10-20T23:59")
+    extend.add_argument("--cutoff", metavar="TIME", help="the student's own cutoff")
+    extend.add_argument("--reason", help="why (kept with the change)")
+    by(extend)
+    extend.set_defaults(run=_command_extend)
+
+    excuse = commands.add_parser(
+        "excuse", help="excuse a student's lateness: no late penalty",
+        description="Excuse a student's lateness: the late days are still shown, the penalty is 0.",
+    )
+    common(excuse)
+    excuse.add_argument("--assignment", metavar="A", help="the assignment (checked against the gradebook's)")
+    excuse.add_argument("--reason", required=True, help="why: kept with the change and shown in the report")
+    by(excuse)
+    excuse.set_defaults(run=_command_excuse)
+
+    comment = commands.add_parser(
+        "comment", help="add a comment to a student's feedback page",
+        description="Add a comment that the student's feedback page shows under the score.",
+    )
+    common(comment)
+    comment.add_argument("text", metavar="TEXT", help="the comment")
+    by(comment)
+    comment.set_defaults(run=_command_comment)
+
+    listing = commands.add_parser(
+        "adjustments", help="list the adjustments, extensions, excuses and comments of a graded class",
+        description="List every adjustment stored in OUT's gradebook, with its number, who made it and when; "
+                    "--remove ID deletes one and rebuilds the outputs.",
+    )
+    listing.add_argument("out", metavar="OUT", help="the output folder of `nngrade grade`")
+    listing.add_argument("--remove", type=int, metavar="ID", help="delete the adjustment with this number")
+    listing.set_defaults(run=_command_adjustments)
 
 
 def _print_delivery(delivery) -> None:
@@ -378,6 +509,109 @@ def _command_new(args: argparse.Namespace) -> int:
     return 0
 
 
+EXPORT_FORMATS = ("canvas", "moodle", "long", "course")
+
+
+def _command_export(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from grader.course import CourseFileError, find_course_file, load_course
+    from grader.course_gradebook import course_table, course_weights, graded_folders, read_graded_assignment
+    from grader.registry import load_registry
+    from grader.reports import write_atomically
+    from grader.reports.lms_exports import canvas_table, csv_text, long_table, moodle_table, students_not_on_roster
+    from grader.submissions.roster import read_roster
+
+    # The course file finds the assignments' folders and gives the course-wide gradebook's weights; for the
+    # other formats, given folders, it only gives the assignments' titles (matched to an LMS's columns).
+    course = None
+    if not args.folders or args.format == "course" or args.course:
+        course = load_course(args.course or find_course_file(), load_registry())
+    else:
+        try:
+            course = load_course(find_course_file(), load_registry())
+        except CourseFileError:
+            course = None
+    notes: list[str] = []
+    if args.folders:
+        folders = [(None, Path(folder)) for folder in args.folders]
+    else:
+        assert course is not None
+        found, notes = graded_folders(course)
+        folders = [(name, folder) for name, folder in found]
+    roster = read_roster(Path(args.roster)) if args.roster else None
+
+    titles = {name: assignment.title for name, assignment in course.assignments.items()} if course else {}
+    assignments = []
+    for expected, folder in folders:
+        grades = read_graded_assignment(folder)
+        if expected is not None and grades.name != expected:
+            print(f"nngrade: {folder} holds the grades of assignment {grades.name!r}, but the course file names it "
+                  f"as the output of {expected!r}: correct output in [assignments.{expected}]", file=sys.stderr)
+            return EXIT_USAGE
+        if any(other.name == grades.name for other in assignments):
+            print(f"nngrade: assignment {grades.name!r} is given twice ({folder}): name each assignment's folder once",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        assignments.append(dataclasses.replace(grades, title=titles.get(grades.name, "")))
+    for note in notes:
+        print(f"nngrade: note: {note}", file=sys.stderr)
+    if not assignments:
+        print("nngrade: no graded assignment to export: grade one first with `nngrade grade`", file=sys.stderr)
+        return EXIT_USAGE
+    if course is not None:
+        order = list(course.assignments)
+        assignments.sort(key=lambda a: order.index(a.name) if a.name in order else len(order))
+
+    if args.format == "course":
+        weights = course_weights(course, assignments)
+        table = course_table(assignments, weights, roster=roster)
+    else:
+        table = {"canvas": canvas_table, "moodle": moodle_table, "long": long_table}[args.format](assignments, roster)
+    out = write_atomically(Path(args.output), csv_text(table))
+
+    strangers = students_not_on_roster(assignments, roster)
+    if strangers:
+        named = ", ".join(strangers[:5]) + (f" and {len(strangers) - 5} more" if len(strangers) > 5 else "")
+        print(f"nngrade: note: graded but not on the roster {roster.path.name}: {named}; their rows follow the "
+              f"roster's, with nngrade's student id only", file=sys.stderr)
+    students = len({s for a in assignments for s in a.students} | {r.student for r in (roster.rows if roster else ())})
+    print(f"wrote {out} ({args.format}): {students} students, {len(table)} rows")
+    for assignment in assignments:
+        line = f"  {assignment.name}: {assignment.max_points:g} points, {len(assignment.students)} students graded"
+        if args.format == "course":
+            share = weights.weights[assignment.name] / sum(weights.weights.values())
+            line += f", weight {weights.weights[assignment.name]:g} ({100 * share:.3g}%)"
+        print(line)
+    if args.format == "course" and weights.drop_lowest:
+        print(f"  each student's {weights.drop_lowest} lowest assignment(s) by percent dropped (course drop_lowest)")
+    return 0
+
+
+def _add_export_command(commands) -> None:
+    """The parser of export."""
+    export = commands.add_parser(
+        "export",
+        help="grades for an LMS (Canvas, Moodle), as a long CSV, or the course-wide gradebook",
+        description=(
+            "Write the final grades (late penalties and adjustments applied) of one or more graded assignments: "
+            "canvas: Canvas's gradebook import CSV; moodle: a CSV for Moodle's 'Import grades from CSV'; long: "
+            "one row per student, assignment and exercise; course: the course-wide gradebook, one row per "
+            "student with every assignment, weighted, the lowest dropped as the course file says. OUT are "
+            "output folders of `nngrade grade`; without them, every assignment's `output` folder in the "
+            "course file."
+        ),
+    )
+    export.add_argument("format", choices=EXPORT_FORMATS, metavar="FORMAT", help=", ".join(EXPORT_FORMATS))
+    export.add_argument("folders", nargs="*", metavar="OUT", help="output folders of `nngrade grade` (default: the "
+                        "course file's)")
+    export.add_argument("-o", "--output", required=True, metavar="FILE", help="the CSV file to write")
+    export.add_argument("--roster", metavar="CSV", help="the class roster, or a Canvas or Moodle export: its "
+                        "students and their LMS columns are carried through")
+    export.add_argument("--course", metavar="FILE", help="the course file (default: course.toml here or above)")
+    export.set_defaults(run=_command_export)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nngrade",
@@ -429,8 +663,20 @@ def build_parser() -> argparse.ArgumentParser:
              "started on this machine (needs nngrade[cluster]; default: the course file's scheduler, if any)",
     )
     grade.add_argument("--course", metavar="FILE", help="the course file (default: course.toml here or above)")
-    grade.add_argument("--roster", metavar="CSV", help="a roster: column 'student', optional column 'entry'")
-    grade.add_argument("--timestamps", metavar="CSV", help="submission times: columns 'student' and 'timestamp'")
+    grade.add_argument(
+        "--roster", metavar="CSV",
+        help="a roster: column 'student', optional column 'entry'; or a Canvas or Moodle gradebook export",
+    )
+    grade.add_argument(
+        "--timestamps", metavar="CSV",
+        help="submission times: columns 'student' and 'timestamp' (without an offset: the course's timezone)",
+    )
+    grade.add_argument(
+        "--file-times", action="store_true", default=None,
+        help="date a submission that nothing else dates by its files' modification times (which a copy resets; "
+             "default: the course file's file_times, else no: such a submission is a problem row when the "
+             "assignment has a late policy)",
+    )
     grade.add_argument("--regrade", action="store_true", help="grade again even submissions that did not change")
     grade.add_argument("--student", action="append", metavar="ID", help="grade only this student (repeatable)")
     grade.add_argument("-q", "--quiet", action="store_true", help="do not print the gradebook table")
@@ -443,6 +689,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("out", metavar="OUT", help="the output folder of `nngrade grade`")
     report.add_argument("--table", action="store_true", help="also print the gradebook as a table")
     report.set_defaults(run=_command_report)
+    _add_adjustment_commands(commands)
+    _add_export_command(commands)
 
     release = commands.add_parser(
         "release",

@@ -3,7 +3,8 @@
 An instructor writes it once, at the course's root::
 
     salt = "a long random string"      # or salt_file = ".nngrade-salt"
-    timezone = "Europe/Amsterdam"       # for due dates written without an offset
+    timezone = "Europe/Amsterdam"       # for every time written without an offset; times are shown in it
+    file_times = false                  # date a submission by its files' times when nothing else does
     scheduler = "tcp://lab-1:8786"      # optional: grade on this Dask cluster (or "local:2")
 
     [sandbox]                           # the course's limits (see grader.sandbox.Limits)
@@ -29,6 +30,21 @@ An instructor writes it once, at the course's root::
     [assignments.a1.budget]             # all of one student's calls together (default: one
     wall_seconds = 120                  # call's limits per exercise, see grader.limits.Budget)
     cpu_seconds = 40
+
+    [assignments.a1.extensions]         # a student's own due date (the cutoff moves with it) ...
+    alice = 2026-10-20T23:59:00
+    bob = { due = 2026-10-20T23:59:00, cutoff = 2026-10-27T23:59:00 }   # ... or due date and cutoff
+
+For the course-wide gradebook (``nngrade export course``), an assignment may
+name the folder it is graded into and its weight, and the course may drop
+each student's lowest assignments::
+
+    [course]
+    drop_lowest = 1                     # each student's lowest assignment (by percent) does not count
+
+    [assignments.a1]
+    output = "graded/a1"                # the output folder of `nngrade grade`, from the course file's folder
+    weight = 0.4                        # weights are relative; give every assignment one, or none (all equal)
 
 :func:`load_course` reads and validates it. Every message names the file, the
 key and the problem, so a typo (``due_date``) is caught before any grading.
@@ -78,6 +94,16 @@ class Assignment:
     late: LatePolicy = field(default_factory=LatePolicy)
     budget: Budget | None = None
     """the most all of one student's calls may take together; None: derived from the exercises' limits"""
+    extensions: Mapping[str, tuple[dt.datetime, dt.datetime | None]] = field(default_factory=dict)
+    """student id to their own due date and cutoff (None: the assignment's, moved with the due date)"""
+    file_times: bool | None = None
+    """date a submission by its files' times when nothing else does; None: as the course file's top level says"""
+    timezone: str = "UTC"
+    """the course's time zone, an IANA name"""
+    weight: float | None = None
+    """the assignment's weight in the course-wide gradebook (relative to the others'); None: not given"""
+    output: Path | None = None
+    """the folder the assignment is graded into (``output``, from the course file's folder); None: not given"""
 
     @property
     def modules(self) -> list[str]:
@@ -117,6 +143,7 @@ class Assignment:
             exercises=tuple(exercises),
             due=self.due.isoformat() if self.due else None,
             late=self.late,
+            timezone=self.timezone,
         )
 
 
@@ -133,6 +160,22 @@ class Course:
     """the Dask scheduler ``nngrade grade`` sends students to (an address, or ``local:N``); None: this machine"""
     environment: SubmissionEnvironment = field(default_factory=default_environment)
     """what a submission may import (``[submission] packages``); the default when the file declares none"""
+    timezone: str = "UTC"
+    """the course's time zone (``timezone``, an IANA name): times written without an offset are in it, and
+    every time shown to a person is shown in it"""
+    file_times: bool = False
+    """``file_times`` at the top level: date a submission by its files' modification times when nothing else does"""
+    drop_lowest: int = 0
+    """``[course] drop_lowest``: how many of each student's lowest assignments the course-wide gradebook drops"""
+
+    @property
+    def zone(self) -> dt.tzinfo:
+        """:attr:`timezone` as a tzinfo."""
+        return dt.timezone.utc if self.timezone == "UTC" else zoneinfo.ZoneInfo(self.timezone)
+
+    def uses_file_times(self, assignment: Assignment) -> bool:
+        """Whether the course file lets file times date ``assignment``'s submissions (the assignment's key wins)."""
+        return self.file_times if assignment.file_times is None else assignment.file_times
 
     @property
     def exercises_folder(self) -> Path:
@@ -162,10 +205,16 @@ class Course:
             ) from None
 
 
-_TOP_KEYS = {"salt", "salt_file", "timezone", "sandbox", "submission", "assignments", "course", "scheduler"}
+_TOP_KEYS = {
+    "salt", "salt_file", "timezone", "file_times", "sandbox", "submission", "assignments", "course", "scheduler",
+}
 _SUBMISSION_KEYS = {"packages"}
-_ASSIGNMENT_KEYS = {"title", "exercises", "points", "due", "late", "budget"}
+_ASSIGNMENT_KEYS = {"title", "exercises", "points", "due", "late", "budget", "extensions", "file_times"}
+_EXTENSION_KEYS = {"due", "cutoff"}
 _LATE_KEYS = {"per_day_percent", "max_percent", "grace_minutes", "cutoff"}
+_COURSE_KEYS = {"drop_lowest"}
+_GRADEBOOK_ASSIGNMENT_KEYS = {"weight", "output"}
+"""an assignment's keys for the course-wide gradebook"""
 
 
 def scheduler_problem(value: object) -> str:
@@ -288,6 +337,7 @@ class _Reader:
         self.path = path
         self.registry = registry
         self.zone: dt.tzinfo = dt.timezone.utc
+        self.zone_name = "UTC"
 
     def error(self, key: str, problem: str) -> CourseFileError:
         return CourseFileError(f"{self.path}: {key}: {problem}")
@@ -302,6 +352,8 @@ class _Reader:
         self.unknown_keys(data, _TOP_KEYS, "")
         if "timezone" in data:
             self.zone = self.timezone(data["timezone"])
+            self.zone_name = data["timezone"]
+        file_times = self.flag(data.get("file_times", False), "file_times")
         salt, salt_file = self.salt(data)
         limits = self.limits(data)
         environment = self.environment(data)
@@ -323,10 +375,77 @@ class _Reader:
         scheduler = data.get("scheduler")
         if scheduler is not None and scheduler_problem(scheduler):
             raise self.error("scheduler", scheduler_problem(scheduler))
+        self.check_weights(assignments)
+        drop_lowest = self.drop_lowest(data.get("course", {}), len(assignments))
         return Course(
             path=self.path, salt=salt, limits=limits, assignments=assignments, salt_file=salt_file,
-            scheduler=scheduler, environment=environment,
+            scheduler=scheduler, environment=environment, timezone=self.zone_name, file_times=file_times,
+            drop_lowest=drop_lowest,
         )
+
+    def check_weights(self, assignments: Mapping[str, Assignment]) -> None:
+        """Every assignment has a weight, or none has (then all weigh the same)."""
+        weighted = [name for name, assignment in assignments.items() if assignment.weight is not None]
+        if weighted and len(weighted) < len(assignments):
+            unweighted = next(name for name in assignments if name not in weighted)
+            raise self.error(
+                f"assignments.{unweighted}.weight",
+                f"is missing, while {', '.join(repr(name) for name in weighted[:3])} "
+                f"{'has' if len(weighted) == 1 else 'have'} one: give every assignment a weight, or none "
+                f"(then every assignment weighs the same)",
+            )
+
+    def drop_lowest(self, table: Any, assignments: int) -> int:
+        if not isinstance(table, dict):
+            raise self.error("course", "must be a table: [course] drop_lowest = 1")
+        self.unknown_keys(table, _COURSE_KEYS, "course")
+        value = table.get("drop_lowest", 0)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise self.error("course.drop_lowest", f"must be a whole number of assignments, 0 or more, not {value!r}")
+        if value >= assignments:
+            raise self.error(
+                "course.drop_lowest",
+                f"drops {value} of the course's {assignments} assignments, which leaves none to count; "
+                f"at most {assignments - 1}",
+            )
+        return value
+
+    def weight(self, value: Any, key: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 or value == float("inf"):
+            raise self.error(key, f"must be a number greater than 0 (weights are relative: 0.4, or 40), not {value!r}")
+        return float(value)
+
+    def output(self, value: Any, key: str) -> Path:
+        if not isinstance(value, str) or not value.strip():
+            raise self.error(key, f'must be a folder, e.g. output = "graded/a1", not {value!r}')
+        return (self.path.parent / value).resolve()
+
+    def flag(self, value: Any, key: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.error(key, f"must be true or false, not {value!r}")
+        return value
+
+    def extensions(self, table: Any, where: str, due: dt.datetime | None, late: LatePolicy) -> dict:
+        key = f"{where}.extensions"
+        if not isinstance(table, dict):
+            raise self.error(key, 'must be a table of student = due date, e.g. alice = 2026-10-20T23:59:00')
+        if table and due is None:
+            raise self.error(key, "an extension moves the due date, and this assignment has none; add due = ...")
+        extensions = {}
+        for student, value in table.items():
+            at = f'{key}."{student}"' if not student.isidentifier() else f"{key}.{student}"
+            if isinstance(value, dict):
+                self.unknown_keys(value, _EXTENSION_KEYS, at)
+                if "due" not in value:
+                    raise self.error(at, "needs a due date: { due = 2026-10-20T23:59:00 } (cutoff is optional)")
+                own_due = self.datetime(value["due"], f"{at}.due")
+                cutoff = self.datetime(value["cutoff"], f"{at}.cutoff") if "cutoff" in value else None
+            else:
+                own_due, cutoff = self.datetime(value, at), None
+            if cutoff is not None and cutoff < own_due:
+                raise self.error(f"{at}.cutoff", "is before the extension's due date")
+            extensions[student] = (own_due, cutoff)
+        return extensions
 
     def limits(self, data: dict[str, Any]) -> Limits:
         sandbox = data.get("sandbox", {})
@@ -396,7 +515,7 @@ class _Reader:
         where = f"assignments.{name}"
         if not isinstance(table, dict):
             raise self.error(where, "must be a table: [assignments.<name>] with exercises = [...]")
-        self.unknown_keys(table, _ASSIGNMENT_KEYS, where)
+        self.unknown_keys(table, _ASSIGNMENT_KEYS | _GRADEBOOK_ASSIGNMENT_KEYS, where)
         title = table.get("title", name)
         if not isinstance(title, str):
             raise self.error(f"{where}.title", f"must be a string, not {title!r}")
@@ -424,7 +543,14 @@ class _Reader:
                 budget = validate_budget(table["budget"], where=f"{self.path}: {where}.budget")
             except InvalidDeclaration as exc:
                 raise CourseFileError(str(exc)) from None
-        return Assignment(name=name, title=title, exercises=exercises, points=points, due=due, late=late, budget=budget)
+        extensions = self.extensions(table.get("extensions", {}), where, due, late)
+        file_times = self.flag(table["file_times"], f"{where}.file_times") if "file_times" in table else None
+        weight = self.weight(table["weight"], f"{where}.weight") if "weight" in table else None
+        output = self.output(table["output"], f"{where}.output") if "output" in table else None
+        return Assignment(
+            name=name, title=title, exercises=exercises, points=points, due=due, late=late, budget=budget,
+            extensions=extensions, file_times=file_times, timezone=self.zone_name, weight=weight, output=output,
+        )
 
     def points(self, table: Any, exercises: tuple[Exercise, ...], where: str) -> dict[str, float]:
         if not isinstance(table, dict):

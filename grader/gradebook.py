@@ -21,7 +21,16 @@ Tables, for instructors who query them directly:
   could not be loaded, or lacks the function): the module, the missing
   function (empty when the module itself failed) and the full message, which
   the outputs show once per module while the check's feedback says "not run";
+- ``adjustments``: one row per decision of the instructor's about a student
+  (``nngrade adjust``, ``extend``, ``excuse``, ``comment``, and the course
+  file's extensions): points with a reason, an extension's due date and
+  cutoff, excused lateness, a comment; who made it and when. Grading never
+  writes or deletes these rows, so every regrade keeps them; they are applied
+  whenever the records are read (:meth:`Gradebook.records`);
 - ``meta``: the schema version and the assignment graded here.
+
+A gradebook of schema 1 (before ``adjustments``) gains the table, empty, and
+schema 2 when it is opened.
 
 The gradebook is checked each time it is opened (:func:`gradebook_damage`):
 the schema version, every table with its columns, SQLite's own page check,
@@ -36,6 +45,7 @@ rebuilt from it, and no student in it is taken as unchanged.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import json
 import math
@@ -45,12 +55,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from grader.adjustments import adjusted_records
 from grader.errors import NngradeError
-from grader.records import GRADER_FAULT, AssignmentInfo, CheckInfo, ExerciseInfo, LatePolicy, StudentRecord
+from grader.records import (
+    ADJUSTMENT_KINDS,
+    GRADER_FAULT,
+    Adjustment,
+    AssignmentInfo,
+    CheckInfo,
+    ExerciseInfo,
+    LatePolicy,
+    StudentRecord,
+)
 from grader.results import CheckResult, DiagnosedMistake, ExerciseResult, ModuleProblem, Status
 
 GRADEBOOK_FILE = "gradebook.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: the ``adjustments`` table (a gradebook of 1 gains it when opened)"""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -108,9 +129,22 @@ CREATE TABLE IF NOT EXISTS module_problems (
     message TEXT NOT NULL,
     PRIMARY KEY (student, exercise_id, check_name)
 );
+CREATE TABLE IF NOT EXISTS adjustments (
+    id INTEGER PRIMARY KEY,
+    student TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    exercise_id TEXT NOT NULL,
+    points REAL NOT NULL,
+    due TEXT,
+    cutoff TEXT,
+    reason TEXT NOT NULL,
+    made_by TEXT NOT NULL,
+    made_at TEXT NOT NULL,
+    source TEXT NOT NULL
+);
 """
 
-_ADDED_TABLES = ("module_problems",)
+_ADDED_TABLES = ("module_problems", "adjustments")
 """tables a gradebook written before they existed lacks: made, empty, when it is opened"""
 
 
@@ -175,6 +209,7 @@ class Gradebook:
                 connection.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             else:
                 _add_new_tables(connection)
+                _upgrade_schema(connection)
                 damage = gradebook_damage(connection, path=path)
                 if damage:
                     raise DamagedGradebook(_damage_message(path, damage))
@@ -286,7 +321,61 @@ class Gradebook:
         contents = _read_contents(self._db)
         if contents.damage:
             raise DamagedGradebook(_damage_message(self.path, contents.damage))
-        return contents.records
+        info = self.assignment()
+        if info is None or not contents.adjustments:
+            return contents.records
+        return adjusted_records(info, contents.records, contents.adjustments)
+
+    # -- the instructor's adjustments -------------------------------------------------
+
+    def adjustments(self) -> list[Adjustment]:
+        """Every adjustment stored, oldest first.
+
+        Raises :class:`DamagedGradebook` when the rows fail the check of :meth:`open`.
+        """
+        contents = _read_contents(self._db)
+        if contents.damage:
+            raise DamagedGradebook(_damage_message(self.path, contents.damage))
+        return contents.adjustments
+
+    def add_adjustment(self, adjustment: Adjustment) -> Adjustment:
+        """Store ``adjustment`` (its ``id`` is ignored); returns it with the id it was given."""
+        with self._transaction():
+            cursor = self._db.execute(
+                "INSERT INTO adjustments (student, kind, exercise_id, points, due, cutoff, reason, made_by, made_at, "
+                "source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                _adjustment_row(adjustment),
+            )
+        return dataclasses.replace(adjustment, id=int(cursor.lastrowid or 0))
+
+    def remove_adjustment(self, adjustment_id: int) -> Adjustment | None:
+        """Delete the adjustment numbered ``adjustment_id``; returns it, or ``None`` when there is none."""
+        found = [adjustment for adjustment in self.adjustments() if adjustment.id == adjustment_id]
+        if not found:
+            return None
+        with self._transaction():
+            self._db.execute("DELETE FROM adjustments WHERE id = ?", (adjustment_id,))
+        return found[0]
+
+    def set_course_file_extensions(self, extensions: list[Adjustment]) -> None:
+        """Replace the extensions taken from the course file with ``extensions`` (those made by command stay).
+
+        A row is rewritten only when it changed, so its number and date stay while the course file keeps it.
+        """
+        wanted = {(a.student_id, a.due, a.cutoff): a for a in extensions}
+        with self._transaction():
+            rows = self._db.execute(
+                "SELECT id, student, due, cutoff FROM adjustments WHERE source = 'course file' AND kind = 'extension'"
+            ).fetchall()
+            for row_id, student, due, cutoff in rows:
+                if wanted.pop((student, due, cutoff), None) is None:
+                    self._db.execute("DELETE FROM adjustments WHERE id = ?", (row_id,))
+            for adjustment in wanted.values():
+                self._db.execute(
+                    "INSERT INTO adjustments (student, kind, exercise_id, points, due, cutoff, reason, made_by, "
+                    "made_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    _adjustment_row(adjustment),
+                )
 
     def counts(self) -> tuple[int, int]:
         """(students, check results) stored."""
@@ -308,7 +397,28 @@ class Gradebook:
         return Gradebook._Transaction(self._db)
 
 
+def _adjustment_row(adjustment: Adjustment) -> tuple:
+    return (
+        adjustment.student_id, adjustment.kind, adjustment.exercise_id, float(adjustment.points), adjustment.due,
+        adjustment.cutoff, adjustment.text, adjustment.made_by, adjustment.made_at, adjustment.source,
+    )
+
+
 # -- the check at open ----------------------------------------------------------------
+
+
+def _upgrade_schema(db: sqlite3.Connection) -> None:
+    """Mark a gradebook of schema 1 that now has every table (:func:`_add_new_tables`) as schema 2.
+
+    Schema 2 only added the ``adjustments`` table, so nothing else changes; a
+    gradebook that lacks other tables keeps its version, for the check to name the damage.
+    """
+    present = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not set(_expected_columns()) <= present:
+        return
+    version = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if version is not None and version[0] == "1":
+        db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
 
 def _add_new_tables(db: sqlite3.Connection) -> None:
@@ -384,6 +494,7 @@ def gradebook_damage(db: sqlite3.Connection, *, path: Path | str = "the gradeboo
 class _Contents:
     records: list[StudentRecord]
     damage: list[str]
+    adjustments: list[Adjustment] = dataclasses.field(default_factory=list)
 
 
 class _Damage:
@@ -577,7 +688,42 @@ def _contents_of(db: sqlite3.Connection) -> _Contents:
         damage.add("'named_mistakes' holds mistakes of checks that 'check_results' does not", student)
     for student, _, _ in problems:
         damage.add("'module_problems' holds problems of checks that 'check_results' does not", student)
-    return _Contents(records, damage.sentences())
+    adjustments = _adjustments_of(db, damage)
+    return _Contents(records, damage.sentences(), adjustments)
+
+
+def _is_time(value: object) -> bool:
+    if not _is_text(value):
+        return False
+    try:
+        return dt.datetime.fromisoformat(str(value)).tzinfo is not None
+    except ValueError:
+        return False
+
+
+def _adjustments_of(db: sqlite3.Connection, damage: "_Damage") -> list[Adjustment]:
+    """The rows of 'adjustments' that hold what nngrade writes; each other row is named in ``damage``."""
+    adjustments = []
+    for (row_id, student, kind, exercise_id, points, due, cutoff, reason, made_by, made_at, source) in db.execute(
+        "SELECT id, student, kind, exercise_id, points, due, cutoff, reason, made_by, made_at, source "
+        "FROM adjustments ORDER BY id"
+    ):
+        if not all(_is_text(value) for value in (student, kind, exercise_id, reason, made_by, made_at, source)):
+            damage.add(f"adjustment {row_id} holds a number where nngrade writes text", student)
+        elif kind not in ADJUSTMENT_KINDS or source not in ("command", "course file"):
+            damage.add(f"adjustment {row_id} is of a kind ({kind!r}, from {source!r}) nngrade never writes", student)
+        elif not _is_number(points) or (kind != "points" and points != 0):
+            damage.add(f"adjustment {row_id} holds points nngrade never writes", student)
+        elif (kind == "extension") != _is_time(due) or not (cutoff is None or (kind == "extension" and _is_time(cutoff))):
+            damage.add(f"adjustment {row_id} holds a due date or cutoff nngrade never writes", student)
+        else:
+            adjustments.append(
+                Adjustment(
+                    id=row_id, student_id=student, kind=kind, text=reason, made_by=made_by, made_at=made_at,
+                    exercise_id=exercise_id, points=float(points), due=due, cutoff=cutoff, source=source,
+                )
+            )
+    return adjustments
 
 
 def _damage_message(path: Path, damage: list[str]) -> str:
@@ -616,4 +762,5 @@ def assignment_from_json(text: str) -> AssignmentInfo:
         ),
         due=data.get("due"),
         late=LatePolicy(**data.get("late", {})),
+        timezone=data.get("timezone", "UTC"),
     )

@@ -65,6 +65,8 @@ class AssignmentInfo:
     due: str | None = None
     """ISO 8601 date and time, with its time zone; ``None``: no due date, nothing is late"""
     late: LatePolicy = field(default_factory=LatePolicy)
+    timezone: str = "UTC"
+    """the course's time zone (an IANA name): every time shown to a person is shown in it, with its offset"""
 
     @property
     def max_score(self) -> float:
@@ -75,6 +77,41 @@ class AssignmentInfo:
             if exercise.id == exercise_id:
                 return exercise
         raise KeyError(exercise_id)
+
+
+ADJUSTMENT_KINDS = ("points", "extension", "excuse", "comment")
+"""what an :class:`Adjustment` can be"""
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """An instructor's decision about one student, kept apart from the grading so that every regrade keeps it.
+
+    The gradebook's ``adjustments`` table stores them; they apply whenever the
+    outputs are written (:func:`grader.adjustments.adjusted_record`).
+    """
+
+    id: int
+    student_id: str
+    kind: str
+    """one of :data:`ADJUSTMENT_KINDS`: points added or taken away, an extension of the due date, lateness
+    excused, or a comment shown in the student's feedback"""
+    text: str
+    """the reason (points, extension, excuse) or the comment itself"""
+    made_by: str
+    """who made it: the OS user of the command, ``--by``, or ``course file``"""
+    made_at: str
+    """ISO 8601 date and time in UTC"""
+    exercise_id: str = ""
+    """for points: the exercise adjusted; empty: the whole assignment"""
+    points: float = 0.0
+    """for points: added to the final score (negative: taken away)"""
+    due: str | None = None
+    """for an extension: the student's own due date (ISO 8601, with its offset)"""
+    cutoff: str | None = None
+    """for an extension: the student's own cutoff; ``None``: the assignment's, moved with the due date"""
+    source: str = "command"
+    """``command`` (``nngrade adjust`` and its siblings) or ``course file`` (an assignment's ``extensions`` table)"""
 
 
 GRADER_FAULT = "internal error in the grader"
@@ -109,6 +146,9 @@ class StudentRecord:
     """ISO 8601 date and time in UTC of the grading"""
     seconds: float = 0.0
     """wall time spent grading this submission"""
+    adjustments: tuple[Adjustment, ...] = ()
+    """the instructor's adjustments, extension, excuse and comments for this student, applied to
+    :attr:`final` and the lateness fields (the gradebook stores the graded values, without them)"""
 
     @property
     def score(self) -> float:
@@ -121,8 +161,20 @@ class StudentRecord:
         return round(self.score * self.late_penalty_percent / 100.0, 2)
 
     @property
+    def adjustment_points(self) -> float:
+        """Points the instructor added (negative: took away), after the late penalty."""
+        return round(sum(adjustment.points for adjustment in self.adjustments if adjustment.kind == "points"), 2)
+
+    @property
     def final(self) -> float:
-        return round(self.score - self.late_penalty, 2)
+        """Points after the late penalty and the instructor's adjustments, never below 0."""
+        if not any(adjustment.kind == "points" for adjustment in self.adjustments):
+            return round(self.score - self.late_penalty, 2)
+        return max(0.0, round(self.score - self.late_penalty + self.adjustment_points, 2))
+
+    def adjustments_of(self, kind: str) -> tuple[Adjustment, ...]:
+        """This student's adjustments of ``kind`` (one of :data:`ADJUSTMENT_KINDS`), oldest first."""
+        return tuple(adjustment for adjustment in self.adjustments if adjustment.kind == kind)
 
     @property
     def complete(self) -> bool:

@@ -281,7 +281,7 @@ def test_grades_table_lists_every_student(tables) -> None:
     rows = tables["Grades"][1:]
     assert [row[0] for row in rows] == sorted(record.student_id for record in class_records())
     erin = next(row for row in rows if row[0] == "erin")
-    assert erin[1:4] == ["8", "20", "6.4"]
+    assert erin[1:6] == ["8", "2", "20", "", "6.4"]  # points, late days, penalty %, no adjustment, final
 
 
 def test_text_is_escaped(page: str) -> None:

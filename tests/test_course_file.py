@@ -87,6 +87,18 @@ def test_point_overrides_scale_an_exercises_checks_to_the_new_total(tmp_path):
         (("cutoff = \"2026-10-20T23:59:00+02:00\"", "cutoff = \"next tuesday\""), "assignments.a1.late.cutoff", "date and time"),
         (("timezone = \"Europe/Amsterdam\"", "timezone = \"Mars/Olympus\""), "timezone", "not a known time zone"),
         (("due = 2026-10-15T23:59:00", ""), "assignments.a1.due", "needs a due date"),
+        (("memory_mb = 1024", "memory_mb = 1024\n[x]"), "x", "unknown key"),
+        (("timezone = ", "file_times = \"yes\"\ntimezone = "), "file_times", "true or false"),
+        (("[assignments.a1.points]", "[assignments.a1.extensions]\nalice = \"soon\"\n[assignments.a1.points]"),
+         "assignments.a1.extensions.alice", "date and time"),
+        (("[assignments.a1.points]", "[assignments.a1.extensions]\nbob = { cutoff = 2026-10-30T00:00:00 }\n"
+          "[assignments.a1.points]"), "assignments.a1.extensions.bob", "needs a due date"),
+        (("[assignments.a1.points]", "[assignments.a1.extensions]\nbob = { due = 2026-10-30T00:00:00, "
+          "cutoff = 2026-10-20T00:00:00 }\n[assignments.a1.points]"), "assignments.a1.extensions.bob.cutoff",
+         "before the extension's due date"),
+        (("[assignments.a1.points]", "[assignments.a1.extensions]\nbob = { due = 2026-10-30T00:00:00, "
+          "until = 2026-10-31T00:00:00 }\n[assignments.a1.points]"), "assignments.a1.extensions.bob.until",
+         "unknown key"),
     ],
 )
 def test_a_wrong_course_file_names_the_file_the_key_and_the_problem(tmp_path, change, key, words):
@@ -97,6 +109,25 @@ def test_a_wrong_course_file_names_the_file_the_key_and_the_problem(tmp_path, ch
     message = str(caught.value)
     assert str(tmp_path / "course.toml") in message
     assert key in message and words in message
+
+
+def test_extensions_file_times_and_the_zone_are_read_in_the_course_zone(tmp_path):
+    text = VALID.replace("timezone = ", "file_times = true\ntimezone = ").replace(
+        "[assignments.a1.points]",
+        "file_times = false\n\n[assignments.a1.extensions]\nalice = 2026-10-20T23:59:00\n"
+        "bob = { due = 2026-10-30T12:00:00, cutoff = 2026-11-02T00:00:00Z }\n\n[assignments.a1.points]",
+    )
+    course = load(tmp_path, text)
+    a1 = course.assignment("a1")
+    assert course.timezone == "Europe/Amsterdam" and a1.info().timezone == "Europe/Amsterdam"
+    assert course.file_times is True and a1.file_times is False and not course.uses_file_times(a1)
+    # 20 October is summer time (+02:00), 30 October winter time (+01:00): each gets the offset of its own day.
+    assert a1.extensions["alice"] == (dt.datetime(2026, 10, 20, 21, 59, tzinfo=dt.timezone.utc), None)
+    assert a1.extensions["bob"] == (
+        dt.datetime(2026, 10, 30, 11, 0, tzinfo=dt.timezone.utc), dt.datetime(2026, 11, 2, tzinfo=dt.timezone.utc)
+    )
+    plain = load(tmp_path, VALID)
+    assert plain.file_times is False and not plain.uses_file_times(plain.assignment("a1"))
 
 
 def test_a_file_that_is_not_toml_says_so(tmp_path):

@@ -333,7 +333,7 @@ def test_a_run_killed_with_sigkill_resumes_with_no_lost_and_no_duplicated_rows(t
     out = tmp_path / "out"
     before = set(grading_processes())
     process = subprocess.Popen(
-        [*NNGRADE, "grade", str(submissions), "-a", "a1", "-o", str(out), "-j", "2", "-q"],
+        [*NNGRADE, "grade", str(submissions), "-a", "a1", "-o", str(out), "-j", "2", "-q", "--file-times"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 300
@@ -354,7 +354,7 @@ def test_a_run_killed_with_sigkill_resumes_with_no_lost_and_no_duplicated_rows(t
         time.sleep(0.1)
     assert not set(grading_processes()) - before
 
-    resumed = nngrade("grade", str(submissions), "-a", "a1", "-o", str(out), "-j", "2", "-q")
+    resumed = nngrade("grade", str(submissions), "-a", "a1", "-o", str(out), "-j", "2", "-q", "--file-times")
     assert f"{killed_at[0]} unchanged" in resumed.stdout
     assert stored_rows(out) == (12, 12 * 50)
     grades = pd.read_csv(out / "grades.csv", index_col="student")

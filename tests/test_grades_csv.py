@@ -36,6 +36,7 @@ def test_columns_follow_the_assignment(grades: pd.DataFrame) -> None:
         "late_days",
         "late_penalty_percent",
         "late_penalty",
+        "adjustment",
         "final",
         "submitted_at",
         "problem",
@@ -96,7 +97,7 @@ def test_numbers_are_plain_decimals(tmp_path: Path) -> None:
     assert "e-" not in text and "E-" not in text
     row = text.splitlines()[1].split(",")
     assert row[:5] == ["zed", "0.33", "", "", "0.33"]
-    assert row[6:10] == ["0", "12.35", "0.04", "0.29"]
+    assert row[6:11] == ["0", "12.35", "0.04", "0", "0.29"]
     assert all(len(cell.partition(".")[2]) <= 2 for cell in row[1:10])
 
 

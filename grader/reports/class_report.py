@@ -37,6 +37,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 from urllib.parse import quote
 
+from grader.adjustments import effective_extension, extended_cutoff
+from grader.late_penalties import local_time
 from grader.records import AssignmentInfo, StudentRecord
 from grader.reports.output_files import plain_number, printable, write_atomically
 from grader.student_ids import student_file_name
@@ -488,7 +490,7 @@ def class_report_html(info: AssignmentInfo, records: Sequence[StudentRecord]) ->
     body = [f"<h1>Class report: {_h(info.name)}</h1>"]
     graded_at = max((record.graded_at for record in records if record.graded_at), default="")
     if graded_at:
-        body.append(f'<p class="muted">Latest grading: {_h(graded_at)}</p>')
+        body.append(f'<p class="muted">Latest grading: {_h(local_time(graded_at, info.timezone))}</p>')
 
     summary = [
         ("students", len(records)),
@@ -523,6 +525,7 @@ def class_report_html(info: AssignmentInfo, records: Sequence[StudentRecord]) ->
     body += _statuses_section(info, records)
     body += _incomplete_section(incomplete)
     body += _problems_section(with_problems)
+    body += _adjustments_section(info, records)
     body += _grades_section(info, records)
     return "\n".join(
         [
@@ -643,13 +646,52 @@ def _grades_section(info: AssignmentInfo, records: Sequence[StudentRecord]) -> l
             state = "incomplete"
         else:
             state = ""
+        late_days = _h(str(record.late_days))
+        if effective_extension(record.adjustments) is not None:
+            late_days += " (extended)"
+        if record.adjustments_of("excuse"):
+            late_days += " (excused)"
+        adjustment = _number_cell(record.adjustment_points) if record.adjustments_of("points") else "<td></td>"
         cells.append(
             f"<tr><td>{_feedback_link(record.student_id)}</td>{_number_cell(record.score)}"
-            f"{_number_cell(record.late_penalty_percent)}{_number_cell(record.final)}"
-            f"<td>{_h(record.submitted_at or '')}</td><td>{_h(state)}</td></tr>"
+            f"<td>{late_days}</td>{_number_cell(record.late_penalty_percent)}{adjustment}{_number_cell(record.final)}"
+            f"<td>{_h(local_time(record.submitted_at, info.timezone))}</td><td>{_h(state)}</td></tr>"
         )
-    header = ["student", "points", "late penalty %", f"final (of {plain_number(info.max_score)})", "submitted", ""]
+    header = [
+        "student", "points", "late days", "late penalty %", "adjustment", f"final (of {plain_number(info.max_score)})",
+        f"submitted ({info.timezone})", "",
+    ]
     return body + _table(header, cells)
+
+
+def _adjustments_section(info: AssignmentInfo, records: Sequence[StudentRecord]) -> list[str]:
+    """Every adjustment, extension, excuse and comment in force, with who made it, when and why."""
+    body = ["<h2>Adjustments, extensions and comments</h2>"]
+    made = sorted(
+        (adjustment for record in records for adjustment in record.adjustments), key=lambda a: (a.student_id, a.id)
+    )
+    if not made:
+        return body + ['<p>None. <code>nngrade adjust</code>, <code>extend</code>, <code>excuse</code> and '
+                       '<code>comment</code> add them; every regrade keeps them.</p>']
+    cells = []
+    for adjustment in made:
+        if adjustment.kind == "points":
+            target = adjustment.exercise_id or "the assignment"
+            what = f"{adjustment.points:+g} points on {target}"
+        elif adjustment.kind == "extension":
+            cutoff = extended_cutoff(info, adjustment)
+            what = f"due {local_time(adjustment.due, info.timezone)}"
+            what += f", cutoff {local_time(cutoff, info.timezone)}" if cutoff else ""
+        elif adjustment.kind == "excuse":
+            what = "lateness excused"
+        else:
+            what = "comment"
+        cells.append(
+            f"<tr><td>{_h(str(adjustment.id))}</td><td>{_feedback_link(adjustment.student_id)}</td>"
+            f"<td>{_h(adjustment.kind)}</td><td>{_h(what)}</td><td>{_h(adjustment.text)}</td>"
+            f"<td>{_h(adjustment.made_by)}</td><td>{_h(local_time(adjustment.made_at, info.timezone))}</td></tr>"
+        )
+    return body + _table(["id", "student", "kind", "what", "reason or comment", "by", "when"], cells)
 
 
 def write_class_report(path: Path, info: AssignmentInfo, records: Sequence[StudentRecord]) -> Path:

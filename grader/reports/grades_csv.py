@@ -4,7 +4,9 @@ Columns, in this order: ``student``, one column per exercise (in the
 assignment's order, holding the exercise's points; empty when the submission
 could not be graded), ``total`` (before the late penalty), ``max``,
 ``late_days``, ``late_penalty_percent``, ``late_penalty`` (points),
-``final``, ``submitted_at``, ``problem`` (empty when the submission was
+``adjustment`` (the instructor's points, added after the late penalty; 0
+without), ``final``, ``submitted_at`` (ISO 8601 in the course's time zone,
+with its offset), ``problem`` (empty when the submission was
 graded) and ``incomplete`` (``true`` when a grader fault left a check, or the
 whole submission, unscored). Numbers are plain decimals with at most two decimals.
 Text that a spreadsheet would evaluate (a student id ``=SUM(1+1)``, a problem
@@ -24,6 +26,7 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from grader.late_penalties import local_iso
 from grader.records import AssignmentInfo, StudentRecord
 from grader.reports.output_files import plain_number, spreadsheet_safe, write_atomically
 from grader.reports.student_feedback import is_incomplete
@@ -37,6 +40,7 @@ SUMMARY_COLUMNS = (
     "late_days",
     "late_penalty_percent",
     "late_penalty",
+    "adjustment",
     "final",
     "submitted_at",
     "problem",
@@ -96,8 +100,9 @@ def _row(info: AssignmentInfo, record: StudentRecord) -> list[str]:
         str(record.late_days),
         plain_number(record.late_penalty_percent),
         plain_number(record.late_penalty),
+        plain_number(record.adjustment_points),
         plain_number(record.final),
-        record.submitted_at or "",
+        local_iso(record.submitted_at, info.timezone),
         record.problem,
         "true" if is_incomplete(record) else "false",
     ]

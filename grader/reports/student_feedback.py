@@ -23,6 +23,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from grader.adjustments import effective_extension, extended_cutoff
+from grader.late_penalties import local_time
 from grader.records import AssignmentInfo, StudentRecord
 from grader.reports.output_files import plain_number, printable
 from grader.results import CheckResult, DiagnosedMistake, ExerciseResult, ModuleProblem, Status, module_problems
@@ -133,12 +135,24 @@ def points_text(score: float | None, max_score: float) -> str:
     return f"{earned} / {plain_number(max_score)}"
 
 
+def due_and_cutoff(info: AssignmentInfo, record: StudentRecord) -> tuple[str | None, str | None]:
+    """The due date and cutoff that count for ``record`` (ISO 8601): the student's extension's, else the assignment's."""
+    extension = effective_extension(record.adjustments)
+    if extension is None:
+        return info.due, info.late.cutoff
+    return extension.due, extended_cutoff(info, extension)
+
+
 def late_text(info: AssignmentInfo, record: StudentRecord) -> str:
-    """One sentence on lateness and its penalty; empty when there is nothing to say."""
+    """One sentence on lateness and its penalty; empty when there is nothing to say. Times in the course's zone."""
     days = record.late_days
     day_word = "day" if days == 1 else "days"
-    if record.late_penalty_percent >= 100 and info.late.cutoff:
-        return f"Submitted after the cutoff ({info.late.cutoff}): the score counts as 0."
+    excused = record.adjustments_of("excuse")
+    if excused and days > 0:
+        return f"Submitted {days} {day_word} late; lateness excused ({excused[-1].text}): no penalty."
+    _, cutoff = due_and_cutoff(info, record)
+    if record.late_penalty_percent >= 100 and cutoff:
+        return f"Submitted after the cutoff ({local_time(cutoff, info.timezone)}): the score counts as 0."
     if record.late_penalty_percent > 0:
         lateness = f"Submitted {days} {day_word} late" if days > 0 else "Submitted late"
         return (
@@ -217,6 +231,30 @@ def _md_block(text: str) -> list[str]:
     return [f"{fence}text", text.rstrip("\n"), fence]
 
 
+def adjustment_lines(record: StudentRecord) -> list[tuple[str, str]]:
+    """(label, text) for each of the instructor's points adjustments of ``record``: ``("Adjustment", "+2: reason")``."""
+    lines = []
+    for adjustment in record.adjustments_of("points"):
+        label = f"Adjustment ({adjustment.exercise_id})" if adjustment.exercise_id else "Adjustment"
+        lines.append((label, f"{adjustment.points:+g}: {adjustment.text}"))
+    return lines
+
+
+def dates_lines(info: AssignmentInfo, record: StudentRecord) -> list[tuple[str, str]]:
+    """(label, time) rows for when the student submitted and when it was due, in the course's zone."""
+    lines = []
+    if record.submitted_at:
+        lines.append(("Submitted", local_time(record.submitted_at, info.timezone)))
+    due, _ = due_and_cutoff(info, record)
+    if due:
+        extended = " (your extension)" if due != info.due else ""
+        lines.append(("Due", local_time(due, info.timezone) + extended))
+    return lines
+
+
+COMMENTS_HEADING = "Comments from your instructor"
+
+
 def feedback_markdown(info: AssignmentInfo, record: StudentRecord) -> str:
     """The Markdown feedback page of one student."""
     lines = [f"# Feedback on {_md(info.name)} for {_md(record.student_id)}", ""]
@@ -228,8 +266,10 @@ def feedback_markdown(info: AssignmentInfo, record: StudentRecord) -> str:
             "",
             _md(problem_advice(record)),
             "",
+            *[f"{_md(label)}: {_md(text)}" for label, text in adjustment_lines(record)],
             f"Score: {plain_number(record.final)} / {plain_number(info.max_score)}",
             "",
+            *_md_comments(record),
         ]
         return "\n".join(lines)
 
@@ -243,14 +283,13 @@ def feedback_markdown(info: AssignmentInfo, record: StudentRecord) -> str:
         lines.append(
             f"| Late penalty | -{plain_number(record.late_penalty)} ({plain_number(record.late_penalty_percent)}%) |"
         )
+    lines += [f"| {_md(label)} | {_md(text)} |" for label, text in adjustment_lines(record)]
     lines.append(f"| **Final score** | **{plain_number(record.final)} / {plain_number(info.max_score)}** |")
-    if record.submitted_at:
-        lines.append(f"| Submitted | {_md(record.submitted_at)} |")
-    if info.due:
-        lines.append(f"| Due | {_md(info.due)} |")
+    lines += [f"| {label} | {_md(text)} |" for label, text in dates_lines(info, record)]
     lines.append("")
     if late:
         lines += [_md(late), ""]
+    lines += _md_comments(record)
     if is_incomplete(record):
         lines += [f"> **Incomplete.** {_md(INTERNAL_ERROR_NOTE)}", ""]
     problems = problem_views(record)
@@ -362,7 +401,9 @@ def feedback_html(info: AssignmentInfo, record: StudentRecord) -> str:
             f"<pre>{_h(record.problem)}</pre>",
             f"<p>{_h(problem_advice(record))}</p>",
             "</div>",
+            *[f"<p>{_h(label)}: {_h(text)}</p>" for label, text in adjustment_lines(record)],
             f"<p>Score: {_h(plain_number(record.final))} / {_h(plain_number(info.max_score))}</p>",
+            *_html_comments(record),
         ]
         return _page(title, body)
 
@@ -373,18 +414,17 @@ def feedback_html(info: AssignmentInfo, record: StudentRecord) -> str:
             f"<tr><th>Late penalty</th><td>-{_h(plain_number(record.late_penalty))} "
             f"({_h(plain_number(record.late_penalty_percent))}%)</td></tr>"
         )
+    summary += [f"<tr><th>{_h(label)}</th><td>{_h(text)}</td></tr>" for label, text in adjustment_lines(record)]
     summary.append(
         f"<tr><th>Final score</th><td><strong>{_h(plain_number(record.final))} / "
         f"{_h(plain_number(info.max_score))}</strong></td></tr>"
     )
-    if record.submitted_at:
-        summary.append(f"<tr><th>Submitted</th><td>{_h(record.submitted_at)}</td></tr>")
-    if info.due:
-        summary.append(f"<tr><th>Due</th><td>{_h(info.due)}</td></tr>")
+    summary += [f"<tr><th>{_h(label)}</th><td>{_h(text)}</td></tr>" for label, text in dates_lines(info, record)]
     body += ["<table>", *summary, "</table>"]
     late = late_text(info, record)
     if late:
         body.append(f"<p>{_h(late)}</p>")
+    body += _html_comments(record)
     if is_incomplete(record):
         body.append(f'<p class="note"><strong>Incomplete.</strong> {_h(INTERNAL_ERROR_NOTE)}</p>')
     problems = problem_views(record)
@@ -430,3 +470,24 @@ def _html_check_details(check: CheckView) -> list[str]:
         body += ["<p>What your code printed:</p>", f"<pre>{_h(check.output)}</pre>"]
     return body
 
+
+
+def _md_comments(record: StudentRecord) -> list[str]:
+    comments = record.adjustments_of("comment")
+    if not comments:
+        return []
+    lines = [f"## {COMMENTS_HEADING}", ""]
+    for comment in comments:
+        lines += [*_md_block(comment.text), ""]
+    return lines
+
+
+def _html_comments(record: StudentRecord) -> list[str]:
+    comments = record.adjustments_of("comment")
+    if not comments:
+        return []
+    return [
+        '<div class="comments">', f"<h2>{_h(COMMENTS_HEADING)}</h2>",
+        *[f'<p class="comment">{_h(comment.text)}</p>' for comment in comments],
+        "</div>",
+    ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Sequence
 
@@ -86,7 +86,25 @@ def _refused_entry(entry: Entry) -> _LoadedEntry:
     return _LoadedEntry({}, (), entry.refused, files_hash([(entry.path.name, digest)]), status.st_mtime)
 
 
-def _load_entry(entry: Entry, *, root: Path, modules: Sequence[str]) -> _LoadedEntry:
+@dataclass(frozen=True)
+class Dating:
+    """How submissions are dated: the course's zone, and whether file times may stand in for a known time."""
+
+    zone: tzinfo = timezone.utc
+    """the zone of times written without one (the course file's ``timezone``)"""
+    file_times: bool = True
+    """date a submission by its files' modification times when nothing else dates it"""
+    required: bool = False
+    """a submission nothing dates is a problem row (the assignment has a late policy)"""
+
+
+NO_SUBMISSION_TIME = (
+    "no submission time: pass --timestamps FILE, or --file-times to use the files' modification times"
+)
+"""the problem of a submission that nothing dates when its lateness matters"""
+
+
+def _load_entry(entry: Entry, *, root: Path, modules: Sequence[str], zone: tzinfo = timezone.utc) -> _LoadedEntry:
     if entry.form == "other":
         return _refused_entry(entry)
     nbgrader_time, notes = None, ()
@@ -94,7 +112,7 @@ def _load_entry(entry: Entry, *, root: Path, modules: Sequence[str]) -> _LoadedE
         files = read_student_folder(entry.path, shown=entry.relative, root=root)
     elif entry.form == "nbgrader":
         files = read_student_folder(entry.path, shown=entry.relative, root=root, skip=NBGRADER_FILES)
-        stamp = read_nbgrader_timestamp(entry.path, shown=entry.relative)
+        stamp = read_nbgrader_timestamp(entry.path, shown=entry.relative, zone=zone)
         nbgrader_time, notes = stamp.moment, ((stamp.note,) if stamp.note else ())
     elif entry.form == "zip":
         files = read_zip_file(entry.path, shown=entry.relative)
@@ -127,13 +145,14 @@ def _submission(
     modules: Sequence[str],
     roster: Roster | None,
     times: TimestampTable | None,
+    dating: Dating = Dating(),
 ) -> Submission:
     student_id = escaped_student_id(student.student_id)
     id_reason = unsafe_student_id_reason(student.student_id)
     if not student.entries:
         return _missing(student, student_id, roster=roster)
 
-    loaded = [_load_entry(entry, root=root, modules=modules) for entry in student.entries]
+    loaded = [_load_entry(entry, root=root, modules=modules, zone=dating.zone) for entry in student.entries]
     entry_text = ", ".join(entry.relative for entry in student.entries)
     problems = []
     if id_reason and student.on_roster and roster is not None:
@@ -175,8 +194,10 @@ def _submission(
         repeated = times.note_for(student.student_id)
         if repeated:
             notes.append(repeated)
-    elif mtimes:
+    elif mtimes and dating.file_times:
         submitted_at, source = file_time(max(mtimes)), "file time"
+    elif dating.required and not problems:
+        problems.append(NO_SUBMISSION_TIME)
 
     problem = "; ".join(problems)
     return Submission(
@@ -199,13 +220,17 @@ def find_submissions(
     modules: Sequence[str],
     roster: Path | None = None,
     timestamps: Path | None = None,
+    dating: Dating = Dating(),
 ) -> list[Submission]:
     """One :class:`Submission` per student found in ``root`` (or on the roster), sorted by student id.
 
     ``root`` is SUBMISSIONS: one entry per student, or an nbgrader course (or
     its ``submitted`` folder), of which only ``assignment`` is read.
     ``modules`` are the assignment's topic modules. ``roster`` and
-    ``timestamps`` are the instructor's optional CSV files. Raises
+    ``timestamps`` are the instructor's optional CSV files; ``dating`` says in
+    which zone times without one are read, and whether file times may date a
+    submission nothing else dates (when they may not and ``dating.required``,
+    such a submission is a problem row). Raises
     :class:`SubmissionsError` only when the input as a whole is unusable;
     a student's broken entry is that student's ``problem``.
     """
@@ -219,7 +244,7 @@ def find_submissions(
         )
     root = root.resolve()
     roster_table = read_roster(Path(roster)) if roster is not None else None
-    times = read_timestamps_csv(Path(timestamps)) if timestamps is not None else None
+    times = read_timestamps_csv(Path(timestamps), dating.zone) if timestamps is not None else None
 
     submitted = nbgrader_submitted_folder(root)
     if submitted is not None:
@@ -231,6 +256,7 @@ def find_submissions(
         entries, hint = list_plain_entries(root, skip=own_files), ""
     students = entries_by_student(entries, roster_table, layout_hint=hint)
     submissions = [
-        _submission(student, root=root, modules=modules, roster=roster_table, times=times) for student in students
+        _submission(student, root=root, modules=modules, roster=roster_table, times=times, dating=dating)
+        for student in students
     ]
     return sorted(submissions, key=lambda submission: submission.student_id)

@@ -4,7 +4,9 @@ The sources rank in that order. nbgrader writes ``timestamp.txt`` with the
 format ``%Y-%m-%d %H:%M:%S.%f %Z`` in its configured zone (UTC unless changed),
 older versions without the fraction, so the zone arrives as a name:
 ``2024-03-14 16:05:00.123456 UTC``. That format and ISO 8601 are both read;
-a time without a zone is UTC. Every time comes back timezone-aware in UTC.
+a time without a zone is read in the course's zone (the course file's
+``timezone``, UTC when it names none), the zone in which the instructor and
+the LMS write times. Every time comes back timezone-aware in UTC.
 
 Zone abbreviations are ambiguous in general; :data:`ZONE_ABBREVIATIONS` holds
 the common ones nbgrader writes for North American, European and Pacific
@@ -55,8 +57,11 @@ def _zone(name: str) -> tzinfo:
     raise ValueError(f"its time zone '{name}' is not one nngrade knows: write an offset such as +01:00")
 
 
-def parse_timestamp(text: str) -> datetime:
-    """The moment ``text`` names, timezone-aware in UTC; a time without a zone is UTC.
+def parse_timestamp(text: str, zone: tzinfo = timezone.utc) -> datetime:
+    """The moment ``text`` names, timezone-aware in UTC; a time without a zone is read in ``zone``.
+
+    ``zone`` is the course's zone: a ``ZoneInfo`` gives a wall-clock time the
+    offset in force on that day (summer or winter time).
 
     Raises ValueError saying what is wrong with ``text``.
     """
@@ -75,7 +80,7 @@ def parse_timestamp(text: str) -> datetime:
             raise ValueError(f"'{text}' is not a real date and time") from None
         moment = moment.replace(tzinfo=_zone(parts.group(2).strip()))
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=zone)
     return moment.astimezone(timezone.utc)
 
 
@@ -92,8 +97,9 @@ class NbgraderTimestamp:
     note: str = ""
 
 
-def read_nbgrader_timestamp(folder: Path, *, shown: str) -> NbgraderTimestamp:
-    """The time in ``folder/timestamp.txt``; ``moment`` is ``None`` (with a note) when absent or unreadable."""
+def read_nbgrader_timestamp(folder: Path, *, shown: str, zone: tzinfo = timezone.utc) -> NbgraderTimestamp:
+    """The time in ``folder/timestamp.txt`` (without a zone: in ``zone``); ``moment`` is ``None`` (with a note)
+    when absent or unreadable."""
     where = f"{shown}/{NBGRADER_TIMESTAMP_FILE}"
     path = folder / NBGRADER_TIMESTAMP_FILE
     if not path.exists() and not path.is_symlink():
@@ -104,7 +110,7 @@ def read_nbgrader_timestamp(folder: Path, *, shown: str) -> NbgraderTimestamp:
         read = read_capped(path, limit=MAX_TIMESTAMP_BYTES, shown=where)
         if read.data is None:
             raise ValueError(f"it is larger than {MAX_TIMESTAMP_BYTES} bytes")
-        return NbgraderTimestamp(parse_timestamp(read.data.decode("utf-8-sig")))
+        return NbgraderTimestamp(parse_timestamp(read.data.decode("utf-8-sig"), zone))
     except EntryProblem as problem:
         reason = problem.message
     except UnicodeDecodeError:
@@ -132,8 +138,10 @@ class TimestampTable:
         return f"the timestamps CSV '{self.path.name}' lists {student_id} {count} times: the latest is used"
 
 
-def read_timestamps_csv(path: Path) -> TimestampTable:
+def read_timestamps_csv(path: Path, zone: tzinfo = timezone.utc) -> TimestampTable:
     """Each student's submission time from the CSV at ``path`` (columns ``student`` and ``timestamp``).
+
+    A time written without a zone is read in ``zone``, the course's.
 
     Raises :class:`SubmissionsError` naming the file, and the line and value when
     a time cannot be read: a wrong time silently changes late penalties.
@@ -154,7 +162,7 @@ def read_timestamps_csv(path: Path) -> TimestampTable:
                 f"the timestamps CSV '{path}' has a time but no student on line {row.line}: add the student id"
             )
         try:
-            moment = parse_timestamp(text)
+            moment = parse_timestamp(text, zone)
         except ValueError as error:
             raise SubmissionsError(
                 f"the timestamps CSV '{path}' has a time nngrade cannot read on line {row.line} "
