@@ -38,6 +38,49 @@ def _delimiter(first_line: str) -> str:
     return ","
 
 
+def read_csv_text(path: Path, *, what: str) -> str:
+    """The text of the instructor's CSV file at ``path`` (a byte-order mark dropped).
+
+    Raises :class:`SubmissionsError` naming the file when it does not exist,
+    cannot be read or is not UTF-8.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise SubmissionsError(f"the {what} '{path}' does not exist: check the path") from None
+    except UnicodeDecodeError:
+        raise SubmissionsError(
+            f"the {what} '{path}' is not UTF-8 text: save it as 'CSV UTF-8' from your spreadsheet"
+        ) from None
+    except OSError as error:
+        raise SubmissionsError(f"the {what} '{path}' cannot be read ({error.strerror})") from None
+    return text
+
+
+def read_csv_rows(path: Path, *, what: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header of the CSV at ``path`` (names as written, stripped) and its non-blank rows with their line numbers.
+
+    For files whose columns are recognised by their names as a whole (an LMS's
+    export); raises :class:`SubmissionsError` naming the file (and the line)
+    when it cannot be read, is empty, or is not valid CSV.
+    """
+    text = read_csv_text(path, what=what)
+    lines = text.splitlines(keepends=True)
+    if not lines or not lines[0].strip():
+        raise SubmissionsError(
+            f"the {what} '{path}' is empty or starts with a blank line: its first line must name the columns"
+        )
+    reader = csv.reader(lines, delimiter=_delimiter(lines[0]))
+    try:
+        header = [name.strip() for name in next(reader)]
+        rows = [(reader.line_num, cells) for cells in reader if any(cell.strip() for cell in cells)]
+    except csv.Error as error:
+        raise SubmissionsError(
+            f"the {what} '{path}' is not a valid CSV file (line {reader.line_num}: {error}): save it again as CSV"
+        ) from None
+    return header, rows
+
+
 def read_csv_table(
     path: Path,
     *,
@@ -52,17 +95,7 @@ def read_csv_table(
     Raises :class:`SubmissionsError` when the file cannot be read or a required
     column is missing.
     """
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SubmissionsError(f"the {what} '{path}' does not exist: check the path") from None
-    except UnicodeDecodeError:
-        raise SubmissionsError(
-            f"the {what} '{path}' is not UTF-8 text: save it as 'CSV UTF-8' from your spreadsheet"
-        ) from None
-    except OSError as error:
-        raise SubmissionsError(f"the {what} '{path}' cannot be read ({error.strerror})") from None
-
+    text = read_csv_text(path, what=what)
     lines = text.splitlines(keepends=True)
     if not lines or not lines[0].strip():
         raise SubmissionsError(
