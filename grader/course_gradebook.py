@@ -75,8 +75,9 @@ def graded_folders(course: Course) -> tuple[list[tuple[str, Path]], list[str]]:
             found.append((name, folder))
         else:
             notes.append(f"assignment {name!r} is not graded yet (no gradebook in {folder}): left out")
-    notes += [f"assignment {name!r} names no output folder in the course file: left out"
-              for name, assignment in course.assignments.items() if not assignment.output]
+    unnamed = [name for name, assignment in course.assignments.items() if not assignment.output]
+    if unnamed:
+        notes.append(f"left out, as the course file names no output folder for them: {', '.join(unnamed)}")
     return found, notes
 
 

@@ -15,7 +15,8 @@ applied) and, optionally, the class roster, whose columns it carries through:
   new assignment worth the Points Possible. So with a Canvas export as the
   roster, every identity cell and every assignment column that matches
   (by the assignment's name or title) is the roster's own; without one,
-  ``SIS Login ID`` holds the student id and the columns are new assignments.
+  ``SIS Login ID`` holds the student id and the columns are new assignments,
+  named by their title (else their name).
 - :func:`moodle_table` follows Moodle's "Import grades from CSV": any
   columns, of which one identifies the user (mapped from the file's column
   to Moodle's ``username``, ``useridnumber``, ``useremail`` or ``userid``)
