@@ -83,6 +83,21 @@ CANVAS_HEADER = "Student,ID,SIS User ID,SIS Login ID,Section,Lab 1 (4101)\n"
 CANVAS_POINTS = "    Points Possible,,,,,10.00\n"
 
 
+def test_canvas_manual_posting_row_and_first_and_last_name_columns_are_read_as_canvas_writes_them(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "LastName,FirstName,ID,SIS User ID,SIS Login ID,Section,Lab 1 (4101),Lab 2 (4102)\n"
+        ",,,,,,Manual Posting,\n"
+        "    Points Possible,,,,,,10.00,5.00\n"
+        "Byron,Ada,1,S-1,ada,A,,\n"
+        "Student,Test,9,,c0ffee,A,,\n",
+        encoding="utf-8",
+    )
+    roster = read_roster(path)
+    assert roster.kind == CANVAS
+    assert [(row.student, row.line) for row in roster.rows] == [("ada", 4)]
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
