@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 from grader.records import AssignmentInfo, StudentRecord
+from grader.student_ids import escaped_student_id
 from grader.reports.output_files import plain_number, spreadsheet_safe
 from grader.submissions.roster import (
     CANVAS,
@@ -51,6 +52,7 @@ from grader.submissions.roster import (
     MOODLE,
     MOODLE_USER_COLUMNS,
     Roster,
+    RosterRow,
     canvas_assignment_title,
 )
 
@@ -128,9 +130,14 @@ def assignment_grades(info: AssignmentInfo, records: Sequence[StudentRecord], *,
     )
 
 
+def roster_rows(roster: Roster | None) -> dict[str, RosterRow]:
+    """The roster's rows by the student id grading gives them (an id a file name cannot hold is escaped)."""
+    return {escaped_student_id(row.student): row for row in roster.rows} if roster is not None else {}
+
+
 def ordered_students(assignments: Sequence[AssignmentGrades], roster: Roster | None) -> list[str]:
     """The students of an export: the roster's, in its order, then the others graded, by id."""
-    on_roster = [row.student for row in roster.rows] if roster is not None else []
+    on_roster = list(roster_rows(roster))
     graded = sorted({student for assignment in assignments for student in assignment.students} - set(on_roster))
     return on_roster + graded
 
@@ -139,7 +146,7 @@ def students_not_on_roster(assignments: Sequence[AssignmentGrades], roster: Rost
     """Students graded in some assignment whom the roster does not list (empty without a roster)."""
     if roster is None:
         return []
-    listed = {row.student for row in roster.rows}
+    listed = set(roster_rows(roster))
     return sorted({student for assignment in assignments for student in assignment.students} - listed)
 
 
@@ -171,8 +178,9 @@ def canvas_table(assignments: Sequence[AssignmentGrades], roster: Roster | None 
 
     columns = [*CANVAS_STUDENT_COLUMNS, *canvas_columns(assignments, roster)]
     rows = [[CANVAS_POINTS_POSSIBLE, "", "", "", "", *(f"{a.max_points:.2f}" for a in assignments)]]
+    rows_by_student = roster_rows(roster)
     for student in ordered_students(assignments, roster):
-        row = roster.row_of(student) if roster is not None else None
+        row = rows_by_student.get(student)
         if row is not None and roster is not None and roster.kind == CANVAS:
             identity = [row.cells.get(column, "") for column in CANVAS_STUDENT_COLUMNS]
         else:
@@ -204,8 +212,9 @@ def moodle_table(assignments: Sequence[AssignmentGrades], roster: Roster | None 
         for assignment in assignments
     ]
     rows = []
+    rows_by_student = roster_rows(moodle_roster)
     for student in ordered_students(assignments, roster):
-        row = moodle_roster.row_of(student) if moodle_roster is not None else None
+        row = rows_by_student.get(student)
         if row is not None:
             identity = [row.cells.get(column, "") for column in identity_columns]
         elif moodle_roster is not None:
