@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from grader.adjustments import adjusted_record
 from grader.course import Assignment, Course
 from grader.errors import NngradeError
 from grader.gradebook import Gradebook
@@ -71,6 +72,8 @@ class RunSummary:
     (unreadable, missing, not on the roster, ...); a grader fault is not counted here"""
     file_times: list[str] = field(default_factory=list)
     """students of this run whose submission time is their files' modification time (``--file-times``)"""
+    unknown_extensions: list[str] = field(default_factory=list)
+    """students the course file's extensions name who are not in the gradebook (a typo, or a student who left)"""
     file_times_allowed: bool = False
     """whether file times could date a submission in this run (``--file-times`` or the course file)"""
     environment_problems: list[str] = field(default_factory=list)
@@ -187,6 +190,7 @@ def grade_class(
     with Gradebook.open(out) as gradebook:
         gradebook.set_assignment(info)
         gradebook.set_course_file_extensions(_course_file_extensions(course, chosen))
+        adjustments = gradebook.adjustments()
         finished = gradebook.finished_fingerprints()
         unfinished = set(gradebook.fingerprints()) - set(finished)
         to_grade = []
@@ -235,8 +239,12 @@ def grade_class(
             summary.graded += 1
             if not record.complete:
                 summary.internal_errors += 1
-            late = f", {record.late_penalty_percent:g}% late penalty" if record.late_penalty_percent else ""
-            progress.advance(graded.student_id, f"{record.score:g}/{info.max_score:g}{late} ({graded.seconds:.1f} s)")
+            shown = adjusted_record(info, record, adjustments)  # as the outputs will show it
+            late = f", {shown.late_penalty_percent:g}% late penalty" if shown.late_penalty_percent else ""
+            adjusted = f", {shown.adjustment_points:+g} adjusted" if shown.adjustment_points else ""
+            progress.advance(
+                graded.student_id, f"{shown.score:g}/{info.max_score:g}{late}{adjusted} ({graded.seconds:.1f} s)"
+            )
 
         # With worker processes grading, this process mostly waits: it imports the
         # figures' plotting library meanwhile instead of after the last student.
@@ -259,6 +267,8 @@ def grade_class(
                 importing.join()
         progress.finish()
         summary.records = gradebook.records()
+        graded_students = {record.student_id for record in summary.records}
+        summary.unknown_extensions = sorted(set(chosen.extensions) - graded_students)
         in_run = {submission.student_id for submission in submissions}
         summary.problem_rows = [
             record.student_id

@@ -270,6 +270,10 @@ def _command_grade(args: argparse.Namespace) -> int:
         print(f"{summary.retried} of them graded again: a grader fault had left them unscored")
     if summary.skipped:
         print(f"skipped, made by an operating system or a tool, not a student: {', '.join(summary.skipped)}")
+    if summary.unknown_extensions:
+        print(f"nngrade: note: the course file gives an extension to students not in this class: "
+              f"{', '.join(summary.unknown_extensions)} (check the ids in [assignments.{args.assignment}.extensions])",
+              file=sys.stderr)
     if summary.file_times:
         dated = summary.file_times
         named = ", ".join(dated[:5]) + (f" and {len(dated) - 5} more" if len(dated) > 5 else "")
@@ -316,6 +320,9 @@ def _command_report(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     write_reports(out, info, records)
     print(f"rebuilt the outputs of assignment {info.name!r} for {len(records)} students from the gradebook")
+    applied = sum(len(record.adjustments) for record in records)
+    if applied:
+        print(f"with {applied} adjustments, extensions, excuses and comments applied (see `nngrade adjustments {args.out}`)")
     _print_outputs(out, info, records, table=args.table)
     problem_rows = [record.student_id for record in records if record.problem and not record.grader_fault]
     _print_problem_rows(out, problem_rows)

@@ -331,12 +331,13 @@ class Gradebook:
     def adjustments(self) -> list[Adjustment]:
         """Every adjustment stored, oldest first.
 
-        Raises :class:`DamagedGradebook` when the rows fail the check of :meth:`open`.
+        Raises :class:`DamagedGradebook` when a row of the table fails the check of :meth:`open`.
         """
-        contents = _read_contents(self._db)
-        if contents.damage:
-            raise DamagedGradebook(_damage_message(self.path, contents.damage))
-        return contents.adjustments
+        damage = _Damage()
+        adjustments = _adjustments_of(self._db, damage)
+        if damage.kinds:
+            raise DamagedGradebook(_damage_message(self.path, damage.sentences()))
+        return adjustments
 
     def add_adjustment(self, adjustment: Adjustment) -> Adjustment:
         """Store ``adjustment`` (its ``id`` is ignored); returns it with the id it was given."""

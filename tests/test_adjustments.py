@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -261,9 +262,10 @@ def test_an_extension_in_the_course_file_applies_and_one_by_command_wins(berlin,
     course = tmp_path / "course"
     shutil.copytree(folder / "submissions", course / "submissions")
     shutil.copy(folder / "times.csv", course / "times.csv")
-    write_course(course, extra='\n[assignments.lab.extensions]\nkim = { due = 2026-10-27T12:00:00 }\n')
+    write_course(course, extra='\n[assignments.lab.extensions]\nkim = { due = 2026-10-27T12:00:00 }\nkimm = 2026-10-28T00:00:00\n')
     out = tmp_path / "out"
-    grade(course, out, "--student", "kim")
+    run = grade(course, out, "--student", "kim")
+    assert "extension to students not in this class: kimm" in run.stderr
     assert grades_of(out).loc["kim", "late_days"] == 0
     assert "course file" in nngrade("adjustments", str(out)).stdout
     nngrade("extend", str(out), "kim", "--due", "2026-10-26T12:00")
@@ -294,6 +296,8 @@ def test_a_comment_appears_in_the_students_feedback_page(out):
     assert "Neat work; see me about &lt;b&gt;bias&lt;/b&gt; terms." in page
     assert "Comments from your instructor" not in (out / "feedback" / "ada.html").read_text()
     assert grades_of(out).loc["ben", "final"] == POINTS  # a comment changes no number
+    gradescope = json.loads((out / "results" / "ben" / "results.json").read_text())
+    assert "Neat work; see me about <b>bias</b> terms." in gradescope["output"]
     # A problem row's page shows a comment too.
     nngrade("comment", str(out), "lee", "Send me your timestamp.")
     assert "Send me your timestamp." in (out / "feedback" / "lee.md").read_text()

@@ -31,6 +31,8 @@ from grader.reports.student_feedback import (
     exercise_views,
     PROBLEMS_NOTE,
     is_incomplete,
+    COMMENTS_HEADING,
+    adjustment_lines,
     late_text,
     problem_advice,
     problem_views,
@@ -48,6 +50,7 @@ def results_json(info: AssignmentInfo, record: StudentRecord) -> dict[str, Any]:
         "late_days": record.late_days,
         "late_penalty_percent": _points(record.late_penalty_percent),
         "late_penalty": _points(record.late_penalty),
+        "adjustment": _points(record.adjustment_points),
         "incomplete": is_incomplete(record),
         "submitted_at": record.submitted_at,
         "graded_at": record.graded_at,
@@ -115,6 +118,10 @@ def _summary(info: AssignmentInfo, record: StudentRecord) -> str:
     late = late_text(info, record)
     if late:
         lines.append(late)
+    lines += [f"{label}: {text}" for label, text in adjustment_lines(record)]
+    comments = record.adjustments_of("comment")
+    if comments:
+        lines += ["", f"{COMMENTS_HEADING}:", *(comment.text for comment in comments), ""]
     if not record.complete:
         lines.append(INTERNAL_ERROR_NOTE)
     problems = problem_views(record)
