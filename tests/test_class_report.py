@@ -207,7 +207,9 @@ def test_the_same_records_give_the_same_page_in_another_process(page: str) -> No
 
 
 def test_the_page_needs_nothing_outside_itself(page: str) -> None:
-    assert "<script" not in page.lower()
+    # one inline script of the page's own (sorting and filtering), nothing loaded from elsewhere
+    assert page.lower().count("<script") == 1
+    assert "<script>" in page
     assert not re.search(r'(?:src|href)="(?:https?:|//)', page)
 
 
@@ -278,10 +280,11 @@ def test_incomplete_and_problem_tables(tables) -> None:
 
 
 def test_grades_table_lists_every_student(tables) -> None:
-    rows = tables["Grades"][1:]
+    header, *rows = tables["Grades"]
     assert [row[0] for row in rows] == sorted(record.student_id for record in class_records())
-    erin = next(row for row in rows if row[0] == "erin")
-    assert erin[1:6] == ["8", "2", "20", "", "6.4"]  # points, late days, penalty %, no adjustment, final
+    erin = dict(zip(header, next(row for row in rows if row[0] == "erin")))
+    shown = [erin[column] for column in ("points", "late days", "late penalty %", "adjustment", "final (of 10)")]
+    assert shown == ["8", "2", "20", "", "6.4"]
 
 
 def test_text_is_escaped(page: str) -> None:
@@ -292,7 +295,7 @@ def test_text_is_escaped(page: str) -> None:
 def test_script_in_an_exercise_id_or_problem_is_escaped() -> None:
     record = StudentRecord("mallory", problem="<script>alert(1)</script> in notebook.ipynb", form="notebook")
     page = class_report_html(ASSIGNMENT, [record])
-    assert "<script" not in page
+    assert page.count("<script") == 1  # the page's own
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 

@@ -1,15 +1,22 @@
-"""``report.html``: the class report an instructor reads after a grading run.
+"""``report.html``: the class report an instructor works from after a grading run.
 
-One self-contained HTML file (figures are SVG images inside the page, no
-scripts) with: summary numbers; the students with a module that could not be
-loaded or lacks a function (once per module and student, with the number of
-checks it stopped); the distribution of final scores; each
-exercise's scores as a fraction of its points; the pass rate of every check,
-public and hidden; the named mistakes per exercise with how many students made
-each and who they are; how checks ended per exercise (errored, timed out, not
-implemented, internal error); the students whose grade is incomplete; the
-submissions that could not be graded; and every student's grade with a link
-to their feedback page.
+One self-contained HTML file that works offline (figures are SVG images inside
+the page; one short inline script, :data:`_SCRIPT`, sorts and filters the
+grades table and nothing is loaded from elsewhere). It opens with a table of
+contents and the summary numbers, then: the grades, one row per student and
+one column per exercise (its points, with a letter for a check that timed out,
+errored, was not implemented or hit an internal error), late days (marked
+extended or excused), the late penalty, adjustments and the final score; for
+every exercise its hardest checks and the students behind every status and
+every named mistake; the students with a module that could not be loaded or
+lacks a function (once per module and student, with the number of checks it
+stopped); the distribution of final scores; each exercise's scores as a
+sideways histogram (readable when most students score full marks); the pass
+rate of every check, public and hidden; the named mistakes per exercise with
+who made each; how checks ended per exercise; the students whose grade is
+incomplete; the submissions that could not be graded; and the instructor's
+adjustments. Every student's name links to their feedback page, whose link
+back lands on their row (:func:`~grader.reports.output_files.student_anchor`).
 
 The tables are computed by plain functions (:func:`mistake_rows`,
 :func:`status_rows`, :func:`check_pass_rates`) so that they can be tested
@@ -31,6 +38,7 @@ import base64
 import html
 import io
 import math
+import re
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,9 +48,10 @@ from urllib.parse import quote
 from grader.adjustments import effective_extension, extended_cutoff
 from grader.late_penalties import local_time
 from grader.records import AssignmentInfo, StudentRecord
-from grader.reports.output_files import plain_number, printable, write_atomically
+from grader.reports.integrity_page import IntegrityFindings, flags_section, similar_submissions_section
+from grader.reports.output_files import plain_number, printable, student_anchor, write_atomically
 from grader.student_ids import student_file_name
-from grader.results import ModuleProblem, Status, module_problems
+from grader.results import ExerciseResult, ModuleProblem, Status, module_problems
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -365,37 +374,51 @@ def final_score_figure(info: AssignmentInfo, records: Sequence[StudentRecord]) -
 
 
 def exercise_score_plot(info: AssignmentInfo, records: Sequence[StudentRecord]) -> "Figure":
-    """Each exercise's scores as a fraction of its points (box plot and one dot per student), as a laid-out figure."""
-    import numpy as np
+    """Each exercise's scores as a sideways histogram (one column per exercise), as a laid-out figure.
 
+    A column's bars count the students in each tenth of the exercise's points, with full marks a bin of
+    its own at the top and every count written beside its bar: when most students score full marks the
+    other bins stay as wide as their counts, where a box plot would shrink to a line at the top.
+    """
     rows = [row for row in status_rows(info, records) if row.max_score > 0]
-    fractions = []
+    counts = []
     for row in rows:
-        fractions.append(
-            [
-                result.score / row.max_score
-                for record in _graded(records)
-                if (result := record.exercise(row.exercise_id)) is not None
-            ]
-        )
-    figure = _new_figure(max(6.0, 0.6 * len(rows) + 2), 4.2)
+        bins = [0] * (_SCORE_BINS + 1)
+        for record in _graded(records):
+            result = record.exercise(row.exercise_id)
+            if result is not None:
+                bins[_score_bin(result.score, row.max_score)] += 1
+        counts.append(bins)
+    figure = _new_figure(max(6.0, 0.9 * len(rows) + 2), 4.6)
     axes = figure.add_subplot()
-    positions = list(range(1, len(rows) + 1))
-    drawn = [(position, values) for position, values in zip(positions, fractions) if values]
-    if drawn:
-        axes.boxplot([values for _, values in drawn], positions=[p for p, _ in drawn], widths=0.5, showfliers=False)
-        # fixed seed: the same gradebook gives the same picture
-        jitter = np.random.default_rng(0)
-        for position, values in drawn:
-            axes.scatter(
-                position + jitter.uniform(-0.15, 0.15, len(values)), values, s=10, alpha=0.6, color="#4c72b0", zorder=3
-            )
-    axes.set_xticks(positions, [_label(row.exercise_id) for row in rows], rotation=40, ha="right")
-    axes.set_xlim(0.4, len(rows) + 0.6)
-    axes.set_ylim(-0.05, 1.05)
-    axes.set_ylabel("fraction of the exercise's points")
-    axes.set_title("Scores per exercise")
+    largest = max((count for bins in counts for count in bins), default=0)
+    for position, bins in enumerate(counts, start=1):
+        for index, count in enumerate(bins):
+            if not count:
+                continue
+            width = 0.8 * count / largest
+            colour = "#55a868" if index == _SCORE_BINS else "#4c72b0"
+            axes.barh(index, width, height=0.8, left=position - 0.4, color=colour)
+            axes.text(position - 0.4 + width + 0.03, index, str(count), va="center", fontsize=7)
+    axes.set_xticks(range(1, len(rows) + 1), [_label(row.exercise_id) for row in rows], rotation=40, ha="right")
+    labels = [f"{10 * index}-{10 * index + 10}%" for index in range(_SCORE_BINS)] + ["full marks"]
+    axes.set_yticks(range(_SCORE_BINS + 1), labels, fontsize=8)
+    axes.set_xlim(0.5, len(rows) + 0.7)
+    axes.set_ylim(-0.6, _SCORE_BINS + 0.6)
+    axes.set_ylabel("share of the exercise's points")
+    axes.set_title("Scores per exercise (students per bin)")
     return _fit_to_contents(figure)
+
+
+_SCORE_BINS = 10
+"""tenths of an exercise's points below full marks; full marks is one more bin"""
+
+
+def _score_bin(score: float, max_score: float) -> int:
+    """The bin of ``score``: 0 to 9 for each tenth of ``max_score`` below it, 10 for full marks."""
+    if score >= max_score - 1e-9:
+        return _SCORE_BINS
+    return min(max(int(score / max_score * _SCORE_BINS), 0), _SCORE_BINS - 1)
 
 
 def exercise_score_figure(info: AssignmentInfo, records: Sequence[StudentRecord]) -> str:
@@ -458,6 +481,13 @@ td.zero { color: #9aa1ad; }
 img { max-width: 100%; height: auto; display: block; margin: 0.5rem 0 1rem; }
 .muted { color: #5b6272; }
 code { font-size: 0.95em; }
+h2.contents { margin-top: 1rem; } nav ol { columns: 2; }
+table.sortable th { cursor: pointer; position: sticky; top: 0; }
+table.sortable th[aria-sort="ascending"]::after { content: " \\25B2"; }
+table.sortable th[aria-sort="descending"]::after { content: " \\25BC"; }
+.mark { display: inline-block; margin-left: 0.2rem; padding: 0 0.2rem; border-radius: 0.2rem; font-size: 0.75rem;
+        background: #f6d6c8; color: #6b2a10; }
+tr:target td { background: #fff6c2; }
 """
 
 
@@ -481,16 +511,24 @@ def _table(header: Sequence[str], rows: list[str]) -> list[str]:
     return ["<table>", f"<tr>{head}</tr>", *rows, "</table>"]
 
 
-def class_report_html(info: AssignmentInfo, records: Sequence[StudentRecord]) -> str:
-    """The class report as one self-contained HTML page."""
+def class_report_html(
+    info: AssignmentInfo, records: Sequence[StudentRecord], *, integrity: IntegrityFindings | None = None
+) -> str:
+    """The class report as one self-contained HTML page.
+
+    The summary comes first, then the student-by-exercise grades table (sorted by a click on a column's
+    header, filtered by the text typed above it: the page's one small script, :data:`_SCRIPT`), then each
+    exercise's hardest checks and who is behind every status and named mistake, then the figures and the
+    tables of the whole class. A table of contents lists every section (``<h2>``) the page has.
+    """
     graded = _graded(records)
     with_problems = sorted((record for record in records if record.problem), key=lambda record: record.student_id)
     incomplete = [record for record in graded if not record.complete]
     finals = [record.final for record in graded]
-    body = [f"<h1>Class report: {_h(info.name)}</h1>"]
+    head = [f"<h1>Class report: {_h(info.name)}</h1>"]
     graded_at = max((record.graded_at for record in records if record.graded_at), default="")
     if graded_at:
-        body.append(f'<p class="muted">Latest grading: {_h(local_time(graded_at, info.timezone))}</p>')
+        head.append(f'<p class="muted">Latest grading: {_h(local_time(graded_at, info.timezone))}</p>')
 
     summary = [
         ("students", len(records)),
@@ -503,9 +541,11 @@ def class_report_html(info: AssignmentInfo, records: Sequence[StudentRecord]) ->
         ("mean final score", statistics.fmean(finals) if finals else None),
         ("median final score", statistics.median(finals) if finals else None),
     ]
-    body.append("<h2>Summary</h2>")
+    body = ["<h2>Summary</h2>"]
     body += _table(["", "value"], [f"<tr><th>{_h(name)}</th>{_number_cell(value)}</tr>" for name, value in summary])
     body.append('<p class="muted">Means, medians and figures count graded submissions only.</p>')
+    body += _grades_section(info, records)
+    body += _exercises_section(info, records)
     body += _module_problems_section(records)
 
     body.append("<h2>Scores</h2>")
@@ -526,7 +566,10 @@ def class_report_html(info: AssignmentInfo, records: Sequence[StudentRecord]) ->
     body += _incomplete_section(incomplete)
     body += _problems_section(with_problems)
     body += _adjustments_section(info, records)
-    body += _grades_section(info, records)
+    # The similarity check and the tampering flags (grader.reports.integrity_page), when the gradebook has them.
+    body += similar_submissions_section(integrity)
+    body += flags_section(integrity)
+    body = _with_contents(body)
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -538,12 +581,186 @@ def class_report_html(info: AssignmentInfo, records: Sequence[StudentRecord]) ->
             f"<style>{_STYLE}</style>",
             "</head>",
             "<body>",
+            *head,
             *body,
+            f"<script>{_SCRIPT}</script>",
             "</body>",
             "</html>",
             "",
         ]
     )
+
+
+_SCRIPT = """
+// Sorting and filtering of the tables marked "sortable"; the page works without it.
+function sortKey(cell) {
+  var text = cell.dataset.sort !== undefined ? cell.dataset.sort : cell.textContent.trim();
+  return text !== "" && isFinite(text) ? Number(text) : text.toLowerCase();
+}
+function compareKeys(x, y) {
+  if (typeof x !== typeof y) return typeof x === "number" ? -1 : 1;  // numbers before text and blanks
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+document.querySelectorAll("table.sortable").forEach(function (table) {
+  var headers = table.tHead.rows[0].cells;
+  Array.from(headers).forEach(function (header, column) {
+    header.addEventListener("click", function () {
+      var descending = header.getAttribute("aria-sort") === "ascending";
+      Array.from(headers).forEach(function (other) { other.removeAttribute("aria-sort"); });
+      header.setAttribute("aria-sort", descending ? "descending" : "ascending");
+      var rows = Array.from(table.tBodies[0].rows);
+      rows.sort(function (a, b) {
+        var order = compareKeys(sortKey(a.cells[column]), sortKey(b.cells[column]));
+        return descending ? -order : order;
+      });
+      rows.forEach(function (row) { table.tBodies[0].appendChild(row); });
+    });
+  });
+});
+document.querySelectorAll("input[data-filters]").forEach(function (input) {
+  var table = document.getElementById(input.dataset.filters);
+  input.addEventListener("input", function () {
+    var wanted = input.value.trim().toLowerCase();
+    Array.from(table.tBodies[0].rows).forEach(function (row) {
+      row.hidden = wanted !== "" && row.textContent.toLowerCase().indexOf(wanted) < 0;
+    });
+  });
+});
+"""
+"""the page's only script: no library, nothing loaded from elsewhere, so the file works offline"""
+
+
+def _section_id(title: str) -> str:
+    return "section-" + re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+
+def _with_contents(body: list[str]) -> list[str]:
+    """``body`` with an id on every ``<h2>`` that lacks one, after a table of contents linking to each."""
+    entries = []
+    marked = []
+    for line in body:
+        match = re.fullmatch(r"<h2>(.*?)</h2>", line)
+        if match:
+            title = html.unescape(match.group(1))
+            section = _section_id(title)
+            line = f'<h2 id="{section}">{match.group(1)}</h2>'
+            entries.append(f'<li><a href="#{section}">{match.group(1)}</a></li>')
+        marked.append(line)
+    return ['<nav aria-label="Contents"><h2 class="contents">Contents</h2>', "<ol>", *entries, "</ol>", "</nav>",
+            *marked]
+
+
+_MARKS = (
+    (Status.TIMED_OUT, "T"),
+    (Status.ERRORED, "E"),
+    (Status.NOT_IMPLEMENTED, "N"),
+    (Status.INTERNAL_ERROR, "I"),
+)
+"""the letter the grades table shows beside an exercise's points when one of its checks ended so"""
+
+
+def _exercise_cell(result: ExerciseResult | None) -> str:
+    if result is None:
+        return '<td class="number" data-sort=""></td>'
+    statuses = {check.status for check in result.checks}
+    marks = "".join(
+        f'<span class="mark" title="{_h(status)}">{letter}</span>' for status, letter in _MARKS if status in statuses
+    )
+    score = plain_number(result.score)
+    css = "number zero" if score == "0" else "number"
+    return f'<td class="{css}" data-sort="{_h(score)}">{_h(score)}{marks}</td>'
+
+
+def _grades_section(info: AssignmentInfo, records: Sequence[StudentRecord]) -> list[str]:
+    """The student-by-exercise table: each exercise's points with its status marks, lateness, adjustments, final."""
+    exercise_ids = list(_exercise_order(info, records))
+    legend = ", ".join(f'<span class="mark">{letter}</span> {_h(status)}' for status, letter in _MARKS)
+    body = [
+        "<h2>Grades</h2>",
+        f'<p class="muted">Click a column\'s header to sort by it (again for the other way). Beside an exercise\'s '
+        f"points, a letter says a check of it ended otherwise than passed or failed: {legend}. A student's name "
+        "opens their feedback page.</p>",
+        '<p><label>Filter rows: <input type="search" data-filters="grades-table" '
+        'placeholder="a student, a mark, a state"></label></p>',
+    ]
+    cells = []
+    for record in sorted(records, key=lambda record: record.student_id):
+        if record.problem:
+            state = "not graded"
+        elif not record.complete:
+            state = "incomplete"
+        else:
+            state = ""
+        late_days = _h(str(record.late_days))
+        if effective_extension(record.adjustments) is not None:
+            late_days += " (extended)"
+        if record.adjustments_of("excuse"):
+            late_days += " (excused)"
+        adjustment = _number_cell(record.adjustment_points) if record.adjustments_of("points") else "<td></td>"
+        exercises = "".join(_exercise_cell(record.exercise(exercise_id)) for exercise_id in exercise_ids)
+        cells.append(
+            f'<tr id="{student_anchor(record.student_id)}"><td>{_feedback_link(record.student_id)}</td>{exercises}'
+            f"{_number_cell(record.score)}<td data-sort=\"{record.late_days}\">{late_days}</td>"
+            f"{_number_cell(record.late_penalty_percent)}{adjustment}{_number_cell(record.final)}"
+            f"<td>{_h(local_time(record.submitted_at, info.timezone))}</td><td>{_h(state)}</td></tr>"
+        )
+    header = [
+        "student", *exercise_ids, "points", "late days", "late penalty %", "adjustment",
+        f"final (of {plain_number(info.max_score)})", f"submitted ({info.timezone})", "state",
+    ]
+    head = "".join(f'<th title="sort by this column">{_h(cell)}</th>' for cell in header)
+    return body + [
+        '<table class="sortable" id="grades-table">', f"<thead><tr>{head}</tr></thead>", "<tbody>", *cells,
+        "</tbody>", "</table>",
+    ]
+
+
+_HARDEST_SHOWN = 3
+"""checks listed as an exercise's hardest"""
+
+
+def _exercises_section(info: AssignmentInfo, records: Sequence[StudentRecord]) -> list[str]:
+    """Per exercise: its hardest checks, the students behind every status but passed, and behind every mistake."""
+    body = ["<h2>Exercises</h2>"]
+    graded = _graded(records)
+    if not graded:
+        return body + ["<p>No submission was graded.</p>"]
+    rates = check_pass_rates(info, records)
+    mistakes = mistake_rows(info, records)
+    for row in status_rows(info, records):
+        exercise_id = row.exercise_id
+        mean = "" if row.mean_score is None else f": mean {plain_number(row.mean_score)} of {plain_number(row.max_score)} points"
+        body.append(f'<h3 id="exercise-{_h(_section_id(exercise_id))}"><code>{_h(exercise_id)}</code>{_h(mean)}</h3>')
+        hardest = sorted(
+            (rate for rate in rates if rate.exercise_id == exercise_id and rate.scored and rate.passed < rate.scored),
+            key=lambda rate: (rate.passed / rate.scored, rate.check_name),
+        )[:_HARDEST_SHOWN]
+        if hardest:
+            listed = ", ".join(
+                f"<code>{_h(rate.check_name)}</code>{' (hidden)' if rate.hidden else ''} "
+                f"{rate.passed}/{rate.scored} passed"
+                for rate in hardest
+            )
+            body.append(f"<p>Hardest checks: {listed}.</p>")
+        else:
+            body.append("<p>Every scored check passed for every student.</p>")
+        who = []
+        for status in _STATUS_COLUMNS[1:]:
+            students = [
+                record.student_id
+                for record in graded
+                if (result := record.exercise(exercise_id)) is not None
+                and any(check.status is status for check in result.checks)
+            ]
+            if students:
+                links = ", ".join(_feedback_link(student) for student in students)
+                who.append(f"<tr><td>{_h(status)}</td>{_number_cell(len(students))}<td>{links}</td></tr>")
+        for mistake in (m for m in mistakes if m.exercise_id == exercise_id):
+            links = ", ".join(_feedback_link(student) for student in mistake.students)
+            who.append(f"<tr><td>mistake: {_h(mistake.name)}</td>{_number_cell(mistake.count)}<td>{links}</td></tr>")
+        if who:
+            body += _table(["a check ended", "students", "who"], who)
+    return body
 
 
 def _mistakes_section(info: AssignmentInfo, records: Sequence[StudentRecord]) -> list[str]:
@@ -636,34 +853,6 @@ def _problems_section(with_problems: list[StudentRecord]) -> list[str]:
     return body + _table(["student", "form", "entry", "problem"], cells)
 
 
-def _grades_section(info: AssignmentInfo, records: Sequence[StudentRecord]) -> list[str]:
-    body = ["<h2>Grades</h2>"]
-    cells = []
-    for record in sorted(records, key=lambda record: record.student_id):
-        if record.problem:
-            state = "not graded"
-        elif not record.complete:
-            state = "incomplete"
-        else:
-            state = ""
-        late_days = _h(str(record.late_days))
-        if effective_extension(record.adjustments) is not None:
-            late_days += " (extended)"
-        if record.adjustments_of("excuse"):
-            late_days += " (excused)"
-        adjustment = _number_cell(record.adjustment_points) if record.adjustments_of("points") else "<td></td>"
-        cells.append(
-            f"<tr><td>{_feedback_link(record.student_id)}</td>{_number_cell(record.score)}"
-            f"<td>{late_days}</td>{_number_cell(record.late_penalty_percent)}{adjustment}{_number_cell(record.final)}"
-            f"<td>{_h(local_time(record.submitted_at, info.timezone))}</td><td>{_h(state)}</td></tr>"
-        )
-    header = [
-        "student", "points", "late days", "late penalty %", "adjustment", f"final (of {plain_number(info.max_score)})",
-        f"submitted ({info.timezone})", "",
-    ]
-    return body + _table(header, cells)
-
-
 def _adjustments_section(info: AssignmentInfo, records: Sequence[StudentRecord]) -> list[str]:
     """Every adjustment, extension, excuse and comment in force, with who made it, when and why."""
     body = ["<h2>Adjustments, extensions and comments</h2>"]
@@ -694,6 +883,8 @@ def _adjustments_section(info: AssignmentInfo, records: Sequence[StudentRecord])
     return body + _table(["id", "student", "kind", "what", "reason or comment", "by", "when"], cells)
 
 
-def write_class_report(path: Path, info: AssignmentInfo, records: Sequence[StudentRecord]) -> Path:
+def write_class_report(
+    path: Path, info: AssignmentInfo, records: Sequence[StudentRecord], *, integrity: IntegrityFindings | None = None
+) -> Path:
     """Write ``report.html`` to ``path`` atomically; returns ``path``."""
-    return write_atomically(path, class_report_html(info, records))
+    return write_atomically(path, class_report_html(info, records, integrity=integrity))

@@ -150,3 +150,12 @@ def printable(text: str) -> str:
         else:
             pieces.append(char)
     return "".join(pieces)
+
+
+def student_anchor(student_id: str) -> str:
+    """The id of a student's row in the class report (``report.html#<this>``): letters, digits, ``_`` and ``-``.
+
+    Other characters become ``_`` and their code point in hex, so distinct ids keep distinct anchors and
+    the anchor needs no escaping in a URL or an attribute.
+    """
+    return "student-" + re.sub(r"[^A-Za-z0-9-]", lambda m: f"_{ord(m.group()):x}_", student_id)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from grader.adjustments import effective_extension, extended_cutoff
 from grader.late_penalties import local_time
 from grader.records import AssignmentInfo, StudentRecord
-from grader.reports.output_files import plain_number, printable
+from grader.reports.output_files import plain_number, printable, student_anchor
 from grader.results import CheckResult, DiagnosedMistake, ExerciseResult, ModuleProblem, Status, module_problems
 
 INTERNAL_ERROR_NOTE = (
@@ -266,7 +266,7 @@ def feedback_markdown(info: AssignmentInfo, record: StudentRecord) -> str:
             "",
             _md(problem_advice(record)),
             "",
-            *[f"{_md(label)}: {_md(text)}" for label, text in adjustment_lines(record)],
+            *[line for label, text in adjustment_lines(record) for line in (f"{_md(label)}: {_md(text)}", "")],
             f"Score: {plain_number(record.final)} / {plain_number(info.max_score)}",
             "",
             *_md_comments(record),
@@ -393,7 +393,11 @@ def _page(title: str, body: list[str]) -> str:
 def feedback_html(info: AssignmentInfo, record: StudentRecord) -> str:
     """The HTML feedback page of one student: one self-contained file, no scripts."""
     title = f"Feedback on {info.name} for {record.student_id}"
-    body = [f"<h1>Feedback on {_h(info.name)} for <code>{_h(record.student_id)}</code></h1>"]
+    body = [
+        f"<h1>Feedback on {_h(info.name)} for <code>{_h(record.student_id)}</code></h1>",
+        # the class report sits beside the feedback folder in a grading run's output
+        f'<p class="back"><a href="../report.html#{student_anchor(record.student_id)}">Class report</a></p>',
+    ]
     if record.problem:
         body += [
             '<div class="problem">',
