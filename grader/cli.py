@@ -389,7 +389,10 @@ def _print_adjustment(out: Path, made, describe) -> int:
         info = gradebook.assignment()
         record = next(r for r in gradebook.records() if r.student_id == made.student_id)
     print(f"adjustment {made.id} for {made.student_id}, by {made.made_by}: {describe(made, info)}")
-    late = f", late {record.late_days} days: -{record.late_penalty_percent:g}%" if record.late_days else ""
+    late = ""
+    if record.late_days:
+        cost = "excused" if record.adjustments_of("excuse") else f"-{record.late_penalty_percent:g}%"
+        late = f", {record.late_days} {'day' if record.late_days == 1 else 'days'} late ({cost})"
     print(f"{made.student_id}: {record.final:g}/{info.max_score:g} final{late}; rebuilt the outputs in {out}")
     return 0
 

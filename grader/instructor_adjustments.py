@@ -122,7 +122,7 @@ def adjust_points(
         if exercise is not None and exercise not in {e.id for e in info.exercises}:
             known = [e.id for e in info.exercises]
             raise AdjustmentError(
-                f"assignment {info.name!r} has no exercise {exercise!r}; its exercises are: {_shown(known)}"
+                f"assignment {info.name!r} has no exercise {exercise!r}; its exercises are: {', '.join(known)}"
             )
         return _store(out, gradebook, info, Adjustment(
             id=0, student_id=student, kind="points", text=text, made_by=who_is_making_it(by), made_at=_now(),
