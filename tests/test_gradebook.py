@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from grader.gradebook import DamagedGradebook, Gradebook, GradebookError
-from grader.records import GRADER_FAULT, AssignmentInfo, CheckInfo, ExerciseInfo, LatePolicy, StudentRecord
+from grader.records import GRADER_FAULT, Adjustment, AssignmentInfo, CheckInfo, ExerciseInfo, LatePolicy, StudentRecord
 from grader.results import CheckResult, DiagnosedMistake, ExerciseResult, ModuleProblem, Status
 
 INFO = AssignmentInfo(
@@ -183,6 +183,12 @@ def test_a_whole_gradebook_passes_its_check_when_opened_again(tmp_path):
         assert book.records() == [] and book.assignment() is None
 
 
+ADJUSTMENT_ROW = (
+    "INSERT INTO adjustments (student, kind, exercise_id, points, due, cutoff, reason, made_by, made_at, source) "
+    "VALUES ('bob', '{kind}', '', {points}, {due}, NULL, 'why', 'me', '2026-11-01T00:00:00+00:00', 'command')"
+)
+
+
 @pytest.mark.parametrize(
     ("sql", "named"),
     [
@@ -214,6 +220,14 @@ def test_a_whole_gradebook_passes_its_check_when_opened_again(tmp_path):
         ("ALTER TABLE submissions ADD COLUMN extra TEXT", "the table 'submissions' has the columns"),
         ("DELETE FROM check_results WHERE student = 'bob' AND check_name = 'secret'",
          "'named_mistakes' holds mistakes of checks that 'check_results' does not (student 'bob')"),
+
+        (ADJUSTMENT_ROW.format(kind="bonus", points=1, due="NULL"),
+         "adjustment 1 is of a kind ('bonus', from 'command') nngrade never writes (student 'bob')"),
+        (ADJUSTMENT_ROW.format(kind="comment", points=2, due="NULL"), "adjustment 1 holds points nngrade never writes"),
+        (ADJUSTMENT_ROW.format(kind="extension", points=0, due="'next week'"),
+         "adjustment 1 holds a due date or cutoff nngrade never writes"),
+        (ADJUSTMENT_ROW.format(kind="points", points="'many'", due="NULL"),
+         "adjustment 1 holds points nngrade never writes"),
     ],
 )
 def test_a_damaged_gradebook_is_refused_with_the_damage_and_the_way_back(tmp_path, sql, named):
@@ -265,3 +279,62 @@ def test_a_gradebook_of_a_newer_nngrade_asks_for_an_upgrade_not_a_regrade(tmp_pa
     with pytest.raises(GradebookError, match=r"gradebook.sqlite was written by a newer nngrade \(schema 7") as caught:
         Gradebook.open(tmp_path)
     assert not isinstance(caught.value, DamagedGradebook)
+
+
+def adjustment(student: str, kind: str, **fields) -> Adjustment:
+    return Adjustment(id=0, student_id=student, kind=kind, text=fields.pop("text", "why"),
+                      made_by=fields.pop("made_by", "me"), made_at=fields.pop("made_at", "2026-11-01T00:00:00+00:00"),
+                      **fields)
+
+
+def test_adjustments_survive_saving_a_student_again_and_apply_to_the_records(tmp_path):
+    graded_book(tmp_path)
+    with Gradebook.open(tmp_path) as book:
+        book.add_adjustment(adjustment("bob", "points", points=0.5, text="a misread check"))
+        book.add_adjustment(adjustment("cy", "extension", due="2026-10-17T00:00:00+00:00"))
+        book.add_adjustment(adjustment("dee", "comment", text="resubmit the zip"))
+        # A regrade saves each student again: their adjustments stay.
+        book.save(record("bob", late=10.0), fingerprint="again")
+        book.save(record("cy", score=2.0, status=Status.PASSED, late=10.0), fingerprint="again")
+        bob, cy, dee = book.records()
+        assert [a.kind for a in book.adjustments()] == ["points", "extension", "comment"]
+    # bob: 2 points, 10% late (-0.2), then +0.5; the stored final is what grading gave.
+    assert (bob.score, bob.late_penalty, bob.adjustment_points, bob.final) == (2.0, 0.2, 0.5, 2.3)
+    stored = sqlite3.connect(tmp_path / "gradebook.sqlite").execute(
+        "SELECT final FROM submissions WHERE student = 'bob'").fetchone()
+    assert stored == (1.8,)
+    # cy submitted on 16 October, before the extended due date: on time.
+    assert (cy.late_days, cy.late_penalty_percent, cy.final) == (0, 0.0, 3.0)
+    assert [a.text for a in dee.adjustments] == ["resubmit the zip"] and dee.final == 0
+
+
+def test_an_excuse_and_the_latest_extension_by_command_decide_lateness(tmp_path):
+    graded_book(tmp_path)
+    with Gradebook.open(tmp_path) as book:
+        book.save(record("bob", late=10.0), fingerprint="x")
+        book.set_course_file_extensions([adjustment("bob", "extension", due="2026-10-20T00:00:00+00:00",
+                                                    source="course file", made_by="course file")])
+        assert book.records()[0].late_days == 0
+        book.add_adjustment(adjustment("bob", "extension", due="2026-10-15T12:00:00+00:00"))
+        assert (book.records()[0].late_days, book.records()[0].late_penalty_percent) == (1, 10.0)
+        book.add_adjustment(adjustment("bob", "excuse"))
+        assert (book.records()[0].late_days, book.records()[0].late_penalty_percent) == (1, 0.0)
+        # The course file's extensions are replaced as a whole; the command's stay.
+        book.set_course_file_extensions([])
+        assert [a.source for a in book.adjustments()] == ["command", "command"]
+        removed = book.remove_adjustment(book.adjustments()[-1].id)
+        assert removed is not None and removed.kind == "excuse"
+        assert book.records()[0].late_penalty_percent == 10.0
+        assert book.remove_adjustment(99) is None
+
+
+def test_a_gradebook_of_schema_1_gains_the_adjustments_table_when_opened(tmp_path):
+    graded_book(tmp_path)
+    damage(tmp_path, "DROP TABLE adjustments; UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with Gradebook.open(tmp_path, create=False) as book:
+        assert [r.student_id for r in book.records()] == ["bob", "cy", "dee"]
+        assert book.adjustments() == []
+        book.add_adjustment(adjustment("cy", "excuse"))
+    db = sqlite3.connect(tmp_path / "gradebook.sqlite")
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+    assert db.execute("SELECT student, kind FROM adjustments").fetchall() == [("cy", "excuse")]
