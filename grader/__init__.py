@@ -14,9 +14,10 @@ each floor without the ones above it.
 
 1. **data** -- ``errors``, ``plain_data``, ``results``, ``records``,
    ``seeds``, ``limits``, ``submission_environment``, ``progress``,
-   ``student_ids``, ``compare``, ``object_scripts``: the values and records
-   every floor passes around, how two answers compare, and the scripts by
-   which a check uses a student's class.
+   ``student_ids``, ``compare``, ``object_scripts``, ``similarity``,
+   ``tampering``: the values and records every floor passes around, how two
+   answers compare, the scripts by which a check uses a student's class, how
+   alike two submissions are, and the signs of tampering grading saw.
 2. **files** -- ``submissions``, ``reports``, ``gradebook``,
    ``late_penalties``, ``adjustments``: reading a class's submissions and
    writing its grades, feedback and reports, all from the plain records of

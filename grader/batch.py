@@ -46,6 +46,7 @@ from grader.progress import Progress
 from grader.records import GRADER_FAULT, Adjustment, AssignmentInfo, StudentRecord
 from grader.results import ExerciseResult
 from grader.student_grading import GradedStudent, GradingSettings
+from grader.tampering import tampering_flags
 
 
 @dataclass
@@ -190,6 +191,7 @@ def grade_class(
     with Gradebook.open(out) as gradebook:
         gradebook.set_assignment(info)
         gradebook.set_course_file_extensions(_course_file_extensions(course, chosen))
+        gradebook.set_meta_json("stubs", _stubs(course, chosen))
         adjustments = gradebook.adjustments()
         finished = gradebook.finished_fingerprints()
         unfinished = set(gradebook.fingerprints()) - set(finished)
@@ -200,6 +202,7 @@ def grade_class(
             fingerprint = _student_fingerprint(submission, grading)
             if not regrade and finished.get(submission.student_id) == fingerprint:
                 summary.unchanged += 1
+                gradebook.keep_sources(submission.student_id, _module_texts(submission.sources, chosen.modules))
                 continue
             if not regrade and submission.student_id in unfinished:
                 summary.retried += 1
@@ -235,7 +238,10 @@ def grade_class(
                 progress.advance(graded.student_id, "internal error (will be retried on the next run)", verb="grader failure on")
                 return
             record = _record(submission, info, chosen, exercises=graded.exercises, seconds=graded.seconds)
-            gradebook.save(record, fingerprint=fingerprint, notes=submission.notes)
+            texts = _module_texts(submission.sources, chosen.modules)
+            # Signs of tampering are kept for the instructor to look at; they never change the score.
+            flags = tampering_flags(record, texts, protected=settings.protected)
+            gradebook.save(record, fingerprint=fingerprint, notes=submission.notes, sources=texts, flags=flags)
             summary.graded += 1
             if not record.complete:
                 summary.internal_errors += 1
@@ -289,6 +295,29 @@ def _course_file_extensions(course: Course, assignment: Assignment) -> list[Adju
         )
         for student, (due, cutoff) in sorted(assignment.extensions.items())
     ]
+
+
+def _module_texts(sources: dict[str, bytes], modules: Sequence[str]) -> dict[str, str]:
+    """The assignment's modules a submission holds, as text (what the similarity check compares)."""
+    return {
+        module: sources[module].decode("utf-8", errors="replace")
+        for module in modules
+        if isinstance(sources.get(module), bytes)
+    }
+
+
+def _stubs(course: Course, assignment: Assignment) -> dict[str, str]:
+    """The stubs the course distributed for ``assignment``'s modules (``exercises/<module>.py``): boilerplate that
+    the similarity check never counts. Read beside the course file, else beside the installed grader."""
+    folders = [course.exercises_folder, Path(__file__).resolve().parent.parent / "exercises"]
+    stubs = {}
+    for module in assignment.modules:
+        for folder in folders:
+            stub = folder / f"{module}.py"
+            if stub.is_file():
+                stubs[module] = stub.read_text(encoding="utf-8", errors="replace")
+                break
+    return stubs
 
 
 def _import_figure_modules_meanwhile() -> threading.Thread:

@@ -598,6 +598,62 @@ def _command_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _command_similarity(args: argparse.Namespace) -> int:
+    from grader.gradebook import Gradebook
+    from grader.reports import integrity_findings, write_reports
+    from grader.similarity import DEFAULT_THRESHOLD
+
+    out = Path(args.out).resolve()
+    if args.threshold is not None and not 0 <= args.threshold <= 1:
+        print(f"nngrade: --threshold {args.threshold:g} is not a share between 0 and 1 (for example 0.6)", file=sys.stderr)
+        return EXIT_USAGE
+    with Gradebook.open(out, create=False) as gradebook:
+        info = gradebook.assignment()
+        if info is None:
+            print(f"nngrade: {out} holds an empty gradebook; grade the class first with `nngrade grade`", file=sys.stderr)
+            return EXIT_USAGE
+        if args.threshold is not None:
+            gradebook.set_meta_json("similarity_threshold", args.threshold)
+        records = gradebook.records()
+    write_reports(out, info, records)  # the page and the class report at the threshold kept
+    findings = integrity_findings(out)
+    threshold = findings.threshold if findings else DEFAULT_THRESHOLD
+    print(f"{len(findings.pairs) if findings else 0} pairs of {findings.compared if findings else 0} students "
+          f"at a similarity of at least {threshold:.0%} (the smaller share of each one's own code found in the other's)")
+    for pair in findings.pairs if findings else []:
+        modules = ", ".join(match.module for match in pair.modules)
+        print(f"  {pair.student_a}  {pair.student_b}  {pair.similarity:.0%}  ({pair.share_a:.0%} / {pair.share_b:.0%}; "
+              f"{modules})")
+    flagged = findings.flags if findings else {}
+    print(f"{len(flagged)} students flagged")
+    for student, flags in sorted(flagged.items()):
+        for flag in flags:
+            print(f"  {student}  {flag.kind}: {flag.evidence}")
+    print(f"side by side: {out / 'similarity.html'}")
+    return 0
+
+
+def _add_similarity_command(commands) -> None:
+    """The parser of similarity."""
+    similarity = commands.add_parser(
+        "similarity",
+        help="pairs of submissions that look alike, and tampering flags, of a graded class",
+        description=(
+            "List the pairs of a graded class's submissions whose code is alike (copydetect's winnowed "
+            "fingerprints; the distributed stubs never count) and the students grading flagged for tampering, "
+            "and rewrite OUT/similarity.html, which shows each pair's matching lines side by side. Nothing here "
+            "changes a score."
+        ),
+    )
+    similarity.add_argument("out", metavar="OUT", help="the output folder of `nngrade grade`")
+    similarity.add_argument(
+        "--threshold", type=float, metavar="SHARE",
+        help="list pairs whose smaller share of matching code is at least this (0 to 1; default 0.6, or the "
+             "threshold given before: it is kept in the gradebook for every later report)",
+    )
+    similarity.set_defaults(run=_command_similarity)
+
+
 def _add_export_command(commands) -> None:
     """The parser of export."""
     export = commands.add_parser(
@@ -701,6 +757,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(run=_command_report)
     _add_adjustment_commands(commands)
     _add_export_command(commands)
+    _add_similarity_command(commands)
 
     release = commands.add_parser(
         "release",

@@ -27,10 +27,20 @@ Tables, for instructors who query them directly:
   cutoff, excused lateness, a comment; who made it and when. Grading never
   writes or deletes these rows, so every regrade keeps them; they are applied
   whenever the records are read (:meth:`Gradebook.records`);
-- ``meta``: the schema version and the assignment graded here.
+- ``submitted_sources``: one row per module a student handed in, as grading
+  read it, so that the similarity of submissions (:mod:`grader.similarity`)
+  is computed again by ``nngrade report`` without the submissions;
+- ``tampering_flags``: one row per sign of tampering grading saw in a
+  student's submission (:mod:`grader.tampering`): its kind and evidence. A
+  flag is for an instructor to look at; it never changes a score;
+- ``meta``: the schema version, the assignment graded here, the stubs the
+  course distributed for its modules (``stubs``, boilerplate to the similarity
+  check) and the similarity threshold chosen (``similarity_threshold``).
 
 A gradebook of schema 1 (before ``adjustments``) gains the table, empty, and
-schema 2 when it is opened.
+schema 2 when it is opened; one without ``submitted_sources`` and
+``tampering_flags`` gains them, empty (its students are compared and flagged
+once they are graded again).
 
 The gradebook is checked each time it is opened (:func:`gradebook_damage`):
 the schema version, every table with its columns, SQLite's own page check,
@@ -53,7 +63,7 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping, Sequence
 
 from grader.adjustments import adjusted_records
 from grader.errors import NngradeError
@@ -68,6 +78,7 @@ from grader.records import (
     StudentRecord,
 )
 from grader.results import CheckResult, DiagnosedMistake, ExerciseResult, ModuleProblem, Status
+from grader.tampering import FLAG_KINDS, TamperingFlag
 
 GRADEBOOK_FILE = "gradebook.sqlite"
 SCHEMA_VERSION = 2
@@ -142,9 +153,22 @@ CREATE TABLE IF NOT EXISTS adjustments (
     made_at TEXT NOT NULL,
     source TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS submitted_sources (
+    student TEXT NOT NULL REFERENCES submissions (student) ON DELETE CASCADE,
+    module TEXT NOT NULL,
+    source TEXT NOT NULL,
+    PRIMARY KEY (student, module)
+);
+CREATE TABLE IF NOT EXISTS tampering_flags (
+    student TEXT NOT NULL REFERENCES submissions (student) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    PRIMARY KEY (student, position)
+);
 """
 
-_ADDED_TABLES = ("module_problems", "adjustments")
+_ADDED_TABLES = ("module_problems", "adjustments", "submitted_sources", "tampering_flags")
 """tables a gradebook written before they existed lacks: made, empty, when it is opened"""
 
 
@@ -272,12 +296,28 @@ class Gradebook:
             )
         )
 
-    def save(self, record: StudentRecord, *, fingerprint: str, notes: tuple[str, ...] = ()) -> None:
-        """Replace a student's rows with ``record``, in one transaction."""
+    def save(
+        self,
+        record: StudentRecord,
+        *,
+        fingerprint: str,
+        notes: tuple[str, ...] = (),
+        sources: Mapping[str, str] | None = None,
+        flags: Sequence[TamperingFlag] = (),
+    ) -> None:
+        """Replace a student's rows with ``record``, in one transaction.
+
+        ``sources``: the student's modules as graded (module name to text); ``None`` keeps those stored.
+        ``flags``: the signs of tampering grading saw, replacing those stored.
+        """
         with self._transaction():
+            kept = [] if sources is not None else self._db.execute(
+                "SELECT module, source FROM submitted_sources WHERE student = ?", (record.student_id,)
+            ).fetchall()
             # Rows of the student's that outlived their submission row (removed without the cascade)
             # go with it, so that saving never collides with them.
-            for table in ("module_problems", "named_mistakes", "check_results", "submissions"):
+            for table in ("tampering_flags", "submitted_sources", "module_problems", "named_mistakes",
+                          "check_results", "submissions"):
                 self._db.execute(f"DELETE FROM {table} WHERE student = ?", (record.student_id,))
             self._db.execute(
                 "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -312,6 +352,61 @@ class Gradebook:
                             (record.student_id, check.exercise_id, check.check_name, check.problem.module,
                              check.problem.missing, check.problem.message),
                         )
+            rows = sorted(sources.items()) if sources is not None else kept
+            self._db.executemany(
+                "INSERT INTO submitted_sources VALUES (?, ?, ?)", [(record.student_id, m, text) for m, text in rows]
+            )
+            self._db.executemany(
+                "INSERT INTO tampering_flags VALUES (?, ?, ?, ?)",
+                [(record.student_id, position, flag.kind, flag.evidence) for position, flag in enumerate(flags)],
+            )
+
+    # -- what the similarity check and the flags read ---------------------------------
+
+    def keep_sources(self, student_id: str, sources: Mapping[str, str]) -> None:
+        """Store a stored student's modules when none are stored yet (a student graded before they were kept)."""
+        with self._transaction():
+            if self._db.execute("SELECT 1 FROM submitted_sources WHERE student = ?", (student_id,)).fetchone():
+                return
+            if not self._db.execute("SELECT 1 FROM submissions WHERE student = ?", (student_id,)).fetchone():
+                return
+            self._db.executemany(
+                "INSERT INTO submitted_sources VALUES (?, ?, ?)",
+                [(student_id, module, text) for module, text in sorted(sources.items())],
+            )
+
+    def submitted_sources(self) -> dict[str, dict[str, str]]:
+        """Each student's modules as graded: student id to module name to source text."""
+        found: dict[str, dict[str, str]] = {}
+        for student, module, source in self._db.execute(
+            "SELECT student, module, source FROM submitted_sources ORDER BY student, module"
+        ):
+            found.setdefault(student, {})[module] = source
+        return found
+
+    def tampering_flags(self) -> dict[str, list[TamperingFlag]]:
+        """Each flagged student's flags, in the order grading found them."""
+        found: dict[str, list[TamperingFlag]] = {}
+        for student, kind, evidence in self._db.execute(
+            "SELECT student, kind, evidence FROM tampering_flags ORDER BY student, position"
+        ):
+            found.setdefault(student, []).append(TamperingFlag(kind, evidence))
+        return found
+
+    def set_meta_json(self, key: str, value: object) -> None:
+        """Keep ``value`` (plain data) under ``key`` in the table 'meta' (``stubs``, ``similarity_threshold``)."""
+        with self._transaction():
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value, sort_keys=True)))
+
+    def meta_json(self, key: str, default: object = None) -> object:
+        """The plain data kept under ``key`` by :meth:`set_meta_json`, or ``default``."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return default
+        try:
+            return json.loads(row[0])
+        except ValueError:
+            return default
 
     def records(self) -> list[StudentRecord]:
         """Every student's record, sorted by student id.
@@ -690,7 +785,22 @@ def _contents_of(db: sqlite3.Connection) -> _Contents:
     for student, _, _ in problems:
         damage.add("'module_problems' holds problems of checks that 'check_results' does not", student)
     adjustments = _adjustments_of(db, damage)
+    _check_sources_and_flags(db, stored, damage)
     return _Contents(records, damage.sentences(), adjustments)
+
+
+def _check_sources_and_flags(db: sqlite3.Connection, stored: set, damage: "_Damage") -> None:
+    """Name the rows of 'submitted_sources' and 'tampering_flags' that hold what nngrade never writes."""
+    for student, module, source in db.execute("SELECT student, module, source FROM submitted_sources"):
+        if student not in stored:
+            damage.add("'submitted_sources' holds rows of students whose row in 'submissions' is gone", student)
+        elif not (_is_text(module) and _is_text(source)):
+            damage.add("a row of 'submitted_sources' holds a number where nngrade writes text", student)
+    for student, kind, evidence in db.execute("SELECT student, kind, evidence FROM tampering_flags"):
+        if student not in stored:
+            damage.add("'tampering_flags' holds rows of students whose row in 'submissions' is gone", student)
+        elif kind not in FLAG_KINDS or not _is_text(evidence):
+            damage.add(f"a row of 'tampering_flags' is of a kind ({kind!r}) nngrade never writes", student)
 
 
 def _is_time(value: object) -> bool:

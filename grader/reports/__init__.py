@@ -4,6 +4,8 @@
 
     grades.csv                      one row per student (grader.reports.grades_csv)
     report.html                     the class report (grader.reports.class_report)
+    similarity.html                 similar submissions side by side and tampering flags, when ``out`` holds a
+                                    gradebook (grader.reports.integrity_page)
     feedback/<student>.md           each student's feedback page (grader.reports.student_feedback)
     feedback/<student>.html
     results/<student>/results.json  Gradescope's results format (grader.reports.gradescope_results)
@@ -24,6 +26,7 @@ from grader.errors import NngradeError
 from grader.records import AssignmentInfo, StudentRecord
 from grader.reports.class_report import class_report_html, write_class_report
 from grader.reports.grades_csv import grades_columns, grades_csv_text, grades_table, write_grades_csv
+from grader.reports.integrity_page import IntegrityFindings, integrity_findings, write_integrity_page
 from grader.reports.gradescope_results import results_json, results_json_text, write_results_json
 from grader.reports.output_files import (
     plain_number,
@@ -36,6 +39,7 @@ from grader.student_ids import UnusableStudentId, student_file_name, student_id_
 
 __all__ = [
     "DuplicateStudentRecords",
+    "IntegrityFindings",
     "ReportPaths",
     "UnusableStudentId",
     "check_view",
@@ -45,6 +49,7 @@ __all__ = [
     "grades_columns",
     "grades_csv_text",
     "grades_table",
+    "integrity_findings",
     "plain_number",
     "remove_leftover_temporary_files",
     "results_json",
@@ -80,12 +85,16 @@ class ReportPaths:
     """by student id"""
     gradescope_results: Mapping[str, Path] = field(default_factory=dict)
     """by student id"""
+    similarity_page: Path | None = None
+    """``similarity.html``, written when ``out`` holds a gradebook"""
 
 
 def write_reports(out: Path, info: AssignmentInfo, records: Sequence[StudentRecord]) -> ReportPaths:
     """Write every output of a grading run into ``out`` (folders are created); returns where each file went.
 
-    The same records always give the same files, byte for byte.
+    The same records always give the same files, byte for byte. When ``out`` holds a gradebook, the
+    similarity of the submissions it keeps and their tampering flags are read from it too: a section of
+    the class report each, and ``similarity.html`` with the matching lines side by side.
     """
     out = Path(out)
     # every name is checked before the first file is written
@@ -111,9 +120,11 @@ def write_reports(out: Path, info: AssignmentInfo, records: Sequence[StudentReco
         markdown[record.student_id] = write_atomically(out / "feedback" / f"{name}.md", feedback_markdown(info, record))
         html[record.student_id] = write_atomically(out / "feedback" / f"{name}.html", feedback_html(info, record))
         gradescope[record.student_id] = write_results_json(out / "results" / name / "results.json", info, record)
+    findings = integrity_findings(out)
     return ReportPaths(
         grades_csv=write_grades_csv(out / "grades.csv", info, ordered),
-        class_report=write_class_report(out / "report.html", info, ordered),
+        class_report=write_class_report(out / "report.html", info, ordered, integrity=findings),
+        similarity_page=write_integrity_page(out, info, findings) if findings is not None else None,
         feedback_markdown=markdown,
         feedback_html=html,
         gradescope_results=gradescope,
