@@ -249,3 +249,37 @@ def test_report_rebuilds_the_page_from_the_gradebook_and_keeps_the_threshold(gra
     assert re.findall(r"^  (\S+)  (\S+)  \d+%", listed.stdout, re.MULTILINE) == [("copy-a", "copy-b")]
     subprocess.run([sys.executable, "-m", "grader.cli", "report", str(copy)], capture_output=True, timeout=300)
     assert "at least 95%" in (copy / "similarity.html").read_text()
+
+
+# -- the gradebook's tables ---------------------------------------------------------------------------
+
+
+def test_an_older_gradebook_gains_the_tables_and_a_flag_of_another_kind_is_damage(tmp_path: Path) -> None:
+    from grader.gradebook import DamagedGradebook, Gradebook
+    from grader.tampering import TamperingFlag
+    from report_records import ASSIGNMENT, record_of
+
+    with Gradebook.open(tmp_path) as book:
+        book.set_assignment(ASSIGNMENT)
+        book.save(record_of("alice"), fingerprint="f", sources={"perceptron": SOLUTION},
+                  flags=[TamperingFlag("forged results", "printed a score")])
+        book.save(record_of("bob"), fingerprint="f")
+    with sqlite3.connect(tmp_path / "gradebook.sqlite") as db:
+        assert db.execute("SELECT student, module FROM submitted_sources").fetchall() == [("alice", "perceptron")]
+        db.execute("DROP TABLE submitted_sources")
+        db.execute("DROP TABLE tampering_flags")
+    db.close()
+    with Gradebook.open(tmp_path) as book:  # written before the tables: it gains them, empty
+        assert book.submitted_sources() == {} and book.tampering_flags() == {}
+        book.save(record_of("alice"), fingerprint="f", sources={"perceptron": SOLUTION},
+                  flags=[TamperingFlag("protected files", "names course.toml")])
+        book.save(record_of("alice"), fingerprint="g")  # saved again without sources: they stay
+        book.keep_sources("bob", {"perceptron": STUB})
+        book.keep_sources("bob", {"perceptron": SOLUTION})  # only when none are kept
+        assert book.submitted_sources() == {"alice": {"perceptron": SOLUTION}, "bob": {"perceptron": STUB}}
+        assert book.tampering_flags() == {}
+    with sqlite3.connect(tmp_path / "gradebook.sqlite") as db:
+        db.execute("INSERT INTO tampering_flags VALUES ('alice', 0, 'cheating', 'made up')")
+    db.close()
+    with pytest.raises(DamagedGradebook, match=r"'tampering_flags' is of a kind \('cheating'\)"):
+        Gradebook.open(tmp_path)
