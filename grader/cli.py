@@ -187,13 +187,25 @@ def shorten(text: str, width: int = NOTE_WIDTH) -> str:
 def _summary_of(record) -> str:
     """A short note on one student for the gradebook table."""
     if record.problem:
-        return shorten(record.problem.splitlines()[0])
+        return shorten("; ".join(_adjustment_notes(record) + [record.problem.splitlines()[0]]))
     counts = record.statuses()
     parts = [f"{counts[status]} {status}" for status in counts if status.value != "passed"]
     mistakes = sorted({m.name for e in record.exercises for c in e.checks for m in c.mistakes})
     if mistakes:
         parts.append("mistakes: " + ", ".join(mistakes))
-    return shorten("; ".join(parts))
+    return shorten("; ".join(_adjustment_notes(record) + parts))
+
+
+def _adjustment_notes(record) -> list[str]:
+    """Short notes on the instructor's adjustments of ``record`` (see ``nngrade adjustments``)."""
+    notes = []
+    if record.adjustments_of("points"):
+        notes.append(f"adjusted {record.adjustment_points:+g}")
+    if record.adjustments_of("extension"):
+        notes.append("extension")
+    if record.adjustments_of("excuse"):
+        notes.append("lateness excused")
+    return notes
 
 
 def gradebook_table(info, records) -> str:

@@ -139,6 +139,11 @@ def extend(
     with gradebook:
         _check_student(student, records, out)
         _check_assignment(assignment, info, out)
+        if info.due is None:
+            raise AdjustmentError(
+                f"assignment {info.name!r} has no due date, so nothing is late and an extension would change "
+                f"nothing; give it a due date in the course file and grade again"
+            )
         own_due = parse_time(due, info.timezone, "--due")
         own_cutoff = parse_time(cutoff, info.timezone, "--cutoff") if cutoff else None
         if own_cutoff is not None and dt.datetime.fromisoformat(own_cutoff) < dt.datetime.fromisoformat(own_due):
