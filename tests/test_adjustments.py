@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
+from grader.gradebook import SCHEMA_VERSION
 from grader.late_penalties import lateness, local_time
 from grader.records import LatePolicy
 from grader.submissions.timestamps import parse_timestamp, read_nbgrader_timestamp, read_timestamps_csv
@@ -336,7 +337,7 @@ def test_an_older_gradebook_opens_and_gains_the_adjustments_table(out):
     rebuilt = nngrade("report", str(out))
     assert rebuilt.returncode == 4, rebuilt.stdout + rebuilt.stderr  # lee's row, as before
     db = sqlite3.connect(out / "gradebook.sqlite")
-    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (str(SCHEMA_VERSION),)
     assert db.execute("SELECT COUNT(*) FROM adjustments").fetchone() == (0,)
     assert nngrade("excuse", str(out), "kim", "--reason", "r").returncode == 0
     assert grades_of(out).loc["kim", "late_penalty_percent"] == 0

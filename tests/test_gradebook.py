@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from grader.gradebook import DamagedGradebook, Gradebook, GradebookError
+from grader.gradebook import SCHEMA_VERSION, DamagedGradebook, Gradebook, GradebookError
 from grader.records import GRADER_FAULT, Adjustment, AssignmentInfo, CheckInfo, ExerciseInfo, LatePolicy, StudentRecord
 from grader.results import CheckResult, DiagnosedMistake, ExerciseResult, ModuleProblem, Status
 
@@ -336,5 +336,5 @@ def test_a_gradebook_of_schema_1_gains_the_adjustments_table_when_opened(tmp_pat
         assert book.adjustments() == []
         book.add_adjustment(adjustment("cy", "excuse"))
     db = sqlite3.connect(tmp_path / "gradebook.sqlite")
-    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (str(SCHEMA_VERSION),)
     assert db.execute("SELECT student, kind FROM adjustments").fetchall() == [("cy", "excuse")]
