@@ -5,7 +5,9 @@ runs the public checks on a student's folder and prints a compact table, the
 total and the feedback of every check that did not pass. ``nngrade grade``
 grades a whole class into an output folder (gradebook, grades.csv, feedback,
 Gradescope results, class report); ``nngrade report`` rebuilds those outputs
-from the gradebook. ``nngrade release``, ``nngrade notebooks`` and ``nngrade
+from the gradebook; ``nngrade adjust``, ``extend``, ``excuse``, ``comment``
+and ``adjustments`` keep the instructor's adjustments of a graded class in
+its gradebook. ``nngrade release``, ``nngrade notebooks`` and ``nngrade
 gradescope`` write the deliveries: the student bundle, an nbgrader course and
 a Gradescope autograder.
 
@@ -250,7 +252,7 @@ def _command_grade(args: argparse.Namespace) -> int:
     if args.scheduler is not None and scheduler_problem(args.scheduler):
         print(f"nngrade: --scheduler {scheduler_problem(args.scheduler)}", file=sys.stderr)
         return EXIT_USAGE
-    course = load_course(args.course or find_course_file(), load_registry())
+    course = load_course(args.course or nbgrader_course_file(submissions) or find_course_file(), load_registry())
     # The command line wins: -j grades on this machine even when the course file names a scheduler.
     scheduler = args.scheduler if args.scheduler is not None else (None if args.jobs is not None else course.scheduler)
     try:
@@ -280,6 +282,9 @@ def _command_grade(args: argparse.Namespace) -> int:
         print(f"graded on {len(summary.per_worker)} Dask workers ({scheduler}): {counts}")
     if summary.retried:
         print(f"{summary.retried} of them graded again: a grader fault had left them unscored")
+    for exercise_id, students in summary.regraded.items():
+        print(f"{exercise_id} alone graded again for {len(students)} unchanged submissions, as its checks changed: "
+              f"{summary.check_changes[exercise_id]} (earlier scores: the score history in report.html)")
     if summary.skipped:
         print(f"skipped, made by an operating system or a tool, not a student: {', '.join(summary.skipped)}")
     if summary.unknown_extensions:
@@ -304,6 +309,19 @@ def _command_grade(args: argparse.Namespace) -> int:
         )
         return EXIT_INTERNAL_ERROR
     return EXIT_PROBLEM_ROWS if summary.problem_rows else 0
+
+
+def nbgrader_course_file(submissions: Path) -> Path | None:
+    """The course file named in ``nbgrader_config.py`` when SUBMISSIONS, or the folder nngrade runs in, is an
+    nbgrader course (`nngrade notebooks` wrote it): the file its test cells grade with. ``None`` otherwise."""
+    from grader.notebook_checks import NBGRADER_CONFIG_FILE, course_file_of
+
+    for folder in dict.fromkeys((submissions.resolve(), Path.cwd().resolve())):
+        if (folder / NBGRADER_CONFIG_FILE).is_file():
+            path = course_file_of(folder)
+            print(f"course file: {path} (named in {folder / NBGRADER_CONFIG_FILE})", file=sys.stderr)
+            return path
+    return None
 
 
 def _print_problem_rows(out: Path, students: Sequence[str]) -> None:

@@ -185,19 +185,21 @@ def remove(out: Path, adjustment_id: int) -> Adjustment:
 
     gradebook, info, _ = _opened(out)
     with gradebook:
-        removed = gradebook.remove_adjustment(adjustment_id)
-        if removed is None:
-            known = [str(a.id) for a in gradebook.adjustments()]
+        stored = gradebook.adjustments()
+        found = [adjustment for adjustment in stored if adjustment.id == adjustment_id]
+        if not found:
+            known = [str(adjustment.id) for adjustment in stored]
             raise AdjustmentError(
                 f"the gradebook in {out} holds no adjustment {adjustment_id}; "
                 + (f"its adjustments are numbered {_shown(known)}" if known else "it holds none")
                 + " (see `nngrade adjustments OUT`)"
             )
-        if removed.source == "course file":
+        if found[0].source == "course file":
             raise AdjustmentError(
                 f"adjustment {adjustment_id} is an extension in the course file: remove it there (the "
                 f"assignment's extensions table), then grade again"
             )
+        removed = gradebook.remove_adjustment(adjustment_id) or found[0]
         write_reports(out, info, gradebook.records())
         return removed
 

@@ -263,12 +263,17 @@ def test_an_extension_in_the_course_file_applies_and_one_by_command_wins(berlin,
     course = tmp_path / "course"
     shutil.copytree(folder / "submissions", course / "submissions")
     shutil.copy(folder / "times.csv", course / "times.csv")
-    write_course(course, extra='\n[assignments.lab.extensions]\nkim = { due = 2026-10-27T12:00:00 }\nkimm = 2026-10-28T00:00:00\n')
+    write_course(course, extra=(
+        "\n[assignments.lab.extensions]\nkim = { due = 2026-10-27T12:00:00 }\nkimm = 2026-10-28T00:00:00\n"
+    ))
     out = tmp_path / "out"
     run = grade(course, out, "--student", "kim")
     assert "extension to students not in this class: kimm" in run.stderr
     assert grades_of(out).loc["kim", "late_days"] == 0
     assert "course file" in nngrade("adjustments", str(out)).stdout
+    refused = nngrade("adjustments", str(out), "--remove", "1")
+    assert refused.returncode == 2 and "is an extension in the course file: remove it there" in refused.stderr
+    assert grades_of(out).loc["kim", "late_days"] == 0
     nngrade("extend", str(out), "kim", "--due", "2026-10-26T12:00")
     assert grades_of(out).loc["kim", "late_days"] == 1
     # Taken out of the course file, its extension goes at the next run; the command's stays.
