@@ -24,8 +24,8 @@ each floor without the ones above it.
    floor 1, with the instructor's adjustments applied.
 3. **checks** -- ``trial``, ``declarations``, ``student_code``,
    ``expectations``, ``diagnosis``, ``feedback``, ``runner``, ``selfcheck``,
-   ``module_checks``: declaring an exercise and running its checks on a
-   student's code.
+   ``module_checks``, ``check_versions``: declaring an exercise, running its
+   checks on a student's code, and the version of its checks that graded a result.
 4. **sandbox** -- ``sandbox``: running student code in a limited child
    process, behind the same interface as code loaded in process.
 5. **derivations** -- ``derivations``: reading and judging answers written as

@@ -10,7 +10,10 @@ A run is a short pipeline:
    skip students whose files, submission time and grading settings are
    unchanged since the gradebook last graded them and whose grading finished
    (a student left with an internal error is graded again; ``regrade``
-   forces them all);
+   forces them all); of such a student, grade again only the exercises whose
+   checks changed since (:mod:`grader.check_versions`: a check fixed, a
+   reference fixed, points changed), keeping the other exercises' results,
+   and keep each replaced score in the gradebook's score history;
 3. grade the rest, in this process, in ``jobs`` worker processes
    (:mod:`grader.grading_workers`) or on the workers of a Dask cluster
    (:mod:`grader.cluster_grading`), each student's code in its own sandboxed
@@ -26,6 +29,7 @@ moment; the next run grades them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -37,13 +41,14 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from grader.adjustments import adjusted_record
+from grader.check_versions import CheckVersion, check_versions
 from grader.course import Assignment, Course
 from grader.errors import NngradeError
-from grader.gradebook import Gradebook
+from grader.gradebook import Gradebook, ScoreChange
 from grader.grading_workers import grade_all
 from grader.late_penalties import lateness
 from grader.progress import Progress
-from grader.records import GRADER_FAULT, Adjustment, AssignmentInfo, StudentRecord
+from grader.records import GRADER_FAULT, Adjustment, AssignmentInfo, ExerciseInfo, StudentRecord
 from grader.results import ExerciseResult
 from grader.student_grading import GradedStudent, GradingSettings
 from grader.tampering import tampering_flags
@@ -77,6 +82,11 @@ class RunSummary:
     """students the course file's extensions name who are not in the gradebook (a typo, or a student who left)"""
     file_times_allowed: bool = False
     """whether file times could date a submission in this run (``--file-times`` or the course file)"""
+    check_changes: dict[str, str] = field(default_factory=dict)
+    """exercise id to why its checks differ from those that graded some unchanged submission (in words)"""
+    regraded: dict[str, list[str]] = field(default_factory=dict)
+    """exercise id to the unchanged submissions (student ids) whose results of it were graded again in this run,
+    because its checks changed; their other exercises kept their results"""
     environment_problems: list[str] = field(default_factory=list)
     """declared submission packages this machine lacks or has at another version (students' code imports what is
     installed; their bundle installs the declared versions)"""
@@ -182,7 +192,10 @@ def grade_class(
             course, root, out, [Path(p) for p in (roster, timestamps) if p]
         ),
     )
-    grading = settings.fingerprint(info)
+    # An exercise's declaration, code and points are its check version (grader.check_versions), compared per
+    # exercise; the student's fingerprint holds the rest, so a fixed check regrades that exercise alone.
+    versions = check_versions(chosen.exercises, info.exercises, settings.data_files)
+    grading = settings.fingerprint(_without_exercise_details(info))
     summary = RunSummary(info=info, students=len(submissions), skipped=skipped, file_times_allowed=use_file_times)
     summary.file_times = [s.student_id for s in submissions if s.timestamp_source == "file time"]
     if scheduler is None:  # a cluster's workers have their own packages
@@ -194,6 +207,10 @@ def grade_class(
         gradebook.set_meta_json("stubs", _stubs(course, chosen))
         adjustments = gradebook.adjustments()
         finished = gradebook.finished_fingerprints()
+        stored_versions = gradebook.check_versions()
+        stored = gradebook.stored_records()
+        partial: dict[str, tuple[str, ...]] = {}
+        """student id to the exercises graded again because their checks changed"""
         unfinished = set(gradebook.fingerprints()) - set(finished)
         to_grade = []
         problems = []
@@ -201,6 +218,16 @@ def grade_class(
         for submission in submissions:
             fingerprint = _student_fingerprint(submission, grading)
             if not regrade and finished.get(submission.student_id) == fingerprint:
+                changed = [] if submission.problem else _changed_exercises(
+                    versions, stored_versions.get(submission.student_id, {}), summary.check_changes
+                )
+                if changed:
+                    partial[submission.student_id] = tuple(changed)
+                    for exercise_id in changed:
+                        summary.regraded.setdefault(exercise_id, []).append(submission.student_id)
+                    pending[submission.student_id] = (submission, fingerprint)
+                    to_grade.append(submission)
+                    continue
                 summary.unchanged += 1
                 gradebook.keep_sources(submission.student_id, _module_texts(submission.sources, chosen.modules))
                 continue
@@ -226,9 +253,21 @@ def grade_class(
             progress.note(f"{summary.unchanged} submissions are unchanged since they were graded (use --regrade to grade them again)")
         if summary.retried:
             progress.note(f"{summary.retried} submissions are graded again: a grader fault left them unscored last time")
+        for exercise_id, students in summary.regraded.items():
+            progress.note(
+                f"the checks of {exercise_id} changed since they graded {len(students)} unchanged submissions "
+                f"({summary.check_changes[exercise_id]}): only {exercise_id} is graded again for them"
+            )
 
         def save(graded: GradedStudent) -> None:
             submission, fingerprint = pending.pop(graded.student_id)
+            previous = stored.get(graded.student_id)
+            only = partial.get(graded.student_id)
+            if graded.failure and only is not None:
+                # The results stored stay; their old check versions make the next run try again.
+                summary.failures += 1
+                progress.advance(graded.student_id, "internal error (will be retried on the next run)", verb="grader failure on")
+                return
             if graded.failure:
                 summary.failures += 1
                 record = _record(submission, info, chosen, exercises=(), seconds=graded.seconds,
@@ -237,11 +276,26 @@ def grade_class(
                 gradebook.save(record, fingerprint="", notes=submission.notes)
                 progress.advance(graded.student_id, "internal error (will be retried on the next run)", verb="grader failure on")
                 return
-            record = _record(submission, info, chosen, exercises=graded.exercises, seconds=graded.seconds)
+            exercises, seconds = graded.exercises, graded.seconds
+            if only is not None and previous is not None:
+                exercises = _merged(previous.exercises, graded.exercises)
+                seconds = round(previous.seconds + graded.seconds, 3)
+            record = _record(submission, info, chosen, exercises=exercises, seconds=seconds)
+            if previous is not None:
+                why = "the submission or the grading settings changed" if only is None else ""
+                gradebook.add_score_history(
+                    _score_changes(previous, record, stored_versions.get(graded.student_id, {}), versions,
+                                   summary.check_changes, why)
+                )
             texts = _module_texts(submission.sources, chosen.modules)
             # Signs of tampering are kept for the instructor to look at; they never change the score.
             flags = tampering_flags(record, texts, protected=settings.protected)
             gradebook.save(record, fingerprint=fingerprint, notes=submission.notes, sources=texts, flags=flags)
+            gradebook.set_check_versions(
+                record.student_id,
+                {e.exercise_id: (versions[e.exercise_id].fingerprint, versions[e.exercise_id].parts_json())
+                 for e in record.exercises if e.exercise_id in versions},
+            )
             summary.graded += 1
             if not record.complete:
                 summary.internal_errors += 1
@@ -256,18 +310,26 @@ def grade_class(
         # figures' plotting library meanwhile instead of after the last student.
         parallel = jobs > 1 or scheduler is not None
         importing = _import_figure_modules_meanwhile() if parallel and len(to_grade) > 1 else None
-        tasks = [(s.student_id, dict(s.sources)) for s in to_grade]
+        # One batch of every exercise, then one per set of exercises whose checks changed.
+        groups: dict[tuple[str, ...], list] = {}
+        for s in to_grade:
+            groups.setdefault(partial.get(s.student_id, settings.exercise_ids), []).append(s)
         try:
-            if scheduler is not None:
-                from grader.cluster_grading import grade_on_cluster
+            for exercise_ids, group in groups.items():
+                tasks = [(s.student_id, dict(s.sources)) for s in group]
+                some = dataclasses.replace(settings, exercise_ids=exercise_ids)
+                if scheduler is not None:
+                    from grader.cluster_grading import grade_on_cluster
 
-                cluster = grade_on_cluster(
-                    tasks, settings, scheduler=scheduler, exercises=chosen.exercises, on_result=save,
-                    note=progress.note,
-                )
-                summary.per_worker = dict(sorted(cluster.per_worker.items()))
-            else:
-                grade_all(tasks, settings, jobs=jobs, on_result=save)
+                    cluster = grade_on_cluster(
+                        tasks, some, scheduler=scheduler, on_result=save, note=progress.note,
+                        exercises=tuple(e for e in chosen.exercises if e.id in exercise_ids),
+                    )
+                    for worker, count in cluster.per_worker.items():
+                        summary.per_worker[worker] = summary.per_worker.get(worker, 0) + count
+                else:
+                    grade_all(tasks, some, jobs=jobs, on_result=save)
+            summary.per_worker = dict(sorted(summary.per_worker.items()))
         finally:
             if importing is not None:
                 importing.join()
@@ -284,6 +346,75 @@ def grade_class(
         write_reports(out, info, summary.records)
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
+
+
+def _without_exercise_details(info: AssignmentInfo) -> AssignmentInfo:
+    """``info`` with only its exercises' ids: their details are in their check versions, compared apart."""
+    return dataclasses.replace(
+        info, exercises=tuple(ExerciseInfo(id=e.id, title="", max_score=0.0, checks=()) for e in info.exercises)
+    )
+
+
+def _changed_exercises(
+    versions: dict[str, CheckVersion], stored: dict[str, tuple[str, str]], why: dict[str, str]
+) -> list[str]:
+    """The exercises (assignment order) whose check version differs from the one ``stored`` for a student.
+
+    Why each differs is added to ``why`` (the first student's reason; the versions are the same for all).
+    """
+    changed = []
+    for exercise_id, version in versions.items():
+        before = _stored_version(stored.get(exercise_id))
+        if before is None or before.fingerprint != version.fingerprint:
+            changed.append(exercise_id)
+            why.setdefault(exercise_id, version.why_changed(before))
+    return changed
+
+
+def _stored_version(row: tuple[str, str] | None) -> CheckVersion | None:
+    if row is None:
+        return None
+    return CheckVersion(fingerprint=row[0], parts=json.loads(row[1]))
+
+
+def _merged(kept: tuple[ExerciseResult, ...], new: tuple[ExerciseResult, ...]) -> tuple[ExerciseResult, ...]:
+    """``kept`` with the exercises of ``new`` in their places (those ``kept`` lacks at the end)."""
+    by_id = {result.exercise_id: result for result in new}
+    merged = [by_id.pop(result.exercise_id, result) for result in kept]
+    return tuple(merged + list(by_id.values()))
+
+
+def _score_changes(
+    previous: StudentRecord,
+    record: StudentRecord,
+    stored: dict[str, tuple[str, str]],
+    versions: dict[str, CheckVersion],
+    check_changes: dict[str, str],
+    why: str,
+) -> list[ScoreChange]:
+    """The exercise scores of ``previous`` that ``record`` replaces with another score or check version."""
+    changes = []
+    for old in previous.exercises:
+        new = record.exercise(old.exercise_id)
+        if new is None or new is old:
+            continue
+        fingerprint = stored.get(old.exercise_id, ("", ""))[0]
+        version = versions.get(old.exercise_id)
+        # a version recorded, and another now (a gradebook of before versions has none to compare)
+        checks_changed = bool(fingerprint) and version is not None and version.fingerprint != fingerprint
+        if (new.score, new.max_score) == (old.score, old.max_score) and not checks_changed:
+            continue
+        reason = why or check_changes.get(old.exercise_id, "")
+        if why and checks_changed:
+            reason += f"; and {check_changes.get(old.exercise_id) or 'its checks changed'}"
+        changes.append(
+            ScoreChange(
+                student_id=record.student_id, exercise_id=old.exercise_id, score=old.score,
+                max_score=old.max_score, graded_at=previous.graded_at, fingerprint=fingerprint,
+                new_score=new.score, new_max_score=new.max_score, regraded_at=record.graded_at, reason=reason,
+            )
+        )
+    return changes
 
 
 def _course_file_extensions(course: Course, assignment: Assignment) -> list[Adjustment]:

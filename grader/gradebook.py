@@ -33,6 +33,15 @@ Tables, for instructors who query them directly:
 - ``tampering_flags``: one row per sign of tampering grading saw in a
   student's submission (:mod:`grader.tampering`): its kind and evidence. A
   flag is for an instructor to look at; it never changes a score;
+- ``check_versions``: one row per (student, exercise) graded: the version
+  of the exercise's checks that graded it (:mod:`grader.check_versions`: a
+  fingerprint of its declaration, check code, reference code, data files and
+  points, and the hash of each part), so that ``nngrade grade`` regrades only
+  the exercises whose checks changed since;
+- ``score_history``: one row per exercise score that a regrade replaced with
+  another (a check fixed, a submission changed): the previous score, when and
+  under which check version it was graded, the new score and why; never
+  deleted, so the report can show every student's earlier scores;
 - ``meta``: the schema version, the assignment graded here, the stubs the
   course distributed for its modules (``stubs``, boilerplate to the similarity
   check) and the similarity threshold chosen (``similarity_threshold``).
@@ -81,8 +90,9 @@ from grader.results import CheckResult, DiagnosedMistake, ExerciseResult, Module
 from grader.tampering import FLAG_KINDS, TamperingFlag
 
 GRADEBOOK_FILE = "gradebook.sqlite"
-SCHEMA_VERSION = 2
-"""2: the ``adjustments`` table (a gradebook of 1 gains it when opened)"""
+SCHEMA_VERSION = 3
+"""2: the ``adjustments`` table; 3: ``check_versions`` and ``score_history`` (an older gradebook gains the tables
+it lacks, empty, and this version when it is opened)"""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -153,6 +163,26 @@ CREATE TABLE IF NOT EXISTS adjustments (
     made_at TEXT NOT NULL,
     source TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS check_versions (
+    student TEXT NOT NULL REFERENCES submissions (student) ON DELETE CASCADE,
+    exercise_id TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    parts TEXT NOT NULL,
+    PRIMARY KEY (student, exercise_id)
+);
+CREATE TABLE IF NOT EXISTS score_history (
+    id INTEGER PRIMARY KEY,
+    student TEXT NOT NULL,
+    exercise_id TEXT NOT NULL,
+    score REAL NOT NULL,
+    max_score REAL NOT NULL,
+    graded_at TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    new_score REAL NOT NULL,
+    new_max_score REAL NOT NULL,
+    regraded_at TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS submitted_sources (
     student TEXT NOT NULL REFERENCES submissions (student) ON DELETE CASCADE,
     module TEXT NOT NULL,
@@ -168,8 +198,37 @@ CREATE TABLE IF NOT EXISTS tampering_flags (
 );
 """
 
-_ADDED_TABLES = ("module_problems", "adjustments", "submitted_sources", "tampering_flags")
+_ADDED_TABLES = (
+    "module_problems", "adjustments", "submitted_sources", "tampering_flags", "check_versions", "score_history",
+)
 """tables a gradebook written before they existed lacks: made, empty, when it is opened"""
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    """An exercise score that a regrade replaced: the row of ``score_history``."""
+
+    student_id: str
+    exercise_id: str
+    score: float
+    max_score: float
+    graded_at: str
+    """when the replaced score was graded"""
+    fingerprint: str
+    """the check version that graded it (empty when none was recorded)"""
+    new_score: float
+    new_max_score: float
+    regraded_at: str
+    reason: str
+    """why it was graded again, in words"""
+
+
+def stored_score_history(out: str | os.PathLike[str]) -> list[ScoreChange]:
+    """The score history of the gradebook in ``out``; empty when ``out`` holds none."""
+    if not (Path(out) / GRADEBOOK_FILE).is_file():
+        return []
+    with Gradebook.open(out, create=False) as gradebook:
+        return gradebook.score_history()
 
 
 class GradebookError(NngradeError):
@@ -408,6 +467,57 @@ class Gradebook:
         except ValueError:
             return default
 
+    # -- check versions and the score history -----------------------------------------
+
+    def check_versions(self) -> dict[str, dict[str, tuple[str, str]]]:
+        """Student id to exercise id to the (fingerprint, parts as JSON) of the checks that graded it."""
+        found: dict[str, dict[str, tuple[str, str]]] = {}
+        for student, exercise_id, fingerprint, parts in self._db.execute(
+            "SELECT student, exercise_id, fingerprint, parts FROM check_versions ORDER BY student, exercise_id"
+        ):
+            found.setdefault(student, {})[exercise_id] = (fingerprint, parts)
+        return found
+
+    def set_check_versions(self, student_id: str, versions: Mapping[str, tuple[str, str]]) -> None:
+        """Record which check versions graded a stored student (exercise id to (fingerprint, parts as JSON)).
+
+        Saving a student (:meth:`save`) drops the versions stored with the old rows; set them after it.
+        """
+        with self._transaction():
+            self._db.execute("DELETE FROM check_versions WHERE student = ?", (student_id,))
+            self._db.executemany(
+                "INSERT INTO check_versions VALUES (?, ?, ?, ?)",
+                [(student_id, exercise_id, fingerprint, parts) for exercise_id, (fingerprint, parts) in
+                 sorted(versions.items())],
+            )
+
+    def stored_records(self) -> dict[str, StudentRecord]:
+        """Every student's record as graded (no adjustments applied), by student id."""
+        contents = _read_contents(self._db)
+        if contents.damage:
+            raise DamagedGradebook(_damage_message(self.path, contents.damage))
+        return {record.student_id: record for record in contents.records}
+
+    def add_score_history(self, changes: Sequence["ScoreChange"]) -> None:
+        """Keep the scores that a regrade is about to replace (see :class:`ScoreChange`)."""
+        with self._transaction():
+            self._db.executemany(
+                "INSERT INTO score_history (student, exercise_id, score, max_score, graded_at, fingerprint, "
+                "new_score, new_max_score, regraded_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(c.student_id, c.exercise_id, c.score, c.max_score, c.graded_at, c.fingerprint, c.new_score,
+                  c.new_max_score, c.regraded_at, c.reason) for c in changes],
+            )
+
+    def score_history(self) -> list["ScoreChange"]:
+        """Every replaced score, by student, then oldest first."""
+        return [
+            ScoreChange(*row)
+            for row in self._db.execute(
+                "SELECT student, exercise_id, score, max_score, graded_at, fingerprint, new_score, new_max_score, "
+                "regraded_at, reason FROM score_history ORDER BY student, id"
+            )
+        ]
+
     def records(self) -> list[StudentRecord]:
         """Every student's record, sorted by student id.
 
@@ -504,16 +614,16 @@ def _adjustment_row(adjustment: Adjustment) -> tuple:
 
 
 def _upgrade_schema(db: sqlite3.Connection) -> None:
-    """Mark a gradebook of schema 1 that now has every table (:func:`_add_new_tables`) as schema 2.
+    """Mark a gradebook of an older schema that now has every table (:func:`_add_new_tables`) as the current one.
 
-    Schema 2 only added the ``adjustments`` table, so nothing else changes; a
+    Schemas 2 and 3 only added tables, so nothing else changes; a
     gradebook that lacks other tables keeps its version, for the check to name the damage.
     """
     present = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if not set(_expected_columns()) <= present:
         return
     version = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    if version is not None and version[0] == "1":
+    if version is not None and version[0] in ("1", "2"):
         db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
 
@@ -583,7 +693,31 @@ def gradebook_damage(db: sqlite3.Connection, *, path: Path | str = "the gradeboo
         )
     if number != SCHEMA_VERSION:
         return [f"the schema version is {number}, which no nngrade writes (this one writes {SCHEMA_VERSION})"]
-    return _read_contents(db).damage
+    return _read_contents(db).damage + _history_damage(db)
+
+
+def _history_damage(db: sqlite3.Connection) -> list[str]:
+    """What is wrong with the rows of 'check_versions' and 'score_history', one sentence each."""
+    damage = _Damage()
+    stored = {student for (student,) in db.execute("SELECT student FROM submissions")}
+    for student, exercise_id, fingerprint, parts in db.execute("SELECT * FROM check_versions"):
+        if student not in stored:
+            damage.add("'check_versions' holds rows of students whose row in 'submissions' is gone", student)
+            continue
+        try:
+            parsed = json.loads(parts) if _is_text(parts) else None
+        except ValueError:
+            parsed = None
+        if not (_is_text(exercise_id) and _is_text(fingerprint) and isinstance(parsed, dict)):
+            damage.add("a row of 'check_versions' holds what nngrade never writes", student)
+    for row in db.execute(
+        "SELECT student, exercise_id, score, max_score, graded_at, fingerprint, new_score, new_max_score, "
+        "regraded_at, reason FROM score_history"
+    ):
+        texts = (row[0], row[1], row[4], row[5], row[8], row[9])
+        if not (all(_is_text(value) for value in texts) and all(_is_number(row[i]) for i in (2, 3, 6, 7))):
+            damage.add("a row of 'score_history' holds what nngrade never writes", row[0])
+    return damage.sentences()
 
 
 @dataclass

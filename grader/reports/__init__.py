@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from grader.errors import NngradeError
+from grader.gradebook import stored_score_history
 from grader.records import AssignmentInfo, StudentRecord
 from grader.reports.class_report import class_report_html, write_class_report
 from grader.reports.grades_csv import grades_columns, grades_csv_text, grades_table, write_grades_csv
@@ -123,7 +124,9 @@ def write_reports(out: Path, info: AssignmentInfo, records: Sequence[StudentReco
     findings = integrity_findings(out)
     return ReportPaths(
         grades_csv=write_grades_csv(out / "grades.csv", info, ordered),
-        class_report=write_class_report(out / "report.html", info, ordered, integrity=findings),
+        class_report=write_class_report(
+            out / "report.html", info, ordered, integrity=findings, history=stored_score_history(out)
+        ),
         similarity_page=write_integrity_page(out, info, findings) if findings is not None else None,
         feedback_markdown=markdown,
         feedback_html=html,

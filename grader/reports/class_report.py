@@ -56,6 +56,8 @@ from grader.results import ExerciseResult, ModuleProblem, Status, module_problem
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from grader.gradebook import ScoreChange
+
 
 @dataclass(frozen=True)
 class MistakeRow:
@@ -512,7 +514,11 @@ def _table(header: Sequence[str], rows: list[str]) -> list[str]:
 
 
 def class_report_html(
-    info: AssignmentInfo, records: Sequence[StudentRecord], *, integrity: IntegrityFindings | None = None
+    info: AssignmentInfo,
+    records: Sequence[StudentRecord],
+    *,
+    integrity: IntegrityFindings | None = None,
+    history: Sequence[ScoreChange] = (),
 ) -> str:
     """The class report as one self-contained HTML page.
 
@@ -566,6 +572,7 @@ def class_report_html(
     body += _incomplete_section(incomplete)
     body += _problems_section(with_problems)
     body += _adjustments_section(info, records)
+    body += _score_history_section(info, history)
     # The similarity check and the tampering flags (grader.reports.integrity_page), when the gradebook has them.
     body += similar_submissions_section(integrity)
     body += flags_section(integrity)
@@ -883,8 +890,30 @@ def _adjustments_section(info: AssignmentInfo, records: Sequence[StudentRecord])
     return body + _table(["id", "student", "kind", "what", "reason or comment", "by", "when"], cells)
 
 
+def _score_history_section(info: AssignmentInfo, history: Sequence[ScoreChange]) -> list[str]:
+    """Every exercise score a regrade replaced (the gradebook's ``score_history``): before, after and why."""
+    body = ["<h2>Score history</h2>"]
+    if not history:
+        return body + ["<p>No regrade has replaced a score. When a check is fixed, <code>nngrade grade</code> grades "
+                       "that exercise again and keeps the earlier scores here.</p>"]
+    cells = [
+        f"<tr><td>{_feedback_link(change.student_id)}</td><td><code>{_h(change.exercise_id)}</code></td>"
+        f'<td class="number">{_h(plain_number(change.score))} / {_h(plain_number(change.max_score))}</td>'
+        f'<td class="number">{_h(plain_number(change.new_score))} / {_h(plain_number(change.new_max_score))}</td>'
+        f"<td>{_h(local_time(change.graded_at, info.timezone))}</td>"
+        f"<td>{_h(local_time(change.regraded_at, info.timezone))}</td><td>{_h(change.reason)}</td></tr>"
+        for change in history
+    ]
+    return body + _table(["student", "exercise", "earlier", "now", "graded", "regraded", "why"], cells)
+
+
 def write_class_report(
-    path: Path, info: AssignmentInfo, records: Sequence[StudentRecord], *, integrity: IntegrityFindings | None = None
+    path: Path,
+    info: AssignmentInfo,
+    records: Sequence[StudentRecord],
+    *,
+    integrity: IntegrityFindings | None = None,
+    history: Sequence[ScoreChange] = (),
 ) -> Path:
     """Write ``report.html`` to ``path`` atomically; returns ``path``."""
-    return write_atomically(path, class_report_html(info, records, integrity=integrity))
+    return write_atomically(path, class_report_html(info, records, integrity=integrity, history=history))
