@@ -12,17 +12,20 @@ What is hashed, in parts, so that a run can say why an exercise changed:
   every check's name, points and whether it is hidden, and every known
   mistake's name, hint and variant path;
 - ``checks``: the source of every check function;
-- ``reference``: the source of the NumPy and the torch reference (a fix there
-  changes the expected values), the recorded-reference function, and every
-  mistake variant's source (they decide which mistake is named);
+- ``reference``: the source files of the modules of the NumPy and the torch
+  reference (a fix there changes the expected values) and of every mistake
+  variant (they decide which mistake is named), read as files, never
+  imported (the grading process does not load torch for this), and the
+  recorded-reference function;
 - ``data files``: the contents of the files the exercise ships;
 - ``points``: the exercise's points in this assignment, check by check (the
   course file's ``points`` table scales them).
 
-A function's source is its own text plus, recursively, the text of every
-function and class of its own module it refers to by name (its helpers),
-so a fix in a helper changes the version of every exercise whose checks or
-reference use it. Code in other modules (the grader's comparison, NumPy,
+A check function's source is its own text plus, recursively, the text of
+every function and class of its own module it refers to by name (its
+helpers), so a fix in a helper changes the version of every exercise whose
+checks use it. A reference module is hashed whole: a change anywhere in it
+regrades every exercise whose reference or mistakes it holds. Code in other modules (the grader's comparison, NumPy,
 torch) is not hashed: a change there is a change of nngrade, which regrades
 everything anyway. The text is hashed as written: a change of a comment or of
 a blank line counts as a change.
@@ -32,13 +35,15 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib.util
 import inspect
 import json
 import types
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from grader.declarations import Exercise, resolve
+from grader.declarations import Exercise
 from grader.records import ExerciseInfo
 
 PARTS = ("declaration", "checks", "reference", "data files", "points")
@@ -124,8 +129,15 @@ def _helpers_of(item: Any) -> list[Any]:
     return found
 
 
-def _source_of_path(path: str | None) -> str:
-    return source_with_helpers(resolve(path)) if path else ""
+def _module_file_digest(path: str | None) -> str:
+    """The hash of the file of the module in ``path`` (``"module:function"``), found without importing it."""
+    if not path:
+        return ""
+    name = path.split(":", 1)[0]
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.origin or not Path(spec.origin).is_file():
+        return f"no file for {name}"
+    return hashlib.sha256(Path(spec.origin).read_bytes()).hexdigest()
 
 
 def code_parts(exercise: Exercise, data_files: Mapping[str, bytes] = {}) -> dict[str, str]:
@@ -149,10 +161,10 @@ def code_parts(exercise: Exercise, data_files: Mapping[str, bytes] = {}) -> dict
     }
     checks = [source_with_helpers(check.function) for check in exercise.checks]
     reference = [
-        _source_of_path(exercise.reference),
-        _source_of_path(exercise.torch_reference),
+        _module_file_digest(exercise.reference),
+        _module_file_digest(exercise.torch_reference),
         source_with_helpers(exercise.recorded_reference) if exercise.recorded_reference else "",
-        *(_source_of_path(mistake.variant) for mistake in exercise.mistakes),
+        *(_module_file_digest(mistake.variant) for mistake in exercise.mistakes),
     ]
     data = {
         name: hashlib.sha256(data_files[name]).hexdigest() if name in data_files else "missing"
