@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 TEST_STAMP := $(VENV)/.installed-test-stamp
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench clean nbgrader
 
 # The sandbox's system-call filter is built with libseccomp (Debian: libseccomp2); without it the
 # grader says so once and grades without the filter.
@@ -31,6 +31,13 @@ $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,cluster]" 2>&1 | grep -v "^WARNING: Location" || true
 	$(BIN)/python -c "import jsonschema, sklearn, torch_geometric, nbgrader, xdist, selenium, dask, distributed, torch; assert torch.__version__.startswith('2.13.0'), torch.__version__"
 	touch $(TEST_STAMP)
+
+# What the README's nbgrader section needs: nbgrader in the venv (the [nbgrader] extra); run nbgrader
+# with .venv/bin first on PATH, since it starts alembic by name.
+nbgrader: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[nbgrader]" 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -c "import nbgrader, grader.delivery.nbgrader_late_penalty"
+	@echo "nbgrader is installed: put $(CURDIR)/$(BIN) first on PATH (export PATH=\"$(CURDIR)/$(BIN):\$$PATH\") to run it"
 
 demo: $(STAMP)
 	@echo "== Grading the sample class (examples/class): assignment a1, perceptrons and backpropagation =="

@@ -551,6 +551,13 @@ def _config_text(out: Path, course: Course, assignments: Sequence[Assignment]) -
         # and the student's id), points and limits. It stays here: nbgrader releases only
         # release/<assignment>/, and neither the file nor the salt is written into any notebook.
         {COURSE_FILE_SETTING} = {str(course.path)!r}
+
+        # A late submission loses what the course file's late policy takes, as in `nngrade grade`
+        # (grader.delivery.nbgrader_late_penalty). nbgrader finds a submission late against its own
+        # due date for the assignment: set it to the course file's with
+        #   nbgrader db assignment add <assignment> --duedate '<the course file's due date>'
+        c.AssignLatePenalties.plugin_class = "grader.delivery.nbgrader_late_penalty.CourseLatePenalty"
+        c.CourseLatePenalty.course_file = {COURSE_FILE_SETTING}
         '''
     )
 
@@ -619,6 +626,13 @@ def write_nbgrader_course(out: Path, *, course: Course, assignments: Sequence[st
             )
     write_atomically(out / NBGRADER_CONFIG_FILE, _config_text(out, course, chosen))
     lines.append(f"{NBGRADER_CONFIG_FILE}: gradebook {GRADEBOOK_FILE} here; test cells graded with {course.path}")
+    for assignment in chosen:
+        if assignment.due is not None:
+            # nbgrader's own due date decides which submissions it finds late (and so penalises).
+            lines.append(
+                f"due date: cd {out} && nbgrader db assignment add {assignment.name} "
+                f"--duedate '{assignment.due.isoformat()}'"
+            )
     first = chosen[0].name
     lines.append(f"next: cd {out} && nbgrader generate_assignment {first} (then release, collect, autograde as usual)")
     return Delivery(path=out, lines=tuple(lines))
