@@ -236,7 +236,7 @@ def grade_class(
             if submission.problem:
                 summary.problems += 1
                 record = _record(submission, info, chosen, exercises=(), seconds=0.0)
-                gradebook.save(record, fingerprint=fingerprint, notes=submission.notes)
+                gradebook.save(record, fingerprint=fingerprint, notes=submission.notes, sources={})
                 problems.append(submission)
                 continue
             pending[submission.student_id] = (submission, fingerprint)
