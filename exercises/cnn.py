@@ -68,6 +68,7 @@ def conv_output_size(n, kernel_size, padding=0, stride=1, dilation=1):
     Returns
     -------
     int
+        integers only: there is no float32 or float64 arithmetic to do
     """
     raise NotImplementedError
 
@@ -189,6 +190,7 @@ def conv_parameter_count(in_channels, out_channels, kernel_size, bias=True):
     Returns
     -------
     int
+        integers only: there is no float32 or float64 arithmetic to do
     """
     raise NotImplementedError
 
@@ -210,6 +212,7 @@ def receptive_field(layers):
     Returns
     -------
     int
+        integers only: there is no float32 or float64 arithmetic to do
     """
     raise NotImplementedError
 

@@ -46,7 +46,8 @@ def adder_perceptrons(x1, x2):
     -------
     ndarray of shape (2,)
         ``[sum, carry]``, each 0 or 1: ``x1 + x2 = sum + 2 carry``
-        (for example ``adder_perceptrons(1, 1)`` is ``[0, 1]``)
+        (for example ``adder_perceptrons(1, 1)`` is ``[0, 1]``); bits in,
+        bits out, so there is no float32 or float64 arithmetic to do
     """
     raise NotImplementedError
 

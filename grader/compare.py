@@ -7,8 +7,14 @@ a message that says how. Messages report the shape, the dtype, and the largest
 absolute and relative error with the index where it occurs; for hidden checks
 (``reveal=False``) they say what is wrong without printing expected values.
 
-Tolerances depend on the dtype of the student's answer: float32 answers are
-held to single-precision tolerances, everything else to double. Precision
+Tolerances depend on the precision of the student's answer: float32 answers
+(arrays, tensors, ``np.float32`` scalars, 0-d arrays, lists of float32 values)
+are held to single-precision tolerances, everything else to double. A check
+that computes a quantity of its own from a student's answer (a row sum, a
+product with a matrix of the grader's) judges it at the precision of that
+answer, not at float64's: :func:`tolerances_of` and :func:`entry_tolerance`
+give the tolerances, so a float32 answer is never cast to float64 and then
+held to float64's tolerance. Precision
 below float32 never loosens them: a float16 answer is judged at float32
 tolerance (its own rounding is about 5e-4, so it rarely passes, and a failed
 float16 answer is told to compute in float32 or float64), so a student cannot
@@ -51,6 +57,47 @@ def tolerances_for(dtype: np.dtype) -> tuple[float, float]:
     if dtype.kind == "f" and dtype.itemsize <= 4:
         return TOLERANCES["float32"]
     return TOLERANCES["float64"]
+
+
+def precision(*answers: Any) -> np.dtype:
+    """The precision of the student's answers: float32 when any float among them is float32 or narrower, else float64.
+
+    Each answer is plain data (arrays, scalars, and lists, tuples and dicts of
+    them, torch tensors converted): an answer of integers or booleans only is
+    exact, and judged at float64's precision.
+    """
+    narrow = np.dtype(np.float32)
+    for answer in answers:
+        if isinstance(answer, dict):
+            answer = list(answer.values())
+        if isinstance(answer, (list, tuple)):
+            if any(precision(item) == narrow for item in answer):
+                return narrow
+            continue
+        dtype = getattr(answer, "dtype", None)
+        if dtype is not None and dtype.kind == "f" and dtype.itemsize <= 4:
+            return narrow
+    return np.dtype(np.float64)
+
+
+def tolerances_of(*answers: Any) -> dict[str, float]:
+    """``rtol`` and ``atol`` for a quantity a check derives from these student answers: their precision's.
+
+    For ``t.expect_close(derived, expected, **tolerances_of(answer))``: a row
+    sum of a float32 answer is judged at float32's tolerance, as the answer is.
+    """
+    rtol, atol = tolerances_for(precision(*answers))
+    return {"rtol": rtol, "atol": atol}
+
+
+def entry_tolerance(answer: Any) -> np.ndarray:
+    """How far each entry of a student's answer may be from the right value and still match: ``atol + rtol |x|``.
+
+    At the answer's own precision. A quantity a check computes from the answer
+    inherits these: a product ``E @ answer`` may be off by ``|E| @ entry_tolerance(answer)``.
+    """
+    rtol, atol = tolerances_for(precision(answer))
+    return atol + rtol * np.abs(np.asarray(answer, dtype=np.float64))
 
 
 def _describe_type(value: Any) -> str:
@@ -260,7 +307,7 @@ def _compare_numeric(
             False, f"'{name}' is not correct: {wrong} of {have.size} entries differ from the expected values{narrow}"
         )
     if have.ndim == 0:
-        if float32_loss:  # six digits would show the same number twice
+        if float32_loss or _scalar(have) == _scalar(want):  # six digits would show the same number twice
             return Comparison(False, f"'{name}' is not correct--got: {float(have):.10g}, expected: {float(want):.10g}{narrow}")
         return Comparison(False, f"'{name}' is not correct--got: {_scalar(have)}, expected: {_scalar(want)}{narrow}")
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
@@ -272,7 +319,7 @@ def _compare_numeric(
     at = _format_index(tuple(int(i) for i in i_abs))
     lines = [
         f"'{name}' is not correct: {wrong} of {have.size} entries differ (shape {have.shape}, dtype {have.dtype})",
-        f"  largest absolute error {abs_err[i_abs]:.3g} at {at}: got {have64[i_abs]:.6g}, expected {want64[i_abs]:.6g}",
+        f"  largest absolute error {abs_err[i_abs]:.3g} at {at}: got {_differing(have64[i_abs], want64[i_abs])}",
     ]
     if (rel_err > 0).any():
         i_rel = np.unravel_index(int(np.argmax(rel_err)), have.shape)
@@ -280,6 +327,15 @@ def _compare_numeric(
     if narrow:
         lines.append(narrow[1:])
     return Comparison(False, "\n".join(lines))
+
+
+def _differing(got: float, expected: float) -> str:
+    """"got X, expected Y" with enough digits for X and Y to read differently (six when they do)."""
+    for digits in (6, 10, 17):
+        shown = f"{got:.{digits}g}", f"{expected:.{digits}g}"
+        if shown[0] != shown[1]:
+            break
+    return f"{shown[0]}, expected {shown[1]}"
 
 
 def _float32_would_pass(have64: np.ndarray, want64: np.ndarray, dtype: np.dtype) -> bool:

@@ -286,6 +286,13 @@ class Exercise:
     folders (``"points.csv"``, ``"digits/train.csv"``): the student bundle ships them, and the self-check and
     grading copy them, read-only, into the empty folder the student's code runs in, where the code opens them by
     these paths"""
+    float32: bool = True
+    """whether the exercise takes float32: a solution whose float inputs and answers are float32 (arrays,
+    tensors, scalars) must then score full marks, which ``tests/test_validity_sweeps.py`` checks. False for
+    an exercise with no floating-point arithmetic to do in float32 (integers or bits only, an answer in
+    text), with :attr:`float32_reason`; its docstring says so too"""
+    float32_reason: str = ""
+    """why the exercise does not take float32, in a few words (required when :attr:`float32` is False)"""
 
     @property
     def topic(self) -> str:
@@ -380,6 +387,12 @@ class Exercise:
             )
         for problem in data_file_problems(self.data_files):
             raise InvalidDeclaration(f"{where}: data_files: {problem}")
+        if not isinstance(self.float32, bool) or not isinstance(self.float32_reason, str):
+            raise InvalidDeclaration(f"{where}: float32 is True or False, and float32_reason a string")
+        if not self.float32 and not self.float32_reason.strip():
+            raise InvalidDeclaration(f"{where}: float32=False needs a float32_reason: why the exercise does not take float32")
+        if self.float32 and self.float32_reason:
+            raise InvalidDeclaration(f"{where}: float32_reason is only for float32=False")
         if self.recorded_reference is not None and not callable(self.recorded_reference):
             raise InvalidDeclaration(f"{where}: recorded_reference must be a function of (value, seed), or None")
 

@@ -44,8 +44,9 @@ def to_plain(value: Any, _depth: int = 0) -> Any:
     """Convert a value returned by student code to plain data.
 
     torch tensors become NumPy arrays (detached, on the CPU), NumPy scalars
-    become Python scalars, arrays are copied so later mutation by the student
-    cannot change what the grader saw.
+    become Python scalars -- except float32 (and narrower) ones, which become
+    0-d arrays, so the answer keeps its precision --, arrays are copied so
+    later mutation by the student cannot change what the grader saw.
     """
     if _depth > _MAX_DEPTH:
         return Unconvertible("nested structure", f"deeper than {_MAX_DEPTH} levels")
@@ -54,6 +55,8 @@ def to_plain(value: Any, _depth: int = 0) -> Any:
     if isinstance(value, (int, float)) and type(value) in (int, float):
         return value
     if isinstance(value, np.generic):
+        if value.dtype.kind == "f" and value.dtype.itemsize <= 4:
+            return np.array(value)  # a 0-d array keeps float32's precision, and so float32's tolerance
         if value.dtype.kind in "biufc":
             return value.item()
         return Unconvertible(type(value).__name__, f"NumPy scalar of dtype {value.dtype}")

@@ -64,6 +64,7 @@ def conv_output_size(n, kernel_size, padding=0, stride=1, dilation=1):
     Returns
     -------
     int
+        integers only: there is no float32 or float64 arithmetic to do
     """
     return (n + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1
 
@@ -228,6 +229,7 @@ def conv_parameter_count(in_channels, out_channels, kernel_size, bias=True):
     Returns
     -------
     int
+        integers only: there is no float32 or float64 arithmetic to do
     """
     k_h, k_w = _pair(kernel_size)
     return out_channels * (in_channels * k_h * k_w + (1 if bias else 0))
@@ -250,6 +252,7 @@ def receptive_field(layers):
     Returns
     -------
     int
+        integers only: there is no float32 or float64 arithmetic to do
     """
     field, jump = 1, 1
     for layer in layers:

@@ -1,11 +1,12 @@
-"""Shared fixtures: where the repository's folders are, and loading their modules."""
+"""Shared fixtures: where the repository's folders are, loading their modules, and a function computing in float32."""
 
 from __future__ import annotations
 
 import types
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
+import numpy as np
 import pytest
 
 from grader.student_code import InProcessStudentCode
@@ -36,3 +37,36 @@ def sandbox():
 def solutions() -> Callable[[str], types.ModuleType]:
     """``solutions("perceptron")`` is the solution module of that topic."""
     return lambda topic: load_module(SOLUTIONS, topic)
+
+
+def to_float32(value: Any, *, scalars: bool = True) -> Any:
+    """``value`` with every float in it made float32: arrays, torch tensors and (with ``scalars``) Python and
+    NumPy float scalars, which become ``np.float32``, inside tuples, lists and dicts too. Integers, booleans
+    and text are left as they are."""
+    if isinstance(value, dict):
+        return {key: to_float32(item, scalars=scalars) for key, item in value.items()}
+    if isinstance(value, (tuple, list)):
+        return type(value)(to_float32(item, scalars=scalars) for item in value)
+    if type(value).__module__.startswith("torch") and hasattr(value, "is_floating_point"):
+        return value.float() if value.is_floating_point() else value
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        return value.astype(np.float32)
+    if scalars and isinstance(value, (float, np.floating)):
+        return np.float32(value)
+    return value
+
+
+def in_float32(function: Callable[..., Any], *, scalars: bool = True) -> Callable[..., Any]:
+    """The function computing in float32: its float inputs cast to float32 before it sees them, its answers float32.
+
+    ``scalars=False`` leaves float scalars as they are (a script's steps hold options such as a dropout
+    rate that must stay Python floats): only arrays and tensors are cast.
+    """
+
+    def answer(*args: Any, **kwargs: Any) -> Any:
+        args = to_float32(args, scalars=scalars)
+        kwargs = to_float32(kwargs, scalars=scalars)
+        return to_float32(function(*args, **kwargs), scalars=scalars)
+
+    answer.__name__ = getattr(function, "__name__", "answer")
+    return answer

@@ -29,6 +29,8 @@ from grader.runner import grade_exercise
 from grader.seeds import SeedPolicy
 from grader.student_code import TrustedStudentCode
 
+from conftest import in_float32
+
 ELEMENTWISE = [
     ("relu", {}, F.relu),
     ("leaky_relu", {"alpha": 0.2}, lambda x: F.leaky_relu(x, 0.2)),
@@ -121,20 +123,6 @@ def test_solution_agrees_with_the_references(solutions):
         np.testing.assert_allclose(activations.softmax(Z, axis), ref.softmax(Z, axis), rtol=1e-13)
         np.testing.assert_allclose(activations.log_softmax(Z, axis), ref.log_softmax(Z, axis), rtol=1e-13)
         np.testing.assert_allclose(activations.softmax_backward(Z, G, axis), ref.softmax_backward(Z, G, axis), rtol=1e-12)
-
-
-def in_float32(function):
-    """The function computing in float32: its float inputs cast to float32, its answers float32."""
-
-    def cast(value):
-        if isinstance(value, (tuple, list)):
-            return type(value)(cast(item) for item in value)
-        return np.asarray(value, dtype=np.float32) if isinstance(value, (np.ndarray, float)) else value
-
-    def answer(*args, **kwargs):
-        return cast(function(*(cast(a) for a in args), **{k: cast(v) for k, v in kwargs.items()}))
-
-    return answer
 
 
 @pytest.mark.parametrize("exercise", load_registry().in_topic("activations"), ids=lambda e: e.id)

@@ -28,9 +28,14 @@ import torch.nn.functional as F
 
 import reference.attention as ref
 import reference.attention_torch as ref_torch
+from grader import load_registry
 from grader.catalog.attention_transformer import block_params, log_prob_tables, trap_tables
 from grader.compare import compare
+from grader.expectations import ReferenceExpectations
 from grader.plain_data import to_plain
+from grader.runner import grade_exercise
+from grader.seeds import SeedPolicy
+from grader.student_code import TrustedStudentCode
 
 SEEDS = range(4)
 
@@ -389,3 +394,45 @@ def test_solution_agrees_with_the_reference(solution, seed):
     probs = np.array([0.125, 0.5, 0.0625, 0.25, 0.0625])
     for u in (0.1, 0.6, 0.9):
         assert_agree(solution.top_p_sample(probs, 0.75, u), ref.top_p_sample(probs, 0.75, u))
+
+
+# -- float32 answers: the angles' rounding and quantities derived from the answer -----------------
+
+
+def _encoding_in_float32(positions, D):
+    """Sinusoidal encodings computed in float32 throughout, angles included (as torch's default dtype does)."""
+    n = np.asarray(positions, dtype=np.float32)[:, None]
+    w = np.float32(1.0) / np.float32(10000.0) ** (np.arange(0, D, 2, dtype=np.float32) / np.float32(D))
+    angles = n * w
+    R = np.empty((len(positions), D), dtype=np.float32)
+    R[:, 0::2], R[:, 1::2] = np.sin(angles), np.cos(angles)
+    return R
+
+
+def test_encodings_computed_in_float32_score_full_marks_though_their_angles_round():
+    # A float32 angle n w_i is rounded by up to |n| 2^-24, and so are its sine and cosine: at n = 149 with D = 16
+    # (a hidden check's range) more than float32's absolute tolerance of 1e-6 near a zero of sin or cos. The
+    # checks allow that rounding to float32 answers.
+    for n, D in ((149, 16), (644, 8)):
+        assert not compare(_encoding_in_float32([n], D), ref.sinusoidal_encoding([n], D)).ok
+    exercise = load_registry().get("attention.sinusoidal_encoding")
+    expectations = ReferenceExpectations()
+    for student in ("ada", "bo", "cy", "s1234567"):
+        result = grade_exercise(exercise, TrustedStudentCode(_encoding_in_float32), expectations=expectations,
+                                seeds=SeedPolicy.for_student("float32-salt", student), include_hidden=True)
+        assert result.score == result.max_score, "\n".join(f"{c.check_name}: {c.feedback}" for c in result.checks)
+    # the rounding allowed is float32's only: a float64 answer is held to float64's tolerance as before
+    result = grade_exercise(exercise, TrustedStudentCode(lambda p, D: _encoding_in_float32(p, D).astype(np.float64)),
+                            expectations=expectations)
+    assert result.score < result.max_score
+
+
+def test_relative_position_maps_in_float32_score_full_marks():
+    def in_float32(k, D):
+        return np.asarray(ref.relative_position_map(k, D), dtype=np.float32)
+
+    exercise = load_registry().get("attention.relative_position_map")
+    for student in ("ada", "bo", "cy", "s1234567"):
+        result = grade_exercise(exercise, TrustedStudentCode(in_float32), expectations=ReferenceExpectations(),
+                                seeds=SeedPolicy.for_student("float32-salt", student), include_hidden=True)
+        assert result.score == result.max_score, "\n".join(f"{c.check_name}: {c.feedback}" for c in result.checks)

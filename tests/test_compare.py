@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from grader.compare import compare, tolerances_for, values_match
-from grader.plain_data import Unconvertible
+from grader.compare import compare, entry_tolerance, precision, tolerances_for, tolerances_of, values_match
+from grader.plain_data import Unconvertible, to_plain
+from grader.sandbox.wire import decode as wire_decode, encode as wire_encode
 
 
 def test_equal_arrays_look_good():
@@ -38,6 +39,53 @@ def test_float32_answers_get_single_precision_tolerance():
     assert compare(close_in_float32, expected).ok
     assert not compare(close_in_float32.astype(np.float64), expected).ok
     assert tolerances_for(np.dtype(np.float32))[0] > tolerances_for(np.dtype(np.float64))[0]
+
+
+def test_a_float32_answer_keeps_float32_tolerance_in_every_form_it_can_take():
+    """np.float32 scalars, 0-d arrays, tensors and lists of float32 values are all judged as float32."""
+    expected = 1.0 / 3.0
+    value = np.float32(expected * (1 + 3e-7))  # right to float32's precision, not to float64's
+    forms = {
+        "np.float32 scalar": value,
+        "0-d array": np.array(value),
+        "0-d tensor": torch.tensor(value),
+        "list of np.float32": [value, value],
+        "tuple of 0-d arrays": (np.array(value), np.array(value)),
+        "float32 tensor": torch.tensor([value, value]),
+    }
+    for form, got in forms.items():
+        plain = to_plain(got)
+        want = [expected, expected] if isinstance(got, (list, tuple)) or np.ndim(got) else expected
+        assert compare(plain, want).ok, form
+        assert precision(plain) == np.float32, form
+    # the same number as a Python float is float64, and held to float64's tolerance
+    assert not compare(float(value), expected).ok and precision(float(value)) == np.float64
+    # through the sandbox's wire too, a float32 scalar stays float32
+    assert to_plain(np.float32(0.5)).dtype == np.float32
+    sent = wire_decode(wire_encode(value))
+    assert compare(to_plain(sent), expected).ok and precision(to_plain(sent)) == np.float32
+
+
+def test_a_quantity_derived_from_a_float32_answer_is_judged_at_float32_precision():
+    rng = np.random.default_rng(0)
+    rows = rng.dirichlet(np.ones(7), size=5).astype(np.float32)  # softmax rows in float32
+    sums = rows.astype(np.float64).sum(axis=1)
+    assert tolerances_of(rows) == {"rtol": 1e-4, "atol": 1e-6}
+    assert tolerances_of(rows.astype(np.float64)) == {"rtol": 1e-7, "atol": 1e-9}
+    assert tolerances_of([np.zeros(2), rows]) == tolerances_of(rows)  # any float32 part makes it float32
+    assert compare(sums, np.ones(5), **tolerances_of(rows)).ok
+    assert not compare(sums + 1e-3, np.ones(5), **tolerances_of(rows)).ok
+    bound = entry_tolerance(rows)
+    assert bound.shape == rows.shape and np.all(bound == 1e-6 + 1e-4 * np.abs(rows.astype(np.float64)))
+    assert precision(np.arange(3)) == np.float64 and precision({"W": np.float16(1.0)}) == np.float32
+
+
+def test_a_failed_scalar_is_shown_with_enough_digits_to_differ():
+    result = compare(-0.8317751, -0.8317749, name="E")
+    assert not result.ok and "-0.8317751" in result.message and "-0.8317749" in result.message
+    result = compare(np.array([0.9993161, 0.5]), np.array([0.9993157, 0.5]), name="M")
+    assert not result.ok and "got 0.9993161, expected 0.9993157" in result.message
+    assert "got 3.5, expected 3" in compare(np.array([3.5]), np.array([3.0])).message  # six digits when they do
 
 
 def test_explicit_tolerance_override():

@@ -32,6 +32,8 @@ from grader.runner import grade_exercise
 from grader.seeds import SeedPolicy
 from grader.student_code import TrustedStudentCode
 
+from conftest import in_float32
+
 RNG_SHAPES = [(4, 3), (5, 1), (2, 6)]
 
 
@@ -206,24 +208,6 @@ def test_solution_agrees_with_the_references(solutions):
     Z, Y = rng.uniform(0.05, 0.95, size=(4, 3)), rng.integers(0, 2, size=(4, 3))
     assert_pair(costs.binary_cross_entropy(Z, Y), ref.binary_cross_entropy(Z, Y))
     assert_pair(costs.quadratic_cost(Z, Y), ref.quadratic_cost(Z, Y))
-
-
-def in_float32(function):
-    """The function computing in float32: its float inputs (arrays, floats, dicts of arrays) cast, its answers float32."""
-
-    def cast(value):
-        if isinstance(value, dict):
-            return {key: cast(item) for key, item in value.items()}
-        if isinstance(value, (tuple, list)):
-            return type(value)(cast(item) for item in value)
-        if isinstance(value, np.ndarray) and value.dtype.kind == "f" or isinstance(value, float):
-            return np.asarray(value, dtype=np.float32)
-        return value
-
-    def answer(*args):
-        return cast(function(*(cast(a) for a in args)))
-
-    return answer
 
 
 @pytest.mark.parametrize("exercise", load_registry().in_topic("costs"), ids=lambda e: e.id)

@@ -12,6 +12,12 @@ import numpy as np
 import pytest
 import torch
 
+from grader import load_registry
+from grader.catalog.perceptron import exact_net
+from grader.expectations import ReferenceExpectations
+from grader.runner import grade_exercise
+from grader.seeds import SeedPolicy
+from grader.student_code import TrustedStudentCode
 from reference import perceptron as numpy_ref
 from reference import perceptron_torch as torch_ref
 
@@ -147,3 +153,27 @@ def test_torch_references_reproduce_example_2_2_2():
     trajectory = torch_ref.train(PATTERNS, AND, np.zeros(3), 0.5, EXAMPLE_ORDER)
     np.testing.assert_allclose(trajectory.numpy(), EXAMPLE_TRAJECTORY, rtol=0, atol=1e-12)
     assert torch_ref.is_linearly_separable(PATTERNS, XOR) is False
+
+
+# -- the checks decide exactly -----------------------------------------------------------------
+
+# Right gates of integer weights with a pattern exactly on the boundary, whose target is -1 (a net input of
+# 0 gives -1): scaled by c and summed in floating point, NAND's (1, 1) comes out just above 0 for about a
+# third of the c's.
+BOUNDARY_GATES = {"NAND": [3.0, -1.0, -2.0], "AND": [-3.0, 3.0, 1.0], "OR": [0.0, 1.0, 1.0]}
+
+
+def test_integer_gate_weights_with_a_pattern_on_the_boundary_score_full_marks_for_every_student():
+    c = np.exp(np.random.default_rng(0).uniform(np.log(0.01), np.log(100.0), size=1000))
+    w = np.array(BOUNDARY_GATES["NAND"])
+    rounded = [(ci * w)[0] + (ci * w)[1] + (ci * w)[2] for ci in c]
+    assert sum(net > 0 for net in rounded) > 100  # the rounding this guards against is real
+    assert all(exact_net(w, 1, 1, ci) == 0 for ci in c)
+
+    exercise = load_registry().get("perceptron.gate_weights")
+    student = TrustedStudentCode(lambda gate: np.array(BOUNDARY_GATES[gate]))
+    expectations = ReferenceExpectations()
+    for number in range(200):
+        result = grade_exercise(exercise, student, expectations=expectations, include_hidden=True,
+                                seeds=SeedPolicy.for_student("boundary-salt", f"s{number}"))
+        assert result.score == result.max_score, "\n".join(f"{c.check_name}: {c.feedback}" for c in result.checks)

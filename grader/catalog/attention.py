@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.compare import entry_tolerance, precision, tolerances_for
 from grader.declarations import Check, Exercise, Mistake, StudentFunction
 from grader.trial import Trial
 
@@ -51,7 +52,11 @@ def additive(allowed: np.ndarray) -> np.ndarray:
 
 
 def as_numeric_array(value: Any) -> np.ndarray | None:
-    """A student's answer as a float array, or None if it is not a numeric array."""
+    """A student's answer as a float array at its own precision (float32 stays float32), or None if it is not numeric.
+
+    Integers and booleans become float64. A quantity a check derives from the
+    array is judged at the array's precision (:func:`grader.compare.tolerances_of`).
+    """
     if value is None or isinstance(value, (str, dict)):
         return None
     try:
@@ -60,7 +65,7 @@ def as_numeric_array(value: Any) -> np.ndarray | None:
         return None
     if array.dtype.kind not in "biuf":
         return None
-    return array.astype(float)
+    return array.astype(np.float32 if array.dtype.kind == "f" and array.dtype.itemsize <= 4 else np.float64)
 
 
 def array_of_shape(value: Any, shape: tuple[int, ...]) -> np.ndarray | None:
@@ -610,16 +615,37 @@ MULTI_HEAD_ATTENTION = Exercise(
 # -- attention.sinusoidal_encoding ----------------------------------------------------------------
 
 
+def _angle_rounding(positions: Any, answer: Any) -> np.ndarray:
+    """How far sin and cos of the angles n w_i may be off, per position, at the answer's precision.
+
+    An angle n w_i held in float32 is rounded to about |n| 2^-24 (6e-5 at n = 1000), and so its sine and
+    cosine may be off by that much too, however exact the rest: a float32 answer is allowed this rounding
+    on top of float32's comparison tolerance. In float64 it is below 1e-12, and nothing changes.
+    """
+    eps = float(np.finfo(precision(answer)).eps)
+    return 4 * eps * np.abs(np.asarray(positions, dtype=np.float64))
+
+
+def _expect_encodings(t: Trial, positions: list[int], D: int, name: str) -> bool:
+    """One expectation: the encodings of ``positions``, at the answer's precision with its angles' rounding."""
+    got = t.student(positions, D)
+    tolerance = {}
+    if precision(got) == np.float32:
+        rtol, atol = tolerances_for(precision(got))
+        tolerance = {"rtol": rtol, "atol": max(atol, float(np.max(_angle_rounding(positions, got), initial=0.0)))}
+    return t.expect_close(got, t.reference(positions, D), name=name, **tolerance)
+
+
 def check_sinusoidal_encoding_first_positions(t: Trial) -> None:
     """'sinusoidal_encoding' of positions 0..5 with D = 6: sin and cos interleaved."""
     positions = list(range(6))
-    t.expect_close(t.student(positions, 6), t.reference(positions, 6), name="sinusoidal_encoding([0, ..., 5], 6)")
+    _expect_encodings(t, positions, 6, "sinusoidal_encoding([0, ..., 5], 6)")
 
 
 def check_sinusoidal_encoding_relative_positions(t: Trial) -> None:
     """'sinusoidal_encoding' of far positions with D = 8, and r_n . r_m depends only on n - m."""
     positions = [0, 3, 17, 250, 1000]
-    value = t.expect_close(t.student(positions, 8), t.reference(positions, 8), name=f"sinusoidal_encoding({positions}, 8)")
+    value = _expect_encodings(t, positions, 8, f"sinusoidal_encoding({positions}, 8)")
     base = int(t.rng.integers(5, 50))
     shifted = [base, base + 7, base + 40, base + 47]
     R = array_of_shape(t.student(shifted, 8), (4, 8))
@@ -627,16 +653,19 @@ def check_sinusoidal_encoding_relative_positions(t: Trial) -> None:
         t.expect(False, f"'sinusoidal_encoding' should return a finite array{of_shape(t, (4, 8))}", with_value=value)
     else:
         # Pairs (n, n + 7) and (n + 40, n + 47) are 7 apart: their dot products must agree (as they do for a
-        # constant: the property scores only beside right encodings).
+        # constant: the property scores only beside right encodings). Each entry of R may be off by what its
+        # comparison allows at R's precision, and the dot products by that much propagated through them.
         name = "r_n . r_{n+7} compared with r_{n+40} . r_{n+47}"
-        t.expect_close(R[0] @ R[1], float(R[2] @ R[3]), name=name, atol=1e-9, rtol=1e-9, with_value=value)
+        error = entry_tolerance(R) + _angle_rounding(shifted, R)[:, None]
+        slack = float(sum(np.abs(R[i]) @ error[j] + np.abs(R[j]) @ error[i] for i, j in ((0, 1), (2, 3))))
+        t.expect_close(R[0] @ R[1], float(R[2] @ R[3]), name=name, atol=slack, rtol=0.0, with_value=value)
 
 
 def check_sinusoidal_encoding_hidden(t: Trial) -> None:
     """'sinusoidal_encoding' is right for new positions and widths."""
     positions = [int(n) for n in np.sort(t.rng.choice(500, size=6, replace=False))]
     for D in (4, 16):
-        t.expect_close(t.student(positions, D), t.reference(positions, D), name="sinusoidal_encoding(positions, D)")
+        _expect_encodings(t, positions, D, "sinusoidal_encoding(positions, D)")
 
 
 SINUSOIDAL_ENCODING = Exercise(
@@ -700,7 +729,10 @@ def _check_shift(t: Trial, k: int, D: int) -> None:
         return
     n = t.rng.integers(0, 60, size=3)
     name = f"M_k r_n for k = {k}, which should be r_(n+k)"
-    t.expect_close(_encodings(n, D) @ mine.T, _encodings(n + k, D), name=name, atol=1e-9, with_value=value)
+    # Each entry of M_k may be off by what its comparison allows at M_k's precision: r_n M_k^T by that much
+    # propagated through the product (about 1e-6 in float64, 1e-3 in float32; a wrong M_k is off by far more).
+    slack = float(np.max(np.abs(_encodings(n, D)) @ entry_tolerance(mine).T))
+    t.expect_close(_encodings(n, D) @ mine.T, _encodings(n + k, D), name=name, atol=slack, rtol=0.0, with_value=value)
 
 
 def check_relative_position_map_small(t: Trial) -> None:

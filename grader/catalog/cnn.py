@@ -103,6 +103,8 @@ def check_conv_output_size_hidden(t: Trial) -> None:
 
 CONV_OUTPUT_SIZE = Exercise(
     id="cnn.conv_output_size",
+    float32=False,
+    float32_reason="integers in, an integer out: there is no floating-point arithmetic to do in float32",
     title="The output size of a convolution",
     notes="1.5.1.3 (kernel size, stride, padding); slides: CNN padding and stride",
     uses_torch=True,
@@ -501,6 +503,8 @@ def check_conv_parameter_count_hidden(t: Trial) -> None:
 
 CONV_PARAMETER_COUNT = Exercise(
     id="cnn.conv_parameter_count",
+    float32=False,
+    float32_reason="integers in, an integer out: there is no floating-point arithmetic to do in float32",
     title="The number of parameters of a conv layer",
     notes="1.5.1.3 (filters: a 3x3 filter on RGB has 27 weights plus a bias)",
     uses_torch=True,
@@ -565,6 +569,8 @@ def check_receptive_field_hidden(t: Trial) -> None:
 
 RECEPTIVE_FIELD = Exercise(
     id="cnn.receptive_field",
+    float32=False,
+    float32_reason="integers in, an integer out: there is no floating-point arithmetic to do in float32",
     title="The receptive field of a stack of layers",
     notes="1.5.1.3 (a unit's receptive field); 1.5.1.5 (pooling)",
     uses_torch=True,

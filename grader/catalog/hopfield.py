@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from grader.catalog.attention import array_of_shape, of_shape
+from grader.compare import tolerances_of
 from grader.declarations import Check, Exercise, Mistake, StudentFunction
 from grader.trial import Trial
 
@@ -846,9 +847,10 @@ def _expect_capacity_shape(t: Trial, N: int, Ms: list[int], patterns: np.ndarray
         for _ in range(3):
             t.expect(False, "", with_value=False)
         return
+    # a whole number of patterns to the fractions' own precision (k/M in float32 is k/M to about 6e-8)
     counts = fractions * np.array(Ms)
     t.expect(
-        bool(np.all((fractions >= 0) & (fractions <= 1)) and np.allclose(counts, np.round(counts), atol=1e-9)),
+        bool(np.all((fractions >= 0) & (fractions <= 1)) and np.allclose(counts, np.round(counts), **tolerances_of(fractions))),
         f"'{call}' should return fractions of the M stored patterns: numbers between 0 and 1 that are a "
         "whole number of patterns divided by M",
     )

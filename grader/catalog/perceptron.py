@@ -7,6 +7,8 @@ weights and patterns), the bias in the first position, non-square data.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 
 from grader.declarations import Check, Exercise, Mistake, StudentFunction
@@ -212,6 +214,7 @@ def separable_patterns(
     w0: np.ndarray | None = None,
     eta: float = 1.0,
     max_updates: float = 500,
+    grid: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Patterns on both sides of a random hyperplane, with a margin.
 
@@ -220,7 +223,10 @@ def separable_patterns(
     Novikoff's bound (:func:`updates_bound`) guarantees that learning from w0
     with this eta converges within ``max_updates`` updates. With
     ``integer=True`` the patterns are distinct points of the grid {-2..2}^p, so
-    net inputs of exactly 0 happen during learning.
+    net inputs of exactly 0 happen during learning. With ``grid=k`` they are
+    multiples of 1/k (k a power of 2): with a dyadic w0 and eta, every net
+    input during learning is then exact, in float32 as in float64, so no
+    decision rests on rounding.
     """
     w0 = np.zeros(p + 1) if w0 is None else w0
     while True:
@@ -231,6 +237,8 @@ def separable_patterns(
             candidates = rng.permutation(grid).astype(float)
         else:
             candidates = rng.uniform(-1, 1, size=(4 * n, p))
+            if grid:
+                candidates = np.round(candidates * grid) / grid
         net = w_star[0] + candidates @ w_star[1:]
         keep = np.abs(net) >= 0.15
         X, net = candidates[keep][:n], net[keep][:n]
@@ -243,26 +251,34 @@ def separable_patterns(
             return X, d
 
 
-def xor_configuration(rng: np.random.Generator, p: int) -> tuple[np.ndarray, np.ndarray]:
+def xor_configuration(rng: np.random.Generator, p: int, grid: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Four patterns no hyperplane separates, and their labels [+1, +1, -1, -1].
 
     They are c + u, c - u (d = +1) and c + v, c - v (d = -1): both pairs
     share the midpoint c, which would have to lie strictly on the positive
     side and on the non-positive side at once. Any set of patterns that
-    contains them is not linearly separable either.
+    contains them is not linearly separable either. With ``grid=k`` the
+    centre and u, v are multiples of 1/k, and so are the four patterns.
     """
     centre = rng.uniform(-0.5, 0.5, size=p)
     u, v = rng.normal(scale=0.5, size=(2, p))
+    if grid:
+        centre, u, v = (np.round(a * grid) / grid for a in (centre, u, v))
+        if not (u.any() and v.any()):
+            u, v = u + 1.0 / grid, v - 1.0 / grid  # four distinct patterns
     return np.array([centre + u, centre - u, centre + v, centre - v]), np.array([1, 1, -1, -1])
 
 
-def patterns_with_xor(rng: np.random.Generator, n: int, p: int) -> tuple[np.ndarray, np.ndarray]:
+def patterns_with_xor(rng: np.random.Generator, n: int, p: int, grid: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Patterns that no hyperplane separates: they contain an XOR configuration (:func:`xor_configuration`).
 
-    The other n - 4 patterns are random, with random labels; the rows are shuffled.
+    The other n - 4 patterns are random, with random labels; the rows are shuffled. With ``grid=k``
+    every pattern is a multiple of 1/k (see :func:`separable_patterns`).
     """
-    xor, _ = xor_configuration(rng, p)
+    xor, _ = xor_configuration(rng, p, grid)
     others = rng.uniform(-1, 1, size=(n - 4, p))
+    if grid:
+        others = np.round(others * grid) / grid
     X = np.vstack([xor, others])
     d = np.concatenate([[1, 1, -1, -1], rng.choice([-1, 1], size=n - 4)])
     rows = rng.permutation(n)
@@ -294,28 +310,38 @@ def _weights_of_shape_3(t: Trial, got: object, call: str) -> np.ndarray:
 def _gate_targets(t: Trial, gate: str) -> np.ndarray:
     """The gate's truth table over GATE_PATTERNS, as computed by the reference's weights."""
     reference_w = np.asarray(t.reference(gate), dtype=float)
-    X = np.array(GATE_PATTERNS, dtype=float)
-    return np.where(reference_w[0] + X @ reference_w[1:] > 0, 1, -1)
+    return np.array([1 if exact_net(reference_w, x1, x2) > 0 else -1 for x1, x2 in GATE_PATTERNS])
 
 
-def _expect_truth_table(t: Trial, targets: np.ndarray, w: np.ndarray, call: str) -> None:
-    """One expectation: every pattern's w . [1, x] is on the side of the boundary the gate asks for.
+def _expect_truth_table(t: Trial, targets: np.ndarray, w: np.ndarray, call: str, scale: float = 1.0) -> None:
+    """One expectation: every pattern's ``scale * w . [1, x]`` is on the side of the boundary the gate asks for.
 
     The four patterns are judged together: a weight vector that gets three of them right is another
     gate, and constant or random weights get some right by chance. Each wrong pattern is named.
     """
     with t.all_or_nothing():
         for (x1, x2), target in zip(GATE_PATTERNS, targets.tolist()):
-            _expect_pattern(t, x1, x2, target, w, call)
+            _expect_pattern(t, x1, x2, target, w, call, scale)
 
 
-def _expect_pattern(t: Trial, x1: int, x2: int, target: int, w: np.ndarray, call: str) -> None:
-    """Pattern (x1, x2) is on the side of the boundary its target asks for."""
-    net = float(w[0] + w[1] * x1 + w[2] * x2)
-    output = 1 if net > 0 else -1
+def exact_net(w: np.ndarray, x1: int, x2: int, scale: float = 1.0) -> Fraction:
+    """``scale * (w0 + w1 x1 + w2 x2)`` in exact rational arithmetic, each float taken as the number it is.
+
+    A pattern on the boundary has a net input of exactly 0 however the weights are scaled: summed in
+    floating point, c w0 + c w1 + ... of integer weights comes out +-1e-16 for about a third of the c's,
+    and a right answer would land on the wrong side by the check's own rounding.
+    """
+    return Fraction(scale) * (Fraction(float(w[0])) + Fraction(float(w[1])) * x1 + Fraction(float(w[2])) * x2)
+
+
+def _expect_pattern(t: Trial, x1: int, x2: int, target: int, w: np.ndarray, call: str, scale: float = 1.0) -> None:
+    """Pattern (x1, x2) is on the side of the boundary its target asks for (decided exactly, :func:`exact_net`)."""
+    exact = exact_net(w, x1, x2, scale)
+    net = float(exact)
+    output = 1 if exact > 0 else -1
     if t.hidden:
         message = f"'{call}' puts pattern ({x1}, {x2}) on the wrong side of the decision boundary"
-    elif net == 0:
+    elif exact == 0:
         message = (
             f"'{call}' gives w.x = 0 for pattern ({x1}, {x2}) whose target is +1; a net input of 0 gives -1"
         )
@@ -355,7 +381,7 @@ def check_gate_weights_scaled(t: Trial) -> None:
         c = float(np.exp(t.rng.uniform(np.log(0.01), np.log(100.0))))
         call = f'gate_weights("{gate}")'
         w = _weights_of_shape_3(t, t.student(gate), call)
-        _expect_truth_table(t, _gate_targets(t, gate), c * w, f"c * {call} with c > 0")
+        _expect_truth_table(t, _gate_targets(t, gate), w, f"c * {call} with c > 0", scale=c)
 
 
 GATE_WEIGHTS = Exercise(
@@ -511,9 +537,12 @@ def check_train_stops_after_max_updates(t: Trial) -> None:
 def check_train_hidden_data(t: Trial) -> None:
     """'train' is right on new data and orders, and stops after max_updates updates."""
     name = "train(X, d, w0, eta, order)"
-    eta = float(t.rng.uniform(0.3, 1.5))
-    w0 = t.rng.normal(scale=0.5, size=4)
-    X, d = separable_patterns(t.rng, n=10, p=3, w0=w0, eta=eta)
+    # Patterns, w0 and eta on dyadic grids (multiples of 1/16 and 1/8): every net input of the run is exact in
+    # float32 and float64 alike (|w| stays below 2^10 in units of 2^-11), so a tie is a true 0 and no decision
+    # rests on rounding.
+    eta = float(t.rng.integers(3, 13)) / 8
+    w0 = np.round(t.rng.normal(scale=0.5, size=4) * 16) / 16
+    X, d = separable_patterns(t.rng, n=10, p=3, w0=w0, eta=eta, grid=16)
     order = visiting_order(t.rng, 10)
     t.expect_close(t.student(X, d, w0, eta, order), t.reference(X, d, w0, eta, order), name=name)
 
@@ -522,7 +551,7 @@ def check_train_hidden_data(t: Trial) -> None:
     t.expect_close(t.student(X, d, w0, 1.0, order), t.reference(X, d, w0, 1.0, order), name=name)
 
     # Data that no hyperplane separates: only max_updates stops learning.
-    X, d = patterns_with_xor(t.rng, n=6, p=2)
+    X, d = patterns_with_xor(t.rng, n=6, p=2, grid=16)
     w0, order, max_updates = np.zeros(3), visiting_order(t.rng, 6), int(t.rng.integers(5, 13))
     t.expect_close(
         t.student(X, d, w0, 0.5, order, max_updates),

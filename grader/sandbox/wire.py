@@ -137,6 +137,8 @@ class _Writer:
         np = sys.modules.get("numpy")  # a value can hold NumPy's types only once NumPy is imported
         if np is not None:
             if isinstance(value, np.generic):
+                if value.dtype.kind == "f" and value.dtype.itemsize <= 4:  # keeps float32's precision, as to_plain does
+                    return self.array(np.asarray(value))
                 if value.dtype.kind in "biuf":
                     return self.value(value.item(), depth + 1)
                 if value.dtype.kind == "c":
