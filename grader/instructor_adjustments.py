@@ -11,6 +11,7 @@ Grading never touches that table, so a regrade keeps every adjustment.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import getpass
 import math
 from pathlib import Path
@@ -63,8 +64,10 @@ def _opened(out: Path) -> tuple[Gradebook, AssignmentInfo, list[StudentRecord]]:
 def _check_student(student: str, records: Sequence[StudentRecord], out: Path) -> None:
     known = [record.student_id for record in records]
     if student not in known:
+        close = difflib.get_close_matches(student, known, n=1)
+        guess = f"did you mean {close[0]!r}? " if close else ""
         raise AdjustmentError(
-            f"the gradebook in {out} holds no student {student!r}; its students are: {_shown(known)}"
+            f"the gradebook in {out} holds no student {student!r}; {guess}its students are: {_shown(known)}"
         )
 
 
