@@ -391,7 +391,7 @@ def exercise_score_plot(info: AssignmentInfo, records: Sequence[StudentRecord]) 
             if result is not None:
                 bins[_score_bin(result.score, row.max_score)] += 1
         counts.append(bins)
-    figure = _new_figure(max(6.0, 0.9 * len(rows) + 2), 4.6)
+    figure = _new_figure(max(6.0, 0.9 * len(rows) + 2), 5.5)
     axes = figure.add_subplot()
     largest = max((count for bins in counts for count in bins), default=0)
     for position, bins in enumerate(counts, start=1):
@@ -472,7 +472,7 @@ def pass_rate_figure(info: AssignmentInfo, records: Sequence[StudentRecord]) -> 
 # --- HTML -------------------------------------------------------------------------------------
 
 _STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 72rem; margin: 2rem auto;
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 88rem; margin: 2rem auto;
        padding: 0 1rem; color: #1d2330; line-height: 1.4; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2.2rem; border-bottom: 1px solid #d5d9e0; }
 table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.92rem; }
@@ -484,7 +484,10 @@ img { max-width: 100%; height: auto; display: block; margin: 0.5rem 0 1rem; }
 .muted { color: #5b6272; }
 code { font-size: 0.95em; }
 h2.contents { margin-top: 1rem; } nav ol { columns: 2; }
-table.sortable th { cursor: pointer; position: sticky; top: 0; }
+.scroll { overflow-x: auto; margin: 0.5rem 0 1rem; }
+table.sortable { font-size: 0.85rem; margin: 0; }
+table.sortable th { cursor: pointer; max-width: 9rem; vertical-align: bottom; }
+table.sortable td { white-space: nowrap; }
 table.sortable th[aria-sort="ascending"]::after { content: " \\25B2"; }
 table.sortable th[aria-sort="descending"]::after { content: " \\25BC"; }
 .mark { display: inline-block; margin-left: 0.2rem; padding: 0 0.2rem; border-radius: 0.2rem; font-size: 0.75rem;
@@ -715,10 +718,14 @@ def _grades_section(info: AssignmentInfo, records: Sequence[StudentRecord]) -> l
         "student", *exercise_ids, "points", "late days", "late penalty %", "adjustment",
         f"final (of {plain_number(info.max_score)})", f"submitted ({info.timezone})", "state",
     ]
-    head = "".join(f'<th title="sort by this column">{_h(cell)}</th>' for cell in header)
+    # long exercise ids may break after a dot or an underscore, so that the columns stay narrow
+    head = "".join(
+        f'<th title="sort by {_h(cell)}">{_h(cell).replace(".", ".<wbr>").replace("_", "_<wbr>")}</th>'
+        for cell in header
+    )
     return body + [
-        '<table class="sortable" id="grades-table">', f"<thead><tr>{head}</tr></thead>", "<tbody>", *cells,
-        "</tbody>", "</table>",
+        '<div class="scroll"><table class="sortable" id="grades-table">', f"<thead><tr>{head}</tr></thead>",
+        "<tbody>", *cells, "</tbody>", "</table></div>",
     ]
 
 
