@@ -5,7 +5,9 @@ Selenium drives the system's own browser through the system's chromedriver
 ``chromium-driver`` where it can); nothing is downloaded. One browser session
 serves every test here. The report and every feedback page are written by the
 real report writer into a temporary output folder, from the hand-built class
-of ``report_records`` (every status, named mistakes, a late student, a weird id).
+of ``report_records`` (every status, named mistakes, a late student, a weird id), beside a real
+gradebook of theirs that gives the report its other sections: two students handed in the same code (a
+similar pair, with its side-by-side page), one is flagged, and one exercise score was replaced by a regrade.
 
 The screenshot at 1400 px width is written into that folder; its path is printed
 (``pytest -s`` shows it).
@@ -21,7 +23,9 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
+from grader.gradebook import Gradebook, ScoreChange
 from grader.reports import write_reports
+from grader.tampering import TamperingFlag
 from grader.student_ids import student_file_name
 from report_records import ASSIGNMENT, WEIRD_ID, class_records
 
@@ -33,9 +37,41 @@ def _browser_binary() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+COPIED = """
+import numpy as np
+
+
+def predict(w, X):
+    scores = X @ w[1:] + w[0]
+    labels = np.where(scores > 0, 1, -1)
+    for row in range(labels.shape[0]):
+        if scores[row] == 0:
+            labels[row] = -1
+    return labels
+
+
+def store(patterns):
+    weights = np.zeros((patterns.shape[1], patterns.shape[1]))
+    for pattern in patterns:
+        weights += np.outer(pattern, pattern)
+    np.fill_diagonal(weights, 0)
+    return weights / patterns.shape[0]
+"""
+
+
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report-in-browser")
+    with Gradebook.open(out) as book:
+        book.set_assignment(ASSIGNMENT)
+        for record in class_records():
+            copied = record.student_id in ("alice", "bob")
+            flags = [TamperingFlag("protected files", "open('.nngrade-salt')")] if record.student_id == "frank" else []
+            book.save(record, fingerprint="", sources={"perceptron": COPIED} if copied else {}, flags=flags)
+        book.add_score_history([
+            ScoreChange("erin", "hopfield.store", 1.0, 4.0, "2024-03-04T10:00:00+00:00", "", 2.0, 4.0,
+                        "2024-03-05T10:00:00+00:00", "the code of its checks changed"),
+        ])
     write_reports(out, ASSIGNMENT, class_records())
     return out
 
@@ -146,6 +182,8 @@ def test_every_link_resolves_both_ways(page, out: Path) -> None:
     feedback = {href for href in hrefs if "/feedback/" in href}
     assert len(feedback) == len(class_records())  # every student's page, the weird id's too
     assert any(href.endswith("#section-grades") for href in hrefs)  # the table of contents
+    assert any(href.endswith("#section-score-history") for href in hrefs)
+    assert any("similarity.html#" in href for href in hrefs)  # the similar pair, side by side
     for href in hrefs:
         _assert_resolves(href, "report.html")
     # each feedback page links back to its student's row of the report
