@@ -283,3 +283,73 @@ def test_an_older_gradebook_gains_the_tables_and_a_flag_of_another_kind_is_damag
     db.close()
     with pytest.raises(DamagedGradebook, match=r"'tampering_flags' is of a kind \('cheating'\)"):
         Gradebook.open(tmp_path)
+
+
+# -- each kind of flag, from what the sandbox reports ----------------------------------------------
+
+
+def record_with(feedback: str, output: str = ""):
+    from grader.records import StudentRecord
+    from grader.results import CheckResult, ExerciseResult, Status
+
+    check = CheckResult("perceptron.predict", "predict_hidden", "a hidden check", Status.ERRORED, 0.0, 1.0,
+                        feedback, output=output)
+    return StudentRecord("student", exercises=(ExerciseResult("perceptron.predict", "predict", checks=(check,)),))
+
+
+def traceback(line: str, error: str) -> str:
+    return ("'predict' raised OSError:\nTraceback (most recent call last, your code only):\n"
+            f'  File "perceptron.py", line 3, in predict\n    {line}\n{error}\n')
+
+
+@pytest.mark.parametrize(
+    ("feedback", "output", "kind"),
+    [
+        (traceback("open('/srv/course/pwned.txt', 'w').write('x')",
+                   "OSError: [Errno 30] Read-only file system: '/srv/course/pwned.txt'"), "", "write outside its folder"),
+        (traceback("os.remove('/srv/course/README.md')",
+                   "FileNotFoundError: [Errno 2] No such file or directory: '/srv/course/README.md'"), "",
+         "write outside its folder"),
+        (traceback("open('/srv/course/.nngrade-salt').read()",
+                   "FileNotFoundError: [Errno 2] No such file or directory: '/srv/course/.nngrade-salt'"), "",
+         "protected files"),
+        ("the process ended with exit code 3 while 'predict' was running, instead of returning", "", "ended its process"),
+        ("the process crashed with SIGTERM while 'predict' was running", "", "ended its process"),
+        ("'predict' sent back results the grader's script cannot have given (step 2 is missing): do not replace", "",
+         "forged results"),
+        ("'predict(w, X)' is not correct", '{"tests": [{"score": 1}]}\n', "forged results"),
+    ],
+)
+def test_each_kind_of_tampering_is_flagged_from_what_grading_saw(feedback: str, output: str, kind: str) -> None:
+    from grader.tampering import tampering_flags
+
+    flags = tampering_flags(record_with(feedback, output), {}, protected=["/srv/course/course.toml"])
+    assert [flag.kind for flag in flags] == [kind], flags
+
+
+@pytest.mark.parametrize(
+    "feedback",
+    [
+        # An honest mistake: a data file looked for beside the module, by a relative or a home path.
+        traceback("np.load('weights.npy')", "FileNotFoundError: [Errno 2] No such file or directory: 'weights.npy'"),
+        traceback("np.load('/home/alice/w.npy')", "FileNotFoundError: [Errno 2] No such file or directory: '/home/alice/w.npy'"),
+        "the process crashed with SIGSEGV while 'predict' was running (a segmentation fault)",
+        "the process was killed (SIGKILL) while 'predict' was running, most likely for using more memory",
+        "'predict(w, X)' is not correct: 4 of 4 entries differ",
+    ],
+)
+def test_an_honest_failure_is_not_flagged(feedback: str) -> None:
+    from grader.tampering import tampering_flags
+
+    assert tampering_flags(record_with(feedback, "loss 0.25\n{'epoch': 3}\n"), {"perceptron": SOLUTION}) == []
+
+
+def test_the_side_by_side_view_escapes_the_students_code() -> None:
+    from grader.records import AssignmentInfo
+    from grader.reports.integrity_page import IntegrityFindings, integrity_html
+
+    hostile = SOLUTION + "\n\nBANNER = '</pre><script>alert(1)</script>'\n"
+    pairs = similar_pairs({"a": {"perceptron": hostile}, "b": {"perceptron": hostile}}, stubs={"perceptron": STUB})
+    assert pairs and any("BANNER" in match.source_a for match in pairs[0].modules)
+    page = integrity_html(AssignmentInfo("h", ()), IntegrityFindings(pairs=pairs, compared=2))
+    assert "<script>" not in page and "&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
