@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 		echo "warning: libseccomp2 is not installed: the sandbox will run without its system-call filter"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e . 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/python -c "import grader, numpy, sympy, pandas, matplotlib, torch, sklearn, pytest"
+	$(BIN)/python -c "import grader, numpy, sympy, pandas, matplotlib, torch, sklearn, pytest, copydetect"
 	touch $(STAMP)
 
 # The tests also need jsonschema, torch_geometric, nbgrader, pytest-xdist and selenium (the [test] extra),
