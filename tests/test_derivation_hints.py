@@ -58,6 +58,10 @@ ALLOWED_IN_FILES: dict[tuple[str, str], str] = {
     ("grader/catalog/initialisation.py", "he_initialisation"): (
         "the initialisation exercises implement He's scale, which their stubs must state as the convention to follow"
     ),
+    ("grader/catalog/gradient_descent.py", "largest_stable_step"): (
+        "the gradient descent exercises compute the largest stable step and state it in their checks' "
+        "descriptions; they are handed out in another assignment than the derivation question"
+    ),
 }
 
 #: What the hints of each question used to spell out; none may come back.
