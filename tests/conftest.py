@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import types
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 import pytest
@@ -70,3 +71,26 @@ def in_float32(function: Callable[..., Any], *, scalars: bool = True) -> Callabl
 
     answer.__name__ = getattr(function, "__name__", "answer")
     return answer
+
+
+@contextlib.contextmanager
+def one_thread() -> Iterator[None]:
+    """torch and the BLAS libraries on one thread while the block runs, as in the sandbox's children.
+
+    For long in-process sweeps under ``pytest -n auto``: each worker's torch would otherwise start a thread
+    per core, and the workers' threads spinning against each other make every call several times slower.
+    """
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        try:
+            from threadpoolctl import threadpool_limits  # sklearn's dependency, there wherever the tests run
+        except ImportError:  # pragma: no cover
+            yield
+        else:
+            with threadpool_limits(limits=1):
+                yield
+    finally:
+        torch.set_num_threads(threads)

@@ -32,7 +32,7 @@ from grader.runner import grade_exercise
 from grader.seeds import SeedPolicy
 from grader.student_code import InProcessStudentCode, TrustedStudentCode
 
-from conftest import SOLUTIONS
+from conftest import SOLUTIONS, one_thread
 
 STUDENT_COUNT = 200
 SHARDS = 6
@@ -62,15 +62,23 @@ def sweep(exercise: Exercise) -> list[str]:
     names = [check.name for check in exercise.hidden_checks]
     who = students(exercise)
     lost = []
-    for student_id in STUDENT_IDS:
-        expectations = ReferenceExpectations()  # remembers this student's expected values for both answers
-        seeds = SeedPolicy.for_student(SALT, student_id)
-        for label, code in who:
-            result = grade_exercise(exercise, code, expectations=expectations, seeds=seeds, include_hidden=True,
-                                    check_names=names)
-            lost += [
-                f"{exercise.id}, check {check.check_name}, student id {student_id!r} (salt {SALT!r}), {label}: "
-                f"{check.score}/{check.max_score} [{check.status}]\n{check.feedback}"
-                for check in result.checks if check.score != check.max_score
-            ]
+    with one_thread():
+        for student_id in STUDENT_IDS:
+            lost += _sweep_one(exercise, student_id, names, who)
+    return lost
+
+
+def _sweep_one(exercise: Exercise, student_id: str, names: list[str], who: list[tuple[str, Any]]) -> list[str]:
+    """The hidden checks on one student id's inputs, as each student: what lost points."""
+    expectations = ReferenceExpectations()  # remembers this student's expected values for both answers
+    seeds = SeedPolicy.for_student(SALT, student_id)
+    lost = []
+    for label, code in who:
+        result = grade_exercise(exercise, code, expectations=expectations, seeds=seeds, include_hidden=True,
+                                check_names=names)
+        lost += [
+            f"{exercise.id}, check {check.check_name}, student id {student_id!r} (salt {SALT!r}), {label}: "
+            f"{check.score}/{check.max_score} [{check.status}]\n{check.feedback}"
+            for check in result.checks if check.score != check.max_score
+        ]
     return lost

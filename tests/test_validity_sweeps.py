@@ -33,7 +33,7 @@ from grader.runner import grade_exercise
 from grader.seeds import SeedPolicy
 from grader.student_code import InProcessStudentCode, TrustedStudentCode
 
-from conftest import EXERCISES, SOLUTIONS, load_module, to_float32
+from conftest import EXERCISES, SOLUTIONS, load_module, one_thread, to_float32
 
 REGISTRY = load_registry()
 ALL = list(REGISTRY)
@@ -90,8 +90,9 @@ def test_a_solution_computing_in_float32_scores_full_marks(exercise):
     student = TrustedStudentCode(_float32_student(exercise, casts))
     lost = []
     for student_id in STUDENTS:
-        result = grade_exercise(exercise, student, expectations=EXPECTATIONS,
-                                seeds=SeedPolicy.for_student("float32-salt", student_id), include_hidden=True)
+        with one_thread():
+            result = grade_exercise(exercise, student, expectations=EXPECTATIONS,
+                                    seeds=SeedPolicy.for_student("float32-salt", student_id), include_hidden=True)
         lost += [f"{exercise.id}, check {check.check_name}, student {student_id}: {check.score}/{check.max_score} "
                  f"[{check.status}]\n{check.feedback}" for check in result.checks if check.score != check.max_score]
     assert not lost, "a solution computing in float32 loses points (fix the check or grader/compare.py):\n\n" + "\n\n".join(lost)
