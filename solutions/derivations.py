@@ -3,7 +3,8 @@
 Each function here returns the answer to a derivation question as an
 expression in a string -- or, for a step-by-step derivation, a list of
 strings -- not as code. nngrade reads the string (it never runs it), shows
-you how it was read, and checks it with sympy and at random points.
+you how it was read, and checks it with sympy and at random points (so no
+answer here is computed in float32 or float64: there is no arithmetic to do).
 
 How to write an answer:
 

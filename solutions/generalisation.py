@@ -13,7 +13,9 @@ Conventions used by every function in this module:
   have shape ``(n,)`` (one output per example: a class label or a number)
   or ``(n, k)`` (k outputs per example, e.g. one-hot rows). An empirical
   error is a MEAN OVER THE n EXAMPLES.
-- index sets are arrays of ints (int64), in the order each function states.
+- index sets are arrays of ints (int64), in the order each function states;
+  ``split_indices`` and ``kfold_indices`` take and give integers only (no
+  float32 or float64 arithmetic to do).
 - the data-set functions are deterministic: the shuffle is given as a
   permutation, and k-fold cross-validation does not shuffle, as
   ``sklearn.model_selection.KFold(n_splits=k)`` (its default).

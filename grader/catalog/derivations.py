@@ -968,6 +968,9 @@ def sampled_result(question: Question, derivations: tuple[Mistake, ...]) -> Call
     return record
 
 
+ANSWER_IN_TEXT = "an answer in text (an expression, never run): there is no arithmetic to do in float32"
+
+
 def derivation_exercise(function: str, title: str, notes: str, question: Question) -> Exercise:
     """A single-answer derivation exercise: the student function ``function()`` returns an expression."""
     return Exercise(
@@ -982,6 +985,8 @@ def derivation_exercise(function: str, title: str, notes: str, question: Questio
         recorded_reference=sampled_answer(question),
         # one expression, with no input to echo: '0', '1', '1/2' and a random whole number
         degenerate=("zeros", "ones", "constant", "random"),
+        float32=False,
+        float32_reason=ANSWER_IN_TEXT,
     )
 
 
@@ -998,6 +1003,8 @@ def steps_exercise(function: str, title: str, notes: str, question: Question, de
         checks=steps_checks(function, question),
         mistakes=_mistakes(question, derivations),
         recorded_reference=sampled_result(question, derivations),
+        float32=False,
+        float32_reason=ANSWER_IN_TEXT,
     )
 
 

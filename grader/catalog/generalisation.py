@@ -222,6 +222,9 @@ def check_split_indices_hidden(t: Trial) -> None:
     _splits(t, [split_inputs(t.rng) for _ in range(3)])
 
 
+INDICES_ONLY = "integers in, index arrays out: there is no floating-point arithmetic to do in float32"
+
+
 SPLIT_INDICES = Exercise(
     id="generalisation.split_indices",
     title="Training, validation and test sets from a permutation",
@@ -229,6 +232,8 @@ SPLIT_INDICES = Exercise(
     student=StudentFunction("generalisation", "split_indices"),
     reference="reference.generalisation:split_indices",
     torch_reference="reference.generalisation_torch:split_indices",
+    float32=False,
+    float32_reason=INDICES_ONLY,
     checks=(
         Check(check_split_indices_worked_example, points=1),
         Check(check_split_indices_random_permutations, points=2),
@@ -298,6 +303,8 @@ KFOLD_INDICES = Exercise(
     student=StudentFunction("generalisation", "kfold_indices"),
     reference="reference.generalisation:kfold_indices",
     torch_reference="reference.generalisation_torch:kfold_indices",
+    float32=False,
+    float32_reason=INDICES_ONLY,
     checks=(
         Check(check_kfold_indices_worked_example, points=1),
         Check(check_kfold_indices_remainders, points=2),
