@@ -27,7 +27,6 @@ from sklearn.model_selection import KFold, train_test_split
 import reference.generalisation as ref
 import reference.generalisation_mistakes as wrong
 import reference.generalisation_torch as ref_torch
-from grader import load_registry
 from grader.catalog.generalisation import (
     class_labels,
     kfold_inputs,
@@ -37,10 +36,6 @@ from grader.catalog.generalisation import (
     split_inputs,
     stopping_curve,
 )
-from grader.expectations import ReferenceExpectations
-from grader.runner import grade_exercise
-from grader.seeds import SeedPolicy
-from grader.student_code import TrustedStudentCode
 
 SEEDS = range(1000)
 
@@ -244,24 +239,3 @@ def test_the_docstrings_worked_examples(solutions):
         assert m.early_stopping([0.5, 0.375, 0.25, 0.3125, 0.25, 0.28125, 0.34375, 0.375, 0.40625, 0.125], 3) == (2, 5)
 
 
-def in_float32(function):
-    """The function computing in float32: its float array and float inputs cast, its float answers float32."""
-
-    def cast(value):
-        if isinstance(value, (tuple, list)):
-            return type(value)(cast(item) for item in value)
-        if isinstance(value, np.ndarray) and value.dtype.kind == "f" or isinstance(value, float):
-            return np.asarray(value, dtype=np.float32)
-        return value
-
-    return lambda *args: cast(function(*(cast(a) for a in args)))
-
-
-@pytest.mark.parametrize("exercise", load_registry().in_topic("generalisation"), ids=lambda e: e.id)
-def test_a_solution_computing_in_float32_scores_full_marks(exercise, solutions):
-    module = solutions("generalisation")
-    result = grade_exercise(
-        exercise, TrustedStudentCode(in_float32(getattr(module, exercise.student.name))),
-        expectations=ReferenceExpectations(), seeds=SeedPolicy.for_student("float32-salt", "f32"), include_hidden=True,
-    )
-    assert result.score == result.max_score, "\n".join(f"{c.test_id}: {c.feedback}" for c in result.checks)

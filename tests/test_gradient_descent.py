@@ -29,13 +29,7 @@ import torch
 import reference.gradient_descent as ref
 import reference.gradient_descent_mistakes as wrong
 import reference.gradient_descent_torch as ref_torch
-from grader import load_registry
 from grader.catalog.gradient_descent import STEPS_MARGIN, margin_ok, problem, spd, tolerance_cases
-from grader.expectations import ReferenceExpectations
-from grader.runner import grade_exercise
-from grader.seeds import SeedPolicy
-from grader.student_code import TrustedStudentCode
-from tests.conftest import in_float32
 
 
 def sgd_iterates(A, b, w0, eta, T):
@@ -187,11 +181,3 @@ def test_the_docstrings_worked_examples(solutions):
         assert source.steps_to_tolerance(3.0, 1e-4) == 14 and source.steps_to_tolerance(9.0, 0.01) == 21
 
 
-@pytest.mark.parametrize("exercise", load_registry().in_topic("gradient_descent"), ids=lambda e: e.id)
-def test_a_solution_computing_in_float32_scores_full_marks(exercise, solutions):
-    module = solutions("gradient_descent")
-    result = grade_exercise(
-        exercise, TrustedStudentCode(in_float32(getattr(module, exercise.student.name))),
-        expectations=ReferenceExpectations(), seeds=SeedPolicy.for_student("float32-salt", "f32"), include_hidden=True,
-    )
-    assert result.score == result.max_score, "\n".join(f"{c.test_id}: {c.feedback}" for c in result.checks)

@@ -33,9 +33,7 @@ from grader import load_registry
 from grader.catalog import initialisation as catalog
 from grader.expectations import ReferenceExpectations
 from grader.runner import grade_exercise
-from grader.seeds import SeedPolicy
 from grader.student_code import TrustedStudentCode
-from tests.conftest import in_float32
 
 SHAPES = [(3, 7), (9, 4), (5, 5)]  # (fan_in, fan_out)
 
@@ -218,16 +216,6 @@ def test_a_draw_in_another_order_passes_the_stack_check_and_fails_the_exact_ones
     result = grade_exercise(exercise, TrustedStudentCode(wrong.he_transposed), expectations=ReferenceExpectations(), include_hidden=True)
     scores = {check.test_id.split("::")[-1]: check.score / check.max_score for check in result.checks}
     assert scores["he_relu_stack"] == 1 and scores["he_exact_draws"] == 0 and scores["he_worked_example"] == 0, scores
-
-
-@pytest.mark.parametrize("exercise", load_registry().in_topic("initialisation"), ids=lambda e: e.id)
-def test_a_solution_computing_in_float32_scores_full_marks(exercise, solutions):
-    module = solutions("initialisation")
-    result = grade_exercise(
-        exercise, TrustedStudentCode(in_float32(getattr(module, exercise.student.name))),
-        expectations=ReferenceExpectations(), seeds=SeedPolicy.for_student("float32-salt", "f32"), include_hidden=True,
-    )
-    assert result.score == result.max_score, "\n".join(f"{c.test_id}: {c.feedback}" for c in result.checks)
 
 
 MISTAKE_VARIANTS = {

@@ -256,34 +256,6 @@ def test_the_docstrings_worked_examples(solutions):
         np.testing.assert_allclose([*clipped["fc.weight"][0], *clipped["fc.bias"], norm], [3.0, 0.0, 4.0, 5.0])
 
 
-def in_float32(function):
-    """The function computing in float32: its float inputs (arrays, floats, dicts of arrays) cast, its float answers float32."""
-
-    def cast(value):
-        if isinstance(value, dict):
-            return {key: cast(item) for key, item in value.items()}
-        if isinstance(value, (tuple, list)):
-            return type(value)(cast(item) for item in value)
-        if isinstance(value, np.ndarray) and value.dtype.kind == "f" or isinstance(value, float):
-            return np.asarray(value, dtype=np.float32)
-        return value
-
-    def answer(*args):
-        return cast(function(*(cast(a) for a in args)))
-
-    return answer
-
-
-@pytest.mark.parametrize("exercise", REGISTRY.in_topic("optimisers"), ids=lambda e: e.id)
-def test_a_solution_computing_in_float32_scores_full_marks(exercise, solutions):
-    module = solutions("optimisers")
-    result = grade_exercise(
-        exercise, TrustedStudentCode(in_float32(getattr(module, exercise.student.name))),
-        expectations=ReferenceExpectations(), seeds=SeedPolicy.for_student("float32-salt", "f32"), include_hidden=True,
-    )
-    assert result.score == result.max_score, "\n".join(f"{c.test_id}: {c.feedback}" for c in result.checks)
-
-
 def adam_in_other_order(params, grads, state, lr, beta1, beta2, eps, correct=True):
     """Adam computed in another order than the reference (its answers differ in their last bits)."""
     t = int(state["step"]) + 1

@@ -24,11 +24,6 @@ from torch.optim import lr_scheduler
 import reference.schedules as ref
 import reference.schedules_mistakes as wrong
 import reference.schedules_torch as ref_torch
-from grader import load_registry
-from grader.expectations import ReferenceExpectations
-from grader.runner import grade_exercise
-from grader.seeds import SeedPolicy
-from grader.student_code import TrustedStudentCode
 
 STEPS = 60
 
@@ -163,21 +158,3 @@ def test_solution_agrees_with_the_references(solutions):
     assert_rates(schedules.warmup_cosine_schedule(0.3, 0.0, 1, 8, 12), ref.warmup_cosine_schedule(0.3, 0.0, 1, 8, 12), rtol=1e-14)
 
 
-def in_float32(function):
-    """The function computing in float32: its float arguments cast, its answer float32."""
-
-    def answer(*args):
-        cast = [np.float32(a) if isinstance(a, float) else a for a in args]
-        return np.asarray(function(*cast), dtype=np.float32)
-
-    return answer
-
-
-@pytest.mark.parametrize("exercise", load_registry().in_topic("schedules"), ids=lambda e: e.id)
-def test_a_solution_computing_in_float32_scores_full_marks(exercise, solutions):
-    module = solutions("schedules")
-    result = grade_exercise(
-        exercise, TrustedStudentCode(in_float32(getattr(module, exercise.student.name))),
-        expectations=ReferenceExpectations(), seeds=SeedPolicy.for_student("float32-salt", "f32"), include_hidden=True,
-    )
-    assert result.score == result.max_score, "\n".join(f"{c.test_id}: {c.feedback}" for c in result.checks)
