@@ -15,9 +15,10 @@ each floor without the ones above it.
 1. **data** -- ``errors``, ``plain_data``, ``results``, ``records``,
    ``seeds``, ``limits``, ``submission_environment``, ``progress``,
    ``student_ids``, ``compare``, ``object_scripts``, ``similarity``,
-   ``tampering``: the values and records every floor passes around, how two
-   answers compare, the scripts by which a check uses a student's class, how
-   alike two submissions are, and the signs of tampering grading saw.
+   ``tampering``, ``lazy_exports``: the values and records every floor passes
+   around, how two answers compare, the scripts by which a check uses a
+   student's class, how alike two submissions are, the signs of tampering
+   grading saw, and how a package imports its public names on first use.
 2. **files** -- ``submissions``, ``reports``, ``gradebook``,
    ``late_penalties``, ``adjustments``: reading a class's submissions and
    writing its grades, feedback and reports, all from the plain records of
@@ -48,10 +49,11 @@ The reference implementations (``reference/``) stand beside the floors: they
 import no module of the grader, which finds them by name.
 """
 
-import importlib
 import sys
 import types
 from typing import TYPE_CHECKING, Any
+
+from grader.lazy_exports import lazy_getattr
 
 if TYPE_CHECKING:
     from grader.compare import Comparison, compare
@@ -92,13 +94,7 @@ _HOMES = {
 only for the modules the command needs"""
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'grader' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _HOMES, globals())
 
 
 class _Facade(types.ModuleType):

@@ -11,8 +11,9 @@ See :mod:`grader.sandbox.worker` for what isolates a child, and
 :mod:`grader.sandbox.wire` for the plain-data format of what crosses back.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from grader.lazy_exports import lazy_getattr
 
 if TYPE_CHECKING:
     from grader.limits import Limits, validate_limits
@@ -30,13 +31,7 @@ _HOMES = {
 """where each name lives; imported on first use, so the worker's launcher does not load the grading code"""
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'grader.sandbox' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _HOMES, globals())
 
 
 __all__ = ["Limits", "Sandbox", "SandboxUnavailable", "SandboxedStudentCode", "default_sandbox", "validate_limits"]

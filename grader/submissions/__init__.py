@@ -23,8 +23,9 @@ Which student ids are accepted, and what an unsafe one becomes, is
 :mod:`grader.student_ids`, shared with the reports that name files by id.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from grader.lazy_exports import lazy_getattr
 
 if TYPE_CHECKING:
     from grader.submissions.limits import (
@@ -52,13 +53,7 @@ _HOMES = {
 """where each name lives; imported on first use, so that reading the limits does not load the readers"""
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'grader.submissions' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _HOMES, globals())
 
 
 __all__ = [
