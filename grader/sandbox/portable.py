@@ -63,7 +63,8 @@ CPU_LIMIT = os.name == "posix"
 MEMORY_LIMIT = sys.platform.startswith("linux")
 """whether the child's memory is limited (RLIMIT_AS, which only Linux enforces)"""
 
-_THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "VECLIB_MAXIMUM_THREADS": "1"}
+_THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "VECLIB_MAXIMUM_THREADS": "1",
+            "NUMEXPR_NUM_THREADS": "1"}
 _KEPT = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "SYSTEMROOT", "WINDIR")
 """what a child keeps of the grader's environment: OpenBLAS's processor settings, and what Windows needs to run"""
 
@@ -75,7 +76,7 @@ def _environment(workdir: str) -> dict[str, str]:
     env["PATH"] = os.environ.get("PATH", "") if os.name == "nt" else "/usr/bin:/bin"
     for key in ("HOME", "USERPROFILE", "TMPDIR", "TEMP", "TMP"):
         env[key] = workdir
-    env["LANG"] = "C.UTF-8"
+    env["LANG"] = env["LC_ALL"] = "C.UTF-8"
     return env
 
 

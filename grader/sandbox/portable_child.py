@@ -143,6 +143,7 @@ def main(argv: list[str]) -> int:
     if flavor == "torch":
         import torch
 
+        torch.set_num_interop_threads(1)  # before any parallel work, the only time it can be set
         torch.set_num_threads(1)
     _keep_course_away(list(setup.get("hide") or []))
 

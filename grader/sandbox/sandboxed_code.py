@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import signal
 import time
 import weakref
@@ -119,6 +120,35 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+_IMPORT_LINE = re.compile(rb"^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)|import[ \t]+([\w., \t]+))", re.MULTILINE)
+
+
+def imports_torch(sources: Mapping[str, bytes], module: str) -> bool:
+    """Whether ``module``, or a module of the student's that it imports, has an ``import torch`` line.
+
+    Read from the import lines, not run: a module found to import torch is
+    loaded in a child of the torch worker, where torch is already imported,
+    so that its top-level ``import torch`` costs the student nothing (in a
+    NumPy child it takes more than a second of CPU time of the call's limit).
+    A line missed (an import built at run time) only costs that time.
+    """
+    seen: set[str] = set()
+    waiting = [module]
+    while waiting:
+        name = waiting.pop()
+        if name in seen or not isinstance(sources.get(name), bytes):
+            continue
+        seen.add(name)
+        for found_from, found_import in _IMPORT_LINE.findall(sources[name]):
+            names = [found_from] if found_from else [
+                part.split()[0].split(b".")[0] for part in found_import.split(b",") if part.split()]
+            for top in names:
+                if top == b"torch":
+                    return True
+                waiting.append(top.decode("ascii", "replace"))
+    return False
+
+
 def _cpu_of_process(pid: int) -> float | None:
     """CPU time of a process and the children it has waited for, from its /proc/<pid>/stat; None if it is gone."""
     try:
@@ -180,6 +210,7 @@ class SandboxedStudentCode:
         self._source_problem: str | None = None
         self._sessions: dict[tuple[Any, ...], Session] = {}
         self._import_deaths: dict[str, StudentCodeProblem] = {}
+        self._torch_imports: dict[str, bool] = {}
         # Children end with this object even when nobody calls close().
         self._finalizer = weakref.finalize(self, _close_sessions, self._sessions)
 
@@ -246,6 +277,12 @@ class SandboxedStudentCode:
         if "error" in reply:
             raise self._problem(StudentFunction(module, "?"), reply["error"], limits)
         session.loaded.add(module)
+
+    def _imports_torch(self, module: str) -> bool:
+        """Whether the student's ``module`` imports torch, itself or through their other modules (kept)."""
+        if module not in self._torch_imports:
+            self._torch_imports[module] = imports_torch(self.sources(), module)
+        return self._torch_imports[module]
 
     def _session(self, limits: Limits, flavor: str, hidden: bool = False) -> Session:
         # Hidden checks run in children of their own: a child that has seen a hidden check's inputs
@@ -361,7 +398,10 @@ class SandboxedStudentCode:
             raise too_large
         per_call = effective
         effective, cut_by_budget = self._within_budget(effective, function.name)
-        flavor = "torch" if torch else "numpy"
+        flavor = "torch" if torch or self._imports_torch(module) else "numpy"
+        start_worker = getattr(self.sandbox, "worker", None)
+        if start_worker is not None:
+            start_worker(flavor)  # a worker's start (importing torch) is the grader's time, not the student's
         if function.scripted:
             # A script of steps (grader.object_scripts), the one argument of a scripted call.
             steps = args[0] if len(args) == 1 and not kwargs else args

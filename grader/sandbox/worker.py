@@ -69,9 +69,14 @@ PRELOADED = (
 
 _STATUS = struct.Struct(">I")
 
-NUMERIC_ENVIRONMENT = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_CORETYPE",
-                       "OPENBLAS_L2_SIZE")
-"""the worker's variables a child keeps: thread counts, and what OpenBLAS needs to pick a kernel"""
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+              "VECLIB_MAXIMUM_THREADS": "1", "NUMEXPR_NUM_THREADS": "1"}
+"""the thread counts every child runs with, whatever the worker was given: one thread per numeric library
+(torch imported by a NumPy exercise's code would otherwise start a thread per core, and CPU time spent
+spinning counts against the student's limit)"""
+
+NUMERIC_ENVIRONMENT = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+"""the worker's variables a child keeps: what OpenBLAS needs to pick a kernel on this processor"""
 
 CHILD_CPU_SECONDS = 1800
 """the most CPU time one child may use over all its calls (each call has its own, smaller limit)"""
@@ -162,10 +167,13 @@ def _become_child(request: dict[str, Any], call_fd: int, ready_fd: int, plan: di
         for number in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGPIPE, signal.SIGXCPU):
             signal.signal(number, signal.SIG_DFL)
         # Only what a numeric library needs survives: one thread each (a library imported later, torch
-        # in a NumPy child say, would otherwise start a thread per core and spin them on the CPU limit).
+        # in a NumPy child say, would otherwise start a thread per core and spin them on the CPU limit),
+        # a home and a temporary folder that are the child's own, a UTF-8 locale.
         numeric = {key: os.environ[key] for key in NUMERIC_ENVIRONMENT if key in os.environ}
         os.environ.clear()
-        os.environ.update({"HOME": workdir, "TMPDIR": "/tmp", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", **numeric})
+        os.environ.update({"HOME": workdir, "TMPDIR": workdir, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
+                           "LC_ALL": "C.UTF-8", **ONE_THREAD, **numeric})
+        _one_thread()
         sys.stdin = open(0, "r", closefd=False)
         sys.stdout = sys.__stdout__ = open(1, "w", closefd=False, encoding="utf-8", errors="replace")
         sys.stderr = sys.__stderr__ = open(2, "w", closefd=False, encoding="utf-8", errors="replace")
@@ -180,6 +188,13 @@ def _become_child(request: dict[str, Any], call_fd: int, ready_fd: int, plan: di
     except BaseException:  # noqa: BLE001 - the child must end here, whatever happened
         status = 70
     os._exit(status)
+
+
+def _one_thread() -> None:
+    """torch, when loaded, computes on one thread in this process (the worker set it; set again here, where it holds)."""
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(1)
 
 
 # -- the supervisor -----------------------------------------------------------------
@@ -553,6 +568,9 @@ def main(argv: list[str]) -> int:
     if flavor == "torch":
         import torch
 
+        # One thread for each operation and one for running operations side by side: set before any
+        # parallel work (the inter-op count can only be set then), inherited by every child.
+        torch.set_num_interop_threads(1)
         torch.set_num_threads(1)
         _warm_torch(torch)
     for name in PRELOADED:
