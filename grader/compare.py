@@ -195,6 +195,80 @@ def _format_index(index: tuple[int, ...]) -> str:
     return "[" + ", ".join(str(i) for i in index) + "]" if index else "(scalar)"
 
 
+RETURN_TYPES: dict[str, str] = {
+    "floats": "floats (0.0 and 1.0, not True and False or integers)",
+    "int": "an int (such as 3, not 3.0 or True)",
+    "ints": "integers (an integer array or a list of ints, not floats or booleans)",
+    "bool": "a bool (True or False, not 1 or 0)",
+}
+"""The return types a docstring can fix, and how a message names each."""
+
+
+def _numbers_of(value: Any) -> list[np.ndarray] | None:
+    """Every number of a plain value as arrays (Python scalars as 0-d arrays); None when it holds something else."""
+    if isinstance(value, (bool, int, float)):
+        return [np.asarray(value)]
+    if isinstance(value, np.ndarray):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        parts = [_numbers_of(item) for item in value]
+        return None if any(part is None for part in parts) else [array for part in parts for array in part]  # type: ignore[union-attr]
+    return None
+
+
+def return_type_problem(got: Any, returns: Any, *, name: str) -> str | None:
+    """What is wrong with the type of ``got`` when the docstring fixes it to ``returns`` (None: nothing).
+
+    ``returns`` is a key of :data:`RETURN_TYPES`, or a tuple of them (or None, not fixed) for an answer that
+    is a tuple: each part is judged by its own. ``got`` is plain data. An answer that is not numbers at all
+    is left to the value comparison, whose message says so.
+    """
+    if returns is None:
+        return None
+    if isinstance(returns, tuple):
+        if not isinstance(got, (list, tuple)) or len(got) != len(returns):
+            return None
+        for index, (item, kind) in enumerate(zip(got, returns)):
+            problem = return_type_problem(item, kind, name=f"{name}[{index}]")
+            if problem:
+                return problem
+        return None
+    if returns not in RETURN_TYPES:
+        raise ValueError(f"{returns!r} is not a return type; they are {', '.join(RETURN_TYPES)}")
+    arrays = _numbers_of(got)
+    if arrays is None:
+        return None
+    kinds = {array.dtype.kind for array in arrays if array.size or isinstance(got, np.ndarray)}
+    shown = f"{type(got).__name__} {got!r}" if isinstance(got, (bool, int, float)) else _describe_type(got) if not isinstance(got, (list, tuple)) else (
+        f"a {type(got).__name__} of {', '.join(sorted({_KIND_NAMES.get(kind, kind) for kind in kinds})) or 'nothing'}")
+    wanted = RETURN_TYPES[returns]
+    if returns == "int":
+        ok = isinstance(got, int) and not isinstance(got, bool) or (
+            isinstance(got, np.ndarray) and got.ndim == 0 and got.dtype.kind in "iu")
+    elif returns == "bool":
+        ok = isinstance(got, bool) or isinstance(got, np.ndarray) and got.ndim == 0 and got.dtype.kind == "b"
+    elif returns == "ints":
+        ok = kinds <= {"i", "u"}
+    else:
+        ok = kinds <= {"f"}
+    if ok:
+        return None
+    if returns == "floats" and "b" in kinds:
+        advice = "the docstring asks for the numbers 0.0 and 1.0: turn a boolean array into floats before returning it"
+    elif returns in ("int", "ints") and "f" in kinds:
+        advice = "an index or a count is an integer: a float that looks whole (2.0) is not one; return int(...) or an integer array"
+    elif returns in ("int", "ints") and "b" in kinds:
+        advice = "True and False are not indices or counts: return the integer itself"
+    elif returns == "bool":
+        advice = "the docstring asks for True or False: return bool(...) of the condition, not a number or an array"
+    else:
+        advice = "return the type the docstring states"
+    return f"'{name}' should be {wanted}--got: {shown}\n  hint: {advice}"
+
+
+_KIND_NAMES = {"b": "booleans", "i": "integers", "u": "integers", "f": "floats", "c": "complex numbers"}
+
+
 def compare(
     got: Any,
     expected: Any,
@@ -203,15 +277,24 @@ def compare(
     rtol: float | None = None,
     atol: float | None = None,
     reveal: bool = True,
+    returns: Any = None,
 ) -> Comparison:
     """Compare an answer with its expected value.
 
     ``name`` is how the answer is called in the message, for example
     ``"predict(w, X)"``. ``rtol``/``atol`` override the dtype's tolerances;
     any override is explicit at the call site. ``reveal=False`` keeps expected
-    values and error sizes out of the message (hidden checks).
+    values and error sizes out of the message (hidden checks). ``returns``
+    is the return type the docstring fixes (a key of :data:`RETURN_TYPES`, or
+    a tuple of them and None for the parts of a tuple answer): an answer of
+    another type is wrong whatever its values, with a message that says so
+    (booleans where 0.0/1.0 floats are asked match them in value, and a float
+    2.0 matches the index 2).
     """
     got = to_plain(got)
+    problem = return_type_problem(got, returns, name=name)
+    if problem:
+        return Comparison(False, problem)
     if isinstance(expected, dict):
         return _compare_dict(got, expected, name=name, rtol=rtol, atol=atol, reveal=reveal)
     if _is_structured(expected):

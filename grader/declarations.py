@@ -293,6 +293,13 @@ class Exercise:
     text), with :attr:`float32_reason`; its docstring says so too"""
     float32_reason: str = ""
     """why the exercise does not take float32, in a few words (required when :attr:`float32` is False)"""
+    input_classes: tuple[str, ...] | None = None
+    """the classes of input its docstring allows, from the vocabulary of :mod:`grader.input_classes`
+    (``"integer dtype"``, ``"non-symmetric matrix: W"``, ``"edge of the legal range: u -> 1"``, ``"ties: X @ w"``,
+    ...): every one must be drawn by at least one call of a public or hidden check, which
+    ``tests/test_input_classes.py`` checks. Default argument values need no declaration: every parameter with a
+    default must be omitted by some call. None is not declared yet; ``()`` declares that the docstring allows
+    no class beyond the ordinary inputs"""
 
     @property
     def topic(self) -> str:
@@ -393,6 +400,9 @@ class Exercise:
             raise InvalidDeclaration(f"{where}: float32=False needs a float32_reason: why the exercise does not take float32")
         if self.float32 and self.float32_reason:
             raise InvalidDeclaration(f"{where}: float32_reason is only for float32=False")
+        from grader.input_classes import validate_input_classes
+
+        validate_input_classes(self.input_classes, where=where)
         if self.recorded_reference is not None and not callable(self.recorded_reference):
             raise InvalidDeclaration(f"{where}: recorded_reference must be a function of (value, seed), or None")
 

@@ -140,15 +140,19 @@ class Trial:
         rtol: float | None = None,
         atol: float | None = None,
         with_value: bool = True,
+        returns: Any = None,
     ) -> bool:
         """Expect ``got`` to match ``expected`` (one expectation, via :func:`grader.compare.compare`).
 
         ``with_value`` as for :meth:`expect`: for a property checked by comparing (P Y(X) with Y(P X),
-        rows summed with 1), the outcome of the value expectation it goes with.
+        rows summed with 1), the outcome of the value expectation it goes with. ``returns``: the return
+        type the docstring fixes (``"floats"``, ``"int"``, ``"ints"``, ``"bool"``, or a tuple of them and
+        None for a tuple answer), so that booleans for 0.0/1.0 or a float for an index do not pass.
         """
         if not with_value:
             return self._record(False, "")
-        result = compare(got, expected, name=name or self.name, rtol=rtol, atol=atol, reveal=not self.hidden)
+        result = compare(got, expected, name=name or self.name, rtol=rtol, atol=atol, reveal=not self.hidden,
+                         returns=returns)
         return self._record(result.ok, result.message)
 
     def expect(self, condition: bool, message: str, *, with_value: bool = True) -> bool:

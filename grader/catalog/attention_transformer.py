@@ -57,8 +57,8 @@ def check_transformer_block_post_norm(t: Trial) -> None:
     """'transformer_block' in post-norm form, LN(Y(X) + X) then LN(MLP(Z) + Z), for N = 5, D = 6, H = 2."""
     X = tokens(t.rng, 5, 6, scale=2.0)
     params = block_params(t.rng, 6, 2, 2, 3, 8)
-    got = t.student(X, params, "post", None)
-    t.expect_close(got, t.reference(X, params, "post", None), name="transformer_block(X, params, 'post')")
+    got = t.student(X, params)  # the defaults norm="post", mask=None
+    t.expect_close(got, t.reference(X, params, "post", None), name="transformer_block(X, params) (the default norm='post')")
 
 
 def check_transformer_block_pre_norm_batch(t: Trial) -> None:
@@ -211,19 +211,19 @@ def tied_tables(rng: np.random.Generator, V: int, T: int) -> list[np.ndarray]:
 def check_greedy_decode_random_model(t: Trial) -> None:
     """'greedy_decode' follows the most probable next token for 4 steps over 3 tokens."""
     tables = log_prob_tables(t.rng, 3, 4)
-    t.expect_close(t.student(tables), t.reference(tables), name="greedy_decode(tables) with V = 3, T = 4")
+    t.expect_close(t.student(tables), t.reference(tables), name="greedy_decode(tables) with V = 3, T = 4", returns=("ints", None))
 
 
 def check_greedy_decode_ties(t: Trial) -> None:
     """'greedy_decode' takes the smaller token when two are equally probable (V = 4, T = 3)."""
     tables = tied_tables(t.rng, 4, 3)
-    t.expect_close(t.student(tables), t.reference(tables), name="greedy_decode(tables) with ties")
+    t.expect_close(t.student(tables), t.reference(tables), name="greedy_decode(tables) with ties", returns=("ints", None))
 
 
 def check_greedy_decode_hidden(t: Trial) -> None:
     """'greedy_decode' is right for new models, with and without ties."""
     for tables in (log_prob_tables(t.rng, 2, 5), tied_tables(t.rng, 3, 4), log_prob_tables(t.rng, 5, 3, alpha=0.5)):
-        t.expect_close(t.student(tables), t.reference(tables), name="greedy_decode(tables)")
+        t.expect_close(t.student(tables), t.reference(tables), name="greedy_decode(tables)", returns=("ints", None))
 
 
 GREEDY_DECODE = Exercise(
@@ -298,7 +298,11 @@ def _check_sampler(t: Trial, probs: np.ndarray, cut: float, call: str) -> None:
     """
     _, q = t.reference(probs, cut, 0.5)
     for u in uniforms_for_each_token(q, t.rng):
-        t.expect_close(t.student(probs, cut, u), t.reference(probs, cut, u), name=call.format(u=f"{u:.4f}"))
+        t.expect_close(t.student(probs, cut, u), t.reference(probs, cut, u), name=call.format(u=f"{u:.4f}"), returns=("int", None))
+    # u at the top of its legal range [0, 1): the answer is the last kept token, also where rounding leaves the
+    # cumulative sum of q at u or just below it (the last token's running sum must still be chosen).
+    u = float(np.nextafter(1.0, 0.0))
+    t.expect_close(t.student(probs, cut, u), t.reference(probs, cut, u), name=call.format(u="1 - 2^-53"), returns=("int", None))
 
 
 def check_top_k_sample_random(t: Trial) -> None:
@@ -458,22 +462,22 @@ def check_beam_search_beats_greedy(t: Trial) -> None:
     tables = trap_tables(t.rng, 3, 3)
     for width in (2, 3):
         name = f"beam_search(tables, beam_width={width})"
-        t.expect_close(t.student(tables, width), t.reference(tables, width), name=name)
+        t.expect_close(t.student(tables, width), t.reference(tables, width), name=name, returns=("ints", None))
 
 
 def check_beam_search_ties_and_width_one(t: Trial) -> None:
     """'beam_search' orders equal scores lexicographically (uniform model), and width 1 is greedy decoding."""
     uniform = [np.full((3,) * (t_ + 1), np.log(1.0 / 3.0)) for t_ in range(3)]
-    t.expect_close(t.student(uniform, 4), t.reference(uniform, 4), name="beam_search(uniform tables, beam_width=4)")
+    t.expect_close(t.student(uniform, 4), t.reference(uniform, 4), name="beam_search(uniform tables, beam_width=4)", returns=("ints", None))
     tables = trap_tables(t.rng, 2, 4)
-    t.expect_close(t.student(tables, 1), t.reference(tables, 1), name="beam_search(tables, beam_width=1)")
+    t.expect_close(t.student(tables, 1), t.reference(tables, 1), name="beam_search(tables, beam_width=1)", returns=("ints", None))
 
 
 def check_beam_search_hidden(t: Trial) -> None:
     """'beam_search' is right for new models and widths."""
     tables = trap_tables(t.rng, 4, 3)
     for width in (2, 5):
-        t.expect_close(t.student(tables, width), t.reference(tables, width), name="beam_search(tables, beam_width)")
+        t.expect_close(t.student(tables, width), t.reference(tables, width), name="beam_search(tables, beam_width)", returns=("ints", None))
 
 
 BEAM_SEARCH = Exercise(

@@ -541,13 +541,13 @@ GRADIENTS = Exercise(
 
 
 def check_backprop_quadratic(t: Trial) -> None:
-    """'backprop' gives (nabla_b, nabla_W) of the quadratic cost for a 3 -> 4 -> 2 network."""
+    """'backprop' gives (nabla_b, nabla_W) of the quadratic cost, its default, for a 3 -> 4 -> 2 network."""
     weights, biases, X = network(t.rng, (3, 4, 2))
     x, y = X[0], quadratic_targets(t.rng, 2)
     t.expect_close(
-        t.student(weights, biases, x, y, cost="quadratic"),
+        t.student(weights, biases, x, y),
         t.reference(weights, biases, x, y, cost="quadratic"),
-        name="backprop(weights, biases, x, y, cost='quadratic')",
+        name="backprop(weights, biases, x, y) (the default cost='quadratic')",
     )
 
 
@@ -619,13 +619,13 @@ BACKPROP = Exercise(
 
 
 def check_sgd_step_quadratic(t: Trial) -> None:
-    """'sgd_step' takes one step of the mean quadratic cost over a batch of 4 (a 3 -> 4 -> 2 network)."""
+    """'sgd_step' takes one step of the mean quadratic cost, its default, over a batch of 4 (a 3 -> 4 -> 2 network)."""
     weights, biases, X = network(t.rng, (3, 4, 2), m=4)
     Y, eta = quadratic_targets(t.rng, (4, 2)), float(t.rng.uniform(0.5, 3.0))
     t.expect_close(
-        t.student(weights, biases, X, Y, eta, cost="quadratic"),
+        t.student(weights, biases, X, Y, eta),
         t.reference(weights, biases, X, Y, eta, cost="quadratic"),
-        name=f"sgd_step(weights, biases, X, Y, eta={eta:.3g}, cost='quadratic')",
+        name=f"sgd_step(weights, biases, X, Y, eta={eta:.3g}) (the default cost='quadratic')",
     )
 
 

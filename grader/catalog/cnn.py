@@ -68,6 +68,11 @@ def output_size(n: int, k: int, p: int, s: int, d: int) -> int:
     return (n + 2 * p - d * (k - 1) - 1) // s + 1
 
 
+def without_defaults(options: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """``options`` less those equal to their default: the student's call leaves them out, so the defaults are tested."""
+    return {key: value for key, value in options.items() if not (key in defaults and value == defaults[key])}
+
+
 # -- cnn.conv_output_size ------------------------------------------------------------------------
 
 
@@ -75,9 +80,11 @@ def _sizes(t: Trial, cases: list[tuple[int, int, int, int, int]]) -> None:
     """Each case is (n, k, P, S, D); one expectation for all of them (a guess gets some sizes right)."""
     with t.all_or_nothing():
         for n, k, p, s, d in cases:
-            got = t.student(n, k, padding=p, stride=s, dilation=d)
-            t.expect_close(got, t.reference(n, k, padding=p, stride=s, dilation=d),
-                           name=f"conv_output_size({n}, {k}, padding={p}, stride={s}, dilation={d})")
+            options = without_defaults({"padding": p, "stride": s, "dilation": d}, {"padding": 0, "stride": 1, "dilation": 1})
+            got = t.student(n, k, **options)
+            shown = "".join(f", {key}={value}" for key, value in options.items())
+            t.expect_close(got, t.reference(n, k, padding=p, stride=s, dilation=d), name=f"conv_output_size({n}, {k}{shown})",
+                           returns="int")
 
 
 def check_conv_output_size_padding_and_stride(t: Trial) -> None:
@@ -161,8 +168,10 @@ def _conv(t: Trial, B: int, C_in: int, H: int, W: int, C_out: int, kernel: tuple
 
 
 def check_conv2d_batch_of_four(t: Trial) -> None:
-    """'conv2d' of 4 images 9x7 with 3 channels by 5 filters 3x2 (stride 1, no padding)."""
+    """'conv2d' of 4 images 9x7 with 3 channels by 5 filters 3x2 (stride 1, no padding), with a bias and without one (the default b=None)."""
     _conv(t, 4, 3, 9, 7, 5, (3, 2))
+    X, weights, _ = _conv_inputs(t, 4, 3, 9, 7, 5, (3, 2))
+    t.expect_close(t.student(X, weights), t.reference(X, weights, None), name=f"conv2d(X {X.shape}, W {weights.shape})")
 
 
 def check_conv2d_padding_and_stride(t: Trial) -> None:
@@ -331,8 +340,9 @@ def tied_images(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def _pool(t: Trial, X: np.ndarray, kernel: Any, stride: Any, pool_mode: str) -> None:
-    name = f"pool2d(X {X.shape}, {kernel}, stride={stride}, mode={pool_mode!r})"
-    t.expect_close(t.student(X, kernel, stride, pool_mode), t.reference(X, kernel, stride, pool_mode), name=name)
+    options = without_defaults({"stride": stride, "mode": pool_mode}, {"stride": None, "mode": "max"})
+    name = f"pool2d(X {X.shape}, {kernel}" + "".join(f", {key}={value!r}" for key, value in options.items()) + ")"
+    t.expect_close(t.student(X, kernel, **options), t.reference(X, kernel, stride, pool_mode), name=name)
 
 
 def check_pool2d_default_stride(t: Trial) -> None:
@@ -400,8 +410,9 @@ POOL2D = Exercise(
 def _pool_backward(t: Trial, X: np.ndarray, kernel: Any, stride: Any, pool_mode: str) -> None:
     (k_h, k_w), (s_h, s_w) = _pair(kernel), _pair(kernel if stride is None else stride)
     G = images(t.rng, (*X.shape[:2], output_size(X.shape[2], k_h, 0, s_h, 1), output_size(X.shape[3], k_w, 0, s_w, 1)))
-    name = f"pool2d_backward(X {X.shape}, G {G.shape}, {kernel}, stride={stride}, mode={pool_mode!r})"
-    t.expect_close(t.student(X, G, kernel, stride, pool_mode), t.reference(X, G, kernel, stride, pool_mode), name=name)
+    options = without_defaults({"stride": stride, "mode": pool_mode}, {"stride": None, "mode": "max"})
+    name = f"pool2d_backward(X {X.shape}, G {G.shape}, {kernel}" + "".join(f", {key}={value!r}" for key, value in options.items()) + ")"
+    t.expect_close(t.student(X, G, kernel, **options), t.reference(X, G, kernel, stride, pool_mode), name=name)
 
 
 def check_pool2d_backward_max_ties(t: Trial) -> None:
@@ -480,8 +491,10 @@ POOL2D_BACKWARD = Exercise(
 def _counts(t: Trial, cases: list[tuple[int, int, Any, bool]]) -> None:
     with t.all_or_nothing():
         for C_in, C_out, kernel, bias in cases:
-            name = f"conv_parameter_count({C_in}, {C_out}, {kernel}, bias={bias})"
-            t.expect_close(t.student(C_in, C_out, kernel, bias), t.reference(C_in, C_out, kernel, bias), name=name)
+            options = without_defaults({"bias": bias}, {"bias": True})
+            name = f"conv_parameter_count({C_in}, {C_out}, {kernel}" + "".join(f", {k}={v}" for k, v in options.items()) + ")"
+            t.expect_close(t.student(C_in, C_out, kernel, **options), t.reference(C_in, C_out, kernel, bias), name=name,
+                           returns="int")
 
 
 def check_conv_parameter_count_with_bias(t: Trial) -> None:
@@ -544,7 +557,7 @@ CONV_PARAMETER_COUNT = Exercise(
 def _fields(t: Trial, stacks: list[list[tuple[int, ...]]]) -> None:
     with t.all_or_nothing():
         for layers in stacks:
-            t.expect_close(t.student(layers), t.reference(layers), name=f"receptive_field({layers})")
+            t.expect_close(t.student(layers), t.reference(layers), name=f"receptive_field({layers})", returns="int")
 
 
 def check_receptive_field_strided_stack(t: Trial) -> None:

@@ -383,10 +383,15 @@ GCN_NORMALIZE = Exercise(
 # -- gcn.gcn_layer -------------------------------------------------------------------------------
 
 
-def _check_layer_equivariant(t: Trial, A: np.ndarray, H: np.ndarray, W: np.ndarray, activation: str) -> None:
-    """Two expectations: the layer matches the reference, and relabelling the nodes permutes its output."""
+def _check_layer_equivariant(
+    t: Trial, A: np.ndarray, H: np.ndarray, W: np.ndarray, activation: str, *, default: bool = False
+) -> None:
+    """Two expectations: the layer matches the reference, and relabelling the nodes permutes its output.
+
+    ``default``: the first call leaves the activation out, so that its default ("relu") is what is checked.
+    """
     P = permutation_matrix(t.rng, A.shape[0])
-    got = t.student(A, H, W, activation)
+    got = t.student(A, H, W) if default else t.student(A, H, W, activation)
     got_permuted = t.student(*permuted_graph(P, A, H), W, activation)
     call = f"gcn_layer(A, H, W, {activation!r})"
     value = t.expect_close(got, t.reference(A, H, W, activation), name=call)
@@ -394,9 +399,9 @@ def _check_layer_equivariant(t: Trial, A: np.ndarray, H: np.ndarray, W: np.ndarr
 
 
 def check_gcn_layer_undirected_equivariant(t: Trial) -> None:
-    """'gcn_layer' is ReLU(D~^-1/2 A~ D~^-1/2 H W) with H (6, 3), W (3, 4), and permutation equivariant."""
+    """'gcn_layer' is ReLU(D~^-1/2 A~ D~^-1/2 H W) with H (6, 3), W (3, 4) (the default activation), and permutation equivariant."""
     A = random_graph(t.rng, 6, directed=False, isolated=1)
-    _check_layer_equivariant(t, A, features(t.rng, 6, 3), weights(t.rng, 3, 4), "relu")
+    _check_layer_equivariant(t, A, features(t.rng, 6, 3), weights(t.rng, 3, 4), "relu", default=True)
 
 
 def check_gcn_layer_directed_with_loops(t: Trial) -> None:
@@ -753,14 +758,14 @@ def check_top_k_pool_undirected(t: Trial) -> None:
     """'top_k_pool' keeps 3 of 6 nodes by X p / ||p|| (||p|| = 2.5), gated by tanh, with the edges among them."""
     A = random_graph(t.rng, 6, directed=False)
     X, p = features(t.rng, 6, 3), projection_vector(t.rng, 3, 2.5)
-    t.expect_close(t.student(A, X, p, 3), t.reference(A, X, p, 3), name="top_k_pool(A, X, p, k=3)")
+    t.expect_close(t.student(A, X, p, 3), t.reference(A, X, p, 3), name="top_k_pool(A, X, p, k=3)", returns=(None, None, "ints"))
 
 
 def check_top_k_pool_directed(t: Trial) -> None:
     """'top_k_pool' keeps 4 of 7 nodes of a directed weighted graph (||p|| = 0.4)."""
     A = random_graph(t.rng, 7, directed=True, weighted=True)
     X, p = features(t.rng, 7, 2), projection_vector(t.rng, 2, 0.4)
-    t.expect_close(t.student(A, X, p, 4), t.reference(A, X, p, 4), name="top_k_pool(A, X, p, k=4)")
+    t.expect_close(t.student(A, X, p, 4), t.reference(A, X, p, 4), name="top_k_pool(A, X, p, k=4)", returns=(None, None, "ints"))
 
 
 def check_top_k_pool_hidden(t: Trial) -> None:
@@ -768,7 +773,7 @@ def check_top_k_pool_hidden(t: Trial) -> None:
     A = random_graph(t.rng, 8, directed=True, isolated=1)
     X, p = features(t.rng, 8, 4), projection_vector(t.rng, 4, 3.0)
     for k in (2, 5):
-        t.expect_close(t.student(A, X, p, k), t.reference(A, X, p, k), name="top_k_pool(A, X, p, k)")
+        t.expect_close(t.student(A, X, p, k), t.reference(A, X, p, k), name="top_k_pool(A, X, p, k)", returns=(None, None, "ints"))
 
 
 TOP_K_POOL = Exercise(

@@ -98,10 +98,13 @@ def regression_targets(rng: np.random.Generator, shape: tuple[int, ...]) -> tupl
     return representable(rng.normal(size=shape)), representable(rng.normal(size=shape))
 
 
-def _errors(t: Trial, cases: list[tuple[np.ndarray, np.ndarray, str]], show: bool = False) -> None:
+def _errors(t: Trial, cases: list[tuple[np.ndarray, np.ndarray, str | None]], show: bool = False) -> None:
+    """One expectation per case; a loss of None leaves it out of the student's call (its default is "0-1")."""
     for Y, Y_pred, loss in cases:
-        label = f"empirical_error({Y.tolist()}, {Y_pred.tolist()}, {loss!r})" if show else f"empirical_error(arrays of shape {Y.shape}, {loss!r})"
-        t.expect_close(t.student(Y, Y_pred, loss), t.reference(Y, Y_pred, loss), name=label)
+        shown = "" if loss is None else f", {loss!r}"
+        label = f"empirical_error({Y.tolist()}, {Y_pred.tolist()}{shown})" if show else f"empirical_error(arrays of shape {Y.shape}{shown})"
+        got = t.student(Y, Y_pred) if loss is None else t.student(Y, Y_pred, loss)
+        t.expect_close(got, t.reference(Y, Y_pred, loss or "0-1"), name=label)
 
 
 def check_empirical_error_worked_example(t: Trial) -> None:
@@ -113,8 +116,8 @@ def check_empirical_error_worked_example(t: Trial) -> None:
 
 
 def check_empirical_error_zero_one(t: Trial) -> None:
-    """'empirical_error' with the 0-1 loss: rows of 0/1 outputs wrong in one output or two (a row counts once), and class labels."""
-    _errors(t, [(*multi_output_targets(t.rng, 7, 4), "0-1"), (*multi_output_targets(t.rng, 5, 3), "0-1"), (*class_labels(t.rng, 9, 4), "0-1")])
+    """'empirical_error' with the 0-1 loss: rows of 0/1 outputs wrong in one output or two (a row counts once), and class labels (the default loss)."""
+    _errors(t, [(*multi_output_targets(t.rng, 7, 4), "0-1"), (*multi_output_targets(t.rng, 5, 3), "0-1"), (*class_labels(t.rng, 9, 4), None)])
 
 
 def check_empirical_error_quadratic(t: Trial) -> None:
@@ -204,7 +207,8 @@ def _splits(t: Trial, cases: list[tuple[np.ndarray, int, int]], show: bool = Fal
     for permutation, n_train, n_val in cases:
         label = (f"split_indices({permutation.tolist()}, {n_train}, {n_val})" if show
                  else f"split_indices(a permutation of {len(permutation)}, n_train={n_train}, n_val={n_val})")
-        t.expect_close(t.student(permutation, n_train, n_val), t.reference(permutation, n_train, n_val), name=label)
+        t.expect_close(t.student(permutation, n_train, n_val), t.reference(permutation, n_train, n_val), name=label,
+                       returns=("ints", "ints", "ints"))
 
 
 def check_split_indices_worked_example(t: Trial) -> None:
@@ -384,7 +388,7 @@ def _selections(t: Trial, cases: list[tuple[np.ndarray, np.ndarray]], show: bool
     for val, test in cases:
         label = (f"select_hyperparameter({val.tolist()}, {test.tolist()})" if show
                  else f"select_hyperparameter(errors of {val.shape[0]} candidates on {val.shape[1]} folds, test errors)")
-        t.expect_close(t.student(val, test), t.reference(val, test), name=label)
+        t.expect_close(t.student(val, test), t.reference(val, test), name=label, returns=("int", None))
 
 
 def check_select_hyperparameter_worked_example(t: Trial) -> None:
@@ -491,7 +495,7 @@ def _stops(t: Trial, cases: list[tuple[np.ndarray, int]], show: bool = False) ->
     for curve, patience in cases:
         label = (f"early_stopping({curve.tolist()}, {patience})" if show
                  else f"early_stopping(a curve of {len(curve)} epochs, patience={patience})")
-        t.expect_close(t.student(curve, patience), t.reference(curve, patience), name=label)
+        t.expect_close(t.student(curve, patience), t.reference(curve, patience), name=label, returns=("int", "int"))
 
 
 def check_early_stopping_worked_example(t: Trial) -> None:

@@ -205,7 +205,7 @@ AFTER_STEPS = Exercise(
 def _stability(t: Trial, cases: list[tuple[np.ndarray, float, str]]) -> None:
     with t.all_or_nothing():
         for A, eta, what in cases:
-            t.expect_close(t.student(A, eta), t.reference(A, eta), name=f"is_stable(A, eta) with {what}")
+            t.expect_close(t.student(A, eta), t.reference(A, eta), name=f"is_stable(A, eta) with {what}", returns="bool")
 
 
 def check_is_stable_away_from_the_boundary(t: Trial) -> None:
@@ -370,7 +370,7 @@ def tolerance_cases(rng: np.random.Generator, count: int, kappa_range: tuple[flo
 def _steps(t: Trial, cases: list[tuple[float, float]]) -> None:
     for kappa, tol in cases:
         name = f"steps_to_tolerance({kappa:g}, {tol:g})" if not t.hidden else "steps_to_tolerance(kappa, tol)"
-        t.expect_close(t.student(kappa, tol), t.reference(kappa, tol), name=name)
+        t.expect_close(t.student(kappa, tol), t.reference(kappa, tol), name=name, returns="int")
 
 
 def check_steps_to_tolerance_worked_example(t: Trial) -> None:

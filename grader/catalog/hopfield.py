@@ -683,7 +683,8 @@ def _expect_stability(t: Trial, W: np.ndarray, states: list[np.ndarray], *, also
     got = [t.student(M, y) for M, y in cases]
     got_opposite = [t.student(M, -y) for M, y in cases]
     with t.all_or_nothing():
-        value = t.expect_close(got, [t.reference(M, y) for M, y in cases], name=f"is_stable(W, y) for {len(cases)} states")
+        value = t.expect_close(got, [t.reference(M, y) for M, y in cases], name=f"is_stable(W, y) for {len(cases)} states",
+                               returns=("bool",) * len(cases))
         t.expect(
             all(isinstance(a, (bool, int)) for a in got + got_opposite)
             and all(bool(a) == bool(b) for a, b in zip(got, got_opposite)),

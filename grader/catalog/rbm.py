@@ -231,21 +231,21 @@ def probabilities_with_halves(rng: np.random.Generator, B: int, n: int) -> np.nd
 def check_sample_states_uniforms(t: Trial) -> None:
     """'sample_states' gives 1 where u < p (4 x 5 probabilities; three uniforms equal their probability)."""
     P, U = probabilities_and_tied_uniforms(t.rng, 4, 5)
-    t.expect_close(t.student(P, U), t.reference(P, U), name="sample_states(P, U)")
+    t.expect_close(t.student(P, U), t.reference(P, U), name="sample_states(P, U)", returns="floats")
 
 
 def check_sample_states_threshold(t: Trial) -> None:
     """'sample_states' without uniforms uses the notes' rule: 1 where p >= 0.5 (three p are exactly 0.5)."""
     P = probabilities_with_halves(t.rng, 4, 3)
-    t.expect_close(t.student(P), t.reference(P), name="sample_states(P) (no uniforms: the threshold rule)")
+    t.expect_close(t.student(P), t.reference(P), name="sample_states(P) (no uniforms: the threshold rule)", returns="floats")
 
 
 def check_sample_states_hidden(t: Trial) -> None:
     """'sample_states' is right on new probabilities, with and without uniforms."""
     P, U = probabilities_and_tied_uniforms(t.rng, 3, 6)
-    t.expect_close(t.student(P, U), t.reference(P, U), name="sample_states(P, U)")
+    t.expect_close(t.student(P, U), t.reference(P, U), name="sample_states(P, U)", returns="floats")
     P = probabilities_with_halves(t.rng, 5, 2)
-    t.expect_close(t.student(P), t.reference(P), name="sample_states(P)")
+    t.expect_close(t.student(P), t.reference(P), name="sample_states(P)", returns="floats")
 
 
 SAMPLE_STATES = Exercise(
