@@ -30,4 +30,5 @@ TOPIC_MODULES = (
     "dropout",
     "initialisation",
     "gradient_descent",
+    "pruning",
 )
