@@ -31,4 +31,5 @@ TOPIC_MODULES = (
     "initialisation",
     "gradient_descent",
     "pruning",
+    "gans",
 )
