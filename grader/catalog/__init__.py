@@ -32,4 +32,5 @@ TOPIC_MODULES = (
     "gradient_descent",
     "pruning",
     "gans",
+    "probability",
 )
