@@ -41,6 +41,8 @@ import numpy as np
 def sigmoid(a):
     """Return the sigmoid ``sigma(a) = 1 / (1 + exp(-a))`` of every entry of ``a``.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Parameters
     ----------
     a : ndarray of any shape
@@ -60,6 +62,8 @@ def sigmoid(a):
 def sigmoid_prime(a):
     """Return the derivative ``sigma'(a) = sigma(a) (1 - sigma(a))`` of every entry of ``a``.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Parameters
     ----------
     a : ndarray of any shape
@@ -76,6 +80,8 @@ def sigmoid_prime(a):
 
 def feedforward(weights, biases, x):
     """Return the weighted inputs and the activations of every layer for one example.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     ``z^1 = x``; for ``l = 2, ..., L``: ``a^l = W^l z^{l-1} + b^l`` and ``z^l = sigma(a^l)``.
 
@@ -100,6 +106,8 @@ def feedforward(weights, biases, x):
 def output_error_quadratic(a_L, y):
     """Return the output error ``delta^L`` (BP1) for the quadratic cost ``C = 1/2 ||y - z^L||^2``.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``delta^L = grad_z C (.) sigma'(a^L)`` with ``grad_z C = z^L - y`` and ``z^L = sigma(a^L)``.
 
     Parameters
@@ -118,6 +126,8 @@ def output_error_quadratic(a_L, y):
 
 def output_error_cross_entropy(a_L, y):
     """Return the output error ``delta^L`` for the cross-entropy cost.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     ``C = -sum_j [y_j ln z_j + (1 - y_j) ln(1 - z_j)]`` with ``z = sigma(a^L)``;
     work out ``delta^L = grad_z C (.) sigma'(a^L)`` and simplify it.
@@ -138,6 +148,8 @@ def output_error_cross_entropy(a_L, y):
 
 def hidden_error(W_next, delta_next, a):
     """Return the error ``delta^l`` of a hidden layer (BP2).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     ``delta^l = ((W^{l+1})^T delta^{l+1}) (.) sigma'(a^l)``.
 
@@ -160,6 +172,8 @@ def hidden_error(W_next, delta_next, a):
 def gradients(delta, z_prev):
     """Return the gradients of a layer's biases and weights (BP3 and BP4).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``dC/db^l = delta^l`` and ``dC/dW^l = delta^l (z^{l-1})^T``, whose entry
     ``(j, k)`` is ``delta_j^l z_k^{l-1}``.
 
@@ -181,6 +195,8 @@ def gradients(delta, z_prev):
 
 def backprop(weights, biases, x, y, cost="quadratic"):
     """Return the gradient of the cost of one example with respect to every bias and weight.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Feedforward, the output error (BP1), the errors of the hidden layers
     backwards (BP2), and the gradients of every layer (BP3, BP4): step 1 of
@@ -212,6 +228,8 @@ def backprop(weights, biases, x, y, cost="quadratic"):
 def sgd_step(weights, biases, X, Y, eta, cost="quadratic"):
     """Return the network after one step of mini-batch gradient descent (notes figure 3, step 2).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``W^l <- W^l - (eta / m) sum_x delta^{x,l} (z^{x,l-1})^T`` and
     ``b^l <- b^l - (eta / m) sum_x delta^{x,l}``, where every example's
     gradient is computed with the weights as they are *before* the step.
@@ -238,6 +256,8 @@ def sgd_step(weights, biases, X, Y, eta, cost="quadratic"):
 
 def softmax_output_error(a_L, y):
     """Return the output error ``delta^L`` of a softmax output layer with the log-likelihood cost.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     ``z_j = exp(a_j) / sum_k exp(a_k)``, ``C = -ln z_y``, and
     ``delta^L = dC/da^L = z^L - e_y`` where ``e_y`` is the one-hot vector of ``y``.

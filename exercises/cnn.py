@@ -52,6 +52,8 @@ def _pair(value):
 def conv_output_size(n, kernel_size, padding=0, stride=1, dilation=1):
     """Return the size of a convolution's output along one direction (height or width).
 
+    Time budget: 5 s of CPU per call (this exercise's own limit).
+
     ``floor((n + 2P - D (k - 1) - 1) / S) + 1``: the input grows by P zeros on
     EACH side, the filter spans ``D (k - 1) + 1`` pixels, and it fits at every
     S-th position where it lies wholly inside the padded input.
@@ -76,6 +78,8 @@ def conv_output_size(n, kernel_size, padding=0, stride=1, dilation=1):
 def conv2d(X, W, b=None, stride=1, padding=0, dilation=1):
     """Return a 2-D convolution (cross-correlation) of a batch of images, as ``torch.nn.functional.conv2d``.
 
+    Time budget: 5 s of CPU per call (this exercise's own limit).
+
     ``Y[b, o, i, j] = b[o] + sum_{c, p, q} W[o, c, p, q] X_pad[b, c, i S_h + p D_h, j S_w + q D_w]``,
     where ``X_pad`` is X with ``P_h`` rows of zeros at the top and at the
     bottom and ``P_w`` columns at the left and at the right. The filter is
@@ -97,6 +101,8 @@ def conv2d(X, W, b=None, stride=1, padding=0, dilation=1):
 
 def conv2d_backward(X, W, b, G, stride=1, padding=0, dilation=1):
     """Return the gradients ``(dL/dX, dL/dW, dL/db)`` of ``L = sum(G * conv2d(X, W, b, stride, padding, dilation))``.
+
+    Time budget: 5 s of CPU per call (this exercise's own limit).
 
     Every product ``W[o, c, p, q] X_pad[b, c, i S_h + p D_h, j S_w + q D_w]``
     of the forward pass sends ``G[b, o, i, j]`` times the other factor back:
@@ -126,6 +132,8 @@ def conv2d_backward(X, W, b, G, stride=1, padding=0, dilation=1):
 def pool2d(X, kernel_size, stride=None, mode="max"):
     """Return max or average pooling of each channel, as ``F.max_pool2d`` and ``F.avg_pool2d`` (no padding).
 
+    Time budget: 5 s of CPU per call (this exercise's own limit).
+
     ``Y[b, c, i, j]`` is the largest (``mode="max"``) or the mean
     (``mode="avg"``) of the window ``X[b, c, i S_h : i S_h + k_h, j S_w : j S_w + k_w]``.
     The stride defaults to the kernel size (windows side by side); a window
@@ -150,6 +158,8 @@ def pool2d(X, kernel_size, stride=None, mode="max"):
 
 def pool2d_backward(X, G, kernel_size, stride=None, mode="max"):
     """Return the gradient ``dL/dX`` of ``L = sum(G * pool2d(X, kernel_size, stride, mode))``.
+
+    Time budget: 5 s of CPU per call (this exercise's own limit).
 
     - ``mode="avg"``: every element of a window gets ``G[b, c, i, j] / (k_h k_w)``.
     - ``mode="max"``: the whole of ``G[b, c, i, j]`` goes to ONE element of
@@ -178,6 +188,8 @@ def pool2d_backward(X, G, kernel_size, stride=None, mode="max"):
 def conv_parameter_count(in_channels, out_channels, kernel_size, bias=True):
     """Return the number of trainable parameters of a conv layer ``nn.Conv2d(in_channels, out_channels, kernel_size, bias=bias)``.
 
+    Time budget: 5 s of CPU per call (this exercise's own limit).
+
     Each of the C_out filters has ``C_in k_h k_w`` weights (it spans every
     input channel) and, with ``bias``, one bias.
 
@@ -197,6 +209,8 @@ def conv_parameter_count(in_channels, out_channels, kernel_size, bias=True):
 
 def receptive_field(layers):
     """Return the receptive field of one unit of the last layer of a stack: how many input pixels it sees along a direction.
+
+    Time budget: 5 s of CPU per call (this exercise's own limit).
 
     ``layers`` lists the stack from the input up, each layer (a convolution
     or a pooling) as ``(kernel_size, stride)`` or ``(kernel_size, stride,
@@ -219,6 +233,8 @@ def receptive_field(layers):
 
 class ResidualBlock(nn.Module):
     """A residual block, ``relu(shortcut(x) + F(x))`` with ``F(x) = conv2(relu(conv1(x)))`` (slides: ResNet).
+
+    Time budget: 10 s of CPU per call (this exercise's own limit).
 
     Parameters
     ----------
@@ -252,6 +268,8 @@ class ResidualBlock(nn.Module):
 
 class DigitsCNN(nn.Module):
     """A small CNN for the 8x8 digits (scikit-learn's ``load_digits``), with named layers, and its training loop.
+
+    Time budget: 10 s of CPU per call (this exercise's own limit).
 
     Registers, under exactly these names:
 

@@ -42,6 +42,8 @@ Replace each ``raise NotImplementedError`` with ``return "..."`` and run
 def sigmoid_derivative() -> str:
     """Return the derivative of the sigmoid, ``d sigma / dz``, written in terms of sigma.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``sigma(z) = 1 / (1 + e^{-z})`` (notes 1.3.5.1). Names: ``z``. Functions:
     ``sigma``, and ``exp``, ``log``, ``sqrt``, ``tanh``, ``cosh`` -- but the
     answer must use ``sigma`` and not ``exp``.
@@ -51,6 +53,8 @@ def sigmoid_derivative() -> str:
 
 def sigmoid_derivative_steps() -> list[str]:
     """Return the derivation of ``d sigma / dz`` as a list of steps, from the definition to sigma.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Start with the derivative of the definition, written
     ``diff((1 + exp(-z))^(-1), z)`` (or ``\\frac{d}{dz}\\left(\\frac{1}{1 + e^{-z}}\\right)``);
@@ -64,6 +68,8 @@ def sigmoid_derivative_steps() -> list[str]:
 def bp1_quadratic() -> str:
     """Return BP1 for the quadratic cost: the output error ``delta_j^L = dC/da_j^L``.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The cost of one example is ``C = 1/2 sum_j (y_j - z_j^L)^2`` with
     ``z_j^L = sigma(a_j^L)`` (example 2.2.5). Names (the layer index L may be left
     out): ``a_j`` (the weighted input ``a_j^L``), ``z_j`` (the activation
@@ -76,6 +82,8 @@ def bp1_quadratic() -> str:
 def cross_entropy_weight_gradient() -> str:
     """Return ``dC/dw_j`` for one sigmoid neuron with the cross-entropy cost (one example).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The neuron computes ``a = sum_j w_j x_j + b`` and ``z = sigma(a)``; the cost is
     ``C = -[y ln z + (1 - y) ln(1 - z)]`` (notes 1.3.5.1). Names: ``x_j``, ``a``,
     ``z`` (which is ``sigma(a)``), ``y``. Functions: ``sigma``, ``sigma'``,
@@ -87,6 +95,8 @@ def cross_entropy_weight_gradient() -> str:
 def softmax_log_likelihood_gradient() -> str:
     """Return ``dC/da^L``, a column vector, for a softmax output layer and the log-likelihood cost.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``z^L = softmax(a^L)`` and ``C = -ln z_y^L`` where ``y`` is the correct class
     (notes 1.3.5.1). Names: ``z`` (the softmax output ``z^L``, a vector of size n)
     and ``y`` (the one-hot vector of the correct class, size n). Functions:
@@ -97,6 +107,8 @@ def softmax_log_likelihood_gradient() -> str:
 
 def bp2_hidden_error() -> str:
     """Return BP2: the error ``delta^l`` of a hidden layer, in matrix form.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Names: ``W_next`` (``W^{l+1}``, shape ``(n_{l+1}, n_l)``), ``delta_next``
     (``delta^{l+1}``, size ``n_{l+1}``), ``a`` (``a^l``, size ``n_l``) and ``z``
@@ -110,6 +122,8 @@ def bp2_hidden_error() -> str:
 def bp3_bias_gradient() -> str:
     """Return BP3: ``dC/db^l``, the gradient of the cost with respect to the biases of layer l.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Names: ``delta`` (``delta^l``, size ``n_l``), ``a`` (``a^l``), ``z_prev``
     (``z^{l-1}``, size ``n_{l-1}``). Functions: ``sigma``, ``sigma'``, ``exp``.
     """
@@ -118,6 +132,8 @@ def bp3_bias_gradient() -> str:
 
 def bp4_weight_gradient() -> str:
     """Return BP4 in matrix form: ``dC/dW^l``, which has the shape of ``W^l``, ``(n_l, n_{l-1})``.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Names: ``delta`` (``delta^l``, size ``n_l``), ``z_prev`` (``z^{l-1}``, size
     ``n_{l-1}``), ``a`` (``a^l``) and ``z`` (``z^l = sigma(a)``). Functions:
@@ -128,6 +144,8 @@ def bp4_weight_gradient() -> str:
 
 def hopfield_energy_change() -> str:
     """Return ``E' - E``, the change of a Hopfield network's energy when unit k flips.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     ``E = -1/2 sum_i sum_j w_ij y_i y_j`` with ``w`` symmetric and ``w_ii = 0``
     (notes 1.4.1.3); unit k flips from ``y_k`` to ``y_k' = -y_k``, the other units
@@ -142,6 +160,8 @@ def hopfield_energy_change() -> str:
 def rbm_hidden_probability() -> str:
     """Return ``p(h_j = 1 | v)`` for a restricted Boltzmann machine at temperature T = 1.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The energy is ``E(v, h) = -sum_i sum_j v_i w_ij h_j - sum_j b_j h_j``
     (notes 1.4.2.2; example 2.3.2 has no biases). Names: ``v`` (visible states,
     entries ``v_i``), ``w`` (``w_ij`` between visible i and hidden j), ``b``
@@ -154,6 +174,8 @@ def rbm_hidden_probability() -> str:
 def he_initialisation() -> str:
     """Return He's initialisation scale ``eps`` for a ReLU unit with M inputs.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Weights are drawn from ``N(0, eps^2)`` so that the variance of the
     activations stays the same from layer to layer (notes 1.3.5.2). Names: ``M``
     (inputs of the unit), ``N`` (units in the layer). Functions: ``sqrt``,
@@ -165,6 +187,8 @@ def he_initialisation() -> str:
 def attention_score_variance() -> str:
     """Return the variance of the attention score ``q . k``.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``q`` and ``k`` have ``D_k`` components, all independent with mean 0 and
     variance 1 (notes 1.12.2.3). Names: ``D_k``. Functions: ``sqrt``, ``log``,
     ``exp``.
@@ -175,6 +199,8 @@ def attention_score_variance() -> str:
 def vae_kl() -> str:
     """Return ``KL(N(mu, sigma^2) || N(0, 1))`` in closed form (one latent dimension).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Here ``sigma`` is the standard deviation (a positive name), not the sigmoid
     (notes 1.9.3.2). Names: ``mu``, ``sigma``. Functions: ``log`` (or ``ln``),
     ``exp``, ``sqrt``.
@@ -184,6 +210,8 @@ def vae_kl() -> str:
 
 def vae_kl_steps() -> list[str]:
     """Return the derivation of ``KL(N(mu, sigma^2) || N(0, 1))`` as a list of steps.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Start from ``E_q[log q(h)] - E_q[log p(h)]`` with the Gaussian moments
     already substituted:
@@ -198,6 +226,8 @@ def vae_kl_steps() -> list[str]:
 def chain_rule_example() -> str:
     """Return ``dz/dt`` for ``z = x^2 y^2`` with ``(x, y) = (t^2, t)`` (example 2.1.3).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Names: ``t``, and ``x`` (which is ``t^2``) and ``y`` (which is ``t``) if you
     want them. Functions: ``exp``, ``log``, ``sqrt``.
     """
@@ -206,6 +236,8 @@ def chain_rule_example() -> str:
 
 def gcn_edge_weight() -> str:
     """Return the normalised weight of an edge (u, v) in a GCN layer.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The GCN uses ``D~^(-1/2) (A + I) D~^(-1/2)``, where ``D~`` is the degree
     matrix of ``A + I`` (notes 1.13.5.2). Give the entry (u, v) for an edge
@@ -218,6 +250,8 @@ def gcn_edge_weight() -> str:
 def gan_optimal_discriminator() -> str:
     """Return the optimal discriminator ``D*(x)`` for a fixed generator.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The discriminator maximises ``E_{x ~ p_data}[log D(x)] + E_{x ~ p_g}[log(1 - D(x))]``
     (notes 1.10.2); at each x it maximises ``p_data log D + p_g log(1 - D)``. Names:
     ``p_data`` and ``p_g``, the two densities at x. Functions: ``log``, ``exp``,
@@ -228,6 +262,8 @@ def gan_optimal_discriminator() -> str:
 
 def momentum_learning_rate_factor() -> str:
     """Return the factor by which momentum multiplies the learning rate in a flat region.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The update is ``Delta w(t) = -eta grad E + mu Delta w(t-1)`` (notes 1.3.5.3);
     in a region where the gradient is constant, the steps grow to a constant
@@ -240,6 +276,8 @@ def momentum_learning_rate_factor() -> str:
 def largest_stable_step() -> str:
     """Return the largest learning rate for which gradient descent converges on a quadratic.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The Hessian's eigenvalues lie between ``lambda_min`` and ``lambda_max``, both
     positive; each component evolves as ``(1 - eta lambda_i)^T`` (notes 1.3.5.3).
     Give the bound ``eta`` must stay below. Names: ``lambda_max``, ``lambda_min``.
@@ -251,6 +289,8 @@ def largest_stable_step() -> str:
 def perceptron_update() -> str:
     """Return the perceptron's new weights ``w'`` after a misclassified pattern.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``x`` is the augmented pattern ``[1, x_1, ..., x_p]`` (bias input first),
     ``d`` its target (+1 or -1) and ``eta`` the learning rate; the perceptron's
     output on it was ``y = -d`` (notes 1.3.1.2, example 2.2.2). Names: ``w``,
@@ -261,6 +301,8 @@ def perceptron_update() -> str:
 
 def lstm_cell_state_gradient() -> str:
     """Return ``dC_t/dC_{t-1}`` through one LSTM step, for one unit (entry by entry).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     ``C_t = f_t * C_{t-1} + i_t * C~_t`` (notes 1.6.2.1), where the gates
     ``f_t``, ``i_t`` and the candidate ``C~_t`` are computed from ``h_{t-1}``
@@ -276,6 +318,8 @@ def lstm_cell_state_gradient() -> str:
 def linear_rnn_bptt() -> str:
     """Return ``dL/da^(0)`` for a linear RNN run for two steps, by backpropagation through time.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``a^(t) = W_aa a^(t-1) + W_ax x^(t)`` for t = 1, 2 (the notes' RNN with
     the identity for g, notes 1.6.1), and the loss L depends on a^(2) only,
     with ``delta = dL/da^(2)``. Write the gradient as a product of matrices
@@ -287,6 +331,8 @@ def linear_rnn_bptt() -> str:
 
 def conv_output_size() -> str:
     """Return the number of positions of a convolution's filter along one direction (height or width).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The input has ``n`` pixels along that direction, with ``P`` zeros added
     on EACH side; the filter has ``k`` taps spaced ``D`` pixels apart (the
@@ -302,6 +348,8 @@ def conv_output_size() -> str:
 def conv_parameter_count() -> str:
     """Return the number of trainable parameters of a convolutional layer with a bias.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The layer maps ``C_in`` input channels to ``C_out`` output channels (feature
     maps) with filters of ``k_h`` by ``k_w`` pixels, as ``nn.Conv2d(C_in,
     C_out, (k_h, k_w))`` does (notes 1.5.1.3, filters). Names: ``C_in``,
@@ -312,6 +360,8 @@ def conv_parameter_count() -> str:
 
 def he_variance() -> str:
     """Return the variance of a unit's weighted input in a ReLU network, He's argument for his initialisation.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Unit i of layer l has ``a_i^l = sum_{j=1}^M w_ij z_j^{l-1}`` with
     ``z_j^{l-1} = ReLU(a_j^{l-1})`` (notes 1.3.5.2). The weights are
@@ -328,6 +378,8 @@ def he_variance() -> str:
 def momentum_constant_gradient_step() -> str:
     """Return the step that gradient descent with momentum settles to when the gradient stays the same.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The update is the notes' ``Delta w(tau) = -eta g + mu Delta w(tau - 1)``
     with ``Delta w = 0`` before the first step (notes 1.3.5.3), and the
     gradient is the same number ``g`` at every step (one component of grad E,
@@ -341,6 +393,8 @@ def momentum_constant_gradient_step() -> str:
 
 def batch_norm_input_gradient() -> str:
     """Return the gradient of the cost with respect to a pre-activation through batch normalisation.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     One unit, a mini-batch of K examples (notes 1.3.5.4, with the unit's
     index i left out): ``mu = 1/K sum_n a_n``,
@@ -360,6 +414,8 @@ def batch_norm_input_gradient() -> str:
 
 def dropout_expectation() -> str:
     """Return the expected weighted input of a unit that follows an inverted-dropout layer, at training time.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     During training each unit j of the previous layer is dropped with
     probability ``p`` (notes 1.5.1.7; torch's ``nn.Dropout(p)``): its output

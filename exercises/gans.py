@@ -40,6 +40,8 @@ import torch.nn.functional as F
 def discriminator_cost(d_real, d_fake):
     """Return the notes' discriminator cost ``L_D = -1/2 E_x[log D(x)] - 1/2 E_z[log(1 - D(G(z)))]``.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The discriminator minimises it: it is the binary cross-entropy of a
     classifier whose target is 1 for the real examples and 0 for the
     generated ones, each batch's mean weighted by the notes' 1/2. The two
@@ -64,6 +66,8 @@ def discriminator_cost(d_real, d_fake):
 
 def generator_cost(d_real, d_fake, form):
     """Return the generator's cost and its gradient with respect to the discriminator's logits on the fakes.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     ``form == "minimax"`` (the zero-sum game): ``L_G = -L_D``, both terms:
     ``L_G = 1/2 E_x[log D(x)] + 1/2 E_z[log(1 - D(G(z)))]``.
@@ -98,6 +102,8 @@ def generator_cost(d_real, d_fake, form):
 def optimal_discriminator(data_counts, generated_counts):
     """Return the optimal discriminator ``D*(x) = p_data(x) / (p_data(x) + p_g(x))`` in each bin of two histograms.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``data_counts`` and ``generated_counts`` count the real and the generated
     samples over the SAME bins. Turn each into a density first: a bin's
     density is its count divided by its histogram's total (and by the bin's
@@ -125,6 +131,8 @@ def optimal_discriminator(data_counts, generated_counts):
 def wgan_losses(f_real, f_fake):
     """Return the WGAN's critic loss ``E_z[f(G(z))] - E_x[f(x)]`` and generator loss ``-E_z[f(G(z))]``.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The scores are the critic's LINEAR outputs (no sigmoid). The critic
     maximises ``E_x[f(x)] - E_z[f(G(z))]`` (notes 1.10.3.1), so the loss it
     minimises is the negative of that; the generator minimises
@@ -149,6 +157,8 @@ def wgan_losses(f_real, f_fake):
 
 def gan_step(generator, discriminator, x_real, z, lr):
     """Take one alternating GAN training step: the discriminator's update, then the generator's.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     1. The discriminator's step: ``L_D = -1/2 mean log D(x_real) - 1/2 mean
        log(1 - D(G(z)))``, with G(z) held fixed (detached: this step does not
@@ -187,6 +197,8 @@ def gan_step(generator, discriminator, x_real, z, lr):
 def wgan_step(critic, generator, x_real, z, lr, c):
     """Take one WGAN training step: ``n_critic`` critic updates, each followed by clipping, then one generator update.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``n_critic = x_real.shape[0]``. Critic update i (i = 0 .. n_critic - 1)
     uses the real batch ``x_real[i]`` and the noise ``z[i]``:
     ``L_C = mean f(G(z[i])) - mean f(x_real[i])`` (the critic maximises
@@ -224,6 +236,8 @@ def wgan_step(critic, generator, x_real, z, lr, c):
 
 def wgan_gp_critic_step(critic, x_real, x_fake, eps, lr, lam):
     """Take one critic update of a WGAN with a gradient penalty (WGAN-GP), which the notes do not have.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The notes keep the critic Lipschitz by clipping its weights (1.10.3.1);
     the gradient penalty (Gulrajani et al., 2017, "Improved training of

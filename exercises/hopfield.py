@@ -34,6 +34,8 @@ import numpy as np
 def store(patterns):
     """Return the weights that store the memories by Hebb's rule (notes 1.4.1.2).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``w_ji = (1/M) sum_k f_k(i) f_k(j)`` for ``i != j``, and ``w_jj = 0``.
 
     Parameters
@@ -51,6 +53,8 @@ def store(patterns):
 
 def net_inputs(W, Y):
     """Return the net input of every unit for each state of a batch (notes 1.4.1.1).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     ``V[b, j] = sum_i w_ji Y[b, i]``: row j of W holds the weights INTO unit
     j. (W is symmetric for a stored network, but this function must also be
@@ -72,6 +76,8 @@ def net_inputs(W, Y):
 
 def update_unit(W, y, j):
     """Return the state after one asynchronous update of unit j (notes 1.4.1.1).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Unit j takes ``phi(v_j)`` with ``v_j = sum_i w_ji y_i``: +1 if v_j > 0,
     -1 if v_j < 0, and its current state if v_j = 0. Every other unit keeps
@@ -95,6 +101,8 @@ def update_unit(W, y, j):
 
 def retrieve(W, y0, order):
     """Return the trajectory of asynchronous retrieval with a given update order (notes 1.4.1).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Start at ``y = y0``. While ``y`` is not stable (some unit would change),
     take the next unit j of ``order`` (after the last entry, start again at
@@ -127,6 +135,8 @@ def retrieve(W, y0, order):
 def retrieve_random(W, y0, seed):
     """Return the trajectory of asynchronous retrieval in a seeded random order.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The same as ``retrieve``, with the order drawn sweep by sweep: create the
     generator once, ``rng = np.random.default_rng(seed)``; each sweep visits
     the units in the order ``rng.permutation(N)``, a new permutation from the
@@ -151,6 +161,8 @@ def retrieve_random(W, y0, seed):
 def energy(W, Y):
     """Return the energy ``E = -1/2 sum_i sum_j w_ij y_i y_j`` of each state of a batch (notes 1.4.1.3).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Parameters
     ----------
     W : ndarray of shape (N, N)
@@ -167,6 +179,8 @@ def energy(W, Y):
 
 def is_stable(W, y):
     """Return whether the state is stable: no unit would change (notes 1.4.1.1).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Unit j is stable when ``phi(v_j) = y_j``: its net input has the sign of
     its state, or is exactly 0 (a unit with net input 0 keeps its state).
@@ -185,6 +199,8 @@ def is_stable(W, y):
 
 def mixture_states(patterns):
     """Return the mixtures of three memories, ``sign(f_a + f_b + f_c)`` for every a < b < c (notes 1.4.1.4).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     With few memories in many units these states are stable although they
     were never stored: spurious states. A sum of three +1/-1 entries is odd,
@@ -205,6 +221,8 @@ def mixture_states(patterns):
 
 def capacity(N, Ms, patterns):
     """Return, for each M, the fraction of M stored random patterns that are stable (notes 1.4.1.4).
+
+    Time budget: 7 s of CPU per call (this exercise's own limit).
 
     For each ``M`` in ``Ms``: store the first M rows of ``patterns`` (as in
     ``store``) and test each of those M patterns with ``is_stable``. The

@@ -43,6 +43,8 @@ import numpy as np
 def he(fan_in, fan_out, form, rng):
     """Return He's initial weights for a ReLU layer: variance ``2 / M``, M = fan_in.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Normal form ``N(0, 2 / M)``: standard deviation ``s = sqrt(2 / M)`` (the
     notes' eps). Uniform form ``U[-r, r]`` with ``r = sqrt(3) s = sqrt(6 / M)``.
     He's argument: with ``a_i = sum_j w_ij z_j`` over M inputs and
@@ -82,6 +84,8 @@ def he(fan_in, fan_out, form, rng):
 def xavier(fan_in, fan_out, form, rng):
     """Return the notes' Xavier initial weights: ``U[-1 / sqrt(M), 1 / sqrt(M)]``, M = fan_in, or the normal of that variance.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The notes' Xavier bound is ``eps = 1 / sqrt(M)`` (meant for activations
     symmetric about 0, sigmoid and tanh): uniform form ``U[-r, r]`` with
     ``r = 1 / sqrt(M)``, so the variance is ``1 / (3 M)``; the normal form has
@@ -118,6 +122,8 @@ def xavier(fan_in, fan_out, form, rng):
 
 def normalised_xavier(fan_in, fan_out, form, rng):
     """Return normalised Xavier (Glorot) initial weights: ``U[-sqrt(6) / sqrt(N + M), sqrt(6) / sqrt(N + M)]``, or ``N(0, 2 / (N + M))``.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     M = fan_in inputs, N = fan_out units. The bound is
     ``r = sqrt(6) / sqrt(N + M)``: the notes print ``6 / sqrt(N + M)``, a slip

@@ -26,6 +26,8 @@ from torch import nn
 class MultiHeadSelfAttention(nn.Module):
     """Multi-head self-attention as a module (notes 1.12.2.4, 1.12.5.2).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Parameters
     ----------
     D : int
@@ -62,6 +64,8 @@ class MultiHeadSelfAttention(nn.Module):
 
 class GCNLayer(nn.Module):
     """One graph convolutional layer, ``Y = ReLU(P H W)`` (notes 1.13.5.2).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Parameters
     ----------

@@ -41,6 +41,8 @@ import numpy as np
 def determinant(A):
     """Return the determinant of the square matrix A: ``a_1 a_4 - a_2 a_3`` for a 2 x 2 one.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     For n x n, expand along a row, or eliminate below the diagonal and
     multiply the pivots (a row swap flips the sign), or use
     ``np.linalg.det``. For example ``determinant([[1, 2], [3, 4]])`` is
@@ -61,6 +63,8 @@ def determinant(A):
 
 def images(A, V):
     """Return the images ``A v`` of the vectors v given as the ROWS of V, one image per row.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Row i of the answer is ``A @ V[i]``, so the answer has V's shape. With V
     the identity the rows are the images of the basis vectors, which are A's
@@ -85,6 +89,8 @@ def images(A, V):
 
 def dimensions_lost(A):
     """Return how many dimensions the map A (shape (m, n), from R^n to R^m) loses: ``n - rank(A)``.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The rank counts the singular values ``sigma_i > 1e-5 * sigma_max``
     (relative to the largest, so that scaling A changes nothing). For

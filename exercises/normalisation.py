@@ -40,6 +40,8 @@ import numpy as np
 def standardise(X_train, X_test):
     """Return the training and test sets standardised with the TRAINING set's mean and standard deviation.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     For each feature i (column), over the N training examples:
     ``mu_i = 1/N sum_n x_ni``, ``sigma_i^2 = 1/N sum_n (x_ni - mu_i)^2``
     (the notes' 1/N, not 1/(N - 1)), and ``x_hat_ni = (x_ni - mu_i) / sigma_i``.
@@ -66,6 +68,8 @@ def standardise(X_train, X_test):
 
 def batch_norm_train(A, gamma, beta, delta):
     """Return batch normalisation in training: ``gamma_i (a_ni - mu_i) / sqrt(sigma_i^2 + delta) + beta_i``.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     mu_i and sigma_i^2 are the mean and the BIASED variance of unit i over
     the K examples of the batch (down the column). This is
@@ -95,6 +99,8 @@ def batch_norm_train(A, gamma, beta, delta):
 def batch_norm_eval(A, gamma, beta, running_mean, running_var, delta):
     """Return batch normalisation at inference: ``gamma_i (a_ni - mean_i) / sqrt(var_i + delta) + beta_i``.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     At inference the batch's own statistics are NOT used: each unit is
     normalised with the running mean and running variance kept during
     training, so each example's output depends on that example alone (a
@@ -123,6 +129,8 @@ def batch_norm_eval(A, gamma, beta, running_mean, running_var, delta):
 
 def running_update(running_mean, running_var, A, alpha):
     """Return the notes' running mean and variance after one training batch A: alpha weights the OLD value.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     ``mean_i <- alpha mean_i + (1 - alpha) mu_i`` and
     ``var_i <- alpha var_i + (1 - alpha) sigma_i^2``, with mu_i and
@@ -155,6 +163,8 @@ def running_update(running_mean, running_var, A, alpha):
 def running_update_torch(running_mean, running_var, A, momentum):
     """Return ``nn.BatchNorm1d``'s running mean and variance after one training batch: momentum weights the NEW value.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``mean_i <- (1 - momentum) mean_i + momentum mu_i`` and
     ``var_i <- (1 - momentum) var_i + momentum K/(K - 1) sigma_i^2``.
     Two conventions differ from the notes' (``running_update``): momentum
@@ -184,6 +194,8 @@ def running_update_torch(running_mean, running_var, A, momentum):
 
 def batch_norm_backward(dY, A, gamma, delta):
     """Return the gradients ``(dC/dA, dC/dgamma, dC/dbeta)`` of batch normalisation in training, given ``dY = dC/dY``.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The forward pass is ``Y = gamma x_hat + beta`` with
     ``x_hat = (A - mu) / s``, ``s_i = sqrt(sigma_i^2 + delta)`` (batch mean
@@ -220,6 +232,8 @@ def batch_norm_backward(dY, A, gamma, delta):
 def layer_norm(A, gamma, beta, delta):
     """Return layer normalisation: ``gamma_i (a_ni - mu_n) / sqrt(sigma_n^2 + delta) + beta_i``, statistics PER EXAMPLE.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``mu_n = 1/M sum_i a_ni`` and ``sigma_n^2 = 1/M sum_i (a_ni - mu_n)^2``
     are taken over the M units of example n (along the row), so each
     example is normalised on its own and no running average is needed.
@@ -248,6 +262,8 @@ def layer_norm(A, gamma, beta, delta):
 
 def rms_norm(A, gamma, delta):
     """Return RMSNorm: ``gamma_i a_ni / sqrt(1/M sum_j a_nj^2 + delta)``, per example, no centring and no shift.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Each example is divided by the root of the MEAN square of its M units
     (plus delta under the root), then unit i is scaled by gamma_i. The

@@ -18,6 +18,8 @@ import numpy as np
 def predict(w, X):
     """Return the perceptron's output for every pattern (row) of X.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Parameters
     ----------
     w : ndarray of shape (p + 1,)
@@ -35,6 +37,8 @@ def predict(w, X):
 
 def gate_weights(gate):
     """Return perceptron weights that compute a logic gate of two inputs.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The inputs ``x1, x2`` are 0 or 1; true is the output ``+1`` and false is
     ``-1``. ``predict(gate_weights(gate), X)`` must give the gate's truth
@@ -57,6 +61,8 @@ def gate_weights(gate):
 
 def learning_step(w, x, d, eta):
     """Return the weights after one step of perceptron learning on one pattern.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Augment the pattern to ``a = [1, x1, ..., xp]`` and compute the output
     ``y`` (+1 if ``w . a > 0``, -1 otherwise). If the pattern is misclassified
@@ -84,6 +90,8 @@ def learning_step(w, x, d, eta):
 
 def train(X, d, w0, eta, order, max_updates=1000):
     """Run the perceptron learning algorithm (notes 1.3.1.2) and return the weights it goes through.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The notes let you pick any misclassified pattern; here the choice is fixed
     by ``order``, a sequence of pattern indices visited cyclically (after the
@@ -130,6 +138,8 @@ def train(X, d, w0, eta, order, max_updates=1000):
 
 def is_linearly_separable(X, d, max_epochs=100):
     """Tell whether perceptron learning separates the patterns (notes 1.3.1.2).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Train from ``w = 0`` (shape ``(p + 1,)``) with ``eta = 1``, visiting the
     patterns in index order ``0, 1, ..., n-1`` again and again; each pass

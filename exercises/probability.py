@@ -37,6 +37,8 @@ import numpy as np
 def is_valid_pmf(P, tol=None):
     """Return True when ``P`` is a valid PMF: every entry is ``>= 0`` and ``|sum(P) - 1| <= tol``; else False.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``P`` holds the probability of every state of a variable (for a joint
     table, of every pair of states): sum over ALL its entries. Floating-point
     sums are rarely exactly 1 (``sum([1/6] * 6)`` is ``0.9999999999999999``),
@@ -70,6 +72,8 @@ def is_valid_pmf(P, tol=None):
 
 def is_valid_pdf(x, p, tol):
     """Return True when density values ``p`` on the grid ``x`` are a valid PDF: every ``p_i >= 0`` and ``|integral - 1| <= tol``.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The integral is the TRAPEZOIDAL RULE on the grid as given,
     ``sum_i (x[i+1] - x[i]) (p[i] + p[i+1]) / 2``: the spacing may vary, and
@@ -105,6 +109,8 @@ def is_valid_pdf(x, p, tol):
 def marginals(P):
     """Return the marginal distributions ``(P_x, P_y)`` of a joint table: ``P(x_i) = sum_j P[i, j]``, ``P(y_j) = sum_i P[i, j]``.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Rows index x and columns index y (the module's convention): P(x) sums
     over y, along each row; P(y) sums over x, down each column. For example
     ``P = [[0.1, 0.2, 0.3], [0.0, 0.15, 0.25]]`` (x has 2 states, y 3) gives
@@ -125,6 +131,8 @@ def marginals(P):
 
 def conditional(P, given):
     """Return a conditional table of the joint table P: ``P(y | x)`` for ``given="x"``, ``P(x | y)`` for ``given="y"``.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     ``given="x"``: ``C[i, j] = P(y_j | x_i) = P[i, j] / P(x_i)``, each row a
     distribution over y (summing to 1). ``given="y"``: ``C[i, j] = P(x_i | y_j)
@@ -151,6 +159,8 @@ def conditional(P, given):
 
 def sample_moments(X, ddof):
     """Return ``(mean, var, cov)`` of n samples of d variables, the variance and covariance divided by ``n - ddof``.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     One sample per ROW, one variable per column: ``mean = 1/n sum_s x_s``,
     ``cov[a, b] = 1/(n - ddof) sum_s (x_sa - mean_a)(x_sb - mean_b)`` and
@@ -181,6 +191,8 @@ def sample_moments(X, ddof):
 def table_moments(x_values, y_values, P):
     """Return ``(mean, cov)`` of (x, y) under the joint table P: ``mean = [E x, E y]``, ``cov = [[Var x, Cov], [Cov, Var y]]``.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``E[x] = sum_ij P[i, j] x_i``, ``Var[x] = sum_ij P[i, j] (x_i - E x)^2``,
     ``Cov(x, y) = sum_ij P[i, j] (x_i - E x)(y_j - E y)`` (the notes'
     expectations under P; a distribution's moments have no ddof). Row i of P
@@ -208,6 +220,8 @@ def table_moments(x_values, y_values, P):
 def bernoulli_log_likelihood(x, phi):
     """Return the log-likelihood of 0/1 data under Bernoulli(phi): ``sum_s [x_s log phi + (1 - x_s) log(1 - phi)]``.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``phi = P(x = 1)``; each observation's probability is
     ``phi^x (1 - phi)^(1 - x)``, and the log of the product over the data is
     the SUM of the logs (natural logs). This is
@@ -230,6 +244,8 @@ def bernoulli_log_likelihood(x, phi):
 
 def binomial_log_likelihood(k, N, p):
     """Return the log-likelihood of counts under Binomial(N, p): ``sum_s [log C(N, k_s) + k_s log p + (N - k_s) log(1 - p)]``.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Each ``k_s`` is the number of successes in N Bernoulli(p) trials, with
     probability ``C(N, k) p^k (1 - p)^(N - k)`` and ``C(N, k) = N! / (k! (N - k)!)``.
@@ -256,6 +272,8 @@ def binomial_log_likelihood(k, N, p):
 
 def gaussian_log_likelihood(x, mu, var):
     """Return the log-likelihood of data under N(mu, sigma^2): ``sum_s [-1/2 log(2 pi sigma^2) - (x_s - mu)^2 / (2 sigma^2)]``.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     ``var`` is the VARIANCE ``sigma^2`` (the notes' parametrisation), not the
     standard deviation that ``scipy.stats.norm(loc, scale)`` and

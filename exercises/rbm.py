@@ -55,6 +55,8 @@ import numpy as np
 def hidden_probabilities(V, W, c, T=1.0):
     """Return ``p(h_j = 1 | v) = sigmoid((sum_i v_i W[i, j] + c_j) / T)`` for every example (notes 1.4.2.2).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Example 2.3.2: v = [1, 0], w11 = 0.01, w21 = 0.02 and no bias give
     sigmoid(0.01) = 0.502500.
 
@@ -78,6 +80,8 @@ def hidden_probabilities(V, W, c, T=1.0):
 def visible_probabilities(H, W, b, T=1.0):
     """Return ``p(v_i = 1 | h) = sigmoid((sum_j W[i, j] h_j + b_i) / T)`` for every example.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Parameters
     ----------
     H : ndarray of shape (B, n_hidden)
@@ -97,6 +101,8 @@ def visible_probabilities(H, W, b, T=1.0):
 
 def sample_states(P, U=None):
     """Return binary states sampled from probabilities: 1 where ``U < P``, else 0.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Without uniforms (``U is None``) use the notes' threshold rule of
     example 2.3.3: 1 where ``P >= 0.5``, else 0.
@@ -119,6 +125,8 @@ def sample_states(P, U=None):
 def energy(V, H, W, b, c):
     """Return ``E(v, h) = -v^T W h - b^T v - c^T h`` for each pair of rows (v, h) of V and H.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Parameters
     ----------
     V : ndarray of shape (B, n_visible)
@@ -137,6 +145,8 @@ def energy(V, H, W, b, c):
 
 def free_energy(V, W, b, c):
     """Return the free energy ``F(v) = -b^T v - sum_j softplus(c_j + (v^T W)_j)`` of each example.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     ``F(v) = -log sum_h exp(-E(v, h))``: summing over each hidden unit's two
     states gives the softplus ``log(1 + exp(x))``. Compute it so that it
@@ -158,6 +168,8 @@ def free_energy(V, W, b, c):
 
 def free_energy_gradients(V, W, b, c):
     """Return the gradients of the MEAN free energy of the batch with respect to W, b and c, by torch autograd.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Build W, b and c as float64 tensors that require gradients, compute the
     free energy of every example with torch (``torch.nn.functional.softplus``),
@@ -181,6 +193,8 @@ def free_energy_gradients(V, W, b, c):
 
 def cd1_step(V, W, b, c, eps, U_hidden, U_visible):
     """Return the parameters after one step of contrastive divergence, CD-1, on a mini-batch (notes 1.4.2.4).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The convention of the module docstring with k = 1::
 
@@ -213,6 +227,8 @@ def cd1_step(V, W, b, c, eps, U_hidden, U_visible):
 def cd_k(V, W, b, c, eps, U_hidden, U_visible):
     """Return the parameters after one CD-k update on a mini-batch, with ``k = len(U_hidden)``.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Run the Gibbs chain V0 -> H0 -> V1 -> H1 -> ... -> Vk of the module
     docstring: ``U_hidden[s]`` samples H_s (s = 0, ..., k - 1) and
     ``U_visible[s - 1]`` samples V_s (s = 1, ..., k). The update uses
@@ -239,6 +255,8 @@ def cd_k(V, W, b, c, eps, U_hidden, U_visible):
 
 def cd1_step_all_sampled(V, W, b, c, eps, U_hidden=None, U_visible=None):
     """Return the parameters after the notes' CD-1 step, which uses sampled states in both statistics.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Example 2.3.3::
 
@@ -273,6 +291,8 @@ def cd1_step_all_sampled(V, W, b, c, eps, U_hidden=None, U_visible=None):
 def reconstruction_error(V, W, b, c):
     """Return the mean squared error between the data and its reconstruction (notes 1.4.2.3).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The reconstruction uses probabilities throughout, no sampling:
     ``Q = p(h = 1 | V)``, ``R = p(v = 1 | h = Q)``, and the error is the mean of
     ``(V - R)^2`` over all entries (examples and units), at T = 1.
@@ -293,6 +313,8 @@ def reconstruction_error(V, W, b, c):
 
 def train(V, W, b, c, eps, batch_size, U_hidden, U_visible):
     """Return the parameters after training by CD-1 on mini-batches, and the reconstruction error per epoch.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     There are ``epochs = len(U_hidden)`` epochs. Each epoch takes the rows of
     V in order, in mini-batches ``V[0:batch_size]``, ``V[batch_size:2 *

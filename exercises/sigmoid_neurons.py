@@ -33,6 +33,8 @@ import numpy as np
 def adder_perceptrons(x1, x2):
     """Return the adder's output ``[sum, carry]`` for the input bits (x1, x2), built from perceptrons.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Every unit is a 0/1 perceptron: ``1 if w . x + b > 0 else 0``, with the
     weights and biases of the module docstring (NAND gates ``(-2, -2)``, bias
     3; the carry unit weight -4, bias 3 on ``in1``).
@@ -54,6 +56,8 @@ def adder_perceptrons(x1, x2):
 
 def adder_sigmoid(x1, x2, c):
     """Return the adder's output ``[on1, on2]`` when every perceptron is a sigmoid neuron scaled by c.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Same network, same weights and biases, but every unit -- the hidden units
     ``in1``, ``in2``, ``in3`` as well as ``on1`` and ``on2`` -- computes
@@ -79,6 +83,8 @@ def adder_sigmoid(x1, x2, c):
 
 def scaled_limit(w, b, X):
     """Return the limit as ``c -> infinity`` of ``sigma(c (w . x + b))`` for each pattern x (row of X).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The limit is the perceptron's output where ``w . x + b != 0``, but
     where ``w . x + b = 0`` the neuron outputs ``sigma(0)`` for every c: this is

@@ -42,6 +42,8 @@ _erf = np.vectorize(math.erf, otypes=[float])
 def relu(z):
     """Return ReLU and its derivative at every entry of z: ``(max(0, z), 1 if z > 0 else 0)``.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The derivative at ``z = 0`` is 0. For example ``relu([-2.0, 0.0, 3.0])``
     is ``([0, 0, 3], [0, 0, 1])``.
 
@@ -61,6 +63,8 @@ def relu(z):
 
 def leaky_relu(z, alpha=0.01):
     """Return leaky ReLU and its derivative at every entry: ``(z if z > 0 else alpha z, 1 if z > 0 else alpha)``.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     For ``0 < alpha < 1`` this is the slides' ``max(alpha z, z)``. The
     derivative at ``z = 0`` is ``alpha``, as torch's. For example
@@ -84,6 +88,8 @@ def leaky_relu(z, alpha=0.01):
 def elu(z, alpha=1.0):
     """Return ELU and its derivative at every entry: ``(z if z > 0 else alpha (e^z - 1), 1 if z > 0 else alpha e^z)``.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The derivative at ``z = 0`` is ``alpha`` (the ``z <= 0`` branch). For
     example ``elu([-1.0, 0.0, 2.0], alpha=2.0)`` is
     ``([2 (e^-1 - 1), 0, 2], [2 e^-1, 2, 1])``, about ``([-1.264, 0, 2], [0.736, 2, 1])``.
@@ -105,6 +111,8 @@ def elu(z, alpha=1.0):
 
 def gelu(z):
     """Return the exact GELU and its derivative at every entry: ``(z Phi(z), Phi(z) + z phi(z))``.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     ``Phi(z) = (1 + erf(z / sqrt(2))) / 2`` is the standard normal's
     cumulative distribution and ``phi(z) = exp(-z^2 / 2) / sqrt(2 pi)`` its
@@ -128,6 +136,8 @@ def gelu(z):
 
 def softmax(Z, axis=-1):
     """Return the softmax of the logits Z along ``axis``: ``e^{z_j} / sum_k e^{z_k}``, computed stably.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Subtract each example's maximum along ``axis`` first (``Z.max(axis=axis,
     keepdims=True)``): the softmax is unchanged, and ``e^1000`` no longer
@@ -153,6 +163,8 @@ def softmax(Z, axis=-1):
 def log_softmax(Z, axis=-1):
     """Return the log of the softmax of Z along ``axis``: ``z_j - log sum_k e^{z_k}``, finite for logits of +-1000.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``np.log(softmax(Z))`` is not enough: a probability ``e^-1500`` rounds to
     0 and its log to ``-inf``. Write it with the maximum m:
     ``z_j - m - log sum_k e^{z_k - m}``. For example
@@ -176,6 +188,8 @@ def log_softmax(Z, axis=-1):
 
 def softmax_backward(Z, G, axis=-1):
     """Return dL/dZ for ``L = sum(G * softmax(Z, axis))``: ``s_i (G_i - sum_k G_k s_k)``, the sum along ``axis``.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The softmax's Jacobian is ``ds_k/dz_i = s_k (delta_ik - s_i)``: every
     output depends on every logit of its example, so the gradient is not

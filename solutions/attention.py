@@ -29,6 +29,8 @@ import numpy as np
 def self_attention(X):
     """Return dot-product self-attention without parameters, Y = Softmax[X X^T] X (notes 1.12.2.2).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The attention weight of query n on key m is
     ``a_nm = exp(x_n . x_m) / sum_m' exp(x_n . x_m')``: a softmax over each ROW
     of the score matrix ``X X^T``. The new token n is ``y_n = sum_m a_nm x_m``.
@@ -54,6 +56,8 @@ def self_attention(X):
 
 def scaled_dot_product_attention(Q, K, V, mask=None):
     """Return scaled dot-product attention and its weights (notes 1.12.2.3, 1.12.5.2).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     ``A = Softmax[Q K^T / sqrt(D_k) + M]`` (softmax over the last axis, the
     keys) and ``Y = A V``. The queries and the keys may come from sequences of
@@ -101,6 +105,8 @@ def scaled_dot_product_attention(Q, K, V, mask=None):
 def attention_head(X_q, X_kv, W_q, W_k, W_v):
     """Return one attention head with trainable projections (notes 1.12.2.3, 1.12.5.4).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``Q = X_q W_q``, ``K = X_kv W_k``, ``V = X_kv W_v`` and
     ``Y = Softmax[Q K^T / sqrt(D_k)] V``, where D_k is the width of the keys
     (``W_k.shape[1]``), not the width D of the tokens. For self-attention the
@@ -128,6 +134,8 @@ def attention_head(X_q, X_kv, W_q, W_k, W_v):
 def causal_mask(N, additive=False):
     """Return the causal mask of a decoder for a sequence of length N (notes 1.12.5.2).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Query i may attend to keys j <= i: to itself and to the tokens before it,
     never to later ones, so that y_i depends on x_1 .. x_i only.
 
@@ -150,6 +158,8 @@ def causal_mask(N, additive=False):
 
 def padding_mask(lengths, N, additive=False):
     """Return the padding mask of a batch of B sequences padded to length N (notes 1.12.5.2).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Sequence b has ``lengths[b]`` real tokens, then padding. Every query
     (padding queries included) may attend to the real keys ``j < lengths[b]``
@@ -178,6 +188,8 @@ def padding_mask(lengths, N, additive=False):
 
 def multi_head_attention(X, W_q, W_k, W_v, W_o, H, mask=None):
     """Return multi-head self-attention, Y = Concat[H_1, ..., H_H] W_o (notes 1.12.2.4).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Head h is ``H_h = Softmax[Q_h K_h^T / sqrt(D_k) + M] V_h``, where ``Q_h``
     is the column block ``h*D_k .. (h+1)*D_k - 1`` of ``X W_q`` (likewise
@@ -226,6 +238,8 @@ def multi_head_attention(X, W_q, W_k, W_v, W_o, H, mask=None):
 def sinusoidal_encoding(positions, D):
     """Return the sinusoidal positional encodings r_n of the given positions (notes 1.12.4.3).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``r_n = [sin(w_0 n), cos(w_0 n), sin(w_1 n), cos(w_1 n), ..., sin(w_{D/2-1} n), cos(w_{D/2-1} n)]``
     with ``w_i = 1 / 10000^(2i/D)`` for ``i = 0, ..., D/2 - 1``: sin and cos
     interleaved, pair i in columns 2i and 2i + 1, and the first pair is
@@ -255,6 +269,8 @@ def sinusoidal_encoding(positions, D):
 def relative_position_map(k, D):
     """Return the matrix M_k with r_{n+k} = M_k r_n for every position n (notes 1.12.4.3).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``r_n`` is the sinusoidal encoding of ``sinusoidal_encoding``. Use
     ``sin(w(n + k)) = sin(wn) cos(wk) + cos(wn) sin(wk)`` and
     ``cos(w(n + k)) = cos(wn) cos(wk) - sin(wn) sin(wk)``: M_k is block
@@ -283,6 +299,8 @@ def relative_position_map(k, D):
 
 def transformer_block(X, params, norm="post", mask=None):
     """Return the output of a transformer layer (notes 1.12.3).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     A multi-head self-attention ``Y`` (your ``multi_head_attention`` with
     ``params["heads"]`` heads) and a two-layer network
@@ -338,6 +356,8 @@ def transformer_block(X, params, norm="post", mask=None):
 def temperature_softmax(a, T):
     """Return the temperature-scaled softmax y_i = exp(a_i / T) / sum_j exp(a_j / T) (notes 1.12.5.2).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The softmax runs over the last axis (the vocabulary). Small T (near 0)
     sharpens the distribution around the largest logits, T = 1 is the plain
     softmax, large T makes it nearly uniform. Subtract the maximum of ``a / T``
@@ -362,6 +382,8 @@ def temperature_softmax(a, T):
 
 def greedy_decode(tables):
     """Return the sequence chosen by greedy decoding, and its log-probability (notes 1.12.5.2).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The model is given as tables of log-probabilities: ``tables[t]`` has
     ``t + 1`` axes of length V, and ``tables[t][y_1, ..., y_t, v]`` is
@@ -392,6 +414,8 @@ def greedy_decode(tables):
 
 def top_k_sample(probs, k, u):
     """Return a token sampled by top-k sampling, and the distribution it was sampled from (notes 1.12.5.2).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Keep the k most probable tokens (on equal probabilities, the smaller index
     first: sort with ``np.argsort(-probs, kind="stable")``), set the others to
@@ -426,6 +450,8 @@ def top_k_sample(probs, k, u):
 
 def top_p_sample(probs, p, u):
     """Return a token sampled by top-p (nucleus) sampling, and the distribution it was sampled from (notes 1.12.5.2).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Sort the tokens by decreasing probability (equal probabilities: smaller
     index first, ``np.argsort(-probs, kind="stable")``) and keep the shortest
@@ -468,6 +494,8 @@ def top_p_sample(probs, p, u):
 
 def beam_search(tables, beam_width):
     """Return the beam_width most probable sequences found by beam search, with their scores (notes 1.12.5.2).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The model is given as in ``greedy_decode``:
     ``tables[t][y_1, ..., y_t, v] = log p(y_{t+1} = v | y_1, ..., y_t)``.

@@ -34,6 +34,8 @@ import numpy as np
 def quadratic_cost(A, Y):
     """Return the notes' quadratic cost ``C = 1/(2n) sum_x ||y(x) - a(x)||^2`` and its gradient ``dC/dA``.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The squared error is summed over each example's k outputs, then
     averaged over the n examples, and halved: ``dC/dA = (A - Y) / n``.
     torch's ``F.mse_loss(A, Y)`` is NOT this cost: it averages over all
@@ -60,6 +62,8 @@ def quadratic_cost(A, Y):
 
 def binary_cross_entropy(Z, Y):
     """Return the notes' cross-entropy of probabilities, ``C = -1/n sum_x sum_j [y_j ln z_j + (1 - y_j) ln(1 - z_j)]``, and ``dC/dZ``.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Each of the k outputs is a binary problem, and the k cross-entropies of
     an example are summed (the notes' multi-layer cross-entropy), then
@@ -89,6 +93,8 @@ def binary_cross_entropy(Z, Y):
 
 def binary_cross_entropy_with_logits(X, Y):
     """Return the cross-entropy of ``z = sigmoid(x)`` computed from the logits X, and ``dC/dX = (sigmoid(X) - Y) / n``.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The cost is that of ``binary_cross_entropy(sigmoid(X), Y)`` (summed over
     the outputs, averaged over the examples), but it must stay finite and
@@ -122,6 +128,8 @@ def binary_cross_entropy_with_logits(X, Y):
 
 def cross_entropy(X, labels):
     """Return the log-likelihood cost of a softmax, ``C = -1/n sum_x ln softmax(x)_y``, from logits and class indices, and ``dC/dX``.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     ``labels[i]`` is the class of example i (the notes' y is "the number of
     the correct class", not a one-hot vector); the softmax is taken along
@@ -159,6 +167,8 @@ def cross_entropy(X, labels):
 def l2_penalty(params, lam):
     """Return the L2 penalty ``(lambda / 2) sum over the weights of w^2`` and its gradient for every parameter.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The gradient is ``lambda W`` for a weight (the 1/2 makes it so: it is
     what torch's ``weight_decay=lambda`` adds to a weight's gradient) and
     zeros for a bias, which is not penalised. For example
@@ -191,6 +201,8 @@ def l2_penalty(params, lam):
 def l1_penalty(params, lam):
     """Return the L1 penalty ``lambda sum over the weights of |w|`` and its gradient for every parameter.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The gradient is ``lambda sign(W)`` for a weight, taking ``sign(0) = 0``
     where a weight is exactly 0 (as ``np.sign`` and torch's autograd of
     ``abs`` do), and zeros for a bias. For example
@@ -220,6 +232,8 @@ def l1_penalty(params, lam):
 
 def weight_decay_step(params, grads, eta, lam):
     """Return the parameters after one step of plain SGD on the L2-regularised cost ``C + (lambda / 2) sum w^2``, as weight decay.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The penalty's gradient is ``lambda W``, so the step
     ``W - eta (dC/dW + lambda W)`` is ``(1 - eta lambda) W - eta dC/dW``:

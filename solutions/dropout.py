@@ -37,6 +37,8 @@ import numpy as np
 def inverted_dropout(X, U, p):
     """Return inverted dropout in training: ``X * m / (1 - p)`` with the mask ``m = 1 where u >= p, else 0``.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Entry (i, j) is dropped when ``U[i, j] < p`` and otherwise kept and
     divided by the keep probability ``1 - p``, so that its expected value
     is x. This is what ``nn.Dropout(p)`` computes in training mode, with
@@ -64,6 +66,8 @@ def inverted_dropout(X, U, p):
 
 def dropout_layer(X, U, p, training, inverted):
     """Return a dropout layer's output, in training or at test time, in either convention.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     With the mask ``m = 1 where u >= p, else 0``:
 
@@ -106,6 +110,8 @@ def dropout_layer(X, U, p, training, inverted):
 
 def sample_dropout(X, p, seed):
     """Return inverted dropout of X in training, with a mask you draw from ``np.random.default_rng(seed)``.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Make the generator once, ``rng = np.random.default_rng(seed)``, and draw
     every random number from it, so that the same seed gives the same

@@ -24,6 +24,8 @@ import numpy as np
 def degree_matrix(A):
     """Return the diagonal degree matrix D of a graph (notes 1.13.5.1).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``D_uu = sum_v A[u, v]``, the sum of ROW u (for a weighted graph, the sum
     of the weights; for a directed graph, the edges u receives). Every entry
     off the diagonal is 0.
@@ -42,6 +44,8 @@ def degree_matrix(A):
 
 def row_normalize(A):
     """Return the row-normalised adjacency matrix D^-1 A (notes 1.13.5.1).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Entry ``(u, v)`` is ``A[u, v] / d_u``: every row with an edge sums to 1.
     An isolated node (``d_u = 0``) keeps a row of zeros.
@@ -64,6 +68,8 @@ def row_normalize(A):
 def sym_normalize(A):
     """Return the symmetrically normalised adjacency matrix D^-1/2 A D^-1/2 (notes 1.13.5.1).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Entry ``(u, v)`` is ``A[u, v] / sqrt(d_u d_v)``, with both degrees the
     row sums of A. An isolated node's row and column stay 0.
 
@@ -85,6 +91,8 @@ def sym_normalize(A):
 def gcn_normalize(A):
     """Return the GCN propagation matrix D~^-1/2 A~ D~^-1/2 (notes 1.13.5.2).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``A~`` is A with self-loops: 1 on the diagonal where A has 0 there, and an
     existing self-loop kept with its own weight. ``D~`` holds the row sums of
     ``A~`` (so every node, isolated or not, has a degree of at least 1).
@@ -105,6 +113,8 @@ def gcn_normalize(A):
 
 def gcn_layer(A, H, W, activation="relu"):
     """Return the output of one GCN layer, sigma(D~^-1/2 A~ D~^-1/2 H W) (notes 1.13.5.2).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Self-loops are added and the adjacency normalised as in ``gcn_normalize``.
 
@@ -128,6 +138,8 @@ def gcn_layer(A, H, W, activation="relu"):
 
 def gcn_layer_gradients(A, H, W, G):
     """Return a ReLU GCN layer's output and the gradients of L = sum(G * Y), computed with torch autograd.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     ``Y = ReLU(P H W)`` with ``P = D~^-1/2 A~ D~^-1/2`` as in ``gcn_layer``;
     ``G`` is the gradient of some loss with respect to Y, so the loss to
@@ -165,6 +177,8 @@ def gcn_layer_gradients(A, H, W, G):
 
 def message_passing(A, H, W, B, aggregation):
     """Return one message-passing layer with a self-message (notes 1.13.4.1, 1.13.4.2).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Every node u sends the message ``m_u = h_u W``. Node v receives from its
     neighbours ``N(v) = {u : A[v, u] != 0}`` (the nonzero entries of ROW v),
@@ -212,6 +226,8 @@ def message_passing(A, H, W, B, aggregation):
 def gcn_message_passing(A, H, W):
     """Return a GCN layer (without its activation) computed as message passing, node by node (notes 1.13.5.2).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Node v sends ``h_v W``; node u receives from its neighbours and from
     itself, through the self-loop of ``A~``, each message weighted by the
     normalised edge::
@@ -248,6 +264,8 @@ def gcn_message_passing(A, H, W):
 def global_pool(H, batch, mode):
     """Return the graph-level readout of a batch of graphs: sum, mean or max pooling (notes 1.13.2.2).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``batch[i]`` is the graph that node i belongs to, a number in
     ``0, ..., G-1``; the nodes of a graph need not be next to each other, and
     every graph has at least one node. Row g of the result pools the rows of H
@@ -281,6 +299,8 @@ def global_pool(H, batch, mode):
 
 def top_k_pool(A, X, p, k):
     """Return top-k pooling of a graph (slides, pooling layers).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Score every node by projecting its features on p, ``y = X p / ||p||``,
     and keep the k nodes with the largest scores, listed by decreasing score

@@ -45,6 +45,8 @@ import numpy as np
 def empirical_error(Y, Y_pred, loss="0-1"):
     """Return the empirical error ``R_T = 1/|T| sum_{(x, y) in T} L(y, g(x))`` of predictions on a set T.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The loss is the notes' (1.1.1.5):
 
     - ``"0-1"``: ``L(y, y') = 1`` if ``y != y'``, else 0. An example with k
@@ -93,6 +95,8 @@ def empirical_error(Y, Y_pred, loss="0-1"):
 def split_indices(permutation, n_train, n_val):
     """Return the indices of the training, validation and test sets of a data set shuffled by ``permutation``.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The data set's examples are 0 .. n - 1; ``permutation`` lists them in
     shuffled order. The first ``n_train`` of the permutation are the training
     set, the next ``n_val`` the validation set, and the rest the test set:
@@ -126,6 +130,8 @@ def split_indices(permutation, n_train, n_val):
 
 def kfold_indices(n, k):
     """Return the (training, validation) indices of each fold of k-fold cross-validation on n examples.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The examples 0 .. n - 1 are cut, in order and without shuffling, into k
     runs of consecutive indices, the validation folds. When k does not
@@ -165,6 +171,8 @@ def kfold_indices(n, k):
 def select_hyperparameter(val_errors, test_errors):
     """Return the candidate hyperparameter with the lowest mean validation error, and its test error.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``val_errors[i, j]`` is the validation error of the model trained with
     candidate i on fold j of k-fold cross-validation; ``test_errors[i]`` the
     test error that candidate's final model would have. Choose
@@ -201,6 +209,8 @@ def select_hyperparameter(val_errors, test_errors):
 
 def early_stopping(val_errors, patience):
     """Return the epoch whose weights early stopping keeps, and the epoch at which training stops.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     ``val_errors[t]`` is the validation error after epoch t (t = 0, 1, ...,
     T - 1). Epoch t IMPROVES when its error is STRICTLY lower than the error

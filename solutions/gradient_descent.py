@@ -35,6 +35,8 @@ import numpy as np
 def iterates(A, b, w0, eta, T):
     """Return the iterates ``w_0, w_1, ..., w_T`` of T steps of gradient descent ``w_{t+1} = w_t - eta (A w_t - b)``.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Row t of the answer is w_t: row 0 is the start w0 itself, and the last
     row, row T, is the point after T updates, so the answer has T + 1 rows.
     This is what ``torch.optim.SGD([w], lr=eta)`` gives after each of T
@@ -74,6 +76,8 @@ def iterates(A, b, w0, eta, T):
 def after_steps(A, b, w0, eta, T):
     """Return ``w_T`` in closed form, without iterating, and the factors ``(1 - eta lambda_i)^T``.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Along A's eigenvectors the ERROR ``w - w*`` shrinks (or grows) by
     ``1 - eta lambda_i`` per step: with ``alpha_i(0) = q_i^T (w0 - w*)``,
     ``w_T = w* + sum_i (1 - eta lambda_i)^T alpha_i(0) q_i``. A factor is
@@ -112,6 +116,8 @@ def after_steps(A, b, w0, eta, T):
 def is_stable(A, eta):
     """Return whether gradient descent with the step eta converges to w* from every start: every ``|1 - eta lambda_i| < 1``.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     For positive eigenvalues this is ``0 < eta < 2 / lambda_max``: the
     hardest direction is lambda_max's. Between ``1 / lambda_max`` and
     ``2 / lambda_max`` the lambda_max component changes sign every step but
@@ -140,6 +146,8 @@ def is_stable(A, eta):
 
 def step_sizes(A):
     """Return the largest stable step ``2 / lambda_max``, the fastest step ``2 / (lambda_min + lambda_max)`` and its rate.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     - The largest stable step: GD converges for every eta below
       ``2 / lambda_max`` (not at it: this is the supremum of the stable steps).
@@ -176,6 +184,8 @@ def step_sizes(A):
 
 def steps_to_tolerance(kappa, tol):
     """Return the fewest steps T after which GD with the fastest step has ``||w_T - w*|| <= tol ||w_0 - w*||`` from every start.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     With the fastest step, every error component shrinks by at most
     ``rho = (kappa - 1) / (kappa + 1)`` per step, and exactly that along q_min

@@ -52,6 +52,8 @@ from torch import nn
 class SigmoidMLP(nn.Module):
     """A fully connected network with the sigmoid in every layer (notes 1.3.3).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Parameters
     ----------
     sizes : list of int
@@ -91,6 +93,8 @@ class SigmoidMLP(nn.Module):
 def sgd_step(model, X, Y, eta):
     """Take one step of mini-batch gradient descent on the quadratic cost, with autograd and without torch.optim.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The cost of the batch is ``C = 1/(2m) sum_x ||y_x - z^L_x||^2`` (the
     mean over the m examples of the cost of ``backprop.py``), and every
     parameter ``p`` of ``model`` becomes ``p - eta * dC/dp``, in place, as
@@ -126,6 +130,8 @@ def sgd_step(model, X, Y, eta):
 
 def train(model, X, y, epochs, eta, seed):
     """Train ``model`` in place by mini-batch gradient descent on the cross-entropy cost; return each epoch's mean cost.
+
+    Time budget: 10 s of CPU per call (this exercise's own limit).
 
     The procedure, step by step (the checks reproduce it exactly, so follow it):
 
@@ -178,6 +184,8 @@ def train(model, X, y, epochs, eta, seed):
 
 def predict_labels(model, X):
     """Return the class a trained model predicts for each example: the index of its largest output.
+
+    Time budget: 10 s of CPU per call (this exercise's own limit).
 
     Evaluate the model as a trained model is evaluated: in evaluation mode
     (``model.eval()``, so that dropout does nothing) and under

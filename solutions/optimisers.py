@@ -41,6 +41,8 @@ import numpy as np
 def momentum_step(params, grads, deltas, eta, mu):
     """Return the parameters after one step of gradient descent with momentum in the notes' form, and the step taken.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``Delta w = -eta dE/dw + mu Delta w_prev``, then ``w <- w + Delta w``,
     for every parameter. The state ``deltas`` is the last step Delta w_prev
     of every parameter (zeros before the first step); return the step just
@@ -79,6 +81,8 @@ def momentum_step(params, grads, deltas, eta, mu):
 
 def torch_momentum_step(params, grads, buffers, lr, momentum, nesterov):
     """Return the parameters and momentum buffers after one step of torch's ``SGD(lr, momentum, nesterov=...)``.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     torch keeps a buffer of gradients (``dampening=0``, its default):
     ``v <- momentum v + g``, then ``w <- w - lr v``. With ``nesterov=True``
@@ -120,6 +124,8 @@ def torch_momentum_step(params, grads, buffers, lr, momentum, nesterov):
 def momentum_to_torch(deltas, eta, mu):
     """Return torch's SGD state and hyperparameters that continue the notes' momentum exactly: ``(buffers, lr, momentum)``.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The notes' optimiser has taken the steps ``deltas`` (Delta w for every
     parameter) with learning rate ``eta`` and momentum ``mu``. Give the
     buffers v, the ``lr`` and the ``momentum`` with which torch's form,
@@ -149,6 +155,8 @@ def momentum_to_torch(deltas, eta, mu):
 
 def adagrad_step(params, grads, sums, lr, eps):
     """Return the parameters and the sums of squared gradients after one AdaGrad step (torch's ``Adagrad``).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Each entry's rate is reduced by the accumulated squares of all its
     gradients so far: ``s <- s + g^2``, then
@@ -185,6 +193,8 @@ def adagrad_step(params, grads, sums, lr, eps):
 def rmsprop_step(params, grads, averages, lr, alpha, eps):
     """Return the parameters and the running averages of squared gradients after one RMSProp step (torch's ``RMSprop``).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     AdaGrad's sum is replaced by an exponentially weighted average, with
     torch's ``alpha`` (0.99 by default) weighting the OLD average:
     ``r <- alpha r + (1 - alpha) g^2``, then ``w <- w - lr g / (sqrt(r) + eps)``
@@ -220,6 +230,8 @@ def rmsprop_step(params, grads, averages, lr, alpha, eps):
 
 def adam_step(params, grads, state, lr, beta1, beta2, eps):
     """Return the parameters and the state after one Adam step with bias correction (torch's ``Adam``).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The state is ``{"step": t, "m": {name: m}, "v": {name: v}}``: the number
     of steps taken so far (0 before the first) and the two moving averages
@@ -269,6 +281,8 @@ def adam_step(params, grads, state, lr, beta1, beta2, eps):
 def clip_grad_value(grads, clip_value):
     """Return the gradients with every entry clipped to ``[-clip_value, clip_value]`` (torch's ``clip_grad_value_``).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     An entry above c becomes c, one below -c becomes -c, the others stay as
     they are. The notes clip a critic's parameters this way: with c = 5,
     both 14 and 16 become 5 while -4.2 is left as it is. For example
@@ -291,6 +305,8 @@ def clip_grad_value(grads, clip_value):
 
 def clip_grad_norm(grads, max_norm):
     """Return the gradients clipped by their total norm and that total norm, as torch's ``clip_grad_norm_``.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The total norm N is the 2-norm of ALL the gradients together, as if they
     were one long vector: ``N = sqrt(sum over every parameter and entry of g^2)``.

@@ -41,6 +41,8 @@ import numpy as np
 def magnitude_mask(W, sparsity):
     """Return the magnitude-pruning mask of one layer: the ``round(sparsity * W.size)`` weights of smallest ``|w|`` pruned.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Ties in ``|w|`` are broken by the flat index: the smaller index is
     pruned first. Exactly ``round(sparsity * W.size)`` weights are pruned,
     even when more weights share the threshold's magnitude.
@@ -72,6 +74,8 @@ def magnitude_mask(W, sparsity):
 
 def global_magnitude_masks(weights, sparsity):
     """Return the masks of GLOBAL magnitude pruning of several layers, and which layers collapse.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     All N weights of all layers are ranked together: the
     ``round(sparsity * N)`` of smallest ``|w|`` are pruned, wherever they
@@ -117,6 +121,8 @@ def global_magnitude_masks(weights, sparsity):
 def structured_mask(W, sparsity, p):
     """Return the mask of STRUCTURED pruning: the ``round(sparsity * W.shape[0])`` neurons of smallest L_p norm pruned whole.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     A neuron (an output channel) is the slice ``W[i]``: row i of a linear
     layer's ``(n_out, n_in)`` weights, or output channel i of a
     convolution's ``(c_out, c_in, kh, kw)``. Its norm is taken over all of
@@ -155,6 +161,8 @@ def structured_mask(W, sparsity, p):
 
 def obd_saliencies(W1, b1, W2, b2, X, Y):
     """Return Optimal Brain Damage's saliencies ``s_i = h_ii u_i^2 / 2`` of every weight of W1 and of W2.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Deleting weight u_i changes it by ``delta u_i = -u_i``; the notes'
     Taylor expansion of the error keeps, for OBD, only the diagonal
@@ -207,6 +215,8 @@ def obd_saliencies(W1, b1, W2, b2, X, Y):
 def snip_saliencies(W1, b1, W2, b2, X, Y):
     """Return SNIP's connection sensitivities ``s_i = |g_i w_i|`` of every weight of W1 and of W2, NOT normalised.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``g_i = dE / dw_i`` is the gradient of the error on the batch (X, Y) at
     the weights given (a network at initialisation, not trained):
     ``|g_i w_i|`` is the size of the first-order change of E when w_i is
@@ -238,6 +248,8 @@ def snip_saliencies(W1, b1, W2, b2, X, Y):
 
 def lottery_ticket(W_init, X, Y, eta, steps, rounds, rate):
     """Return the mask, the ticket and the last trained weights of iterative magnitude pruning with rewinding (the lottery-ticket procedure).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The network is one linear layer ``W`` of shape (k, d), trained by
     gradient descent on ``E(W) = 1/(2n) ||X W^T - Y||^2``: one training

@@ -47,6 +47,8 @@ from torch import nn
 def rnn_step(x, a_prev, W_ax, W_aa, b_a, W_ya, b_y):
     """Return one RNN step ``(a, y)`` (notes 1.6.1).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     ``a = tanh(W_ax x + W_aa a_prev + b_a)`` and ``y = W_ya a + b_y``: the new
     hidden state and the output computed from it. Every example is a row.
 
@@ -72,6 +74,8 @@ def rnn_step(x, a_prev, W_ax, W_aa, b_a, W_ya, b_y):
 
 def rnn_forward(X, W_ax, W_aa, b_a):
     """Return every hidden state ``a^(1) .. a^(T)`` of an RNN over a batch of sequences (notes 1.6.1).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Start from ``a^(0) = 0`` and apply ``a^(t) = tanh(W_ax x^(t) + W_aa a^(t-1) + b_a)``
     for t = 1 .. T, the same weights at every step.
@@ -99,6 +103,8 @@ def rnn_forward(X, W_ax, W_aa, b_a):
 
 def rnn_backward(X, W_ax, W_aa, b_a, G):
     """Return the gradients of a loss on the RNN's hidden states, by backpropagation through time (notes 1.6.1.1).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The states are those of ``rnn_forward(X, W_ax, W_aa, b_a)``. ``G`` says
     what the loss is:
@@ -148,6 +154,8 @@ def rnn_backward(X, W_ax, W_aa, b_a, G):
 def clip_by_global_norm(grads, max_norm):
     """Return the gradients scaled together so that their global norm is at most ``max_norm``, and that norm.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The global norm is ``N = sqrt(sum over every entry of every array of its
     square)``. If ``N > max_norm``, multiply every array by the same factor
     ``max_norm / N``; otherwise return them unchanged. (This is what
@@ -173,6 +181,8 @@ def clip_by_global_norm(grads, max_norm):
 
 def jacobian_norms(X, W_ax, W_aa, b_a, activation="tanh"):
     """Return the norms of the products of step Jacobians along one sequence: the vanishing gradient (notes 1.6.1.1).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Run ``a^(t) = g(z^(t))``, ``z^(t) = W_ax x^(t) + W_aa a^(t-1) + b_a``,
     from ``a^(0) = 0``, with ``g`` tanh (``activation="tanh"``) or the
@@ -214,6 +224,8 @@ def jacobian_norms(X, W_ax, W_aa, b_a, activation="tanh"):
 def bidirectional_rnn(X, W_ax_f, W_aa_f, b_f, W_ax_b, W_aa_b, b_b):
     """Return a bidirectional RNN layer's states (slides, bidirectional recurrent neural networks).
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The forward direction is ``rnn_forward(X, W_ax_f, W_aa_f, b_f)``: a^(t)
     has read x^(1) .. x^(t). The backward direction reads each sequence from
     its end, ``a~^(t) = tanh(W_ax_b x^(t) + W_aa_b a~^(t+1) + b_b)`` with
@@ -240,6 +252,8 @@ def bidirectional_rnn(X, W_ax_f, W_aa_f, b_f, W_ax_b, W_aa_b, b_b):
 
 def forget_gate(h_prev, x, W_f, b_f, activation="sigmoid"):
     """Return the LSTM forget gate ``f_t = sigma(W_f [h_{t-1}, x_t] + b_f)`` (notes 1.6.2.1, worked example 2.4.1).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     ``[h_{t-1}, x_t]`` is the concatenation with h first. ``activation`` is
     ``"sigmoid"`` or ``"step"``: the step of worked example 2.4.1, 1 for
@@ -270,6 +284,8 @@ def forget_gate(h_prev, x, W_f, b_f, activation="sigmoid"):
 
 def lstm_cell(x, h_prev, c_prev, W, b):
     """Return one LSTM step ``(h_t, C_t)`` (notes 1.6.2.1).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     With ``v = [h_{t-1}, x_t]`` and the row blocks of ``W`` and ``b`` in the
     order i, f, g, o::
@@ -311,6 +327,8 @@ def lstm_cell(x, h_prev, c_prev, W, b):
 def lstm_forward(X, W, b):
     """Return every hidden state and every cell state of an LSTM over a batch of sequences.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Start from ``h_0 = 0`` and ``C_0 = 0`` and apply ``lstm_cell`` at every
     step with the same ``W`` and ``b``.
 
@@ -340,6 +358,8 @@ def lstm_forward(X, W, b):
 
 def gru_cell(x, h_prev, W_ih, W_hh, b_ih, b_hh):
     """Return one GRU step ``h'``, as ``torch.nn.GRUCell`` computes it.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The row blocks of ``W_ih``, ``W_hh``, ``b_ih`` and ``b_hh`` are in the
     order r, z, n (reset gate, update gate, candidate), as torch stores them::
@@ -374,6 +394,8 @@ def gru_cell(x, h_prev, W_ih, W_hh, b_ih, b_hh):
 
 class RNN(nn.Module):
     """The RNN of ``rnn_forward`` as a torch module (notes 1.6.1).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Parameters
     ----------
@@ -422,6 +444,8 @@ class RNN(nn.Module):
 
 class LSTM(nn.Module):
     """The LSTM of ``lstm_forward`` as a torch module (notes 1.6.2.1).
+
+    Time budget: 2 s of CPU per call (the course default).
 
     Parameters
     ----------

@@ -35,6 +35,8 @@ import numpy as np
 def linear_schedule(eta_0, eta_K, K, steps):
     """Return the rates of the notes' linear schedule: ``eta^(k) = (1 - k/K) eta_0 + (k/K) eta_K`` up to K, then eta_K.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The formula applies for ``k = 0, ..., K``; after these K updates the
     rate is kept fixed at ``eta_K``. In torch this is
     ``LinearLR(optimizer, start_factor=1.0, end_factor=eta_K / eta_0,
@@ -65,6 +67,8 @@ def linear_schedule(eta_0, eta_K, K, steps):
 def power_law_schedule(eta_0, s, c, steps):
     """Return the rates of the notes' power law ``eta^(k) = eta_0 (1 + k/s)^c``.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     The scale ``s`` sets how fast the rate falls; the exponent ``c < 0``
     sets the shape of the fall (usually ``c = -0.5``). torch has no
     scheduler of its own for it: ``LambdaLR(optimizer, lambda k: (1 + k / s) ** c)``
@@ -93,6 +97,8 @@ def power_law_schedule(eta_0, s, c, steps):
 
 def exponential_schedule(eta_0, s, c, steps):
     """Return the rates of the notes' exponential decay ``eta^(k) = eta_0 c^(k/s)``.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The rate falls smoothly, by the factor ``c`` every ``s`` updates
     (usually c in [0.95, 1)). torch's ``ExponentialLR(optimizer, gamma)``
@@ -123,6 +129,8 @@ def exponential_schedule(eta_0, s, c, steps):
 
 def cosine_schedule(eta_max, eta_min, T, steps):
     """Return the rates of cosine annealing, ``eta^(k) = eta_min + (eta_max - eta_min) (1 + cos(pi k / T)) / 2`` up to T, then eta_min.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The rate starts at ``eta_max`` (k = 0), falls along half a cosine and
     reaches ``eta_min`` at update ``k = T``, where it stays. torch's
@@ -155,6 +163,8 @@ def cosine_schedule(eta_max, eta_min, T, steps):
 
 def warmup_cosine_schedule(eta_max, eta_min, W, T, steps):
     """Return the rates of a linear warm-up over W updates followed by cosine annealing to eta_min at update T.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     - warm-up, ``k = 0, ..., W - 1``: ``eta^(k) = eta_max (k + 1) / W``; the
       first update uses ``eta_max / W`` (never 0) and the W-th ``eta_max``;

@@ -1,0 +1,106 @@
+"""Every exercise's CPU limit comes from measurement, and its docstring states it.
+
+``bench/bench_limits.py`` grades a deliberately slow but correct solution of
+each exercise (plain Python loops, ``tests/loop_solutions/``) and the course's
+solution through the sandbox, on the largest hidden input, and records each
+one's costliest call in ``tests/limits_measured.json``. These tests read that
+record (they time nothing): each exercise's effective limit is at least the
+margin times what was measured, each stub says its limit in one sentence, and
+where a loop solution's cost is worth seeing, the public checks pass an input
+as large as the hidden ones, so a self-check shows it.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import inspect
+import json
+import math
+import re
+import tomllib
+
+import pytest
+
+from grader import load_registry
+
+from conftest import EXERCISES, ROOT, load_module
+from loop_solutions import NO_LOOP_VERSION
+
+REGISTRY = load_registry()
+RECORD = json.loads((ROOT / "tests" / "limits_measured.json").read_text())
+COURSE_CPU_SECONDS = float(tomllib.loads((ROOT / "course.toml").read_text())["sandbox"]["cpu_seconds"])
+BUDGET = re.compile(r"Time budget: (\d+(?:\.\d+)?) s of CPU per call \((the course default|this exercise's own limit)\)\.")
+MEASURE_AGAIN = "measure it: .venv/bin/python bench/bench_limits.py {}"
+
+SHOWN_COST_SECONDS = 0.1
+"""a loop solution whose costliest hidden call takes at least this long must meet an input as large in the public
+checks (below it, a self-check would show nothing worth seeing: a twentieth of the course's limit)"""
+
+
+def effective(exercise) -> tuple[float, bool]:
+    """The exercise's CPU limit per call, and whether it is the exercise's own (not the course's default)."""
+    if "cpu_seconds" in exercise.limits:
+        return float(exercise.limits["cpu_seconds"]), True
+    return COURSE_CPU_SECONDS, False
+
+
+def test_the_record_is_of_this_course():
+    assert RECORD["course_default_cpu_seconds"] == COURSE_CPU_SECONDS
+    assert RECORD["margin"] >= 3
+
+
+@pytest.mark.parametrize("exercise", REGISTRY, ids=lambda e: e.id)
+def test_the_limit_is_at_least_the_margin_times_the_measured_cost(exercise):
+    row = RECORD["exercises"].get(exercise.id)
+    assert row is not None, f"{exercise.id} has no measurement; " + MEASURE_AGAIN.format(exercise.id)
+    limit, _ = effective(exercise)
+    costs = {"the solution": row["solution"]["cpu_seconds"]}
+    if row["loop"] is not None:
+        assert row["loop"]["full_marks"], f"the loop solution of {exercise.id} lost points: {row['loop'].get('lost')}"
+        costs["the loop solution"] = row["loop"]["cpu_seconds"]
+    for who, cost in costs.items():
+        needed = max(COURSE_CPU_SECONDS, math.ceil(RECORD["margin"] * cost - 1e-9))
+        assert limit >= needed, (
+            f"{exercise.id}: {who} takes {cost:.3f} s of CPU on its costliest call, so the limit must be at least "
+            f"{needed:g} s ({RECORD['margin']:g} times it, in whole seconds), not {limit:g} s: declare "
+            f"limits={{'cpu_seconds': {needed:g}}} in its catalog entry"
+        )
+
+
+@pytest.mark.parametrize("exercise", REGISTRY, ids=lambda e: e.id)
+def test_a_loop_solution_or_a_reason_why_none(exercise):
+    """A loop solution measured, or a stated reason in tests/loop_solutions/__init__.py; a reason is never
+    kept beside a loop solution, and an exercise with no loop solution yet is shown as such by the bench."""
+    row = RECORD["exercises"].get(exercise.id)
+    assert row is not None, f"{exercise.id} has no measurement; " + MEASURE_AGAIN.format(exercise.id)
+    reason = next((text for pattern, text in NO_LOOP_VERSION.items() if fnmatch.fnmatchcase(exercise.id, pattern)), "")
+    if row["loop"] is not None:
+        assert not reason, f"{exercise.id} has a loop solution and a reason for having none"
+    assert row["no_loop_version"] == reason, f"the record of {exercise.id} is older than its reason; " + \
+        MEASURE_AGAIN.format(exercise.id)
+
+
+@pytest.mark.parametrize("exercise", REGISTRY, ids=lambda e: e.id)
+def test_a_costly_input_is_met_in_the_public_checks_too(exercise):
+    row = RECORD["exercises"].get(exercise.id) or {"loop": None}  # an exercise not measured fails above
+    loop = row["loop"]
+    if loop is None or loop["hidden_cpu_seconds"] < SHOWN_COST_SECONDS:
+        return
+    assert loop["public_input"] >= loop["hidden_input"], (
+        f"{exercise.id}: the hidden checks pass an input of {loop['hidden_input']} numbers, the public ones at most "
+        f"{loop['public_input']}: give a public check an input as large, so that a self-check shows what grading costs"
+    )
+
+
+@pytest.mark.parametrize("exercise", [e for e in REGISTRY if e.student.kind != "weights"], ids=lambda e: e.id)
+def test_the_docstring_states_the_time_budget(exercise):
+    """One sentence, the same in every stub: the exercise's CPU limit per call and where it comes from."""
+    found = getattr(load_module(EXERCISES, exercise.student.module), exercise.student.name)
+    doc = inspect.getdoc(found) or ""
+    stated = BUDGET.findall(doc)
+    limit, own = effective(exercise)
+    sentence = f"Time budget: {limit:g} s of CPU per call ({'this exercise' + chr(39) + 's own limit' if own else 'the course default'})."
+    assert len(stated) == 1, f"{exercise.id}: its docstring should say once: {sentence!r}"
+    assert (float(stated[0][0]), stated[0][1] == "this exercise's own limit") == (limit, own), (
+        f"{exercise.id}: its docstring says {stated[0][0]} s ({stated[0][1]}), but the limit is: {sentence!r}"
+    )
