@@ -26,7 +26,10 @@ compared with float32 tolerances, relative 1e-4, absolute 1e-6). The
 training steps take torch modules built by the grader (float32, parameters
 named ``layers.0.weight``, ``layers.0.bias``, ... as ``nn.Linear`` layers
 in an ``nn.ModuleList``) and float32 tensors; they change the modules in
-place and return Python floats. Every call needs a few milliseconds.
+place and return Python floats. Each call may use the CPU time your course
+gives a call (a few seconds); every function here needs a few milliseconds
+(the first step that creates a ``torch.optim`` optimiser in a process also
+loads that part of torch, once).
 
 Replace each ``raise NotImplementedError`` with your code, then run
 ``pytest`` in this folder (or ``nngrade check gans``).

@@ -284,3 +284,30 @@ def test_the_penalty_without_create_graph_leaves_the_penalty_s_gradient_out():
     for name, value in without.state_dict().items():
         assert torch.allclose(value, no_penalty.state_dict()[name])
     assert not all(torch.allclose(value, no_penalty.state_dict()[name]) for name, value in with_graph.state_dict().items())
+
+
+def test_against_a_confident_discriminator_the_non_saturating_generator_moves_and_the_minimax_one_barely():
+    from grader.catalog.gans import CONFIDENT_DISCRIMINATOR
+
+    rng = np.random.default_rng(2)
+    generator_values = {name: 0.3 * value for name, value in draw(rng, [2, 3, 1]).items()}
+    x, z = torch.tensor(rng.normal(2, 0.5, (6, 1))), torch.tensor(rng.normal(0, 1, (6, 2)))
+    moved = {}
+    for label, step in (("non-saturating", ref_torch.gan_step), ("minimax", wrong.gan_step_generator_through_log_one_minus_d)):
+        _, G = pair([2, 3, 1], "sigmoid", True, generator_values)
+        _, D = pair([1, 3, 1], "sigmoid", False, {name: value.astype(float) for name, value in CONFIDENT_DISCRIMINATOR.items()})
+        with torch.no_grad():
+            assert float(D(G(z)).max()) < 0.05
+        step(G, D, x, z, 0.5)
+        moved[label] = sum(float((G.state_dict()[name] - torch.tensor(value)).abs().sum()) for name, value in generator_values.items())
+    assert moved["non-saturating"] > 10 * moved["minimax"]
+
+
+def test_the_hints_of_the_notes_sign_slip_explain_it_without_the_answer():
+    from grader.catalog.gans import GAN_STEP, GENERATOR_COST
+
+    hints = [mistake.hint for exercise in (GENERATOR_COST, GAN_STEP) for mistake in exercise.mistakes if "sign slip" in mistake.name]
+    assert len(hints) == 2
+    for hint in hints:
+        assert "slip" in hint and "+1/2 E log D(G(z))" in hint  # what the notes print, named as the slip
+        assert "-1/2" not in hint and "- 1/2" not in hint and "-log" not in hint.replace(" ", "")

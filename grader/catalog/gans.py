@@ -457,6 +457,29 @@ def _gan_steps(t: Trial, noise_size: int, generator_hidden: int, discriminator_h
     _run_steps(t, builds, calls, ("generator", "discriminator"), "gan_step")
 
 
+#: A discriminator that tells the data (near 1 to 3) from samples near 0 with confidence: D(2) is about 0.99,
+#: D(0) about 0.01. There the minimax generator's gradient nearly vanishes and the non-saturating one does not.
+CONFIDENT_DISCRIMINATOR = {
+    "layers.0.weight": np.array([[4.0], [4.0], [4.0]], dtype=np.float32),
+    "layers.0.bias": np.array([-4.0, -4.0, -4.0], dtype=np.float32),
+    "layers.1.weight": np.array([[3.0, 3.0, 3.0]], dtype=np.float32),
+    "layers.1.bias": np.array([-4.5], dtype=np.float32),
+}
+
+
+def check_gan_step_confident_discriminator(t: Trial) -> None:
+    """'gan_step' against a discriminator that rejects the generator's samples (D(G(z)) about 0.01): the generator must still move."""
+    generator = {name: (0.3 * value).astype(np.float32) for name, value in parameters(t.rng, [2, 3, 1]).items()}
+    builds = [
+        network([2, 3, 1], activation="sigmoid", logits=True),
+        network([1, 3, 1], activation="sigmoid", logits=False),
+        load(generator, of=0),
+        load(CONFIDENT_DISCRIMINATOR, of=1),
+    ]
+    calls = [(gaussian_data(t.rng, (6, 1)), noise(t.rng, (6, 2)), 0.5)]
+    _run_steps(t, builds, calls, ("generator", "discriminator"), "gan_step")
+
+
 def check_gan_step_one_step(t: Trial) -> None:
     """One 'gan_step' (noise of 2, generator 2-4-1, discriminator 1-5-1, 6 examples): the costs returned and every parameter after."""
     _gan_steps(t, 2, 4, 5, 6, 1)
@@ -484,6 +507,7 @@ GAN_STEP = Exercise(
     checks=(
         Check(check_gan_step_one_step, points=2),
         Check(check_gan_step_two_steps, points=2),
+        Check(check_gan_step_confident_discriminator, points=1),
         Check(check_gan_step_hidden, points=2, hidden=True),
     ),
     mistakes=(
