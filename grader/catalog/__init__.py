@@ -33,4 +33,5 @@ TOPIC_MODULES = (
     "pruning",
     "gans",
     "probability",
+    "information",
 )
