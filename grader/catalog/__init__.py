@@ -31,6 +31,7 @@ TOPIC_MODULES = (
     "initialisation",
     "gradient_descent",
     "pruning",
+    "tokenisation",
     "gans",
     "probability",
     "information",
