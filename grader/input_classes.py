@@ -140,12 +140,11 @@ def _single_row(array: np.ndarray) -> bool:
 
 
 def _ties(array: np.ndarray) -> bool:
-    """Some row (last axis) whose largest entry is there more than once."""
-    if array.size < 2 or array.dtype.kind not in "iuf":
+    """Some row (last axis) that holds a value more than once: a tie for an argmax, a sort or a maximum."""
+    if array.size < 2 or array.ndim == 0 or array.dtype.kind not in "iuf":
         return False
-    rows = array.reshape(-1, array.shape[-1]) if array.ndim else array.reshape(1, 1)
-    top = rows.max(axis=1, keepdims=True)
-    return bool(((rows == top).sum(axis=1) > 1).any())
+    rows = np.sort(array.reshape(-1, array.shape[-1]), axis=1)
+    return bool((rows[:, 1:] == rows[:, :-1]).any())
 
 
 def _zero(array: np.ndarray) -> bool:
@@ -197,7 +196,7 @@ INPUT_CLASSES: dict[str, InputClass] = {
                    lambda call, target: _any_array(call, target, _single_row)),
         InputClass("edge of the legal range", "a value at the edge of its legal range, e.g. u close to 1: 'u -> 1'",
                    _edge, needs_target=True),
-        InputClass("ties", "a row whose largest value is there more than once (argmax, sorting, a maximum)",
+        InputClass("ties", "a row holding a value more than once, where a rule breaks ties (argmax, sorting, a maximum)",
                    lambda call, target: _any_array(call, target, _ties)),
         InputClass("on the boundary", "a quantity exactly 0 where the rule changes there (w.x = 0, a net input of 0)",
                    lambda call, target: _any_array(call, target, _zero, scalars=True)),

@@ -87,12 +87,13 @@ def test_the_test_time_output_is_the_expected_training_output_in_both_convention
             assert consistent == (mistake is wrong.dropout_layer_p_kept), (mistake.__name__, inverted)
 
 
-def test_the_checks_uniforms_keep_clear_of_p_and_give_every_row_drops_and_keeps():
+def test_the_checks_uniforms_keep_clear_of_p_but_one_exactly_p_and_give_every_row_drops_and_keeps():
     rng = np.random.default_rng(3)
     for _ in range(200):
         p = drop_probability(rng)
         U = uniforms(rng, (4, 6), p)
-        assert np.abs(U - p).min() >= 1e-3
+        assert (U == p).sum() == 1 and (U[0] == p).any()  # the boundary, exactly: kept (u >= p)
+        assert np.abs(U[U != p] - p).min() >= 1e-3
         assert ((U < p).any(axis=1) & (U >= p).any(axis=1)).all()
         assert len({row.tobytes() for row in (U >= p)}) > 1
 

@@ -78,6 +78,7 @@ def check_relu_hidden(t: Trial) -> None:
 
 RELU = Exercise(
     id="activations.relu",
+    input_classes=("on the boundary: z",),
     title="ReLU and its derivative (0 at z = 0)",
     notes="slides: activation functions (ReLU); 1.3.4 (BP2 multiplies by the derivative)",
     student=StudentFunction("activations", "relu"),
@@ -136,6 +137,7 @@ def check_leaky_relu_hidden(t: Trial) -> None:
 
 LEAKY_RELU = Exercise(
     id="activations.leaky_relu",
+    input_classes=("on the boundary: z",),
     title="Leaky ReLU and its derivative (alpha at z = 0)",
     notes="slides: activation functions (leaky ReLU, max(alpha x, x))",
     student=StudentFunction("activations", "leaky_relu"),
@@ -193,6 +195,7 @@ def check_elu_hidden(t: Trial) -> None:
 
 ELU = Exercise(
     id="activations.elu",
+    input_classes=("on the boundary: z",),
     title="ELU and its derivative (alpha at z = 0)",
     notes="slides: activation functions (ELU, x 1(x > 0) + alpha (e^x - 1) 1(x <= 0))",
     student=StudentFunction("activations", "elu"),
@@ -252,6 +255,7 @@ def check_gelu_hidden(t: Trial) -> None:
 
 GELU = Exercise(
     id="activations.gelu",
+    input_classes=(),
     title="The exact GELU, z Phi(z), and its derivative",
     notes="slides: activation functions (GELU, x Phi(x))",
     student=StudentFunction("activations", "gelu"),
@@ -352,6 +356,7 @@ def check_softmax_hidden(t: Trial) -> None:
 
 SOFTMAX = Exercise(
     id="activations.softmax",
+    input_classes=(),
     title="A numerically stable softmax along a given axis",
     notes="1.3.5.1 (soft-max activation); slides: activation functions (soft-max)",
     student=StudentFunction("activations", "softmax"),
@@ -420,6 +425,7 @@ def check_log_softmax_hidden(t: Trial) -> None:
 
 LOG_SOFTMAX = Exercise(
     id="activations.log_softmax",
+    input_classes=(),
     title="A numerically stable log-softmax along a given axis",
     notes="1.3.5.1 (soft-max and log-likelihood)",
     student=StudentFunction("activations", "log_softmax"),
@@ -494,6 +500,7 @@ def check_softmax_backward_hidden(t: Trial) -> None:
 
 SOFTMAX_BACKWARD = Exercise(
     id="activations.softmax_backward",
+    input_classes=(),
     title="The softmax's backward pass: its Jacobian times an upstream gradient",
     notes="1.3.5.1 (soft-max); 1.3.4 (backpropagation)",
     student=StudentFunction("activations", "softmax_backward"),

@@ -144,6 +144,7 @@ def check_self_attention_hidden(t: Trial) -> None:
 
 SELF_ATTENTION = Exercise(
     id="attention.self_attention",
+    input_classes=(),
     title="Dot-product self-attention Softmax[X X^T] X",
     notes="1.12.2.2, 1.12.4 (permutation equivariance)",
     student=StudentFunction("attention", "self_attention"),
@@ -263,6 +264,7 @@ def check_scaled_dot_product_attention_hidden(t: Trial) -> None:
 
 SCALED_DOT_PRODUCT_ATTENTION = Exercise(
     id="attention.scaled_dot_product_attention",
+    input_classes=("non-symmetric matrix: mask",),
     title="Scaled dot-product attention with boolean and additive masks",
     notes="1.12.2.3 (scaled self-attention), 1.12.5.2 (masking, padding), 1.12.5.4 (cross-attention)",
     student=StudentFunction("attention", "scaled_dot_product_attention"),
@@ -353,6 +355,7 @@ def check_attention_head_hidden(t: Trial) -> None:
 
 ATTENTION_HEAD = Exercise(
     id="attention.attention_head",
+    input_classes=(),
     title="One attention head with projections W_q, W_k, W_v (self- and cross-attention)",
     notes="1.12.2.3 (trainable parameters, scaled self-attention), 1.12.5.4 (cross-attention)",
     student=StudentFunction("attention", "attention_head"),
@@ -418,6 +421,7 @@ def check_causal_mask_hidden(t: Trial) -> None:
 
 CAUSAL_MASK = Exercise(
     id="attention.causal_mask",
+    input_classes=(),
     title="The causal mask, boolean and additive",
     notes="1.12.5.2 (masking; see the slip in course/README.md)",
     student=StudentFunction("attention", "causal_mask"),
@@ -480,6 +484,7 @@ def check_padding_mask_hidden(t: Trial) -> None:
 
 PADDING_MASK = Exercise(
     id="attention.padding_mask",
+    input_classes=("list input: lengths",),
     title="The padding mask of a batch, boolean and additive",
     notes="1.12.5.2 (padding)",
     student=StudentFunction("attention", "padding_mask"),
@@ -572,6 +577,7 @@ def check_multi_head_attention_hidden(t: Trial) -> None:
 
 MULTI_HEAD_ATTENTION = Exercise(
     id="attention.multi_head_attention",
+    input_classes=(),
     title="Multi-head self-attention Concat[H_1, ..., H_H] W_o",
     notes="1.12.2.4",
     student=StudentFunction("attention", "multi_head_attention"),
@@ -672,6 +678,7 @@ def check_sinusoidal_encoding_hidden(t: Trial) -> None:
 
 SINUSOIDAL_ENCODING = Exercise(
     id="attention.sinusoidal_encoding",
+    input_classes=("list input: positions",),
     title="Sinusoidal positional encoding (sin and cos interleaved)",
     notes="1.12.4.3",
     student=StudentFunction("attention", "sinusoidal_encoding"),
@@ -756,6 +763,7 @@ def check_relative_position_map_hidden(t: Trial) -> None:
 
 RELATIVE_POSITION_MAP = Exercise(
     id="attention.relative_position_map",
+    input_classes=(),
     title="The matrix M_k with r_{n+k} = M_k r_n",
     notes="1.12.4.3 (relative positions)",
     student=StudentFunction("attention", "relative_position_map"),

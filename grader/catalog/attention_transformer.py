@@ -84,6 +84,7 @@ def check_transformer_block_hidden(t: Trial) -> None:
 
 TRANSFORMER_BLOCK = Exercise(
     id="attention.transformer_block",
+    input_classes=(),
     title="A transformer block with residual connections and layer normalisation (pre-norm and post-norm)",
     notes="1.12.3, 1.3.5.4 (layer normalisation)",
     student=StudentFunction("attention", "transformer_block"),
@@ -153,6 +154,7 @@ def check_temperature_softmax_hidden(t: Trial) -> None:
 
 TEMPERATURE_SOFTMAX = Exercise(
     id="attention.temperature_softmax",
+    input_classes=(),
     title="Temperature scaling of the next-token distribution",
     notes="1.12.5.2 (temperature scaling)",
     student=StudentFunction("attention", "temperature_softmax"),
@@ -228,6 +230,7 @@ def check_greedy_decode_hidden(t: Trial) -> None:
 
 GREEDY_DECODE = Exercise(
     id="attention.greedy_decode",
+    input_classes=("ties: tables",),
     title="Greedy decoding over a table of next-token log-probabilities",
     notes="1.12.5.2 (sampling strategies: greedy)",
     student=StudentFunction("attention", "greedy_decode"),
@@ -325,6 +328,7 @@ def check_top_k_sample_hidden(t: Trial) -> None:
 
 TOP_K_SAMPLE = Exercise(
     id="attention.top_k_sample",
+    input_classes=("ties: probs", "edge of the legal range: u -> 1"),
     title="Top-k sampling with a supplied uniform",
     notes="1.12.5.2 (top-K sampling)",
     student=StudentFunction("attention", "top_k_sample"),
@@ -377,13 +381,15 @@ def check_top_p_sample_random(t: Trial) -> None:
 
 
 def check_top_p_sample_hidden(t: Trial) -> None:
-    """'top_p_sample' is right for new distributions and thresholds, some on an exact boundary."""
+    """'top_p_sample' is right for new distributions and thresholds, some on an exact boundary, and p = 1."""
     _check_sampler(t, random_probs(t.rng, 10), float(t.rng.uniform(0.3, 0.9)), "top_p_sample(probs, p, u={u})")
     _check_sampler(t, dyadic_probs(t.rng), 0.9375, "top_p_sample(probs, p, u={u})")
+    _check_sampler(t, dyadic_probs(t.rng), 1.0, "top_p_sample(probs, p, u={u})")  # p at the top of (0, 1]: every token
 
 
 TOP_P_SAMPLE = Exercise(
     id="attention.top_p_sample",
+    input_classes=("ties: probs", "edge of the legal range: u -> 1", "edge of the legal range: p -> 1"),
     title="Top-p (nucleus) sampling with a supplied uniform",
     notes="1.12.5.2 (top-p sampling)",
     student=StudentFunction("attention", "top_p_sample"),
@@ -482,6 +488,7 @@ def check_beam_search_hidden(t: Trial) -> None:
 
 BEAM_SEARCH = Exercise(
     id="attention.beam_search",
+    input_classes=("ties: tables",),
     title="Beam search over a table of next-token log-probabilities",
     notes="1.12.5.2 (sampling strategies: beam search)",
     student=StudentFunction("attention", "beam_search"),

@@ -73,6 +73,7 @@ def check_sigmoid_hidden(t: Trial) -> None:
 
 SIGMOID = Exercise(
     id="autograd.sigmoid",
+    input_classes=(),
     title="The sigmoid as an autograd Function",
     notes="1.3.3 (sigma and sigma'), 1.3.4 (BP1)",
     uses_torch=True,
@@ -159,6 +160,7 @@ def check_softmax_cross_entropy_hidden(t: Trial) -> None:
 
 SOFTMAX_CROSS_ENTROPY = Exercise(
     id="autograd.softmax_cross_entropy",
+    input_classes=(),
     title="Softmax with the cross-entropy cost as an autograd Function",
     notes="1.3.4 (softmax output layer, log-likelihood cost)",
     uses_torch=True,

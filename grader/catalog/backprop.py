@@ -126,6 +126,7 @@ def check_sigmoid_hidden_inputs(t: Trial) -> None:
 
 SIGMOID = Exercise(
     id="backprop.sigmoid",
+    input_classes=(),
     title="The sigmoid function",
     notes="1.3.2.2, 1.3.5.1",
     student=StudentFunction("backprop", "sigmoid"),
@@ -185,6 +186,7 @@ def check_sigmoid_prime_hidden_inputs(t: Trial) -> None:
 
 SIGMOID_PRIME = Exercise(
     id="backprop.sigmoid_prime",
+    input_classes=(),
     title="The derivative of the sigmoid",
     notes="1.3.5.1",
     student=StudentFunction("backprop", "sigmoid_prime"),
@@ -254,6 +256,7 @@ def check_feedforward_hidden_networks(t: Trial) -> None:
 
 FEEDFORWARD = Exercise(
     id="backprop.feedforward",
+    input_classes=(),
     title="Feedforward: weighted inputs and activations of every layer",
     notes="1.3.4.1, 1.3.4.3 (figure 3)",
     student=StudentFunction("backprop", "feedforward"),
@@ -316,6 +319,7 @@ def check_output_error_quadratic_hidden_inputs(t: Trial) -> None:
 
 OUTPUT_ERROR_QUADRATIC = Exercise(
     id="backprop.output_error_quadratic",
+    input_classes=(),
     title="BP1 for the quadratic cost",
     notes="1.3.4.2 (BP1), example 2.2.5",
     student=StudentFunction("backprop", "output_error_quadratic"),
@@ -377,6 +381,7 @@ def check_output_error_cross_entropy_hidden_inputs(t: Trial) -> None:
 
 OUTPUT_ERROR_CROSS_ENTROPY = Exercise(
     id="backprop.output_error_cross_entropy",
+    input_classes=(),
     title="BP1 for the cross-entropy cost",
     notes="1.3.5.1 (cross-entropy)",
     student=StudentFunction("backprop", "output_error_cross_entropy"),
@@ -441,6 +446,7 @@ def check_hidden_error_hidden_inputs(t: Trial) -> None:
 
 HIDDEN_ERROR = Exercise(
     id="backprop.hidden_error",
+    input_classes=(),
     title="BP2: the error of a hidden layer",
     notes="1.3.4.2 (BP2)",
     student=StudentFunction("backprop", "hidden_error"),
@@ -500,6 +506,7 @@ def check_gradients_hidden_inputs(t: Trial) -> None:
 
 GRADIENTS = Exercise(
     id="backprop.gradients",
+    input_classes=(),
     title="BP3 and BP4: gradients of a layer's biases and weights",
     notes="1.3.4.2 (BP3, BP4)",
     student=StudentFunction("backprop", "gradients"),
@@ -577,6 +584,7 @@ def check_backprop_hidden_networks(t: Trial) -> None:
 
 BACKPROP = Exercise(
     id="backprop.backprop",
+    input_classes=(),
     title="Backpropagation for one example",
     notes="1.3.4.3 (figure 3, step 1), 1.3.5.1",
     student=StudentFunction("backprop", "backprop"),
@@ -656,6 +664,7 @@ def check_sgd_step_hidden_batches(t: Trial) -> None:
 
 SGD_STEP = Exercise(
     id="backprop.sgd_step",
+    input_classes=(),
     title="One step of mini-batch stochastic gradient descent",
     notes="1.3.3.2, 1.3.4.3 (figure 3)",
     student=StudentFunction("backprop", "sgd_step"),
@@ -730,6 +739,7 @@ def check_softmax_output_error_hidden_inputs(t: Trial) -> None:
 
 SOFTMAX_OUTPUT_ERROR = Exercise(
     id="backprop.softmax_output_error",
+    input_classes=(),
     title="Softmax output with the log-likelihood cost",
     notes="1.3.5.1 (soft-max and log-likelihood)",
     student=StudentFunction("backprop", "softmax_output_error"),

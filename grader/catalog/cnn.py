@@ -110,6 +110,7 @@ def check_conv_output_size_hidden(t: Trial) -> None:
 
 CONV_OUTPUT_SIZE = Exercise(
     id="cnn.conv_output_size",
+    input_classes=(),
     float32=False,
     float32_reason="integers in, an integer out: there is no floating-point arithmetic to do in float32",
     title="The output size of a convolution",
@@ -205,6 +206,7 @@ def check_conv2d_hidden(t: Trial) -> None:
 
 CONV2D = Exercise(
     id="cnn.conv2d",
+    input_classes=(),
     title="2-D convolution over a batch: channels, padding, stride, dilation",
     notes="1.5.1.3 (convolution layers, multidimensional filters); slides: CNN",
     uses_torch=True,
@@ -288,6 +290,7 @@ def check_conv2d_backward_hidden(t: Trial) -> None:
 
 CONV2D_BACKWARD = Exercise(
     id="cnn.conv2d_backward",
+    input_classes=(),
     title="The backward pass of a convolution: gradients of the input, the filters and the bias",
     notes="1.5.1.3; 1.3.5 (backpropagation), the filters learned by backpropagation",
     uses_torch=True,
@@ -369,6 +372,7 @@ def check_pool2d_hidden(t: Trial) -> None:
 
 POOL2D = Exercise(
     id="cnn.pool2d",
+    input_classes=("ties: X",),
     title="Max and average pooling",
     notes="1.5.1.5 (pooling); slides: 2x2 max pooling, stride 2",
     uses_torch=True,
@@ -439,6 +443,7 @@ def check_pool2d_backward_hidden(t: Trial) -> None:
 
 POOL2D_BACKWARD = Exercise(
     id="cnn.pool2d_backward",
+    input_classes=("ties: X",),
     title="The backward pass of pooling: ties and overlapping windows",
     notes="1.5.1.5 (pooling); 1.3.5 (backpropagation)",
     uses_torch=True,
@@ -516,6 +521,7 @@ def check_conv_parameter_count_hidden(t: Trial) -> None:
 
 CONV_PARAMETER_COUNT = Exercise(
     id="cnn.conv_parameter_count",
+    input_classes=(),
     float32=False,
     float32_reason="integers in, an integer out: there is no floating-point arithmetic to do in float32",
     title="The number of parameters of a conv layer",
@@ -582,6 +588,7 @@ def check_receptive_field_hidden(t: Trial) -> None:
 
 RECEPTIVE_FIELD = Exercise(
     id="cnn.receptive_field",
+    input_classes=("list input: layers",),
     float32=False,
     float32_reason="integers in, an integer out: there is no floating-point arithmetic to do in float32",
     title="The receptive field of a stack of layers",
@@ -682,6 +689,7 @@ def check_residual_block_hidden(t: Trial) -> None:
 
 RESIDUAL_BLOCK = Exercise(
     id="cnn.residual_block",
+    input_classes=("float32 input",),
     title="A residual block relu(x + F(x)) with a 1x1 projection, as an nn.Module",
     notes="slides: ResNet (H(x) = x + F(x); a conv on x when the dimensions differ)",
     uses_torch=True,
@@ -855,6 +863,7 @@ def check_digits_cnn_hidden(t: Trial) -> None:
 
 DIGITS_CNN = Exercise(
     id="cnn.digits_cnn",
+    input_classes=(),  # every call passes float32 images by construction; training is too slow to repeat here
     title="A small CNN with named layers, trained on the 8x8 digits",
     notes="1.5.1.1 (convolution, detector and pooling stages, then fully connected layers); 1.5.1.6 (cost)",
     uses_torch=True,

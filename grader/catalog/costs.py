@@ -79,6 +79,7 @@ def check_quadratic_cost_hidden(t: Trial) -> None:
 
 QUADRATIC_COST = Exercise(
     id="costs.quadratic_cost",
+    input_classes=(),
     title="The quadratic cost 1/(2n) sum ||y - a||^2 and its gradient",
     notes="1.3.3 (the cost function); 1.1.1.5 (quadratic loss); slides: least squares",
     student=StudentFunction("costs", "quadratic_cost"),
@@ -144,6 +145,7 @@ def check_binary_cross_entropy_hidden(t: Trial) -> None:
 
 BINARY_CROSS_ENTROPY = Exercise(
     id="costs.binary_cross_entropy",
+    input_classes=(),
     title="The cross-entropy of sigmoid outputs, from probabilities, and its gradient",
     notes="1.3.5.1 (cross-entropy; multi-layer cross-entropy)",
     student=StudentFunction("costs", "binary_cross_entropy"),
@@ -220,6 +222,7 @@ def check_binary_cross_entropy_with_logits_hidden(t: Trial) -> None:
 
 BINARY_CROSS_ENTROPY_WITH_LOGITS = Exercise(
     id="costs.binary_cross_entropy_with_logits",
+    input_classes=(),
     title="Binary cross-entropy from logits, stable for any logit, and its gradient",
     notes="1.3.5.1 (cross-entropy; 'for numerical reasons, ML libraries don't include the sigmoid')",
     student=StudentFunction("costs", "binary_cross_entropy_with_logits"),
@@ -299,6 +302,7 @@ def check_cross_entropy_hidden(t: Trial) -> None:
 
 CROSS_ENTROPY = Exercise(
     id="costs.cross_entropy",
+    input_classes=("integer dtype: labels",),
     title="Categorical cross-entropy (log-likelihood) from logits and class indices, and its gradient",
     notes="1.3.5.1 (soft-max and log-likelihood); slides: classification, cross-entropy loss",
     student=StudentFunction("costs", "cross_entropy"),
@@ -382,6 +386,7 @@ def check_l2_penalty_hidden(t: Trial) -> None:
 
 L2_PENALTY = Exercise(
     id="costs.l2_penalty",
+    input_classes=(),
     title="The L2 penalty (lambda / 2) sum w^2 over the weights, and its gradient",
     notes="slides: regularisation (L2 penalty, ridge); 1.5.1.7 (weight decay)",
     student=StudentFunction("costs", "l2_penalty"),
@@ -433,6 +438,7 @@ def check_l1_penalty_hidden(t: Trial) -> None:
 
 L1_PENALTY = Exercise(
     id="costs.l1_penalty",
+    input_classes=("on the boundary: params",),
     title="The L1 penalty lambda sum |w| over the weights, and its gradient",
     notes="slides: regularisation (L1 penalty, LASSO)",
     student=StudentFunction("costs", "l1_penalty"),
@@ -525,6 +531,7 @@ def check_weight_decay_step_hidden(t: Trial) -> None:
 
 WEIGHT_DECAY_STEP = Exercise(
     id="costs.weight_decay_step",
+    input_classes=(),
     title="L2 regularisation as weight decay: one step of SGD, and why it differs for Adam",
     notes="slides: regularisation ('L2 penalty: equivalent to weight decay for gradient descent'); 1.5.1.7 (weight decay)",
     student=StudentFunction("costs", "weight_decay_step"),

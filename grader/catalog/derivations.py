@@ -987,6 +987,7 @@ def derivation_exercise(function: str, title: str, notes: str, question: Questio
         degenerate=("zeros", "ones", "constant", "random"),
         float32=False,
         float32_reason=ANSWER_IN_TEXT,
+        input_classes=(),  # the function takes no input: it returns an expression
     )
 
 
@@ -1005,6 +1006,7 @@ def steps_exercise(function: str, title: str, notes: str, question: Question, de
         recorded_reference=sampled_result(question, derivations),
         float32=False,
         float32_reason=ANSWER_IN_TEXT,
+        input_classes=(),  # the function takes no input: it returns an expression
     )
 
 

@@ -84,13 +84,14 @@ def activations(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
 
 
 def uniforms(rng: np.random.Generator, shape: tuple[int, int], p: float) -> np.ndarray:
-    """Uniforms on [0, 1), none within UNIFORM_MARGIN of p, each row with drops and keeps where it has room."""
+    """Uniforms on [0, 1), none within UNIFORM_MARGIN of p but one exactly p (a keep), each row with drops and keeps where it has room."""
     U = representable(rng.random(size=shape))
     close = np.abs(U - p) < UNIFORM_MARGIN
     U[close] = representable(np.where(U[close] < p, p - 0.1 * p, p + 0.1 * (1.0 - p)))
     if shape[1] >= 2:
         U[:, 0] = representable(p * rng.uniform(0.1, 0.9, size=shape[0]))
         U[:, -1] = representable(p + (1.0 - p) * rng.uniform(0.1, 0.9, size=shape[0]))
+        U[0, -1] = p  # on the boundary, exactly (p is a float32 number): u >= p keeps the entry
         for row in U:
             rng.shuffle(row)
     return U
@@ -136,6 +137,7 @@ def check_inverted_dropout_hidden(t: Trial) -> None:
 
 INVERTED_DROPOUT = Exercise(
     id="dropout.inverted_dropout",
+    input_classes=("on the boundary: U - p",),
     title="Inverted dropout in training, from given uniforms: drop where u < p, divide the rest by 1 - p",
     notes="1.5.1.7 (dropout regularisation); slides: dropout",
     student=StudentFunction("dropout", "inverted_dropout"),
@@ -208,6 +210,7 @@ def check_dropout_layer_hidden(t: Trial) -> None:
 
 DROPOUT_LAYER = Exercise(
     id="dropout.dropout_layer",
+    input_classes=("on the boundary: U - p",),
     title="A dropout layer in training and at test time, inverted or scaled at test time as in the slides",
     notes="1.5.1.7 (dropout regularisation); slides: dropout (outputs scaled at test time)",
     student=StudentFunction("dropout", "dropout_layer"),
@@ -385,6 +388,7 @@ def _first_rows(value: Any, seed: int) -> np.ndarray:
 
 SAMPLE_DROPOUT = Exercise(
     id="dropout.sample_dropout",
+    input_classes=(),
     title="Inverted dropout with a mask you draw from a seeded generator, checked statistically",
     notes="1.5.1.7 (dropout regularisation: units zeroed with probability p); slides: dropout",
     student=StudentFunction("dropout", "sample_dropout"),

@@ -131,6 +131,7 @@ def check_degree_matrix_hidden(t: Trial) -> None:
 
 DEGREE_MATRIX = Exercise(
     id="gcn.degree_matrix",
+    input_classes=("non-symmetric matrix: A",),
     title="The degree matrix D",
     notes="1.13.5.1",
     student=StudentFunction("gcn", "degree_matrix"),
@@ -201,6 +202,7 @@ def check_row_normalize_hidden(t: Trial) -> None:
 
 ROW_NORMALIZE = Exercise(
     id="gcn.row_normalize",
+    input_classes=("non-symmetric matrix: A",),
     title="Row normalisation D^-1 A",
     notes="1.13.5.1",
     student=StudentFunction("gcn", "row_normalize"),
@@ -261,6 +263,7 @@ def check_sym_normalize_hidden(t: Trial) -> None:
 
 SYM_NORMALIZE = Exercise(
     id="gcn.sym_normalize",
+    input_classes=("non-symmetric matrix: A",),
     title="Symmetric normalisation D^-1/2 A D^-1/2",
     notes="1.13.5.1",
     student=StudentFunction("gcn", "sym_normalize"),
@@ -367,6 +370,7 @@ def check_gcn_normalize_hidden(t: Trial) -> None:
 
 GCN_NORMALIZE = Exercise(
     id="gcn.gcn_normalize",
+    input_classes=("non-symmetric matrix: A",),
     title="The GCN propagation matrix D~^-1/2 (A + I) D~^-1/2",
     notes="1.13.5.2",
     student=StudentFunction("gcn", "gcn_normalize"),
@@ -424,6 +428,7 @@ def check_gcn_layer_hidden(t: Trial) -> None:
 
 GCN_LAYER = Exercise(
     id="gcn.gcn_layer",
+    input_classes=("non-symmetric matrix: A",),
     title="A GCN layer sigma(D~^-1/2 A~ D~^-1/2 H W)",
     notes="1.13.5.2, 1.13.3.1 (permutation equivariance)",
     student=StudentFunction("gcn", "gcn_layer"),
@@ -472,6 +477,7 @@ def check_gcn_layer_gradients_hidden(t: Trial) -> None:
 
 GCN_LAYER_GRADIENTS = Exercise(
     id="gcn.gcn_layer_gradients",
+    input_classes=("non-symmetric matrix: A",),
     title="A GCN layer in torch: output and gradients by autograd",
     notes="1.13.5.2, 1.13.6 (training a GNN)",
     uses_torch=True,
@@ -550,6 +556,7 @@ def check_message_passing_hidden(t: Trial) -> None:
 
 MESSAGE_PASSING = Exercise(
     id="gcn.message_passing",
+    input_classes=("non-symmetric matrix: A",),
     title="Message passing with sum, mean and max aggregation and a self-message",
     notes="1.13.4.1, 1.13.4.2",
     student=StudentFunction("gcn", "message_passing"),
@@ -619,6 +626,7 @@ def check_gcn_message_passing_hidden(t: Trial) -> None:
 
 GCN_MESSAGE_PASSING = Exercise(
     id="gcn.gcn_message_passing",
+    input_classes=("non-symmetric matrix: A",),
     title="The GCN layer written as message passing",
     notes="1.13.5.2 (GCN in the message-passing framework)",
     student=StudentFunction("gcn", "gcn_message_passing"),
@@ -708,6 +716,7 @@ def check_global_pool_hidden(t: Trial) -> None:
 
 GLOBAL_POOL = Exercise(
     id="gcn.global_pool",
+    input_classes=("integer dtype: batch",),
     title="Global pooling (sum, mean, max) of a batch of graphs",
     notes="1.13.2.2 (graph embeddings), 1.13.3.1 (permutation invariance), slides (global pooling)",
     student=StudentFunction("gcn", "global_pool"),
@@ -754,10 +763,28 @@ def projection_vector(rng: np.random.Generator, m: int, norm: float) -> np.ndarr
     return norm * p / np.linalg.norm(p)
 
 
+def tied_at_the_cut(rng: np.random.Generator, n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Features and a projection whose k-th and (k+1)-th best scores tie exactly.
+
+    The features are multiples of 1/8 and p is a permutation of (1.5, 2, 0) with random signs (||p|| = 2.5
+    exactly), so every X p is exact in any order of summation, in float64 and float32: the node ranked
+    k + 1 is given the features of the node ranked k, and the smaller index of the two must be kept.
+    """
+    X = np.round(features(rng, n, 3) * 8.0) / 8.0
+    p = rng.permutation(np.array([1.5, 2.0, 0.0])) * rng.choice([-1.0, 1.0], size=3)
+    while True:
+        order = np.argsort(-(X @ p), kind="stable")
+        X[order[k]] = X[order[k - 1]]
+        y = X @ p
+        if len(np.unique(y)) == n - 1:
+            return X, p
+        X = np.round(features(rng, n, 3) * 8.0) / 8.0
+
+
 def check_top_k_pool_undirected(t: Trial) -> None:
-    """'top_k_pool' keeps 3 of 6 nodes by X p / ||p|| (||p|| = 2.5), gated by tanh, with the edges among them."""
+    """'top_k_pool' keeps 3 of 6 nodes by X p / ||p|| (||p|| = 2.5), gated by tanh, with the edges among them; two nodes tie for third place (the smaller index is kept)."""
     A = random_graph(t.rng, 6, directed=False)
-    X, p = features(t.rng, 6, 3), projection_vector(t.rng, 3, 2.5)
+    X, p = tied_at_the_cut(t.rng, 6, 3)
     t.expect_close(t.student(A, X, p, 3), t.reference(A, X, p, 3), name="top_k_pool(A, X, p, k=3)", returns=(None, None, "ints"))
 
 
@@ -778,6 +805,7 @@ def check_top_k_pool_hidden(t: Trial) -> None:
 
 TOP_K_POOL = Exercise(
     id="gcn.top_k_pool",
+    input_classes=("non-symmetric matrix: A", "ties: X @ p"),
     title="Top-k pooling by a learnable projection",
     notes="slides (pooling layer: top-k pooling)",
     student=StudentFunction("gcn", "top_k_pool"),

@@ -135,6 +135,7 @@ def check_empirical_error_hidden(t: Trial) -> None:
 
 EMPIRICAL_ERROR = Exercise(
     id="generalisation.empirical_error",
+    input_classes=("integer dtype: Y",),
     title="The empirical error with the 0-1 and the quadratic losses",
     notes="1.1.1.5 (loss functions, empirical error, training and test errors)",
     student=StudentFunction("generalisation", "empirical_error"),
@@ -231,6 +232,7 @@ INDICES_ONLY = "integers in, index arrays out: there is no floating-point arithm
 
 SPLIT_INDICES = Exercise(
     id="generalisation.split_indices",
+    input_classes=("integer dtype: permutation",),
     title="Training, validation and test sets from a permutation",
     notes="1.1.1.6 (training, validation and test sets)",
     student=StudentFunction("generalisation", "split_indices"),
@@ -302,6 +304,7 @@ def check_kfold_indices_hidden(t: Trial) -> None:
 
 KFOLD_INDICES = Exercise(
     id="generalisation.kfold_indices",
+    input_classes=(),
     title="k-fold cross-validation indices (the remainder to the first folds)",
     notes="1.1.1.6 (the validation set; when data is scarce)",
     student=StudentFunction("generalisation", "kfold_indices"),
@@ -409,6 +412,7 @@ def check_select_hyperparameter_hidden(t: Trial) -> None:
 
 SELECT_HYPERPARAMETER = Exercise(
     id="generalisation.select_hyperparameter",
+    input_classes=("ties: -val_errors.mean(axis=-1)",),
     title="Choosing a hyperparameter on the validation folds, and reporting its test error once",
     notes="1.1.1.4 (setting the hyperparameters); 1.1.1.6 (the validation set, overfitting the test set)",
     student=StudentFunction("generalisation", "select_hyperparameter"),
@@ -523,6 +527,7 @@ def check_early_stopping_hidden(t: Trial) -> None:
 
 EARLY_STOPPING = Exercise(
     id="generalisation.early_stopping",
+    input_classes=("ties: -np.asarray(val_errors)",),
     title="Early stopping on a validation curve, with patience",
     notes="1.5.1.7 (early stopping); 1.1.1.6 (the validation set); slides: regularisation (early stopping)",
     student=StudentFunction("generalisation", "early_stopping"),

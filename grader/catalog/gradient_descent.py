@@ -97,6 +97,7 @@ def check_iterates_hidden(t: Trial) -> None:
 
 ITERATES = Exercise(
     id="gradient_descent.iterates",
+    input_classes=(),
     title="Gradient descent on a quadratic: the iterates w_0 ... w_T",
     notes="1.3.5.3 (convergence of gradient descent); 1.3.5 (w <- w - eta grad E)",
     student=StudentFunction("gradient_descent", "iterates"),
@@ -162,6 +163,7 @@ def check_after_steps_hidden(t: Trial) -> None:
 
 AFTER_STEPS = Exercise(
     id="gradient_descent.after_steps",
+    input_classes=(),
     title="w_T in closed form: the per-eigendirection factor (1 - eta lambda_i)^T",
     notes="1.3.5.3 (alpha_i(T) = (1 - eta lambda_i)^T alpha_i(0))",
     student=StudentFunction("gradient_descent", "after_steps"),
@@ -220,13 +222,15 @@ def check_is_stable_away_from_the_boundary(t: Trial) -> None:
 
 
 def check_is_stable_exactly_at_the_boundary(t: Trial) -> None:
-    """'is_stable' on diagonal matrices of powers of two, eta exactly 2 / lambda_max (not stable), 1 / lambda_max and around (judged together)."""
+    """'is_stable' on diagonal matrices of powers of two, eta exactly 2 / lambda_max (not stable), 1 / lambda_max, around, and 4 / lambda_min (judged together)."""
     cases = []
     for _ in range(3):
         lam = 2.0 ** t.rng.permutation(np.arange(-2, 4))[:3].astype(float)
         A, high = np.diag(lam), float(lam.max())
+        # 4 / lambda_min is unstable for every eigenvalue: an answer that looks at lambda_min alone says so too.
         for eta, what in ((2.0 / high, "exactly 2 / lambda_max"), (1.0 / high, "exactly 1 / lambda_max"),
-                          (1.5 / high, "1.5 / lambda_max"), (4.0 / high, "4 / lambda_max")):
+                          (1.5 / high, "1.5 / lambda_max"), (4.0 / high, "4 / lambda_max"),
+                          (4.0 / float(lam.min()), "4 / lambda_min")):
             cases.append((A, eta, f"A = diag({lam.tolist()}), eta = {what}"))
     _stability(t, cases)
 
@@ -245,6 +249,7 @@ def check_is_stable_hidden(t: Trial) -> None:
 
 IS_STABLE = Exercise(
     id="gradient_descent.is_stable",
+    input_classes=(),
     title="Is a step stable? |1 - eta lambda_i| < 1 for every eigenvalue, eta < 2 / lambda_max",
     notes="1.3.5.3 (|1 - eta lambda_i| < 1 must be ensured, implying eta < 2 / lambda_max)",
     student=StudentFunction("gradient_descent", "is_stable"),
@@ -308,6 +313,7 @@ def check_step_sizes_hidden(t: Trial) -> None:
 
 STEP_SIZES = Exercise(
     id="gradient_descent.step_sizes",
+    input_classes=(),
     title="The largest stable step, the fastest step and its rate",
     notes="1.3.5.3 (eta < 2 / lambda_max; the rate of convergence and the condition number)",
     student=StudentFunction("gradient_descent", "step_sizes"),
@@ -390,6 +396,7 @@ def check_steps_to_tolerance_hidden(t: Trial) -> None:
 
 STEPS_TO_TOLERANCE = Exercise(
     id="gradient_descent.steps_to_tolerance",
+    input_classes=(),
     title="How many steps to a tolerance: the condition number's effect",
     notes="1.3.5.3 (the condition number; the larger it is, the slower GD converges)",
     student=StudentFunction("gradient_descent", "steps_to_tolerance"),

@@ -327,6 +327,7 @@ def check_he_hidden(t: Trial) -> None:
 
 HE = Exercise(
     id="initialisation.he",
+    input_classes=(),
     title="He initialisation for ReLU layers, normal and uniform, from a given generator",
     notes="1.3.5.2 (parameter initialisation: symmetry breaking, He initialisation)",
     student=StudentFunction("initialisation", "he"),
@@ -394,6 +395,7 @@ def check_xavier_hidden(t: Trial) -> None:
 
 XAVIER = Exercise(
     id="initialisation.xavier",
+    input_classes=(),
     title="The notes' Xavier initialisation, U[-1/sqrt(M), 1/sqrt(M)], and its normal form",
     notes="1.3.5.2 (Xavier initialisation)",
     student=StudentFunction("initialisation", "xavier"),
@@ -460,6 +462,7 @@ def check_normalised_xavier_hidden(t: Trial) -> None:
 
 NORMALISED_XAVIER = Exercise(
     id="initialisation.normalised_xavier",
+    input_classes=(),
     title="Normalised Xavier (Glorot) initialisation, sqrt(6)/sqrt(N + M), normal and uniform",
     notes="1.3.5.2 (normalised Xavier initialisation; the notes' 6 / sqrt(N + M) is a slip for sqrt(6) / sqrt(N + M))",
     student=StudentFunction("initialisation", "normalised_xavier"),

@@ -93,6 +93,7 @@ def check_multi_head_self_attention_hidden(t: Trial) -> None:
 
 MULTI_HEAD_SELF_ATTENTION = Exercise(
     id="layers.multi_head_self_attention",
+    input_classes=("float32 input",),
     title="Multi-head self-attention as an nn.Module",
     notes="1.12.2.4 (multi-head attention), 1.12.5.2 (masks)",
     uses_torch=True,
@@ -169,6 +170,7 @@ def check_gcn_layer_hidden(t: Trial) -> None:
 
 GCN_LAYER = Exercise(
     id="layers.gcn_layer",
+    input_classes=("float32 input",),
     title="A graph convolutional layer as an nn.Module",
     notes="1.13.5.2 (the GCN layer)",
     uses_torch=True,

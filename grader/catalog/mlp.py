@@ -114,6 +114,7 @@ def check_sigmoid_mlp_hidden(t: Trial) -> None:
 
 SIGMOID_MLP = Exercise(
     id="mlp.sigmoid_mlp",
+    input_classes=("float32 input",),
     title="The sigmoid network as an nn.Module",
     notes="1.3.3 (feedforward), 1.3.4 (softmax output), 1.3.5 (BP1-BP4)",
     uses_torch=True,
@@ -198,6 +199,7 @@ def check_sgd_step_hidden(t: Trial) -> None:
 
 SGD_STEP = Exercise(
     id="mlp.sgd_step",
+    input_classes=("float32 input",),
     title="One step of gradient descent by autograd, without torch.optim",
     notes="1.3.5, figure 3 (the training loop)",
     uses_torch=True,
@@ -366,6 +368,7 @@ def check_train_hidden(t: Trial) -> None:
 
 TRAIN = Exercise(
     id="mlp.train",
+    input_classes=(),  # every call passes float32 X and int64 y by construction; training is too slow to repeat here
     title="A training loop: mini-batch SGD on the digits",
     notes="1.3.5, figure 3 (the training loop); 1.1.1.5 (generalisation)",
     uses_torch=True,
@@ -456,6 +459,7 @@ def check_predict_labels_hidden(t: Trial) -> None:
 
 PREDICT_LABELS = Exercise(
     id="mlp.predict_labels",
+    input_classes=("float32 input",),
     title="Using a trained classifier: evaluation mode and argmax",
     notes="1.1.1.5 (empirical error), dropout in the slides",
     uses_torch=True,
@@ -556,6 +560,7 @@ def check_digits_weights_every_digit(t: Trial) -> None:
 
 DIGITS_WEIGHTS = Exercise(
     id="mlp.digits_weights",
+    input_classes=(),
     title="Trained weights handed in: a digits classifier",
     notes="1.1.1.5 (generalisation), 1.3.5 (training)",
     uses_torch=True,

@@ -106,6 +106,7 @@ def check_standardise_hidden(t: Trial) -> None:
 
 STANDARDISE = Exercise(
     id="normalisation.standardise",
+    input_classes=(),
     title="Data normalisation: standardise each feature with the training set's mean and standard deviation",
     notes="1.3.5.4 (data normalisation); slides: input normalisation",
     student=StudentFunction("normalisation", "standardise"),
@@ -173,6 +174,7 @@ def check_batch_norm_train_hidden(t: Trial) -> None:
 
 BATCH_NORM_TRAIN = Exercise(
     id="normalisation.batch_norm_train",
+    input_classes=(),
     title="Batch normalisation in training: each unit normalised over the mini-batch, then scaled and shifted",
     notes="1.3.5.4 (batch normalisation); slides: normalisation (BatchNorm)",
     student=StudentFunction("normalisation", "batch_norm_train"),
@@ -242,6 +244,7 @@ def check_batch_norm_eval_hidden(t: Trial) -> None:
 
 BATCH_NORM_EVAL = Exercise(
     id="normalisation.batch_norm_eval",
+    input_classes=(),
     title="Batch normalisation at inference: the running mean and variance instead of the batch's",
     notes="1.3.5.4 (batch normalisation at inference time); slides: normalisation (testing stage)",
     student=StudentFunction("normalisation", "batch_norm_eval"),
@@ -342,6 +345,7 @@ def check_running_update_hidden(t: Trial) -> None:
 
 RUNNING_UPDATE = Exercise(
     id="normalisation.running_update",
+    input_classes=(),
     title="Batch normalisation's running mean and variance, the notes' moving average (alpha on the old value)",
     notes="1.3.5.4 (batch normalisation: the moving average kept for inference)",
     student=StudentFunction("normalisation", "running_update"),
@@ -406,6 +410,7 @@ def check_running_update_torch_hidden(t: Trial) -> None:
 
 RUNNING_UPDATE_TORCH = Exercise(
     id="normalisation.running_update_torch",
+    input_classes=(),
     title="nn.BatchNorm1d's running statistics: momentum on the new value and the unbiased variance",
     notes="1.3.5.4 (batch normalisation: the moving average), in torch's convention",
     student=StudentFunction("normalisation", "running_update_torch"),
@@ -474,6 +479,7 @@ def check_batch_norm_backward_hidden(t: Trial) -> None:
 
 BATCH_NORM_BACKWARD = Exercise(
     id="normalisation.batch_norm_backward",
+    input_classes=(),
     title="The backward pass of batch normalisation: dC/dA, dC/dgamma and dC/dbeta",
     notes="1.3.5.4 (batch normalisation); 1.3.4 (backpropagation)",
     student=StudentFunction("normalisation", "batch_norm_backward"),
@@ -536,6 +542,7 @@ def check_layer_norm_hidden(t: Trial) -> None:
 
 LAYER_NORM = Exercise(
     id="normalisation.layer_norm",
+    input_classes=(),
     title="Layer normalisation: each example normalised over its own units, then scaled and shifted",
     notes="1.3.5.4 (layer normalisation; the notes' mu_i, sigma_i there are mu_n, sigma_n); slides: LayerNorm",
     student=StudentFunction("normalisation", "layer_norm"),
@@ -601,6 +608,7 @@ def check_rms_norm_hidden(t: Trial) -> None:
 
 RMS_NORM = Exercise(
     id="normalisation.rms_norm",
+    input_classes=(),
     title="RMSNorm: each example divided by the root mean square of its units, then scaled",
     notes="slides: normalisation (root mean square layer normalisation); 1.3.5.4 (layer normalisation)",
     student=StudentFunction("normalisation", "rms_norm"),

@@ -214,6 +214,7 @@ def check_momentum_step_hidden(t: Trial) -> None:
 
 MOMENTUM_STEP = Exercise(
     id="optimisers.momentum_step",
+    input_classes=(),
     title="Gradient descent with momentum, in the notes' form Delta w = -eta grad + mu Delta w_prev",
     notes="1.3.5.3 (momentum)",
     student=StudentFunction("optimisers", "momentum_step"),
@@ -291,6 +292,7 @@ def check_torch_momentum_step_hidden(t: Trial) -> None:
 
 TORCH_MOMENTUM_STEP = Exercise(
     id="optimisers.torch_momentum_step",
+    input_classes=(),
     title="torch's SGD with momentum, v = mu v + grad and w -= lr v, and Nesterov's variant",
     notes="1.3.5.3 (momentum); torch.optim.SGD",
     student=StudentFunction("optimisers", "torch_momentum_step"),
@@ -385,6 +387,7 @@ def check_momentum_to_torch_hidden(t: Trial) -> None:
 
 MOMENTUM_TO_TORCH = Exercise(
     id="optimisers.momentum_to_torch",
+    input_classes=(),
     title="From the notes' momentum to torch's: the buffers, learning rate and momentum that continue it",
     notes="1.3.5.3 (momentum); torch.optim.SGD",
     student=StudentFunction("optimisers", "momentum_to_torch"),
@@ -459,6 +462,7 @@ EPS_INSIDE_HINT = (
 
 ADAGRAD_STEP = Exercise(
     id="optimisers.adagrad_step",
+    input_classes=(),
     title="AdaGrad: each weight's rate divided by the root of its summed squared gradients",
     notes="1.3.5.3 (AdaGrad)",
     student=StudentFunction("optimisers", "adagrad_step"),
@@ -512,6 +516,7 @@ def check_rmsprop_step_hidden(t: Trial) -> None:
 
 RMSPROP_STEP = Exercise(
     id="optimisers.rmsprop_step",
+    input_classes=(),
     title="RMSProp: a running average of squared gradients, torch's alpha and eps",
     notes="1.3.5.3 (RMSProp)",
     student=StudentFunction("optimisers", "rmsprop_step"),
@@ -581,6 +586,7 @@ def check_adam_step_hidden(t: Trial) -> None:
 
 ADAM_STEP = Exercise(
     id="optimisers.adam_step",
+    input_classes=(),
     title="Adam with bias correction, as torch.optim.Adam computes it",
     notes="1.3.5.3 (Adam); torch.optim.Adam",
     student=StudentFunction("optimisers", "adam_step"),
@@ -649,6 +655,7 @@ def check_clip_grad_value_hidden(t: Trial) -> None:
 
 CLIP_GRAD_VALUE = Exercise(
     id="optimisers.clip_grad_value",
+    input_classes=(),
     title="Gradient clipping by value, to [-c, c]",
     notes="1.10.3.1 (clipping in [-c, c]); torch.nn.utils.clip_grad_value_",
     student=StudentFunction("optimisers", "clip_grad_value"),
@@ -718,6 +725,7 @@ def check_clip_grad_norm_hidden(t: Trial) -> None:
 
 CLIP_GRAD_NORM = Exercise(
     id="optimisers.clip_grad_norm",
+    input_classes=(),
     title="Gradient clipping by the total norm, as torch's clip_grad_norm_",
     notes="1.3.5.4 (exploding gradients); torch.nn.utils.clip_grad_norm_",
     student=StudentFunction("optimisers", "clip_grad_norm"),

@@ -109,6 +109,7 @@ def check_hidden_probabilities_hidden(t: Trial) -> None:
 
 HIDDEN_PROBABILITIES = Exercise(
     id="rbm.hidden_probabilities",
+    input_classes=(),
     title="Hidden activation probabilities p(h = 1 | v) with a temperature",
     notes="1.4.2.2, example 2.3.2",
     student=StudentFunction("rbm", "hidden_probabilities"),
@@ -173,6 +174,7 @@ def check_visible_probabilities_hidden(t: Trial) -> None:
 
 VISIBLE_PROBABILITIES = Exercise(
     id="rbm.visible_probabilities",
+    input_classes=(),
     title="Visible activation probabilities p(v = 1 | h) with a temperature",
     notes="1.4.2.2-1.4.2.3",
     student=StudentFunction("rbm", "visible_probabilities"),
@@ -250,6 +252,7 @@ def check_sample_states_hidden(t: Trial) -> None:
 
 SAMPLE_STATES = Exercise(
     id="rbm.sample_states",
+    input_classes=("on the boundary: U - P", "on the boundary: P - 0.5"),
     title="Sampling binary states with uniforms, or by the threshold rule",
     notes="1.4.2.2 (sampling), example 2.3.3 (threshold rule)",
     student=StudentFunction("rbm", "sample_states"),
@@ -313,6 +316,7 @@ def check_energy_hidden(t: Trial) -> None:
 
 ENERGY = Exercise(
     id="rbm.energy",
+    input_classes=(),
     title="The energy of a pair (v, h)",
     notes="1.4.2.2, example 2.3.2",
     student=StudentFunction("rbm", "energy"),
@@ -379,6 +383,7 @@ def check_free_energy_hidden(t: Trial) -> None:
 
 FREE_ENERGY = Exercise(
     id="rbm.free_energy",
+    input_classes=(),
     title="The free energy F(v) = -log sum_h exp(-E(v, h))",
     notes="1.4.2.2, 1.4.2.4",
     student=StudentFunction("rbm", "free_energy"),
@@ -443,6 +448,7 @@ def check_free_energy_gradients_hidden(t: Trial) -> None:
 
 FREE_ENERGY_GRADIENTS = Exercise(
     id="rbm.free_energy_gradients",
+    input_classes=(),
     title="Gradients of the free energy by torch autograd",
     notes="1.4.2.4 (the positive phase is -dF/dW)",
     uses_torch=True,
@@ -545,6 +551,7 @@ def _cd_mistakes(function: str, keys: tuple[str, ...]) -> tuple[Mistake, ...]:
 
 CD1_STEP = Exercise(
     id="rbm.cd1_step",
+    input_classes=(),
     title="One step of contrastive divergence (CD-1) on a mini-batch",
     notes="1.4.2.4 (contrastive divergence), Hinton's practical guide for the sampling convention",
     student=StudentFunction("rbm", "cd1_step"),
@@ -596,6 +603,7 @@ def check_cd_k_hidden(t: Trial) -> None:
 
 CD_K = Exercise(
     id="rbm.cd_k",
+    input_classes=(),
     title="CD-k: k steps of Gibbs sampling before the update",
     notes="1.4.2.3-1.4.2.4",
     student=StudentFunction("rbm", "cd_k"),
@@ -666,6 +674,7 @@ def check_cd1_step_all_sampled_hidden(t: Trial) -> None:
 
 CD1_STEP_ALL_SAMPLED = Exercise(
     id="rbm.cd1_step_all_sampled",
+    input_classes=(),
     title="The notes' CD-1 with sampled states in every statistic",
     notes="1.4.2.4, example 2.3.3",
     student=StudentFunction("rbm", "cd1_step_all_sampled"),
@@ -728,6 +737,7 @@ def check_reconstruction_error_hidden(t: Trial) -> None:
 
 RECONSTRUCTION_ERROR = Exercise(
     id="rbm.reconstruction_error",
+    input_classes=(),
     title="The reconstruction error of a data set",
     notes="1.4.2.3 (reconstruction)",
     student=StudentFunction("rbm", "reconstruction_error"),
@@ -842,6 +852,7 @@ def check_train_hidden(t: Trial) -> None:
 
 TRAIN = Exercise(
     id="rbm.train",
+    input_classes=(),
     title="Training an RBM by CD-1 on mini-batches",
     notes="1.4.2.4 (overall algorithm)",
     student=StudentFunction("rbm", "train"),

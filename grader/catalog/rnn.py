@@ -104,6 +104,7 @@ def check_rnn_step_hidden(t: Trial) -> None:
 
 RNN_STEP = Exercise(
     id="rnn.rnn_step",
+    input_classes=(),
     title="One RNN step a^(t) = tanh(W_ax x^(t) + W_aa a^(t-1) + b_a) and its output",
     notes="1.6.1 (RNN activation)",
     uses_torch=True,
@@ -167,6 +168,7 @@ def check_rnn_forward_hidden(t: Trial) -> None:
 
 RNN_FORWARD = Exercise(
     id="rnn.rnn_forward",
+    input_classes=(),
     title="An RNN over a batch of sequences: every hidden state",
     notes="1.6.1 (RNN activation, a^(0) the zero vector)",
     uses_torch=True,
@@ -238,6 +240,7 @@ def check_rnn_backward_hidden(t: Trial) -> None:
 
 RNN_BACKWARD = Exercise(
     id="rnn.rnn_backward",
+    input_classes=(),
     title="Backpropagation through time for a tanh RNN",
     notes="1.6.1.1 (training an RNN: BPTT)",
     uses_torch=True,
@@ -332,6 +335,7 @@ def check_clip_by_global_norm_hidden(t: Trial) -> None:
 
 CLIP_BY_GLOBAL_NORM = Exercise(
     id="rnn.clip_by_global_norm",
+    input_classes=(),
     title="Gradient clipping by the global norm",
     notes="1.6.1.1 (exploding gradients)",
     uses_torch=True,
@@ -404,6 +408,7 @@ def check_jacobian_norms_hidden(t: Trial) -> None:
 
 JACOBIAN_NORMS = Exercise(
     id="rnn.jacobian_norms",
+    input_classes=(),
     title="The vanishing gradient: norms of products of step Jacobians",
     notes="1.6.1.1 (vanishing or exploding gradient); slides, LSTM",
     uses_torch=True,
@@ -470,6 +475,7 @@ def check_bidirectional_rnn_hidden(t: Trial) -> None:
 
 BIDIRECTIONAL_RNN = Exercise(
     id="rnn.bidirectional_rnn",
+    input_classes=(),
     title="A bidirectional RNN layer",
     notes="slides, bidirectional recurrent neural networks",
     uses_torch=True,
@@ -544,6 +550,7 @@ def check_forget_gate_hidden(t: Trial) -> None:
 
 FORGET_GATE = Exercise(
     id="rnn.forget_gate",
+    input_classes=(),
     title="The LSTM forget gate, and worked example 2.4.1",
     notes="1.6.2.1 (forget gate), 2.4.1",
     uses_torch=True,
@@ -618,6 +625,7 @@ _CELL_MISTAKES = (
 
 LSTM_CELL = Exercise(
     id="rnn.lstm_cell",
+    input_classes=(),
     title="One LSTM step: gates, cell state and hidden state",
     notes="1.6.2.1 (LSTM architecture)",
     uses_torch=True,
@@ -681,6 +689,7 @@ def check_lstm_forward_hidden(t: Trial) -> None:
 
 LSTM_FORWARD = Exercise(
     id="rnn.lstm_forward",
+    input_classes=(),
     title="An LSTM over a batch of sequences",
     notes="1.6.2, 1.6.2.1",
     uses_torch=True,
@@ -746,6 +755,7 @@ def check_gru_cell_hidden(t: Trial) -> None:
 
 GRU_CELL = Exercise(
     id="rnn.gru_cell",
+    input_classes=(),
     title="One GRU step, as nn.GRUCell computes it",
     notes="slides, LSTM (gated units); torch.nn.GRUCell",
     uses_torch=True,
@@ -858,6 +868,7 @@ def check_rnn_module_hidden(t: Trial) -> None:
 
 RNN_MODULE = Exercise(
     id="rnn.rnn_module",
+    input_classes=("float32 input",),
     title="An RNN as an nn.Module, loaded from an nn.RNN state dict",
     notes="1.6.1, 1.6.1.1; torch.nn.RNN",
     uses_torch=True,
@@ -915,6 +926,7 @@ def check_lstm_module_hidden(t: Trial) -> None:
 
 LSTM_MODULE = Exercise(
     id="rnn.lstm_module",
+    input_classes=("float32 input",),
     title="An LSTM as an nn.Module, loaded from an nn.LSTM state dict",
     notes="1.6.2.1; torch.nn.LSTM",
     uses_torch=True,

@@ -76,6 +76,7 @@ def check_linear_schedule_hidden(t: Trial) -> None:
 
 LINEAR_SCHEDULE = Exercise(
     id="schedules.linear_schedule",
+    input_classes=(),
     title="The linear learning-rate schedule, held at eta_K after K updates",
     notes="1.3.5.3 (learning rate scheduling: linear)",
     student=StudentFunction("schedules", "linear_schedule"),
@@ -131,6 +132,7 @@ def check_power_law_schedule_hidden(t: Trial) -> None:
 
 POWER_LAW_SCHEDULE = Exercise(
     id="schedules.power_law_schedule",
+    input_classes=(),
     title="The power-law learning-rate schedule eta_0 (1 + k/s)^c",
     notes="1.3.5.3 (learning rate scheduling: power law)",
     student=StudentFunction("schedules", "power_law_schedule"),
@@ -184,6 +186,7 @@ def check_exponential_schedule_hidden(t: Trial) -> None:
 
 EXPONENTIAL_SCHEDULE = Exercise(
     id="schedules.exponential_schedule",
+    input_classes=(),
     title="Exponential decay of the learning rate, eta_0 c^(k/s), and torch's per-update gamma",
     notes="1.3.5.3 (learning rate scheduling: exponential decay)",
     student=StudentFunction("schedules", "exponential_schedule"),
@@ -239,6 +242,7 @@ def check_cosine_schedule_hidden(t: Trial) -> None:
 
 COSINE_SCHEDULE = Exercise(
     id="schedules.cosine_schedule",
+    input_classes=(),
     title="Cosine annealing of the learning rate from eta_max to eta_min over T updates",
     notes="1.3.5.3 (learning rate scheduling); cosine annealing",
     student=StudentFunction("schedules", "cosine_schedule"),
@@ -295,6 +299,7 @@ def check_warmup_cosine_schedule_hidden(t: Trial) -> None:
 
 WARMUP_COSINE_SCHEDULE = Exercise(
     id="schedules.warmup_cosine_schedule",
+    input_classes=(),
     title="Linear warm-up, then cosine annealing",
     notes="1.3.5.3 (learning rate scheduling); warm-up (lottery tickets: 'a few iterations of warm-up')",
     student=StudentFunction("schedules", "warmup_cosine_schedule"),

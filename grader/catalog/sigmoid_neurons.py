@@ -84,6 +84,7 @@ def check_adder_perceptrons_hidden_pairs(t: Trial) -> None:
 
 ADDER_PERCEPTRONS = Exercise(
     id="sigmoid_neurons.adder_perceptrons",
+    input_classes=(),
     float32=False,
     float32_reason="bits in, bits out: there is no floating-point arithmetic to do in float32",
     title="The NAND binary adder with carry, as perceptrons",
@@ -151,6 +152,7 @@ def check_adder_sigmoid_hidden_scales(t: Trial) -> None:
 
 ADDER_SIGMOID = Exercise(
     id="sigmoid_neurons.adder_sigmoid",
+    input_classes=(),
     title="The NAND adder as sigmoid neurons scaled by c",
     notes="1.3.2.2, exercise 2.2.3",
     student=StudentFunction("sigmoid_neurons", "adder_sigmoid"),
@@ -233,6 +235,7 @@ def check_scaled_limit_hidden_patterns(t: Trial) -> None:
 
 SCALED_LIMIT = Exercise(
     id="sigmoid_neurons.scaled_limit",
+    input_classes=("on the boundary: X @ w + b",),
     title="The limit of a sigmoid neuron scaled by c -> infinity",
     notes="exercise 2.2.3 (how the limit fails when w . x + b = 0)",
     student=StudentFunction("sigmoid_neurons", "scaled_limit"),
