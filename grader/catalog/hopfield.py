@@ -224,6 +224,7 @@ def check_store_hidden(t: Trial) -> None:
 
 STORE = Exercise(
     id="hopfield.store",
+    input_classes=(),
     title="Hebbian storage of fundamental memories",
     notes="1.4.1.2, example 2.3.1 (storage phase)",
     student=StudentFunction("hopfield", "store"),
@@ -291,6 +292,7 @@ def check_net_inputs_hidden(t: Trial) -> None:
 
 NET_INPUTS = Exercise(
     id="hopfield.net_inputs",
+    input_classes=("non-symmetric matrix: W",),
     title="Net inputs of a batch of states",
     notes="1.4.1.1",
     student=StudentFunction("hopfield", "net_inputs"),
@@ -358,6 +360,7 @@ def check_update_unit_hidden(t: Trial) -> None:
 
 UPDATE_UNIT = Exercise(
     id="hopfield.update_unit",
+    input_classes=("on the boundary: W[j] @ y",),
     title="One asynchronous update",
     notes="1.4.1, 1.4.1.1, example 2.3.1",
     student=StudentFunction("hopfield", "update_unit"),
@@ -436,6 +439,7 @@ def check_retrieve_hidden(t: Trial) -> None:
 
 RETRIEVE = Exercise(
     id="hopfield.retrieve",
+    input_classes=("on the boundary: W @ y0", "list input: order"),
     title="Retrieval with an explicit update order",
     notes="1.4.1 (withdrawal phase), 1.4.1.3, example 2.3.1",
     student=StudentFunction("hopfield", "retrieve"),
@@ -563,6 +567,7 @@ def check_retrieve_random_hidden(t: Trial) -> None:
 
 RETRIEVE_RANDOM = Exercise(
     id="hopfield.retrieve_random",
+    input_classes=("on the boundary: W @ y0",),
     title="Retrieval in a seeded random order",
     notes="1.4.1 (units chosen at random), 1.4.1.1",
     student=StudentFunction("hopfield", "retrieve_random"),
@@ -633,6 +638,7 @@ def check_energy_hidden(t: Trial) -> None:
 
 ENERGY = Exercise(
     id="hopfield.energy",
+    input_classes=(),
     title="The energy of a Hopfield network",
     notes="1.4.1.3",
     student=StudentFunction("hopfield", "energy"),
@@ -729,6 +735,7 @@ def check_is_stable_hidden(t: Trial) -> None:
 
 IS_STABLE = Exercise(
     id="hopfield.is_stable",
+    input_classes=("on the boundary: W @ y",),
     title="Stable states, their opposites and spurious mixtures",
     notes="1.4.1.1, 1.4.1.4 (spurious states), example 2.3.1",
     student=StudentFunction("hopfield", "is_stable"),
@@ -787,6 +794,7 @@ def check_mixture_states_hidden(t: Trial) -> None:
 
 MIXTURE_STATES = Exercise(
     id="hopfield.mixture_states",
+    input_classes=(),
     title="Spurious states: mixtures of three memories",
     notes="1.4.1.4 (spurious states)",
     student=StudentFunction("hopfield", "mixture_states"),
@@ -894,6 +902,7 @@ def check_capacity_hidden(t: Trial) -> None:
 
 CAPACITY = Exercise(
     id="hopfield.capacity",
+    input_classes=("list input: Ms",),
     title="Storage capacity: stable patterns as M/N grows",
     notes="1.4.1.4 (capacity about 0.14 N)",
     student=StudentFunction("hopfield", "capacity"),

@@ -79,6 +79,7 @@ def check_predict_hidden_patterns(t: Trial) -> None:
 
 PREDICT = Exercise(
     id="perceptron.predict",
+    input_classes=("on the boundary: X @ w[1:] + w[0]",),
     title="Perceptron output",
     notes="1.3.1.1, example 2.2.1",
     student=StudentFunction("perceptron", "predict"),
@@ -386,6 +387,7 @@ def check_gate_weights_scaled(t: Trial) -> None:
 
 GATE_WEIGHTS = Exercise(
     id="perceptron.gate_weights",
+    input_classes=(),
     title="Perceptron weights for logic gates",
     notes="example 2.2.1, 1.3.2",
     student=StudentFunction("perceptron", "gate_weights"),
@@ -460,6 +462,7 @@ def check_learning_step_hidden_patterns(t: Trial) -> None:
 
 LEARNING_STEP = Exercise(
     id="perceptron.learning_step",
+    input_classes=("on the boundary: x @ w[1:] + w[0]",),
     title="One perceptron learning step",
     notes="1.3.1.2, example 2.2.2",
     student=StudentFunction("perceptron", "learning_step"),
@@ -562,6 +565,7 @@ def check_train_hidden_data(t: Trial) -> None:
 
 TRAIN = Exercise(
     id="perceptron.train",
+    input_classes=("on the boundary: X @ w0[1:] + w0[0]",),
     title="Perceptron learning algorithm",
     notes="1.3.1.2, example 2.2.2",
     student=StudentFunction("perceptron", "train"),
@@ -615,7 +619,7 @@ def _expect_answer(t: Trial, X: np.ndarray, d: np.ndarray, what: str, *rest: int
     call = "is_linearly_separable(X, d" + (f", max_epochs={rest[0]}" if rest else "") + ")"
     for labels, negated in ((d, ""), (-d, " with the labels negated")):
         name = call if t.hidden else f"{call} for {what}{negated}"
-        t.expect_close(t.student(X, labels, *rest), t.reference(X, labels, *rest), name=name)
+        t.expect_close(t.student(X, labels, *rest), t.reference(X, labels, *rest), name=name, returns="bool")
 
 
 def check_is_linearly_separable_gates(t: Trial) -> None:
@@ -674,6 +678,7 @@ IS_LINEARLY_SEPARABLE = Exercise(
     title="Testing linear separability by perceptron learning",
     notes="1.3.1.2",
     student=StudentFunction("perceptron", "is_linearly_separable"),
+    input_classes=(),
     reference="reference.perceptron:is_linearly_separable",
     torch_reference="reference.perceptron_torch:is_linearly_separable",
     checks=(
