@@ -63,11 +63,24 @@ def _shown(value: Any) -> str:
 # -- probability.is_valid_pmf --------------------------------------------------------------------
 
 
+def _described(function: str, args: tuple, reveal: bool) -> str:
+    """A random case as a student can recognise it: its shape and tolerance, and in a public check its sum or grid."""
+    tol = f", tol={float(args[-1]):g}" if len(args) in (2, 3) else ""
+    if function == "is_valid_pmf":
+        P = np.asarray(args[0])
+        seen = f" summing to {float(P.sum())!r}, smallest entry {P.min():.4g}" if reveal else ""
+        return f"is_valid_pmf(an array of shape {P.shape}{seen}{tol})"
+    x, p = np.asarray(args[0]), np.asarray(args[1])
+    spacing = "evenly spaced" if np.allclose(np.diff(x), x[1] - x[0], rtol=1e-5) else "unevenly spaced"
+    seen = f" over [{x[0]:.4g}, {x[-1]:.4g}], {spacing}, density from {p.min():.4g} to {p.max():.4g}" if reveal else ""
+    return f"is_valid_pdf(a grid of {len(x)} points{seen}{tol})"
+
+
 def _judge(t: Trial, function: str, cases: list[tuple], show: bool) -> None:
     """Each case is the call's arguments; one expectation for all of them (a guess gets some verdicts right)."""
     with t.all_or_nothing():
         for args in cases:
-            label = f"{function}({', '.join(_shown(a) for a in args)})" if show else f"{function} of case {len(t.trace) + 1}"
+            label = f"{function}({', '.join(_shown(a) for a in args)})" if show else _described(function, args, not t.hidden)
             t.expect_close(t.student(*args), t.reference(*args), name=label)
 
 
@@ -418,13 +431,13 @@ CONDITIONAL = Exercise(
         Mistake(
             "NaN where the marginal is 0",
             "where P(x) = 0 the division is 0 / 0: the conditional is undefined there, and the exercise asks for 0 "
-            "(np.divide(..., out=np.zeros_like(P), where=marginal > 0)).",
+            "in that row (column): divide only where the marginal is positive.",
             f"{MISTAKES}:conditional_nan_where_undefined",
         ),
         Mistake(
             "Bayes' rule without the prior",
-            "P(x | y) = P(y | x) P(x) / P(y): the prior P(x) multiplies. Or divide the joint directly: "
-            "P(x | y) = P(x, y) / P(y).",
+            "Bayes' rule has the prior P(x) in its numerator beside P(y | x) (the notes' statement of the rule "
+            "drops it). Simpler: divide the joint directly by the marginal of the variable conditioned on.",
             f"{MISTAKES}:conditional_bayes_without_prior",
         ),
     ),
