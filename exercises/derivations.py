@@ -27,6 +27,11 @@ How to write an answer:
 - LaTeX is accepted instead: ``\\sigma(x)\\left(1 + y\\right)``,
   ``\\frac{1}{2}``, ``W^\\top``, ``\\odot``, ``\\sum_{j \\neq k}``
   (write the string as a raw string, ``r"..."``, or double the backslashes);
+- a name with a subscript of several letters (``p_data``, ``deg_u``) may be
+  written in LaTeX as ``p_{data}``, ``p_{\\text{data}}``, ``p_{\\mathrm{data}}``
+  or ``p_{\\operatorname{data}}``, and ``\\mathrm{deg}_u``; ``\\text{...}``
+  holds one word, and only in a subscript (elsewhere it is rejected: a name
+  is written as it is, or with ``\\mathrm{...}``);
 - a step-by-step derivation is a list of steps; each step is an expression,
   or a chain ``a = b = c``; each must equal the step before it.
 

@@ -268,6 +268,37 @@ def test_latex_is_strict(latex, message):
     assert message in rejected(latex).message
 
 
+NAMED = Question(id="parser-named", target="D", symbols=(Symbol("p_data", Positive()), Symbol("p_g", Positive()), Symbol("deg_u"), Symbol("n_in")))
+
+
+@pytest.mark.parametrize(
+    ("latex", "plain"),
+    [
+        (r"\frac{p_{\text{data}}}{p_{\text{data}} + p_g}", "p_data/(p_data + p_g)"),
+        (r"p_{\mathrm{data}}", "p_data"),
+        (r"p_{\operatorname{data}}", "p_data"),
+        (r"p_{\textrm{data}} + n_\text{in} + n_\mbox{in}", "p_data + n_in + n_in"),
+        (r"\mathrm{deg}_u", "deg_u"),
+        (r"\operatorname{deg}_{u}", "deg_u"),
+    ],
+)
+def test_a_multi_letter_subscript_may_be_written_in_text_mathrm_or_operatorname(latex, plain):
+    assert parse_answer(latex, NAMED).plain == plain
+
+
+@pytest.mark.parametrize(
+    ("latex", "message"),
+    [
+        (r"\text{deg}_u", r"write a name as it is (deg_u, p_data) or with \mathrm{...} (\mathrm{deg}_u)"),
+        (r"\text{p_data}", r"read only as a word in a subscript, as in p_{\text{data}}"),
+        (r"p_{\text{da ta}}", r"in a subscript must hold one word of letters and digits"),
+    ],
+)
+def test_text_elsewhere_is_rejected_with_how_to_write_the_name(latex, message):
+    error = rejected(latex, NAMED)
+    assert isinstance(error, AnswerSyntaxError) and message in error.message, error.message
+
+
 def test_latex_errors_point_into_the_latex():
     error = rejected(r"\frac{1}{q}")
     assert isinstance(error, UnknownName)

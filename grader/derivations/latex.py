@@ -14,6 +14,8 @@ Known: ``\\frac \\dfrac \\tfrac`` (and ``\\frac{d}{dz}(...)`` as a derivative),
 ``\\odot \\circ``, ``\\top \\intercal`` (transpose), ``\\sum`` with
 ``\\neq``, Greek letters, ``\\exp \\log \\ln \\tanh \\cosh \\sinh \\max \\min``,
 ``\\operatorname{...} \\mathrm{...} \\mathbf{...} \\boldsymbol{...} \\bm{...} \\vec{...}``,
+``\\text{...} \\textrm{...} \\mbox{...}`` holding one word in a subscript (``p_{\\text{data}}``,
+``n_\\text{in}``; elsewhere text is rejected with a message saying how to write a name),
 and spacing commands. Braces group (they become brackets, except in a
 subscript, where they are kept so ``w_{kj}`` stays one name).
 """
@@ -58,6 +60,8 @@ _REPLACEMENTS = {
 _SPACES = {",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "textstyle"}
 _SIZES = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr"}
 _FONTS = {"mathbf", "boldsymbol", "bm", "vec", "mathrm", "operatorname", "mathit", "mathsf", "hat", "mathcal"}
+_TEXT = {"text", "textrm", "mbox"}
+"""text commands: read only as a word in a subscript (``p_{\\text{data}}``)"""
 _DELIMITERS = [("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")]
 
 
@@ -67,6 +71,8 @@ class _Converter:
         self.out: list[str] = []
         self.pos: list[int] = []
         self.depth = 0
+        self.subscript = 0
+        """how many subscript groups the conversion is inside (``_{...}``)"""
 
     def error(self, message: str, at: int, length: int = 1) -> AnswerSyntaxError:
         return AnswerSyntaxError(message, text=self.text, position=at, length=length)
@@ -140,7 +146,11 @@ class _Converter:
                     self.emit("T", i + 2)
                 elif char == "_":
                     self.emit("{", i + 1)
-                    self.convert(i + 2, close - 1)
+                    self.subscript += 1
+                    try:
+                        self.convert(i + 2, close - 1)
+                    finally:
+                        self.subscript -= 1
                     self.emit("}", close - 1)
                 else:
                     self.emit("(", i + 1)
@@ -215,9 +225,33 @@ class _Converter:
             if after < end and re.match(r"[A-Za-z0-9]", text[after]) and word[-1].isalnum():
                 self.emit(" ", after)
             return after
-        if name in ("text", "mbox", "mathrm{"):
-            raise self.error("text is not part of an expression", i, after - i)
+        if name in _TEXT:
+            return self.text_command(i, after, name)
         raise self.error(f"the LaTeX command \\{name} is not supported in answers", i, after - i)
+
+    def text_command(self, start: int, after: int, name: str) -> int:
+        """``\\text{word}`` (``\\textrm``, ``\\mbox``) in a subscript, as in ``p_{\\text{data}}``: the word is part of the name.
+
+        Anywhere else text is not part of an expression, and the message says how to write a name.
+        """
+        in_subscript = self.subscript > 0 or (self.out and self.out[-1] == "_")
+        if not in_subscript:
+            raise self.error(
+                f"text is not part of an expression: \\{name}{{...}} is read only as a word in a subscript, as in "
+                "p_{\\text{data}}; write a name as it is (deg_u, p_data) or with \\mathrm{...} (\\mathrm{deg}_u)",
+                start, after - start,
+            )
+        close = self.group_end(after)
+        group = self.text[after:close].strip()
+        word = group[1:-1].strip() if group.startswith("{") and group.endswith("}") else ""
+        if not re.fullmatch(r"[A-Za-z0-9]+", word):
+            raise self.error(
+                f"\\{name}{{...}} in a subscript must hold one word of letters and digits, as in p_{{\\text{{data}}}} "
+                "or n_{\\text{in}}",
+                start, close - start,
+            )
+        self.emit(word, self.text.index(word, after))
+        return close
 
     def fraction(self, start: int, after: int, end: int) -> int:
         numerator_end = self.group_end(after)
