@@ -40,6 +40,8 @@ MARKER = "\u2581"
 def bpe_train(corpus, vocab_size):
     """Return the merges byte-pair encoding learns from ``corpus`` to reach ``vocab_size`` tokens, in the order learned.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Pre-tokenise the corpus into words (the module's convention; a word
     that occurs several times counts that many times) and start each word
     as its characters. The vocabulary starts as the corpus's DISTINCT
@@ -119,6 +121,8 @@ def bpe_train(corpus, vocab_size):
 def bpe_encode(text, merges):
     """Return the tokens of ``text``: pre-tokenised into words, each word's characters merged in the LEARNED order.
 
+    Time budget: 2 s of CPU per call (the course default).
+
     Start each word as its characters and apply the merges one after
     another, in the order of the list (the order they were learned), each
     to every occurrence in the word. Characters never seen in training just
@@ -170,6 +174,8 @@ def bpe_encode(text, merges):
 
 def detokenise(tokens):
     """Return the text of ``tokens``: join them exactly as they are and turn every marker back into a space.
+
+    Time budget: 2 s of CPU per call (the course default).
 
     The round trip ``text -> bpe_encode -> detokenise`` gives the text back
     EXACTLY, spaces at the start, at the end and doubled included. For
