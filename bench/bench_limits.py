@@ -7,8 +7,10 @@ plain Python loops, no vectorisation; where a loop version makes no sense,
 ``tests/loop_solutions/__init__.py`` says why) and the course's solution
 (``solutions/<topic>.py``). Calls run with generous limits, so a slow call is
 measured, not stopped. Per exercise it keeps the costliest call's CPU time of
-each, the size of the largest input of the public and of the hidden checks
-(numbers in the call's arguments), and whether each student got full marks.
+each (as the child's clock counts it, in scheduler ticks of a few milliseconds:
+a call shorter than a tick may count 0; the call's time in the child is kept
+beside it), the size of the largest input of the public and of the hidden
+checks (numbers in the call's arguments), and whether each got full marks.
 
 The limit an exercise needs is ``MARGIN`` times the costliest of the two,
 rounded up to a whole second and never below the course's default; the table
@@ -106,23 +108,25 @@ class Measured:
 
     def __init__(self, code: SandboxedStudentCode) -> None:
         self.code = code
-        self.calls: list[tuple[bool, int, float]] = []
-        """(hidden, numbers in the input, CPU seconds) of each call that answered"""
+        self.calls: list[tuple[bool, int, float, float]] = []
+        """(hidden, numbers in the input, CPU seconds, seconds) of each call that answered"""
 
     def call(self, function: Any, args: tuple, kwargs: dict, *, limits: Mapping[str, Any] | None = None,
              torch: bool = False, hidden: bool = False) -> CallOutcome:
         outcome = self.code.call(function, args, kwargs, limits={**(limits or {}), **MEASURE_LIMITS},
                                  torch=torch, hidden=hidden)
-        self.calls.append((hidden, numbers_in((args, kwargs)), float(outcome.cpu_seconds or 0.0)))
+        self.calls.append((hidden, numbers_in((args, kwargs)), float(outcome.cpu_seconds or 0.0), float(outcome.seconds)))
         return outcome
 
 
 def measure(exercise: Exercise, module_source: Path, sandbox: Sandbox, student_ids: list[str]) -> dict[str, Any]:
     """Grade one student (the module at ``module_source``) on the exercise's public and hidden checks."""
     worst: dict[str, Any] = {"cpu_seconds": 0.0, "full_marks": True, "public_input": 0, "hidden_input": 0,
-                             "public_cpu_seconds": 0.0, "hidden_cpu_seconds": 0.0}
+                             "public_cpu_seconds": 0.0, "hidden_cpu_seconds": 0.0, "call_seconds": 0.0}
     with tempfile.TemporaryDirectory(prefix="nngrade-limits-") as folder:
         shutil.copy(module_source, Path(folder) / f"{exercise.student.module}.py")
+        if module_source.parent == LOOPS:
+            shutil.copy(LOOPS / "_loops.py", Path(folder) / "_loops.py")  # the loop solutions' shared helpers
         for student_id in student_ids:
             measured = Measured(SandboxedStudentCode(folder, sandbox=sandbox))
             try:
@@ -134,8 +138,9 @@ def measure(exercise: Exercise, module_source: Path, sandbox: Sandbox, student_i
                 worst["full_marks"] = False
                 worst["lost"] = [f"{check.check_name}: {check.status.value}: {check.feedback[:300]}"
                                  for check in result.checks if check.score != check.max_score]
-            for hidden, size, cpu in measured.calls:
+            for hidden, size, cpu, seconds in measured.calls:
                 side = "hidden" if hidden else "public"
+                worst["call_seconds"] = max(worst["call_seconds"], round(seconds, 4))
                 worst[f"{side}_input"] = max(worst[f"{side}_input"], size)
                 worst[f"{side}_cpu_seconds"] = max(worst[f"{side}_cpu_seconds"], round(cpu, 4))
     worst["cpu_seconds"] = max(worst["public_cpu_seconds"], worst["hidden_cpu_seconds"])
@@ -162,7 +167,8 @@ def chosen(exercise: Exercise, row: dict[str, Any], default: float) -> tuple[flo
 
 def table(registry: Any, record: dict[str, Any], default: float) -> str:
     lines = [
-        f"CPU seconds per call, costliest call of each student (margin {MARGIN:g}x, course default {default:g} s)",
+        f"CPU seconds per call, costliest call of each student, with its time in the child in brackets "
+        f"(margin {MARGIN:g}x, course default {default:g} s)",
         "",
         "| exercise | largest input (public / hidden) | loop solution | solution | needed | limit | margin |",
         "| --- | --- | --- | --- | --- | --- | --- |",
@@ -174,10 +180,10 @@ def table(registry: Any, record: dict[str, Any], default: float) -> str:
             continue
         need, limit = chosen(exercise, row, default)
         loop = row.get("loop")
-        loop_text = f"{loop['cpu_seconds']:.3f}" + ("" if loop["full_marks"] else " (NOT full marks)") if loop else \
+        loop_text = f"{loop['cpu_seconds']:.3f} ({loop.get('call_seconds', 0):.4f})" + ("" if loop["full_marks"] else " (NOT full marks)") if loop else \
             f"none: {row.get('no_loop_version') or 'not written'}"
         solution = row["solution"]
-        solution_text = f"{solution['cpu_seconds']:.3f}" + ("" if solution["full_marks"] else " (NOT full marks)")
+        solution_text = f"{solution['cpu_seconds']:.3f} ({solution.get('call_seconds', 0):.4f})" + ("" if solution["full_marks"] else " (NOT full marks)")
         cost = max(loop["cpu_seconds"] if loop else 0.0, solution["cpu_seconds"])
         margin = f"{limit / cost:.0f}x" if cost > 0 else "-"
         sizes = f"{solution['public_input']} / {solution['hidden_input']}"
