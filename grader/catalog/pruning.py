@@ -99,7 +99,7 @@ def _mask_calls(t: Trial, function: str, cases: list[tuple[Any, ...]], show: boo
 
 def check_magnitude_mask_worked_example(t: Trial) -> None:
     """'magnitude_mask' on the docstring's example: W = [[0.5, -0.25, 1], [-0.25, 2, -0.125]], sparsity 1/3 and 0.5."""
-    _mask_calls(t, "magnitude_mask", [(WORKED_W, 1 / 3), (WORKED_W, 0.5)], show=True)
+    _mask_calls(t, "magnitude_mask", [(WORKED_W.tolist(), 1 / 3), (WORKED_W, 0.5)], show=True)
 
 
 def check_magnitude_mask_ties_and_rounding(t: Trial) -> None:
@@ -124,6 +124,7 @@ MAGNITUDE_MASK = Exercise(
     student=StudentFunction("pruning", "magnitude_mask"),
     reference="reference.pruning:magnitude_mask",
     torch_reference="reference.pruning_torch:magnitude_mask",
+    input_classes=("ties: np.ravel(np.abs(W))", "list input: W"),
     checks=(
         Check(check_magnitude_mask_worked_example, points=1),
         Check(check_magnitude_mask_ties_and_rounding, points=2),
@@ -188,15 +189,15 @@ WORKED_LAYERS = [np.array([[1.0, -0.5], [0.25, 2.0]]), np.array([[0.125, -0.25, 
 def _global_calls(t: Trial, cases: list[tuple[Any, ...]], show: bool = False) -> None:
     for layers, sparsity in cases:
         if show:
-            label = f"global_magnitude_masks({[W.tolist() for W in layers]}, {sparsity:g})"
+            label = f"global_magnitude_masks({[np.asarray(W).tolist() for W in layers]}, {sparsity:g})"
         else:
-            label = f"global_magnitude_masks(layers of shapes {[W.shape for W in layers]}, {sparsity:g})"
+            label = f"global_magnitude_masks(layers of shapes {[np.shape(W) for W in layers]}, {sparsity:g})"
         t.expect_close(t.student(layers, sparsity), t.reference(layers, sparsity), name=label)
 
 
 def check_global_magnitude_masks_worked_example(t: Trial) -> None:
     """'global_magnitude_masks' on the docstring's example: layers [[1, -0.5], [0.25, 2]] and [[0.125, -0.25, 0.0625]], sparsity 0.4 and 0.6."""
-    _global_calls(t, [(WORKED_LAYERS, 0.4), (WORKED_LAYERS, 0.6)], show=True)
+    _global_calls(t, [([W.tolist() for W in WORKED_LAYERS], 0.4), (WORKED_LAYERS, 0.6)], show=True)
 
 
 def check_global_magnitude_masks_collapse_and_not(t: Trial) -> None:
@@ -216,6 +217,7 @@ GLOBAL_MAGNITUDE_MASKS = Exercise(
     student=StudentFunction("pruning", "global_magnitude_masks"),
     reference="reference.pruning:global_magnitude_masks",
     torch_reference="reference.pruning_torch:global_magnitude_masks",
+    input_classes=("list input: weights",),
     checks=(
         Check(check_global_magnitude_masks_worked_example, points=1),
         Check(check_global_magnitude_masks_collapse_and_not, points=2),
@@ -279,7 +281,7 @@ def structured_case(rng: np.random.Generator, shape: tuple[int, ...], p: int, di
 def check_structured_mask_worked_example(t: Trial) -> None:
     """'structured_mask' on the docstring's example: W = [[3, 0, 0], [1, 1, 1.5], [0.5, 0.5, 0.5]], sparsity 1/3 with p = 1, and 2/3 with p = 1 and p = 2."""
     W = np.array([[3.0, 0.0, 0.0], [1.0, 1.0, 1.5], [0.5, 0.5, 0.5]])
-    _mask_calls(t, "structured_mask", [(W, 1 / 3, 1), (W, 2 / 3, 1), (W, 2 / 3, 2)], show=True)
+    _mask_calls(t, "structured_mask", [(W.tolist(), 1 / 3, 1), (W, 2 / 3, 1), (W, 2 / 3, 2)], show=True)
 
 
 def check_structured_mask_linear_and_conv(t: Trial) -> None:
@@ -304,6 +306,7 @@ STRUCTURED_MASK = Exercise(
     student=StudentFunction("pruning", "structured_mask"),
     reference="reference.pruning:structured_mask",
     torch_reference="reference.pruning_torch:structured_mask",
+    input_classes=("ties: (np.abs(np.asarray(W)) ** p).reshape(np.shape(W)[0], -1).sum(1)", "list input: W"),
     checks=(
         Check(check_structured_mask_worked_example, points=1),
         Check(check_structured_mask_linear_and_conv, points=2),
@@ -354,7 +357,7 @@ def network_case(rng: np.random.Generator, d: int, h: int, k: int, n: int) -> tu
 
 def _network_calls(t: Trial, function: str, cases: list[tuple[np.ndarray, ...]]) -> None:
     for W1, b1, W2, b2, X, Y in cases:
-        label = f"{function}(W1 {W1.shape}, b1, W2 {W2.shape}, b2, X {X.shape}, Y {Y.shape})"
+        label = f"{function}(W1 {np.shape(W1)}, b1, W2 {np.shape(W2)}, b2, X {np.shape(X)}, Y {np.shape(Y)})"
         t.expect_close(t.student(W1, b1, W2, b2, X, Y), t.reference(W1, b1, W2, b2, X, Y), name=label)
 
 
@@ -366,8 +369,8 @@ SMALL_NETWORK = (
 
 
 def check_obd_saliencies_small_network(t: Trial) -> None:
-    """'obd_saliencies' of the docstring's network: 2 inputs, 2 sigmoid units, 1 output, 3 examples."""
-    _network_calls(t, "obd_saliencies", [SMALL_NETWORK])
+    """'obd_saliencies' of the docstring's network (given as lists): 2 inputs, 2 sigmoid units, 1 output, 3 examples."""
+    _network_calls(t, "obd_saliencies", [tuple(a.tolist() for a in SMALL_NETWORK)])
 
 
 def check_obd_saliencies_random_networks(t: Trial) -> None:
@@ -387,6 +390,7 @@ OBD_SALIENCIES = Exercise(
     student=StudentFunction("pruning", "obd_saliencies"),
     reference="reference.pruning:obd_saliencies",
     torch_reference="reference.pruning_torch:obd_saliencies",
+    input_classes=("list input: W1", "list input: X"),
     checks=(
         Check(check_obd_saliencies_small_network, points=1),
         Check(check_obd_saliencies_random_networks, points=2),
@@ -423,8 +427,8 @@ OBD_SALIENCIES = Exercise(
 
 
 def check_snip_saliencies_small_network(t: Trial) -> None:
-    """'snip_saliencies' of the docstring's network: 2 inputs, 2 sigmoid units, 1 output, 3 examples."""
-    _network_calls(t, "snip_saliencies", [SMALL_NETWORK])
+    """'snip_saliencies' of the docstring's network (given as lists): 2 inputs, 2 sigmoid units, 1 output, 3 examples."""
+    _network_calls(t, "snip_saliencies", [tuple(a.tolist() for a in SMALL_NETWORK)])
 
 
 def check_snip_saliencies_random_networks(t: Trial) -> None:
@@ -444,6 +448,7 @@ SNIP_SALIENCIES = Exercise(
     student=StudentFunction("pruning", "snip_saliencies"),
     reference="reference.pruning:snip_saliencies",
     torch_reference="reference.pruning_torch:snip_saliencies",
+    input_classes=("list input: W1", "list input: X"),
     checks=(
         Check(check_snip_saliencies_small_network, points=1),
         Check(check_snip_saliencies_random_networks, points=2),
@@ -527,14 +532,16 @@ def lottery_case(rng: np.random.Generator, k: int, d: int, rounds: int) -> tuple
 
 def _lottery_calls(t: Trial, cases: list[tuple[Any, ...]]) -> None:
     for W_init, X, Y, eta, steps, rounds, rate in cases:
-        label = f"lottery_ticket(W_init {W_init.shape}, X {X.shape}, Y {Y.shape}, eta={eta:g}, steps={steps}, rounds={rounds}, rate={rate:g})"
+        label = (f"lottery_ticket(W_init {np.shape(W_init)}, X {np.shape(X)}, Y {np.shape(Y)}, eta={eta:g}, steps={steps}, "
+                 f"rounds={rounds}, rate={rate:g})")
         t.expect_close(t.student(W_init, X, Y, eta, steps, rounds, rate),
                        t.reference(W_init, X, Y, eta, steps, rounds, rate), name=label)
 
 
 def check_lottery_ticket_one_round(t: Trial) -> None:
-    """'lottery_ticket' with one round: train a 2x4 layer with the mask kept, prune by magnitude, rewind to W_init."""
-    _lottery_calls(t, [lottery_case(t.rng, 2, 4, 1)])
+    """'lottery_ticket' with one round (the arrays given as lists): train a 2x4 layer with the mask kept, prune by magnitude, rewind to W_init."""
+    W_init, X, Y, *rest = lottery_case(t.rng, 2, 4, 1)
+    _lottery_calls(t, [(W_init.tolist(), X.tolist(), Y.tolist(), *rest)])
 
 
 def check_lottery_ticket_rounds(t: Trial) -> None:
@@ -554,6 +561,7 @@ LOTTERY_TICKET = Exercise(
     student=StudentFunction("pruning", "lottery_ticket"),
     reference="reference.pruning:lottery_ticket",
     torch_reference="reference.pruning_torch:lottery_ticket",
+    input_classes=("list input: W_init", "list input: X"),
     checks=(
         Check(check_lottery_ticket_one_round, points=1),
         Check(check_lottery_ticket_rounds, points=2),
