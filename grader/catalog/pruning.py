@@ -12,9 +12,9 @@ by the smaller flat index; a neuron is a slice along axis 0.
 
 No verdict hangs on the check's own floating-point arithmetic. The masks'
 weights are multiples of 1/16 (exact in float32, so every magnitude, L1
-norm and sum of squares is exact and a tie is a tie), every input holds a
-tie straddling the threshold (one of the pair pruned, the other kept, by
-index), and ``sparsity * n`` is at least 0.2 from a half. The lottery
+norm and sum of squares is exact and a tie is a tie), every random input
+holds a tie straddling the threshold (one of the pair pruned, the other
+kept, by index), and ``sparsity * n`` is at least 0.2 from a half. The lottery
 ticket's trained magnitudes are not exact: its inputs are redrawn until, in
 every round, the magnitudes on either side of the threshold differ by more
 than 1% (a float32 student's training moves them by about 1e-6), and

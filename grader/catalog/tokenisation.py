@@ -156,8 +156,8 @@ BPE_TRAIN = Exercise(
         Mistake(
             "ties broken by first occurrence",
             "when several pairs have the highest count, the rule is the lexicographically smallest (left, right); "
-            "Counter.most_common and max over a dict return the one seen first instead. Compare "
-            "(-count, pair) with min().",
+            "Counter.most_common and max over a dict return the one seen first instead. Rank the candidates by "
+            "their count and, among equal counts, by the pair itself.",
             f"{MISTAKES}:bpe_train_first_seen_ties",
         ),
         Mistake(
@@ -169,8 +169,7 @@ BPE_TRAIN = Exercise(
         Mistake(
             "the space marker dropped",
             "a space is not thrown away: it becomes the marker '\u2581' at the start of the next word, a character "
-            "of its own that pairs and merges like any other (text.replace(' ', '\u2581'), then a word starts "
-            "at each marker).",
+            "of its own that pairs and merges like any other; splitting on spaces loses it.",
             f"{MISTAKES}:bpe_train_no_marker",
         ),
         Mistake(
