@@ -68,9 +68,9 @@ def test_the_limit_is_at_least_the_margin_times_the_measured_cost(exercise):
 
 
 @pytest.mark.parametrize("exercise", REGISTRY, ids=lambda e: e.id)
-def test_a_loop_solution_or_a_reason_why_none(exercise):
-    """A loop solution measured, or a stated reason in tests/loop_solutions/__init__.py; a reason is never
-    kept beside a loop solution, and an exercise with no loop solution yet is shown as such by the bench."""
+def test_the_record_keeps_the_reason_for_no_loop_solution(exercise):
+    """An exercise with a loop solution has no reason for having none, and the record holds the reason in force
+    (an exercise with neither is shown by the bench's table as "none: not written")."""
     row = RECORD["exercises"].get(exercise.id)
     assert row is not None, f"{exercise.id} has no measurement; " + MEASURE_AGAIN.format(exercise.id)
     reason = next((text for pattern, text in NO_LOOP_VERSION.items() if fnmatch.fnmatchcase(exercise.id, pattern)), "")
