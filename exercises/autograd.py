@@ -13,7 +13,8 @@ calling ``forward`` directly.
 Conventions used by every class in this module:
 
 - inputs are float64 tensors in the checks (as ``torch.autograd.gradcheck``
-  uses); return tensors of the inputs' dtype and shape;
+  uses); return tensors of the inputs' dtype and shape (an answer computed
+  in float32 is compared with float32 tolerances, relative 1e-4);
 - write the gradient's formula in ``backward``: do not call ``.backward()``
   or ``torch.autograd`` inside ``forward`` or ``backward``;
 - the sigmoid is ``sigma(a) = 1 / (1 + exp(-a))`` and its derivative

@@ -17,6 +17,11 @@ Conventions used by every function in this module:
 - a layer's weights multiply the features from the right, ``H W`` with ``W``
   of shape ``(m, m_out)`` (notes 1.13.5.2).
 
+Inputs are NumPy arrays of floats (``batch`` holds ints). Return NumPy arrays
+(lists and torch tensors are accepted too), float64, or float32 compared with
+float32 tolerances (relative 1e-4, absolute 1e-6); the indices ``top_k_pool``
+returns are ints (checked: 2.0 is not an index).
+
 Replace each ``raise NotImplementedError`` with your code, then run
 ``pytest`` in this folder (or ``nngrade check gcn``). You may call your own
 functions from one another (``gcn_layer`` can use ``gcn_normalize``).

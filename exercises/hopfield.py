@@ -22,6 +22,11 @@ Conventions used by every function in this module:
   of the notes' proof drops the minus sign, but the definition has it).
 - functions never modify their inputs; they return new arrays.
 
+Inputs are NumPy arrays of floats, Python ints and lists of ints. Return NumPy
+arrays (lists and torch tensors are accepted too), float64, or float32
+compared with float32 tolerances (relative 1e-4, absolute 1e-6); ``is_stable``
+returns a Python bool (checked: 1 or 0 is not one).
+
 Replace each ``raise NotImplementedError`` with your code, then run
 ``pytest`` in this folder (or ``nngrade check hopfield``). You may call your
 own functions from one another (``retrieve`` can use ``update_unit`` and

@@ -41,6 +41,11 @@ Conventions used by every function in this module:
   states in both statistics.
 - functions never modify their inputs; they return new arrays.
 
+Inputs are NumPy arrays of floats. Return NumPy arrays (lists and torch tensors
+are accepted too) and Python floats, float64, or float32 compared with float32
+tolerances (relative 1e-4, absolute 1e-6); ``sample_states`` returns the floats
+0.0 and 1.0 (checked: booleans are not accepted).
+
 Replace each ``raise NotImplementedError`` with your code, then run
 ``pytest`` in this folder (or ``nngrade check rbm``). You may call your own
 functions from one another (``cd_k`` can use ``hidden_probabilities``,

@@ -20,8 +20,10 @@ Conventions used by every function in this module:
   ``sigma(z) = 1 / (1 + exp(-z))``;
 - "scaled by c" (``c > 0``) means that *every* weight and *every* bias is
   multiplied by ``c``, so each unit computes ``f(c (w . x + b))``;
-- input bits ``x1``, ``x2`` are 0 or 1; return NumPy arrays of float64 (or
-  int for 0/1 outputs).
+- input bits ``x1``, ``x2`` are 0 or 1. Return NumPy arrays (lists and
+  torch tensors are accepted too): bits (ints or floats) for the perceptron
+  adder, which does no float32 or float64 arithmetic, and otherwise float64,
+  or float32 compared with float32 tolerances (relative 1e-4, absolute 1e-6).
 
 Replace each ``raise NotImplementedError`` with your code, then run
 ``pytest`` in this folder (or ``nngrade check sigmoid_neurons``).

@@ -21,6 +21,11 @@ Conventions used by every function in this module:
 - random choices are made with a uniform number ``u`` in [0, 1) that you are
   given: the sampled token is the smallest index ``j`` (in vocabulary order)
   whose cumulative probability ``q_0 + ... + q_j`` exceeds ``u``.
+
+Inputs are NumPy arrays of floats (masks of bools or floats), lists of ints
+and Python numbers. Return NumPy arrays (lists and torch tensors are accepted
+too), float64, or float32 compared with float32 tolerances (relative 1e-4,
+absolute 1e-6); tokens and sequences are ints (checked: 2.0 is not a token).
 """
 
 import numpy as np

@@ -28,7 +28,9 @@ activation; here it is the weighted input):
   ``C = -sum_j [y_j ln z_j^L + (1 - y_j) ln(1 - z_j^L)]``; with a softmax output
   layer, the log-likelihood ``C = -ln z_y^L`` where ``y`` is the index of the
   correct class;
-- functions return NumPy arrays (float64) and never modify their inputs.
+- functions never modify their inputs. They return NumPy arrays (lists and
+  torch tensors are accepted too), float64, or float32 compared with float32
+  tolerances (relative 1e-4, absolute 1e-6).
 """
 
 import numpy as np

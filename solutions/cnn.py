@@ -19,9 +19,10 @@ Conventions used by every function and class in this module (they are torch's):
   would stick out past the padded input is dropped.
 
 Accepted inputs: NumPy arrays of floats (or nested lists); return NumPy
-arrays (float64 is fine) or Python ints where the docstring says so. The
-checks compare with double-precision tolerances (relative 1e-7), so compute
-in float64. Loops are fine: each check calls a function a few times on small
+arrays (lists and torch tensors are accepted too), or Python ints where the
+docstring says so (checked: 2.0 is not a size or a count). Float answers are
+compared at float64 tolerances (relative 1e-7), or at float32 tolerances
+(relative 1e-4, absolute 1e-6) when they are float32. Loops are fine: each check calls a function a few times on small
 inputs. Each call of a function may take up to 5 s of CPU time (15 s of wall
 clock), whatever limits your course sets for other topics: a correct solution
 written as plain nested loops over every pixel takes well under 0.1 s per

@@ -21,6 +21,11 @@ Conventions used by every function in this module:
 - the energy is ``E = -1/2 sum_i sum_j w_ij y_i y_j`` (notes 1.4.1.3; one line
   of the notes' proof drops the minus sign, but the definition has it).
 - functions never modify their inputs; they return new arrays.
+
+Inputs are NumPy arrays of floats, Python ints and lists of ints. Return NumPy
+arrays (lists and torch tensors are accepted too), float64, or float32
+compared with float32 tolerances (relative 1e-4, absolute 1e-6); ``is_stable``
+returns a Python bool (checked: 1 or 0 is not one).
 """
 
 from itertools import combinations

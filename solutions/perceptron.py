@@ -7,6 +7,11 @@ Conventions used by every function in this module:
 - the perceptron outputs ``+1`` when ``w . x > 0`` and ``-1`` when
   ``w . x <= 0`` -- a net input of exactly 0 gives -1;
 - desired outputs ``d`` are -1 or +1.
+
+Inputs are NumPy arrays of floats (``d`` and an update order hold ints).
+Return NumPy arrays (lists and torch tensors are accepted too), float64, or
+float32 compared with float32 tolerances (relative 1e-4, absolute 1e-6);
+``is_linearly_separable`` returns a Python bool (checked: 1 or 0 is not one).
 """
 
 import numpy as np

@@ -27,12 +27,14 @@ Conventions used by every function and class in this module:
   ``W = [weight_hh_l0 | weight_ih_l0]`` (columns, h first) and
   ``b = bias_ih_l0 + bias_hh_l0``, its rows already in the order i, f, g, o.
 - inputs are NumPy arrays (lists of numbers work too); return NumPy arrays of
-  floats. The classes ``RNN`` and ``LSTM`` are torch modules and take and
-  return float32 tensors.
+  floats (lists and torch tensors are accepted too), float64 or float32. The
+  classes ``RNN`` and ``LSTM`` are torch modules and take and return float32
+  tensors.
 
-Checks compare with a relative tolerance of 1e-7 (float64) or 1e-4 (float32,
-for the modules), and an absolute one of 1e-9 (1e-6 for float32, scaled to
-the largest entry for the modules' outputs and gradients).
+Checks compare a float64 answer with a relative tolerance of 1e-7 and an
+absolute one of 1e-9, and a float32 answer (a function's or a module's) with
+1e-4 and 1e-6 (scaled to the largest entry for the modules' outputs and
+gradients).
 
 Replace each ``raise NotImplementedError`` with your code, then run
 ``pytest`` in this folder (or ``nngrade check rnn``). You may call your own
