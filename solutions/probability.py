@@ -98,7 +98,7 @@ def is_valid_pdf(x, p, tol):
 
     Parameters
     ----------
-    x : ndarray of shape (n,)
+    x : ndarray of shape (n,), floats or ints
         the grid, non-decreasing
     p : ndarray of shape (n,)
         the density's values at the grid points
@@ -191,7 +191,7 @@ def sample_moments(X, ddof):
 
     Parameters
     ----------
-    X : ndarray of shape (n, d)
+    X : ndarray of shape (n, d), floats or ints
         the samples, one per row
     ddof : int
         0 (population) or 1 (sample)
@@ -224,9 +224,9 @@ def table_moments(x_values, y_values, P):
 
     Parameters
     ----------
-    x_values : ndarray of shape (m,)
+    x_values : ndarray of shape (m,), floats or ints
         the values of x, one per row of P
-    y_values : ndarray of shape (k,)
+    y_values : ndarray of shape (k,), floats or ints
         the values of y, one per column of P
     P : ndarray of shape (m, k)
         the joint PMF
@@ -318,7 +318,7 @@ def gaussian_log_likelihood(x, mu, var):
 
     Parameters
     ----------
-    x : ndarray of shape (n,)
+    x : ndarray of shape (n,), floats or ints
         the data
     mu : float
         the mean

@@ -92,6 +92,7 @@ ENTROPY = Exercise(
         Check(check_entropy_random, points=2),
         Check(check_entropy_hidden, points=2, hidden=True),
     ),
+    input_classes=("on the boundary: p",),
     mistakes=(
         Mistake(
             "nats where another base is asked",
@@ -187,6 +188,7 @@ KL_DIVERGENCE = Exercise(
         Check(check_kl_divergence_random, points=2),
         Check(check_kl_divergence_hidden, points=2, hidden=True),
     ),
+    input_classes=("on the boundary: p", "on the boundary: q"),
     mistakes=(
         Mistake(
             "arguments swapped",
@@ -244,6 +246,7 @@ CROSS_ENTROPY = Exercise(
         Check(check_cross_entropy_random, points=2),
         Check(check_cross_entropy_hidden, points=2, hidden=True),
     ),
+    input_classes=("on the boundary: p", "on the boundary: q"),
     mistakes=(
         Mistake(
             "p and q swapped",
@@ -320,6 +323,7 @@ MUTUAL_INFORMATION = Exercise(
         Check(check_mutual_information_random, points=2),
         Check(check_mutual_information_hidden, points=2, hidden=True),
     ),
+    input_classes=("on the boundary: P",),
     mistakes=(
         Mistake(
             "product of the marginals wrongly normalised",

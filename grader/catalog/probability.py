@@ -128,12 +128,14 @@ def pmf_cases(rng: np.random.Generator) -> list[tuple]:
 
 
 def check_is_valid_pmf_worked_example(t: Trial) -> None:
-    """'is_valid_pmf' on worked example 2.1.4, uniform PMFs over k states (k = 2, 6, 7, 10), and PMFs that are not valid."""
+    """'is_valid_pmf' on worked example 2.1.4, uniform PMFs over k states (k = 2, 6, 7, 10; in float32 for k = 7), PMFs with a 0, of ints and as a list, and PMFs that are not valid."""
     cases: list[tuple] = [(np.full(k, 1.0 / k),) for k in (2, 6, 7, 10)]             # 1/6 and 1/7 sum to 1 - 1 ulp
     cases += [(np.full(5, 1.0 / 6),), (np.full(8, 1.0 / 7),)]                          # a state left out; one too many
     cases += [(np.array([0.75, 0.5, -0.25]),)]                                          # sums to 1, one entry negative
     cases += [(np.array([0.5, 0.502]), 0.01), (np.array([0.5, 0.502]),)]                # within tol = 0.01; not within the default
     cases += [(np.full((3, 4), 1.0 / 12),), (np.array([[0.5, 0.5], [0.25, 0.75]]),)]   # a joint table; a conditional one
+    cases += [(np.array([0.5, 0.0, 0.25, 0.25]),), (np.array([0, 1, 0]),), ([0.25, 0.25, 0.5],)]  # a 0; ints; a list
+    cases += [(np.full(7, 1.0 / 7, dtype=np.float32),)]                                  # float32: float32's eps
     _judge(t, "is_valid_pmf", cases, show=True)
 
 
@@ -159,6 +161,7 @@ IS_VALID_PMF = Exercise(
         Check(check_is_valid_pmf_random, points=2),
         Check(check_is_valid_pmf_hidden, points=2, hidden=True),
     ),
+    input_classes=("integer dtype: P", "list input: P", "float32 input: P", "on the boundary: P"),
     mistakes=(
         Mistake(
             "non-negativity not tested",
@@ -247,7 +250,7 @@ def check_is_valid_pdf_worked_example(t: Trial) -> None:
         (np.linspace(1.0, 3.0, 5), np.full(5, 0.5), tol),                                  # U(1, 3) on [1, 3]
         (np.array([0.0, 0.25]), np.array([4.0, 4.0]), tol),                                 # U(0, 0.25): a density of 4
         (np.array([2.0, 2.125, 2.5]), np.full(3, 2.0), tol),                                # U(2, 2.5), uneven grid
-        (np.array([0.0, 1, 1, 3, 3, 4]), np.array([0.0, 0, 0.5, 0.5, 0, 0]), tol),          # U(1, 3) with its jumps
+        (np.array([0, 1, 1, 3, 3, 4]), np.array([0.0, 0, 0.5, 0.5, 0, 0]), tol),            # U(1, 3) with its jumps, an int grid
         (np.array([0.0, 0.125, 0.5, 1.0]), np.full(4, 1.0), tol),                           # U(0, 1), uneven grid
         (np.linspace(0.0, 1.0, 5), np.full(5, 1.0002), tol),                                # integral 1.0002: within tol
         (np.linspace(1.0, 3.0, 5), np.full(5, 1.0 / 3), tol),                               # 1/b, not 1/(b - a)
@@ -281,6 +284,7 @@ IS_VALID_PDF = Exercise(
         Check(check_is_valid_pdf_random, points=2),
         Check(check_is_valid_pdf_hidden, points=2, hidden=True),
     ),
+    input_classes=("integer dtype: x", "on the boundary: p"),
     mistakes=(
         Mistake(
             "non-negativity not tested",
@@ -364,6 +368,7 @@ MARGINALS = Exercise(
         Check(check_marginals_random, points=1),
         Check(check_marginals_hidden, points=2, hidden=True),
     ),
+    input_classes=(),
     mistakes=(
         Mistake(
             "marginal over the wrong axis",
@@ -421,6 +426,7 @@ CONDITIONAL = Exercise(
         Check(check_conditional_random, points=2),
         Check(check_conditional_hidden, points=2, hidden=True),
     ),
+    input_classes=("on the boundary: P.sum(axis=1)", "on the boundary: P.sum(axis=0)"),
     mistakes=(
         Mistake(
             "normalised over the wrong axis",
@@ -455,7 +461,7 @@ def samples(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
 
 def check_sample_moments_worked_example(t: Trial) -> None:
     """'sample_moments' of the docstring's three samples [[1, 2], [3, 6], [5, 4]], with ddof 1 and ddof 0."""
-    X = np.array([[1.0, 2.0], [3.0, 6.0], [5.0, 4.0]])
+    X = np.array([[1, 2], [3, 6], [5, 4]])
     _tuples(t, "sample_moments", [(X, 1), (X, 0)], show=True)
 
 
@@ -485,6 +491,7 @@ SAMPLE_MOMENTS = Exercise(
         Check(check_sample_moments_ddof, points=2),
         Check(check_sample_moments_hidden, points=2, hidden=True),
     ),
+    input_classes=("integer dtype: X",),
     mistakes=(
         Mistake(
             "population variance where the sample one is asked",
@@ -524,8 +531,8 @@ def values(rng: np.random.Generator, n: int) -> np.ndarray:
 
 def check_table_moments_worked_example(t: Trial) -> None:
     """'table_moments' of the docstring's 2x2 table (x = y, each 0 or 1 with probability 1/2), and of a 2x3 table."""
-    cases = [(np.array([0.0, 1.0]), np.array([0.0, 1.0]), np.array([[0.5, 0.0], [0.0, 0.5]])),
-             (np.array([1.0, 2.0]), np.array([-1.0, 0.0, 2.0]), np.array([[0.25, 0.125, 0.0], [0.0, 0.125, 0.5]]))]
+    cases = [(np.array([0, 1]), np.array([0, 1]), np.array([[0.5, 0.0], [0.0, 0.5]])),
+             (np.array([1, 2]), np.array([-1, 0, 2]), np.array([[0.25, 0.125, 0.0], [0.0, 0.125, 0.5]]))]
     _tuples(t, "table_moments", cases, show=True)
 
 
@@ -552,6 +559,7 @@ TABLE_MOMENTS = Exercise(
         Check(check_table_moments_random, points=2),
         Check(check_table_moments_hidden, points=2, hidden=True),
     ),
+    input_classes=("integer dtype: x_values", "integer dtype: y_values"),
     mistakes=(
         Mistake(
             "values averaged without their probabilities",
@@ -624,6 +632,7 @@ BERNOULLI_LOG_LIKELIHOOD = Exercise(
         Check(check_bernoulli_log_likelihood_random, points=1),
         Check(check_bernoulli_log_likelihood_hidden, points=2, hidden=True),
     ),
+    input_classes=("integer dtype: x",),
     mistakes=(
         Mistake(
             "phi taken as P(x = 0)",
@@ -681,6 +690,7 @@ BINOMIAL_LOG_LIKELIHOOD = Exercise(
         Check(check_binomial_log_likelihood_random, points=2),
         Check(check_binomial_log_likelihood_hidden, points=2, hidden=True),
     ),
+    input_classes=("integer dtype: k",),
     mistakes=(
         Mistake(
             "binomial coefficient left out",
@@ -714,7 +724,7 @@ def gaussian_case(rng: np.random.Generator, n: int) -> tuple:
 
 def check_gaussian_log_likelihood_worked_example(t: Trial) -> None:
     """'gaussian_log_likelihood' of the docstring's x = [0, 2], mu = 0, var = 4 (-log(8 pi) - 1/2), and of x = [1, -1, 3], mu = 1, var = 0.25."""
-    _scalars(t, "gaussian_log_likelihood", [(np.array([0.0, 2.0]), 0.0, 4.0), (np.array([1.0, -1.0, 3.0]), 1.0, 0.25)], show=True)
+    _scalars(t, "gaussian_log_likelihood", [(np.array([0, 2]), 0.0, 4.0), (np.array([1.0, -1.0, 3.0]), 1.0, 0.25)], show=True)
 
 
 def check_gaussian_log_likelihood_random(t: Trial) -> None:
@@ -739,6 +749,7 @@ GAUSSIAN_LOG_LIKELIHOOD = Exercise(
         Check(check_gaussian_log_likelihood_random, points=1),
         Check(check_gaussian_log_likelihood_hidden, points=2, hidden=True),
     ),
+    input_classes=("integer dtype: x",),
     mistakes=(
         Mistake(
             "variance used as the standard deviation",
