@@ -10,7 +10,14 @@ import math
 
 import numpy as np
 
-from reference.probability import default_tolerance, log_binomial_coefficient, sample_moments, trapezoid
+from reference.probability import (
+    conditional,
+    default_tolerance,
+    log_binomial_coefficient,
+    sample_moments,
+    table_moments,
+    trapezoid,
+)
 
 
 def _floats(x) -> np.ndarray:
@@ -108,8 +115,6 @@ def marginals_slice(P):
 
 def conditional_wrong_axis(P, given):
     """Divides by the marginal of the variable NOT conditioned on."""
-    from reference.probability import conditional
-
     return conditional(P, "y" if given == "x" else "x")
 
 
@@ -123,8 +128,6 @@ def conditional_nan_where_undefined(P, given):
 
 def conditional_bayes_without_prior(P, given):
     """Uses Bayes' rule as P(x | y) = P(y | x) / P(y), without the factor P(x) (and symmetrically)."""
-    from reference.probability import conditional
-
     P = _floats(P)
     other = "y" if given == "x" else "x"
     reverse = conditional(P, other)  # P(y | x) when x is asked given y
@@ -173,8 +176,7 @@ def table_moments_unweighted(x_values, y_values, P):
 
 
 def table_moments_from_weights(x, y, P):
-    from reference.probability import table_moments
-
+    """The reference's moments under other weights (the mistakes below choose them)."""
     return table_moments(x, y, P)
 
 
