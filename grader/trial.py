@@ -104,7 +104,7 @@ class Trial:
     def student(self, *args: Any, **kwargs: Any) -> Any:
         """Call the student's function on copies of the inputs; return plain data."""
         key = call_digest(args, kwargs)
-        inputs = {digest(item) for item in (*args, *kwargs.values()) if isinstance(item, np.ndarray) and item.size > 1}
+        inputs = {found for item in (*args, *kwargs.values()) if (found := _digest_or_none(item)) is not None}
         try:
             value = self._call_student(copy.deepcopy(args), copy.deepcopy(kwargs))
         except StudentRaised as exc:
@@ -196,8 +196,8 @@ class Trial:
 
         - every entry of every answer is the same number, while the values the
           reference gave the check are not all one number (a constant);
-        - every answer is one of its call's input arrays, given back unchanged
-          (the input echoed).
+        - every answer is one of its call's input arrays (or lists of numbers), given
+          back unchanged (the input echoed).
 
         A correct answer meets every expectation and is never touched.
         """
@@ -283,6 +283,12 @@ def _one_number(values: list[Any]) -> float | None:
 
 
 def _digest_or_none(value: Any) -> str | None:
+    """The digest of an array of more than one number, or of a list of numbers (as float64): an input a call may echo."""
+    if isinstance(value, list):
+        try:
+            value = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            return None
     if not isinstance(value, np.ndarray) or value.size <= 1:
         return None
     try:

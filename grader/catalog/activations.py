@@ -58,7 +58,7 @@ def random_shape(rng: np.random.Generator) -> tuple[int, ...]:
 
 def check_relu_zero_and_both_signs(t: Trial) -> None:
     """'relu' on hand-picked values with exact zeros (where the derivative is 0), and on 0 as a 0-d array."""
-    t.expect_close(t.student(GRID), t.reference(GRID), name=f"relu(z={GRID.tolist()})")
+    t.expect_close(t.student(GRID.tolist()), t.reference(GRID), name=f"relu(z={GRID.tolist()})")  # a list, as the docstring allows
     zero = np.array(0.0)
     t.expect_close(t.student(zero), t.reference(zero), name="relu(0.0)")
 
@@ -78,7 +78,7 @@ def check_relu_hidden(t: Trial) -> None:
 
 RELU = Exercise(
     id="activations.relu",
-    input_classes=("on the boundary: z",),
+    input_classes=("on the boundary: z", "list input: z"),
     title="ReLU and its derivative (0 at z = 0)",
     notes="slides: activation functions (ReLU); 1.3.4 (BP2 multiplies by the derivative)",
     student=StudentFunction("activations", "relu"),
@@ -118,7 +118,7 @@ def check_leaky_relu_zero_and_slopes(t: Trial) -> None:
     """'leaky_relu' on hand-picked values with exact zeros, with alpha 0.1, 0.25 and the default 0.01."""
     for alpha in (0.1, 0.25):
         t.expect_close(t.student(GRID, alpha), t.reference(GRID, alpha), name=f"leaky_relu(z={GRID.tolist()}, alpha={alpha})")
-    t.expect_close(t.student(GRID), t.reference(GRID), name=f"leaky_relu(z={GRID.tolist()})")
+    t.expect_close(t.student(GRID.tolist()), t.reference(GRID), name=f"leaky_relu(z={GRID.tolist()})")  # a list
 
 
 def check_leaky_relu_random_batch(t: Trial) -> None:
@@ -137,7 +137,7 @@ def check_leaky_relu_hidden(t: Trial) -> None:
 
 LEAKY_RELU = Exercise(
     id="activations.leaky_relu",
-    input_classes=("on the boundary: z",),
+    input_classes=("on the boundary: z", "list input: z"),
     title="Leaky ReLU and its derivative (alpha at z = 0)",
     notes="slides: activation functions (leaky ReLU, max(alpha x, x))",
     student=StudentFunction("activations", "leaky_relu"),
@@ -174,7 +174,7 @@ LEAKY_RELU = Exercise(
 
 def check_elu_zero_and_alphas(t: Trial) -> None:
     """'elu' on hand-picked values with exact zeros, with alpha 1 (the default), 1.5 and 0.25."""
-    t.expect_close(t.student(GRID), t.reference(GRID), name=f"elu(z={GRID.tolist()})")
+    t.expect_close(t.student(GRID.tolist()), t.reference(GRID), name=f"elu(z={GRID.tolist()})")  # a list
     for alpha in (1.5, 0.25):
         t.expect_close(t.student(GRID, alpha), t.reference(GRID, alpha), name=f"elu(z={GRID.tolist()}, alpha={alpha})")
 
@@ -195,7 +195,7 @@ def check_elu_hidden(t: Trial) -> None:
 
 ELU = Exercise(
     id="activations.elu",
-    input_classes=("on the boundary: z",),
+    input_classes=("on the boundary: z", "list input: z"),
     title="ELU and its derivative (alpha at z = 0)",
     notes="slides: activation functions (ELU, x 1(x > 0) + alpha (e^x - 1) 1(x <= 0))",
     student=StudentFunction("activations", "elu"),
@@ -237,7 +237,7 @@ ELU = Exercise(
 
 def check_gelu_hand_picked(t: Trial) -> None:
     """'gelu' on hand-picked values from -6 to 2 with exact zeros: the exact z Phi(z), not an approximation."""
-    t.expect_close(t.student(GRID), t.reference(GRID), name=f"gelu(z={GRID.tolist()})")
+    t.expect_close(t.student(GRID.tolist()), t.reference(GRID), name=f"gelu(z={GRID.tolist()})")  # a list
 
 
 def check_gelu_where_approximations_differ(t: Trial) -> None:
@@ -255,7 +255,7 @@ def check_gelu_hidden(t: Trial) -> None:
 
 GELU = Exercise(
     id="activations.gelu",
-    input_classes=(),
+    input_classes=("list input: z",),
     title="The exact GELU, z Phi(z), and its derivative",
     notes="slides: activation functions (GELU, x Phi(x))",
     student=StudentFunction("activations", "gelu"),
@@ -339,7 +339,7 @@ def check_softmax_batch_of_rows(t: Trial) -> None:
 def check_softmax_large_logits(t: Trial) -> None:
     """'softmax' stays finite and right with logits near +1000 and -1000: each example's maximum is subtracted."""
     Z = large_logits(t.rng)
-    t.expect_close(t.student(Z, -1), t.reference(Z, -1), name=f"softmax(Z={Z.tolist()}, axis=-1)")
+    t.expect_close(t.student(Z.tolist(), -1), t.reference(Z, -1), name=f"softmax(Z={Z.tolist()}, axis=-1)")  # a list
 
 
 def check_softmax_other_axes(t: Trial) -> None:
@@ -356,7 +356,7 @@ def check_softmax_hidden(t: Trial) -> None:
 
 SOFTMAX = Exercise(
     id="activations.softmax",
-    input_classes=(),
+    input_classes=("list input: Z",),
     title="A numerically stable softmax along a given axis",
     notes="1.3.5.1 (soft-max activation); slides: activation functions (soft-max)",
     student=StudentFunction("activations", "softmax"),
@@ -408,7 +408,7 @@ def check_log_softmax_batch_of_rows(t: Trial) -> None:
 def check_log_softmax_large_logits(t: Trial) -> None:
     """'log_softmax' stays finite and right with logits near +-1000, where a probability underflows to 0."""
     Z = large_logits(t.rng)
-    t.expect_close(t.student(Z, -1), t.reference(Z, -1), name=f"log_softmax(Z={Z.tolist()}, axis=-1)")
+    t.expect_close(t.student(Z.tolist(), -1), t.reference(Z, -1), name=f"log_softmax(Z={Z.tolist()}, axis=-1)")  # a list
 
 
 def check_log_softmax_other_axes(t: Trial) -> None:
@@ -425,7 +425,7 @@ def check_log_softmax_hidden(t: Trial) -> None:
 
 LOG_SOFTMAX = Exercise(
     id="activations.log_softmax",
-    input_classes=(),
+    input_classes=("list input: Z",),
     title="A numerically stable log-softmax along a given axis",
     notes="1.3.5.1 (soft-max and log-likelihood)",
     student=StudentFunction("activations", "log_softmax"),

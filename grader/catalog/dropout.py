@@ -104,6 +104,9 @@ def _dropout_calls(t: Trial, function: str, cases: list[tuple[Any, ...]], show: 
     for args in cases:
         if show:
             label = f"{function}({', '.join(str(a.tolist() if isinstance(a, np.ndarray) else a) for a in args)})"
+            # the values shown are given as lists, as the docstring allows (the reference gets the arrays)
+            t.expect_close(t.student(*(a.tolist() if isinstance(a, np.ndarray) else a for a in args)), t.reference(*args), name=label)
+            continue
         else:
             label = f"{function}(X of shape {args[0].shape}, p={args[2]:g}{''.join(f', {a}' for a in args[3:])})"
         t.expect_close(t.student(*args), t.reference(*args), name=label)
@@ -137,7 +140,7 @@ def check_inverted_dropout_hidden(t: Trial) -> None:
 
 INVERTED_DROPOUT = Exercise(
     id="dropout.inverted_dropout",
-    input_classes=("on the boundary: U - p",),
+    input_classes=("on the boundary: U - p", "list input: X"),
     title="Inverted dropout in training, from given uniforms: drop where u < p, divide the rest by 1 - p",
     notes="1.5.1.7 (dropout regularisation); slides: dropout",
     student=StudentFunction("dropout", "inverted_dropout"),
@@ -210,7 +213,7 @@ def check_dropout_layer_hidden(t: Trial) -> None:
 
 DROPOUT_LAYER = Exercise(
     id="dropout.dropout_layer",
-    input_classes=("on the boundary: U - p",),
+    input_classes=("on the boundary: U - p", "list input: X"),
     title="A dropout layer in training and at test time, inverted or scaled at test time as in the slides",
     notes="1.5.1.7 (dropout regularisation); slides: dropout (outputs scaled at test time)",
     student=StudentFunction("dropout", "dropout_layer"),

@@ -70,6 +70,9 @@ def _calls(t: Trial, function: str, cases: list[tuple[Any, ...]], show: bool = F
     for args in cases:
         if show:
             label = f"{function}({', '.join(str(a.tolist() if isinstance(a, np.ndarray) else a) for a in args)})"
+            # the values shown are given as lists, as the docstring allows (the reference gets the arrays)
+            t.expect_close(t.student(*(a.tolist() if isinstance(a, np.ndarray) else a for a in args)), t.reference(*args), name=label)
+            continue
         else:
             shapes = ", ".join(str(a.shape) if isinstance(a, np.ndarray) else "a number" for a in args)
             label = f"{function}(inputs of shapes {shapes})"
@@ -106,7 +109,7 @@ def check_standardise_hidden(t: Trial) -> None:
 
 STANDARDISE = Exercise(
     id="normalisation.standardise",
-    input_classes=(),
+    input_classes=("list input: X_train",),
     title="Data normalisation: standardise each feature with the training set's mean and standard deviation",
     notes="1.3.5.4 (data normalisation); slides: input normalisation",
     student=StudentFunction("normalisation", "standardise"),
@@ -174,7 +177,7 @@ def check_batch_norm_train_hidden(t: Trial) -> None:
 
 BATCH_NORM_TRAIN = Exercise(
     id="normalisation.batch_norm_train",
-    input_classes=(),
+    input_classes=("list input: A",),
     title="Batch normalisation in training: each unit normalised over the mini-batch, then scaled and shifted",
     notes="1.3.5.4 (batch normalisation); slides: normalisation (BatchNorm)",
     student=StudentFunction("normalisation", "batch_norm_train"),
@@ -244,7 +247,7 @@ def check_batch_norm_eval_hidden(t: Trial) -> None:
 
 BATCH_NORM_EVAL = Exercise(
     id="normalisation.batch_norm_eval",
-    input_classes=(),
+    input_classes=("list input: A", "single row: A"),
     title="Batch normalisation at inference: the running mean and variance instead of the batch's",
     notes="1.3.5.4 (batch normalisation at inference time); slides: normalisation (testing stage)",
     student=StudentFunction("normalisation", "batch_norm_eval"),
@@ -345,7 +348,7 @@ def check_running_update_hidden(t: Trial) -> None:
 
 RUNNING_UPDATE = Exercise(
     id="normalisation.running_update",
-    input_classes=(),
+    input_classes=("list input: A",),
     title="Batch normalisation's running mean and variance, the notes' moving average (alpha on the old value)",
     notes="1.3.5.4 (batch normalisation: the moving average kept for inference)",
     student=StudentFunction("normalisation", "running_update"),
@@ -410,7 +413,7 @@ def check_running_update_torch_hidden(t: Trial) -> None:
 
 RUNNING_UPDATE_TORCH = Exercise(
     id="normalisation.running_update_torch",
-    input_classes=(),
+    input_classes=("list input: A",),
     title="nn.BatchNorm1d's running statistics: momentum on the new value and the unbiased variance",
     notes="1.3.5.4 (batch normalisation: the moving average), in torch's convention",
     student=StudentFunction("normalisation", "running_update_torch"),
@@ -479,7 +482,7 @@ def check_batch_norm_backward_hidden(t: Trial) -> None:
 
 BATCH_NORM_BACKWARD = Exercise(
     id="normalisation.batch_norm_backward",
-    input_classes=(),
+    input_classes=("list input: A",),
     title="The backward pass of batch normalisation: dC/dA, dC/dgamma and dC/dbeta",
     notes="1.3.5.4 (batch normalisation); 1.3.4 (backpropagation)",
     student=StudentFunction("normalisation", "batch_norm_backward"),
