@@ -81,7 +81,7 @@ def _judge(t: Trial, function: str, cases: list[tuple], show: bool) -> None:
     with t.all_or_nothing():
         for args in cases:
             label = f"{function}({', '.join(_shown(a) for a in args)})" if show else _described(function, args, not t.hidden)
-            t.expect_close(t.student(*args), t.reference(*args), name=label)
+            t.expect_close(t.student(*args), t.reference(*args), name=label, returns="bool")
 
 
 def dyadic_pmf(rng: np.random.Generator, shape: tuple[int, ...], negative: bool = False) -> np.ndarray:
