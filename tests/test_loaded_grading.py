@@ -36,17 +36,19 @@ BUSY_PROCESSES = 4
 def loaded_sandbox():
     """The course's sandbox, its workers started, while four processes keep the CPU busy."""
     limits = load_course(ROOT / "course.toml", REGISTRY).limits
-    with Sandbox(limits) as sandbox:
+    sandbox = Sandbox(limits)
+    hogs = []
+    try:
         sandbox.worker("numpy")
         sandbox.worker("torch")
         hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(BUSY_PROCESSES)]
-        try:
-            yield sandbox
-        finally:
-            for hog in hogs:
-                hog.kill()
-            for hog in hogs:
-                hog.wait()
+        yield sandbox
+    finally:
+        for hog in hogs:
+            hog.kill()
+        for hog in hogs:
+            hog.wait()
+        sandbox.close(wait=False)  # the workers end by themselves once their sockets close
 
 
 def graded(exercise_id: str, folder, sandbox, *, hidden_only: bool = False):
