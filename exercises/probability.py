@@ -31,6 +31,8 @@ Replace each ``raise NotImplementedError`` with your code, then run
 ``pytest`` in this folder (or ``nngrade check probability``).
 """
 
+import math
+
 import numpy as np
 
 
