@@ -35,4 +35,5 @@ TOPIC_MODULES = (
     "gans",
     "probability",
     "information",
+    "representation",
 )
