@@ -210,6 +210,7 @@ def main() -> int:
     student_ids = [f"s{2400000 + number:07d}" for number in range(options.ids)]
     if not options.dry_run:
         started = time.perf_counter()
+        measured: dict[str, Any] = {}
         with Sandbox(Limits(**MEASURE_LIMITS)) as sandbox:
             for exercise in wanted:
                 row: dict[str, Any] = {"solution": measure(exercise, SOLUTIONS / f"{exercise.student.module}.py",
@@ -217,14 +218,18 @@ def main() -> int:
                 source = loop_source(exercise)
                 row["no_loop_version"] = no_loop_reason(exercise.id)
                 row["loop"] = measure(exercise, source, sandbox, student_ids) if source else None
-                record["exercises"][exercise.id] = row
+                measured[exercise.id] = row
                 loop = row["loop"]
                 print(f"{exercise.id}: solution {row['solution']['cpu_seconds']:.3f} s"
                       + (f", loop {loop['cpu_seconds']:.3f} s" if loop else "")
                       + ("" if row["solution"]["full_marks"] and (not loop or loop["full_marks"]) else
                          f"  NOT FULL MARKS {row['solution'].get('lost') or loop.get('lost')}"),
                       file=sys.stderr, flush=True)
-        record["exercises"] = {e.id: record["exercises"][e.id] for e in registry if e.id in record["exercises"]}
+        # Read again: another measurement may have written its rows meanwhile; only this run's rows change.
+        record = json.loads(RECORD.read_text()) if RECORD.is_file() else {"exercises": {}}
+        record.update({"margin": MARGIN, "course_default_cpu_seconds": default})
+        rows = {**record["exercises"], **measured}
+        record["exercises"] = {e.id: rows[e.id] for e in registry if e.id in rows}
         record["machine"] = f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end"
         RECORD.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
         print(f"measured {len(wanted)} exercises in {time.perf_counter() - started:.0f} s; wrote {RECORD.relative_to(ROOT)}",
