@@ -469,10 +469,12 @@ LOG_SOFTMAX = Exercise(
 # -- activations.softmax_backward --------------------------------------------------------------------
 
 
-def _backward(t: Trial, Z: np.ndarray, axis: int | None, label: str) -> None:
+def _backward(t: Trial, Z: np.ndarray, axis: int | None, label: str, *, lists: bool = False) -> None:
+    """One expectation; ``lists`` gives the student Z and G as lists (the reference the arrays)."""
     G = representable(t.rng.normal(0.0, 1.0, size=Z.shape))
     args = (Z, G) if axis is None else (Z, G, axis)
-    t.expect_close(t.student(*args), t.reference(*args), name=f"softmax_backward({label})")
+    given = (Z.tolist(), G.tolist(), *args[2:]) if lists else args
+    t.expect_close(t.student(*given), t.reference(*args), name=f"softmax_backward({label})")
 
 
 def check_softmax_backward_batch_of_rows(t: Trial) -> None:
@@ -489,7 +491,7 @@ def check_softmax_backward_other_axes(t: Trial) -> None:
 def check_softmax_backward_large_logits(t: Trial) -> None:
     """'softmax_backward' stays finite and right with logits near +-1000."""
     Z = large_logits(t.rng)
-    _backward(t, Z, -1, f"Z={Z.tolist()}, G, axis=-1")
+    _backward(t, Z, -1, f"Z={Z.tolist()}, G, axis=-1", lists=True)
 
 
 def check_softmax_backward_hidden(t: Trial) -> None:
@@ -500,7 +502,7 @@ def check_softmax_backward_hidden(t: Trial) -> None:
 
 SOFTMAX_BACKWARD = Exercise(
     id="activations.softmax_backward",
-    input_classes=(),
+    input_classes=("list input: Z",),
     title="The softmax's backward pass: its Jacobian times an upstream gradient",
     notes="1.3.5.1 (soft-max); 1.3.4 (backpropagation)",
     student=StudentFunction("activations", "softmax_backward"),

@@ -103,7 +103,8 @@ def _errors(t: Trial, cases: list[tuple[np.ndarray, np.ndarray, str | None]], sh
     for Y, Y_pred, loss in cases:
         shown = "" if loss is None else f", {loss!r}"
         label = f"empirical_error({Y.tolist()}, {Y_pred.tolist()}{shown})" if show else f"empirical_error(arrays of shape {Y.shape}{shown})"
-        got = t.student(Y, Y_pred) if loss is None else t.student(Y, Y_pred, loss)
+        given = (Y.tolist(), Y_pred.tolist()) if show else (Y, Y_pred)  # the values shown are given as lists
+        got = t.student(*given) if loss is None else t.student(*given, loss)
         t.expect_close(got, t.reference(Y, Y_pred, loss or "0-1"), name=label)
 
 
@@ -135,7 +136,7 @@ def check_empirical_error_hidden(t: Trial) -> None:
 
 EMPIRICAL_ERROR = Exercise(
     id="generalisation.empirical_error",
-    input_classes=("integer dtype: Y",),
+    input_classes=("integer dtype: Y", "list input: Y"),
     title="The empirical error with the 0-1 and the quadratic losses",
     notes="1.1.1.5 (loss functions, empirical error, training and test errors)",
     student=StudentFunction("generalisation", "empirical_error"),
@@ -208,7 +209,8 @@ def _splits(t: Trial, cases: list[tuple[np.ndarray, int, int]], show: bool = Fal
     for permutation, n_train, n_val in cases:
         label = (f"split_indices({permutation.tolist()}, {n_train}, {n_val})" if show
                  else f"split_indices(a permutation of {len(permutation)}, n_train={n_train}, n_val={n_val})")
-        t.expect_close(t.student(permutation, n_train, n_val), t.reference(permutation, n_train, n_val), name=label,
+        given = permutation.tolist() if show else permutation  # the values shown are given as a list
+        t.expect_close(t.student(given, n_train, n_val), t.reference(permutation, n_train, n_val), name=label,
                        returns=("ints", "ints", "ints"))
 
 
@@ -232,7 +234,7 @@ INDICES_ONLY = "integers in, index arrays out: there is no floating-point arithm
 
 SPLIT_INDICES = Exercise(
     id="generalisation.split_indices",
-    input_classes=("integer dtype: permutation",),
+    input_classes=("integer dtype: permutation", "list input: permutation"),
     title="Training, validation and test sets from a permutation",
     notes="1.1.1.6 (training, validation and test sets)",
     student=StudentFunction("generalisation", "split_indices"),
@@ -391,7 +393,8 @@ def _selections(t: Trial, cases: list[tuple[np.ndarray, np.ndarray]], show: bool
     for val, test in cases:
         label = (f"select_hyperparameter({val.tolist()}, {test.tolist()})" if show
                  else f"select_hyperparameter(errors of {val.shape[0]} candidates on {val.shape[1]} folds, test errors)")
-        t.expect_close(t.student(val, test), t.reference(val, test), name=label, returns=("int", None))
+        given = (val.tolist(), test.tolist()) if show else (val, test)  # the values shown are given as lists
+        t.expect_close(t.student(*given), t.reference(val, test), name=label, returns=("int", None))
 
 
 def check_select_hyperparameter_worked_example(t: Trial) -> None:
@@ -412,7 +415,7 @@ def check_select_hyperparameter_hidden(t: Trial) -> None:
 
 SELECT_HYPERPARAMETER = Exercise(
     id="generalisation.select_hyperparameter",
-    input_classes=("ties: -val_errors.mean(axis=-1)",),
+    input_classes=("ties: -val_errors.mean(axis=-1)", "list input: val_errors"),
     title="Choosing a hyperparameter on the validation folds, and reporting its test error once",
     notes="1.1.1.4 (setting the hyperparameters); 1.1.1.6 (the validation set, overfitting the test set)",
     student=StudentFunction("generalisation", "select_hyperparameter"),
@@ -499,7 +502,8 @@ def _stops(t: Trial, cases: list[tuple[np.ndarray, int]], show: bool = False) ->
     for curve, patience in cases:
         label = (f"early_stopping({curve.tolist()}, {patience})" if show
                  else f"early_stopping(a curve of {len(curve)} epochs, patience={patience})")
-        t.expect_close(t.student(curve, patience), t.reference(curve, patience), name=label, returns=("int", "int"))
+        given = curve.tolist() if show else curve  # the values shown are given as a list
+        t.expect_close(t.student(given, patience), t.reference(curve, patience), name=label, returns=("int", "int"))
 
 
 def check_early_stopping_worked_example(t: Trial) -> None:
@@ -527,7 +531,7 @@ def check_early_stopping_hidden(t: Trial) -> None:
 
 EARLY_STOPPING = Exercise(
     id="generalisation.early_stopping",
-    input_classes=("ties: -np.asarray(val_errors)",),
+    input_classes=("ties: -np.asarray(val_errors)", "list input: val_errors"),
     title="Early stopping on a validation curve, with patience",
     notes="1.5.1.7 (early stopping); 1.1.1.6 (the validation set); slides: regularisation (early stopping)",
     student=StudentFunction("generalisation", "early_stopping"),

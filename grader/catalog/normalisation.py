@@ -545,7 +545,7 @@ def check_layer_norm_hidden(t: Trial) -> None:
 
 LAYER_NORM = Exercise(
     id="normalisation.layer_norm",
-    input_classes=(),
+    input_classes=("list input: A", "single row: A"),
     title="Layer normalisation: each example normalised over its own units, then scaled and shifted",
     notes="1.3.5.4 (layer normalisation; the notes' mu_i, sigma_i there are mu_n, sigma_n); slides: LayerNorm",
     student=StudentFunction("normalisation", "layer_norm"),
@@ -611,7 +611,7 @@ def check_rms_norm_hidden(t: Trial) -> None:
 
 RMS_NORM = Exercise(
     id="normalisation.rms_norm",
-    input_classes=(),
+    input_classes=("list input: A",),
     title="RMSNorm: each example divided by the root mean square of its units, then scaled",
     notes="slides: normalisation (root mean square layer normalisation); 1.3.5.4 (layer normalisation)",
     student=StudentFunction("normalisation", "rms_norm"),

@@ -525,7 +525,8 @@ def check_forget_gate_worked_example(t: Trial) -> None:
     ]
     with t.all_or_nothing():
         for h, x in cases:
-            t.expect_close(t.student(h, x, NOTES_W_F, b_f, "step"), t.reference(h, x, NOTES_W_F, b_f, "step"),
+            # h and x as lists, as the module's docstring allows
+            t.expect_close(t.student(h.tolist(), x.tolist(), NOTES_W_F, b_f, "step"), t.reference(h, x, NOTES_W_F, b_f, "step"),
                            name=f"forget_gate(h={h.tolist()}, x={x.tolist()}, W_f, b_f, 'step')")
 
 
@@ -550,7 +551,7 @@ def check_forget_gate_hidden(t: Trial) -> None:
 
 FORGET_GATE = Exercise(
     id="rnn.forget_gate",
-    input_classes=(),
+    input_classes=("list input: h_prev", "on the boundary: W_f @ np.concatenate([h_prev, x]) + b_f"),
     title="The LSTM forget gate, and worked example 2.4.1",
     notes="1.6.2.1 (forget gate), 2.4.1",
     uses_torch=True,
