@@ -172,7 +172,8 @@ def check_conv2d_batch_of_four(t: Trial) -> None:
     """'conv2d' of 4 images 9x7 with 3 channels by 5 filters 3x2 (stride 1, no padding), with a bias and without one (the default b=None)."""
     _conv(t, 4, 3, 9, 7, 5, (3, 2))
     X, weights, _ = _conv_inputs(t, 4, 3, 9, 7, 5, (3, 2))
-    t.expect_close(t.student(X, weights), t.reference(X, weights, None), name=f"conv2d(X {X.shape}, W {weights.shape})")
+    # X as nested lists, which the module's docstring allows
+    t.expect_close(t.student(X.tolist(), weights), t.reference(X, weights, None), name=f"conv2d(X {X.shape} as lists, W {weights.shape})")
 
 
 def check_conv2d_padding_and_stride(t: Trial) -> None:
@@ -206,7 +207,7 @@ def check_conv2d_hidden(t: Trial) -> None:
 
 CONV2D = Exercise(
     id="cnn.conv2d",
-    input_classes=(),
+    input_classes=("list input: X",),
     title="2-D convolution over a batch: channels, padding, stride, dilation",
     notes="1.5.1.3 (convolution layers, multidimensional filters); slides: CNN",
     uses_torch=True,
@@ -252,14 +253,17 @@ CONV2D = Exercise(
 # -- cnn.conv2d_backward --------------------------------------------------------------------------------
 
 
-def _conv_backward(t: Trial, B: int, C_in: int, H: int, W: int, C_out: int, kernel: tuple[int, int], **geometry: Any) -> None:
+def _conv_backward(t: Trial, B: int, C_in: int, H: int, W: int, C_out: int, kernel: tuple[int, int], lists: bool = False,
+                   **geometry: Any) -> None:
+    """One expectation; ``lists`` gives the student X and G as nested lists (the reference the arrays)."""
     X, weights, bias = _conv_inputs(t, B, C_in, H, W, C_out, kernel)
     (s_h, s_w), (p_h, p_w), (d_h, d_w) = (_pair(geometry.get(key, default)) for key, default in
                                           (("stride", 1), ("padding", 0), ("dilation", 1)))
     G = images(t.rng, (B, C_out, output_size(H, kernel[0], p_h, s_h, d_h), output_size(W, kernel[1], p_w, s_w, d_w)))
     options = ", ".join(f"{key}={value}" for key, value in geometry.items())
     name = f"conv2d_backward(X {X.shape}, W {weights.shape}, b, G {G.shape}{', ' + options if options else ''})"
-    t.expect_close(t.student(X, weights, bias, G, **geometry), t.reference(X, weights, bias, G, **geometry), name=name)
+    given = (X.tolist(), weights, bias, G.tolist()) if lists else (X, weights, bias, G)
+    t.expect_close(t.student(*given, **geometry), t.reference(X, weights, bias, G, **geometry), name=name + (" (X and G as lists)" if lists else ""))
 
 
 def _pair(value: Any) -> tuple[int, int]:
@@ -269,6 +273,7 @@ def _pair(value: Any) -> tuple[int, int]:
 def check_conv2d_backward_batch_of_four(t: Trial) -> None:
     """'conv2d_backward' gives dL/dX, dL/dW and dL/db as autograd does, 4 images, 3 channels in, 5 out, filters 3x2."""
     _conv_backward(t, 4, 3, 9, 7, 5, (3, 2))
+    _conv_backward(t, 2, 3, 5, 4, 2, (2, 2), lists=True)
 
 
 def check_conv2d_backward_padding_and_stride(t: Trial) -> None:
@@ -290,7 +295,7 @@ def check_conv2d_backward_hidden(t: Trial) -> None:
 
 CONV2D_BACKWARD = Exercise(
     id="cnn.conv2d_backward",
-    input_classes=(),
+    input_classes=("list input: X",),
     title="The backward pass of a convolution: gradients of the input, the filters and the bias",
     notes="1.5.1.3; 1.3.5 (backpropagation), the filters learned by backpropagation",
     uses_torch=True,
@@ -342,10 +347,11 @@ def tied_images(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
     return rng.integers(-2, 4, size=shape).astype(float)
 
 
-def _pool(t: Trial, X: np.ndarray, kernel: Any, stride: Any, pool_mode: str) -> None:
+def _pool(t: Trial, X: np.ndarray, kernel: Any, stride: Any, pool_mode: str, *, lists: bool = False) -> None:
+    """One expectation; ``lists`` gives the student X as nested lists (the reference the array)."""
     options = without_defaults({"stride": stride, "mode": pool_mode}, {"stride": None, "mode": "max"})
-    name = f"pool2d(X {X.shape}, {kernel}" + "".join(f", {key}={value!r}" for key, value in options.items()) + ")"
-    t.expect_close(t.student(X, kernel, **options), t.reference(X, kernel, stride, pool_mode), name=name)
+    name = f"pool2d(X {X.shape}{' as lists' if lists else ''}, {kernel}" + "".join(f", {key}={value!r}" for key, value in options.items()) + ")"
+    t.expect_close(t.student(X.tolist() if lists else X, kernel, **options), t.reference(X, kernel, stride, pool_mode), name=name)
 
 
 def check_pool2d_default_stride(t: Trial) -> None:
@@ -359,7 +365,7 @@ def check_pool2d_rectangular_windows(t: Trial) -> None:
     """'pool2d' with windows (3, 2) and stride (2, 1), max and average, on images with ties."""
     X = tied_images(t.rng, (2, 3, 9, 6))
     _pool(t, X, (3, 2), (2, 1), "max")
-    _pool(t, X, (3, 2), (2, 1), "avg")
+    _pool(t, X, (3, 2), (2, 1), "avg", lists=True)
 
 
 def check_pool2d_hidden(t: Trial) -> None:
@@ -372,7 +378,7 @@ def check_pool2d_hidden(t: Trial) -> None:
 
 POOL2D = Exercise(
     id="cnn.pool2d",
-    input_classes=("ties: X",),
+    input_classes=("ties: X", "list input: X"),
     title="Max and average pooling",
     notes="1.5.1.5 (pooling); slides: 2x2 max pooling, stride 2",
     uses_torch=True,
@@ -411,12 +417,14 @@ POOL2D = Exercise(
 # -- cnn.pool2d_backward --------------------------------------------------------------------------------
 
 
-def _pool_backward(t: Trial, X: np.ndarray, kernel: Any, stride: Any, pool_mode: str) -> None:
+def _pool_backward(t: Trial, X: np.ndarray, kernel: Any, stride: Any, pool_mode: str, *, lists: bool = False) -> None:
+    """One expectation; ``lists`` gives the student X and G as nested lists (the reference the arrays)."""
     (k_h, k_w), (s_h, s_w) = _pair(kernel), _pair(kernel if stride is None else stride)
     G = images(t.rng, (*X.shape[:2], output_size(X.shape[2], k_h, 0, s_h, 1), output_size(X.shape[3], k_w, 0, s_w, 1)))
     options = without_defaults({"stride": stride, "mode": pool_mode}, {"stride": None, "mode": "max"})
-    name = f"pool2d_backward(X {X.shape}, G {G.shape}, {kernel}" + "".join(f", {key}={value!r}" for key, value in options.items()) + ")"
-    t.expect_close(t.student(X, G, kernel, **options), t.reference(X, G, kernel, stride, pool_mode), name=name)
+    name = f"pool2d_backward(X {X.shape}, G {G.shape}{' as lists' if lists else ''}, {kernel}" + "".join(f", {key}={value!r}" for key, value in options.items()) + ")"
+    given = (X.tolist(), G.tolist()) if lists else (X, G)
+    t.expect_close(t.student(*given, kernel, **options), t.reference(X, G, kernel, stride, pool_mode), name=name)
 
 
 def check_pool2d_backward_max_ties(t: Trial) -> None:
@@ -431,7 +439,7 @@ def check_pool2d_backward_max_overlapping(t: Trial) -> None:
 
 def check_pool2d_backward_average(t: Trial) -> None:
     """'pool2d_backward' of average pooling over (2, 3) windows with stride (1, 2): G / 6 to every element."""
-    _pool_backward(t, images(t.rng, (4, 2, 6, 9)), (2, 3), (1, 2), "avg")
+    _pool_backward(t, images(t.rng, (4, 2, 6, 9)), (2, 3), (1, 2), "avg", lists=True)
 
 
 def check_pool2d_backward_hidden(t: Trial) -> None:
@@ -443,7 +451,7 @@ def check_pool2d_backward_hidden(t: Trial) -> None:
 
 POOL2D_BACKWARD = Exercise(
     id="cnn.pool2d_backward",
-    input_classes=("ties: X",),
+    input_classes=("ties: X", "list input: X"),
     title="The backward pass of pooling: ties and overlapping windows",
     notes="1.5.1.5 (pooling); 1.3.5 (backpropagation)",
     uses_torch=True,
