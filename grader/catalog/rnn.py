@@ -76,13 +76,18 @@ def _expect_parts(t: Trial, got: Any, want: Sequence[Any], call_name: str, names
 # -- rnn.rnn_step ------------------------------------------------------------------------------------
 
 
-def _rnn_step(t: Trial, B: int, n_x: int, n_a: int, n_y: int, *, start_at_zero: bool = False) -> None:
+def as_lists(args: tuple) -> tuple:
+    """The call's first input (the sequence or step input) as nested lists, as the module's docstring allows."""
+    return (args[0].tolist(), *args[1:])
+
+
+def _rnn_step(t: Trial, B: int, n_x: int, n_a: int, n_y: int, *, start_at_zero: bool = False, lists: bool = False) -> None:
     x = t.rng.normal(size=(B, n_x))
     a_prev = np.zeros((B, n_a)) if start_at_zero else t.rng.uniform(-0.9, 0.9, size=(B, n_a))
     W_ax, W_aa, b_a = rnn_weights(t.rng, n_x, n_a)
     W_ya, b_y = matrix(t.rng, n_y, n_a), t.rng.normal(size=n_y)
     args = (x, a_prev, W_ax, W_aa, b_a, W_ya, b_y)
-    _expect_parts(t, t.student(*args), t.reference(*args), "rnn_step(x, a_prev, ...)", ("a", "y"))
+    _expect_parts(t, t.student(*(as_lists(args) if lists else args)), t.reference(*args), "rnn_step(x, a_prev, ...)", ("a", "y"))
 
 
 def check_rnn_step_batch(t: Trial) -> None:
@@ -92,7 +97,7 @@ def check_rnn_step_batch(t: Trial) -> None:
 
 def check_rnn_step_hidden_smaller_than_input(t: Trial) -> None:
     """'rnn_step' with n_x = 6, n_a = 2, n_y = 3, a batch of 3, from a nonzero a^(t-1)."""
-    _rnn_step(t, 3, 6, 2, 3)
+    _rnn_step(t, 3, 6, 2, 3, lists=True)
 
 
 def check_rnn_step_hidden(t: Trial) -> None:
@@ -104,7 +109,7 @@ def check_rnn_step_hidden(t: Trial) -> None:
 
 RNN_STEP = Exercise(
     id="rnn.rnn_step",
-    input_classes=(),
+    input_classes=("list input: x",),
     title="One RNN step a^(t) = tanh(W_ax x^(t) + W_aa a^(t-1) + b_a) and its output",
     notes="1.6.1 (RNN activation)",
     uses_torch=True,
@@ -139,10 +144,11 @@ RNN_STEP = Exercise(
 # -- rnn.rnn_forward ---------------------------------------------------------------------------------
 
 
-def _rnn_forward(t: Trial, B: int, T: int, n_x: int, n_a: int, weights: tuple[np.ndarray, ...] | None = None) -> None:
+def _rnn_forward(t: Trial, B: int, T: int, n_x: int, n_a: int, weights: tuple[np.ndarray, ...] | None = None,
+                 lists: bool = False) -> None:
     X = sequences(t.rng, B, T, n_x)
     W_ax, W_aa, b_a = weights or rnn_weights(t.rng, n_x, n_a)
-    t.expect_close(t.student(X, W_ax, W_aa, b_a), t.reference(X, W_ax, W_aa, b_a),
+    t.expect_close(t.student(X.tolist() if lists else X, W_ax, W_aa, b_a), t.reference(X, W_ax, W_aa, b_a),
                    name=f"rnn_forward(X, W_ax, W_aa, b_a) for X of shape {(B, T, n_x)}")
 
 
@@ -155,7 +161,7 @@ def check_rnn_forward_several_lengths(t: Trial) -> None:
     """'rnn_forward' with the same weights on sequences of 1, 3 and 7 steps, n_x = 5, n_a = 2."""
     weights = rnn_weights(t.rng, 5, 2)
     for T in (1, 3, 7):
-        _rnn_forward(t, 3, T, 5, 2, weights)
+        _rnn_forward(t, 3, T, 5, 2, weights, lists=T == 3)
 
 
 def check_rnn_forward_hidden(t: Trial) -> None:
@@ -168,7 +174,7 @@ def check_rnn_forward_hidden(t: Trial) -> None:
 
 RNN_FORWARD = Exercise(
     id="rnn.rnn_forward",
-    input_classes=(),
+    input_classes=("list input: X",),
     title="An RNN over a batch of sequences: every hidden state",
     notes="1.6.1 (RNN activation, a^(0) the zero vector)",
     uses_torch=True,
@@ -212,12 +218,12 @@ RNN_FORWARD = Exercise(
 _BPTT_PARTS = ("dW_ax", "dW_aa", "db_a", "dX")
 
 
-def _rnn_backward(t: Trial, B: int, T: int, n_x: int, n_a: int, *, last_only: bool) -> None:
+def _rnn_backward(t: Trial, B: int, T: int, n_x: int, n_a: int, *, last_only: bool, lists: bool = False) -> None:
     X = sequences(t.rng, B, T, n_x)
     W_ax, W_aa, b_a = rnn_weights(t.rng, n_x, n_a)
     G = t.rng.normal(size=(B, n_a) if last_only else (B, T, n_a))
     loss = "the last step" if last_only else "every step"
-    _expect_parts(t, t.student(X, W_ax, W_aa, b_a, G), t.reference(X, W_ax, W_aa, b_a, G),
+    _expect_parts(t, t.student(X.tolist() if lists else X, W_ax, W_aa, b_a, G), t.reference(X, W_ax, W_aa, b_a, G),
                   f"rnn_backward(X, W_ax, W_aa, b_a, G) with a loss on {loss}", _BPTT_PARTS)
 
 
@@ -228,7 +234,7 @@ def check_rnn_backward_loss_on_every_step(t: Trial) -> None:
 
 def check_rnn_backward_loss_on_last_step(t: Trial) -> None:
     """'rnn_backward' for L = sum(G * a^(T)), a loss on the last state only: 2 sequences of 6 steps, n_x = 4, n_a = 3."""
-    _rnn_backward(t, 2, 6, 4, 3, last_only=True)
+    _rnn_backward(t, 2, 6, 4, 3, last_only=True, lists=True)
 
 
 def check_rnn_backward_hidden(t: Trial) -> None:
@@ -240,7 +246,7 @@ def check_rnn_backward_hidden(t: Trial) -> None:
 
 RNN_BACKWARD = Exercise(
     id="rnn.rnn_backward",
-    input_classes=(),
+    input_classes=("list input: X",),
     title="Backpropagation through time for a tanh RNN",
     notes="1.6.1.1 (training an RNN: BPTT)",
     uses_torch=True,
@@ -372,11 +378,13 @@ CLIP_BY_GLOBAL_NORM = Exercise(
 # -- rnn.jacobian_norms ------------------------------------------------------------------------------
 
 
-def _jacobians(t: Trial, T: int, n_x: int, n_a: int, activation: str, W_aa: np.ndarray, *, default: bool = False) -> bool:
+def _jacobians(t: Trial, T: int, n_x: int, n_a: int, activation: str, W_aa: np.ndarray, *, default: bool = False,
+               lists: bool = False) -> bool:
     """One expectation; ``default`` leaves the activation out of the student's call (its default is "tanh")."""
     X = t.rng.normal(size=(T, n_x))
     W_ax, b_a = matrix(t.rng, n_a, n_x), t.rng.normal(0.0, 0.3, size=n_a)
-    got = t.student(X, W_ax, W_aa, b_a) if default else t.student(X, W_ax, W_aa, b_a, activation)
+    given = X.tolist() if lists else X
+    got = t.student(given, W_ax, W_aa, b_a) if default else t.student(given, W_ax, W_aa, b_a, activation)
     shown = "" if default else f", {activation!r}"
     return t.expect_close(got, t.reference(X, W_ax, W_aa, b_a, activation),
                           name=f"jacobian_norms(X, W_ax, W_aa, b_a{shown}) over {T} steps")
@@ -395,7 +403,7 @@ def check_jacobian_norms_tanh(t: Trial) -> None:
 
 def check_jacobian_norms_identity_like(t: Trial) -> None:
     """'jacobian_norms' for a linear RNN whose W_aa is the identity plus a small perturbation, over 8 steps: the norms stay near 1."""
-    _jacobians(t, 8, 2, 3, "identity", identity_like(t.rng, 3))
+    _jacobians(t, 8, 2, 3, "identity", identity_like(t.rng, 3), lists=True)
 
 
 def check_jacobian_norms_hidden(t: Trial) -> None:
@@ -408,7 +416,7 @@ def check_jacobian_norms_hidden(t: Trial) -> None:
 
 JACOBIAN_NORMS = Exercise(
     id="rnn.jacobian_norms",
-    input_classes=(),
+    input_classes=("list input: X",),
     title="The vanishing gradient: norms of products of step Jacobians",
     notes="1.6.1.1 (vanishing or exploding gradient); slides, LSTM",
     uses_torch=True,
@@ -450,10 +458,10 @@ JACOBIAN_NORMS = Exercise(
 # -- rnn.bidirectional_rnn -----------------------------------------------------------------------------
 
 
-def _bidirectional(t: Trial, B: int, T: int, n_x: int, n_a: int) -> None:
+def _bidirectional(t: Trial, B: int, T: int, n_x: int, n_a: int, *, lists: bool = False) -> None:
     X = sequences(t.rng, B, T, n_x)
     args = (X, *rnn_weights(t.rng, n_x, n_a), *rnn_weights(t.rng, n_x, n_a))
-    t.expect_close(t.student(*args), t.reference(*args), name=f"bidirectional_rnn(X, ...) for X of shape {(B, T, n_x)}")
+    t.expect_close(t.student(*(as_lists(args) if lists else args)), t.reference(*args), name=f"bidirectional_rnn(X, ...) for X of shape {(B, T, n_x)}")
 
 
 def check_bidirectional_rnn_batch(t: Trial) -> None:
@@ -464,7 +472,7 @@ def check_bidirectional_rnn_batch(t: Trial) -> None:
 def check_bidirectional_rnn_several_lengths(t: Trial) -> None:
     """'bidirectional_rnn' on sequences of 2 and 6 steps, n_x = 5, n_a = 3."""
     for T in (2, 6):
-        _bidirectional(t, 2, T, 5, 3)
+        _bidirectional(t, 2, T, 5, 3, lists=T == 2)
 
 
 def check_bidirectional_rnn_hidden(t: Trial) -> None:
@@ -475,7 +483,7 @@ def check_bidirectional_rnn_hidden(t: Trial) -> None:
 
 BIDIRECTIONAL_RNN = Exercise(
     id="rnn.bidirectional_rnn",
-    input_classes=(),
+    input_classes=("list input: X",),
     title="A bidirectional RNN layer",
     notes="slides, bidirectional recurrent neural networks",
     uses_torch=True,
@@ -586,10 +594,10 @@ FORGET_GATE = Exercise(
 # -- rnn.lstm_cell -------------------------------------------------------------------------------------
 
 
-def _lstm_cell(t: Trial, B: int, n_x: int, n_h: int) -> None:
+def _lstm_cell(t: Trial, B: int, n_x: int, n_h: int, *, lists: bool = False) -> None:
     x, h, c = t.rng.normal(size=(B, n_x)), t.rng.uniform(-0.9, 0.9, size=(B, n_h)), t.rng.normal(0.0, 1.5, size=(B, n_h))
     W, b = lstm_weights(t.rng, n_x, n_h)
-    _expect_parts(t, t.student(x, h, c, W, b), t.reference(x, h, c, W, b), "lstm_cell(x, h_prev, c_prev, W, b)",
+    _expect_parts(t, t.student(x.tolist() if lists else x, h, c, W, b), t.reference(x, h, c, W, b), "lstm_cell(x, h_prev, c_prev, W, b)",
                   ("h", "c"))
 
 
@@ -600,7 +608,7 @@ def check_lstm_cell_batch(t: Trial) -> None:
 
 def check_lstm_cell_wider_hidden(t: Trial) -> None:
     """'lstm_cell' for a batch of 4, n_x = 2, n_h = 5."""
-    _lstm_cell(t, 4, 2, 5)
+    _lstm_cell(t, 4, 2, 5, lists=True)
 
 
 def check_lstm_cell_hidden(t: Trial) -> None:
@@ -626,7 +634,7 @@ _CELL_MISTAKES = (
 
 LSTM_CELL = Exercise(
     id="rnn.lstm_cell",
-    input_classes=(),
+    input_classes=("list input: x",),
     title="One LSTM step: gates, cell state and hidden state",
     notes="1.6.2.1 (LSTM architecture)",
     uses_torch=True,
@@ -663,10 +671,11 @@ LSTM_CELL = Exercise(
 # -- rnn.lstm_forward ----------------------------------------------------------------------------------
 
 
-def _lstm_forward(t: Trial, B: int, T: int, n_x: int, n_h: int, weights: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+def _lstm_forward(t: Trial, B: int, T: int, n_x: int, n_h: int, weights: tuple[np.ndarray, np.ndarray] | None = None,
+                  lists: bool = False) -> None:
     X = sequences(t.rng, B, T, n_x)
     W, b = weights or lstm_weights(t.rng, n_x, n_h)
-    _expect_parts(t, t.student(X, W, b), t.reference(X, W, b), f"lstm_forward(X, W, b) for X of shape {(B, T, n_x)}",
+    _expect_parts(t, t.student(X.tolist() if lists else X, W, b), t.reference(X, W, b), f"lstm_forward(X, W, b) for X of shape {(B, T, n_x)}",
                   ("H", "C"))
 
 
@@ -679,7 +688,7 @@ def check_lstm_forward_several_lengths(t: Trial) -> None:
     """'lstm_forward' with the same weights on sequences of 1, 2 and 6 steps, n_x = 4, n_h = 2."""
     weights = lstm_weights(t.rng, 4, 2)
     for T in (1, 2, 6):
-        _lstm_forward(t, 3, T, 4, 2, weights)
+        _lstm_forward(t, 3, T, 4, 2, weights, lists=T == 2)
 
 
 def check_lstm_forward_hidden(t: Trial) -> None:
@@ -690,7 +699,7 @@ def check_lstm_forward_hidden(t: Trial) -> None:
 
 LSTM_FORWARD = Exercise(
     id="rnn.lstm_forward",
-    input_classes=(),
+    input_classes=("list input: X",),
     title="An LSTM over a batch of sequences",
     notes="1.6.2, 1.6.2.1",
     uses_torch=True,
@@ -730,12 +739,12 @@ LSTM_FORWARD = Exercise(
 # -- rnn.gru_cell --------------------------------------------------------------------------------------
 
 
-def _gru(t: Trial, B: int, n_x: int, n_h: int) -> None:
+def _gru(t: Trial, B: int, n_x: int, n_h: int, *, lists: bool = False) -> None:
     x, h = t.rng.normal(size=(B, n_x)), t.rng.uniform(-0.9, 0.9, size=(B, n_h))
     W_ih, W_hh = matrix(t.rng, 3 * n_h, n_x, 2.0), matrix(t.rng, 3 * n_h, n_h, 2.0)
     b_ih, b_hh = t.rng.normal(size=3 * n_h), t.rng.normal(size=3 * n_h)
     args = (x, h, W_ih, W_hh, b_ih, b_hh)
-    t.expect_close(t.student(*args), t.reference(*args), name="gru_cell(x, h_prev, W_ih, W_hh, b_ih, b_hh)")
+    t.expect_close(t.student(*(as_lists(args) if lists else args)), t.reference(*args), name="gru_cell(x, h_prev, W_ih, W_hh, b_ih, b_hh)")
 
 
 def check_gru_cell_batch(t: Trial) -> None:
@@ -745,7 +754,7 @@ def check_gru_cell_batch(t: Trial) -> None:
 
 def check_gru_cell_wider_hidden(t: Trial) -> None:
     """'gru_cell' for a batch of 4, n_x = 2, n_h = 5."""
-    _gru(t, 4, 2, 5)
+    _gru(t, 4, 2, 5, lists=True)
 
 
 def check_gru_cell_hidden(t: Trial) -> None:
@@ -756,7 +765,7 @@ def check_gru_cell_hidden(t: Trial) -> None:
 
 GRU_CELL = Exercise(
     id="rnn.gru_cell",
-    input_classes=(),
+    input_classes=("list input: x",),
     title="One GRU step, as nn.GRUCell computes it",
     notes="slides, LSTM (gated units); torch.nn.GRUCell",
     uses_torch=True,
