@@ -352,7 +352,16 @@ def _agrees_where_both_keep(t: Trial, Y: Any, reference_rows: np.ndarray) -> Non
                    name=f"the entries of the first {COMPARED_ROWS} examples that your draw and the reference's both keep")
 
 
-def _sample_case(t: Trial, shape: tuple[int, int], p: float) -> None:
+def _same_answer(first: Any, again: Any) -> bool:
+    try:
+        first, again = np.asarray(first, dtype=float), np.asarray(again, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return first.shape == again.shape and bool(np.array_equal(first, again))
+
+
+def _sample_case(t: Trial, shape: tuple[int, int], p: float, *, lists: bool = False) -> None:
+    """One expectation on the draw; ``lists`` asks once more with X as nested lists (a large list is slow to send)."""
     p = representable_float(p)
     X = activations(t.rng, shape)
     seed = int(t.rng.integers(0, 2**31 - 1))
@@ -367,12 +376,16 @@ def _sample_case(t: Trial, shape: tuple[int, int], p: float) -> None:
         if repeat:
             t.name_mistake("seed ignored")
         t.expect(not repeat, "; ".join(repeat))
+        if lists and not repeat:  # the same seed once more, X as nested lists (the docstring allows them): the same answer
+            t.expect(_same_answer(Y, t.student(X.tolist(), p, seed)),
+                     "'sample_dropout' gives another answer when X is given as nested lists, which the docstring allows: "
+                     "start with X = np.asarray(X, dtype=float)")
 
 
 def check_sample_dropout_keep_rate(t: Trial) -> None:
     """'sample_dropout' of 200 examples of 250 units with p = 0.2 and 0.7: entries 0 or x/(1 - p), about 1 - p of them kept, each example its own mask, the same answer for the same seed."""
     for p in (0.2, 0.7):
-        _sample_case(t, (200, 250), p)
+        _sample_case(t, (200, 250), p, lists=p == 0.2)
 
 
 def check_sample_dropout_hidden(t: Trial) -> None:
@@ -391,7 +404,7 @@ def _first_rows(value: Any, seed: int) -> np.ndarray:
 
 SAMPLE_DROPOUT = Exercise(
     id="dropout.sample_dropout",
-    input_classes=(),
+    input_classes=("list input: X",),
     title="Inverted dropout with a mask you draw from a seeded generator, checked statistically",
     notes="1.5.1.7 (dropout regularisation: units zeroed with probability p); slides: dropout",
     student=StudentFunction("dropout", "sample_dropout"),
