@@ -10,7 +10,8 @@ measured, not stopped. Per exercise it keeps the costliest call's CPU time of
 each (as the child's clock counts it, in scheduler ticks of a few milliseconds:
 a call shorter than a tick may count 0; the call's time in the child is kept
 beside it), the size of the largest input of the public and of the hidden
-checks (numbers in the call's arguments), and whether each got full marks.
+checks (numbers, and characters of text, in the call's arguments), and whether
+each got full marks.
 
 The limit an exercise needs is ``MARGIN`` times the costliest of the two,
 rounded up to a whole second and never below the course's default; the table
@@ -90,7 +91,10 @@ def no_loop_reason(exercise_id: str) -> str:
 
 
 def numbers_in(value: Any) -> int:
-    """How many numbers a call's input holds (arrays by their size, lists and dicts item by item)."""
+    """How many entries a call's input holds: numbers (arrays by their size, lists and dicts item by item) and
+    the characters of its text."""
+    if isinstance(value, str):
+        return len(value)
     if isinstance(value, Mapping):
         return sum(numbers_in(item) for item in value.values())
     if isinstance(value, (list, tuple)):

@@ -43,6 +43,10 @@ NO_LOOP_VERSION: dict[str, str] = {
 """exercise ids (``fnmatch`` patterns) that have no loop solution, each with the reason"""
 
 NO_LOOP_VERSION.update({
+    "tokenisation.*": "text in, tokens out: the course's solution is itself plain Python over characters and "
+                      "pairs, so its measurement is a loop solution's",
+    "representation.greedy_pretraining": _EIGEN.replace("of A", "of each layer's covariance"),
+    "representation.fine_tune_head": _TORCH_OBJECTS,
     "linear_algebra.dimensions_lost": "needs the rank (singular values, np.linalg.svd): a loop version would be "
                                       "an SVD of one's own",
 })

@@ -114,3 +114,40 @@ def lottery_ticket(W_init, X, Y, eta, steps, rounds, rate):
     for index in np.ndindex(W_init.shape):
         kept[index] = W_init[index] * M[index]
     return M, kept, trained
+
+
+def obd_saliencies(W1, b1, W2, b2, X, Y):
+    W1, b1, W2, b2, X, Y = (np.asarray(a, dtype=float) for a in (W1, b1, W2, b2, X, Y))
+    n, h, o = X.shape[0], W1.shape[0], W2.shape[0]
+    A = matmul(X, W1.T)
+    for i in range(n):
+        for j in range(h):
+            A[i, j] = _sigmoid(A[i, j] + b1[j])
+    Z = matmul(A, W2.T)
+    for i in range(n):
+        for k in range(o):
+            Z[i, k] += b2[k]
+    H1 = np.zeros(W1.shape)
+    for j in range(h):
+        column = 0.0
+        for k in range(o):
+            column += W2[k, j] ** 2
+        for i in range(n):
+            d1 = A[i, j] * (1.0 - A[i, j])
+            d2 = d1 * (1.0 - 2.0 * A[i, j])
+            back = 0.0
+            for k in range(o):
+                back += (Z[i, k] - Y[i, k]) * W2[k, j]
+            weight = d1 * d1 * column + d2 * back
+            for m in range(X.shape[1]):
+                H1[j, m] += weight * X[i, m] ** 2 / n
+    S1, S2 = np.zeros(W1.shape), np.zeros(W2.shape)
+    for index in np.ndindex(W1.shape):
+        S1[index] = H1[index] * W1[index] ** 2 / 2
+    for k in range(o):
+        for j in range(h):
+            mean = 0.0
+            for i in range(n):
+                mean += A[i, j] ** 2
+            S2[k, j] = mean / n * W2[k, j] ** 2 / 2
+    return S1, S2
