@@ -1,6 +1,6 @@
 """Representation learning (course notes 1.8): the InfoNCE loss of contrastive learning (1.8.4.1), the
 momentum encoder's update of MoCo (1.8.4.1) and greedy layer-wise unsupervised pre-training (1.8.3,
-Figure 6).
+Figure 6), and fine-tuning a pre-trained network's head with its other layers frozen (1.8.2.1, 1.5.2).
 
 Conventions used by the functions in this module:
 
@@ -12,10 +12,12 @@ Conventions used by the functions in this module:
   ``model.state_dict()`` gives them (``"layers.0.weight"``, ...).
 
 Inputs are NumPy float arrays (float64 or float32), Python floats and ints,
-and dicts and lists of arrays. Return NumPy arrays (or lists), Python floats,
-dicts and tuples as each docstring says, float64 or float32 (a float32 answer
-is compared with float32 tolerances, relative 1e-4, absolute 1e-6). Every
-function here needs a few milliseconds.
+and dicts and lists of arrays; ``fine_tune_head`` alone works in torch: it is
+given a torch network and tensors, and needs torch (the other functions need
+only NumPy). Return NumPy arrays (or lists), Python floats, dicts and tuples
+as each docstring says, float64 or float32 (a float32 answer is compared
+with float32 tolerances, relative 1e-4, absolute 1e-6). Every function here
+needs a few milliseconds.
 
 Replace each ``raise NotImplementedError`` with your code, then run
 ``pytest`` in this folder (or ``nngrade check representation``).
@@ -152,5 +154,50 @@ def greedy_pretraining(X, n_layers, X_new):
     tuple (reprs, encoded)
         reprs a list of m ndarrays of shape (n, d): repr 1, ..., repr m of X;
         encoded an ndarray of shape (p, d): f(X_new)
+    """
+    raise NotImplementedError
+
+
+def fine_tune_head(model, X, labels, lr, weight_decay):
+    """Freeze every layer of a pre-trained network but its last, and take one SGD step on that head.
+
+    Time budget: 2 s of CPU per call (the course default).
+
+    Transfer learning (notes 1.8.2.1, 1.5.2): the shared representation, the
+    first layers, is kept; only the output layer is adapted to the new task.
+    ``model.layers`` is an ``nn.ModuleList`` of ``nn.Linear`` layers (an
+    activation between them, none after the last, which gives logits).
+
+    1. Freeze: ``requires_grad_(False)`` on every parameter of
+       ``model.layers[:-1]``; the head ``model.layers[-1]`` (weight AND bias)
+       stays trainable. Freezing is not ``model.eval()``, which only changes
+       how dropout and batch normalisation behave and freezes nothing.
+    2. An optimiser over the head's parameters only:
+       ``torch.optim.SGD(model.layers[-1].parameters(), lr=lr, weight_decay=weight_decay)``,
+       so each head parameter takes ``p <- p - lr (dL/dp + weight_decay p)``.
+    3. One step on ``L = F.cross_entropy(model(X), labels)`` (the mean over
+       the batch): zero the gradients, backpropagate, step.
+
+    The frozen parameters must come out EXACTLY as they went in, and keep
+    ``requires_grad`` False; leave the model in training mode. The grader
+    may call the function twice on the same model. This function needs torch
+    (``import torch`` inside it, or at the top of your module if your course
+    installs torch).
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        the pre-trained network, float32, with ``model.layers`` as above
+    X : torch.Tensor of shape (n, n_in), float32
+        a batch of the new task's inputs
+    labels : torch.Tensor of shape (n,), int64
+        their classes, 0 .. n_out - 1
+    lr : float
+    weight_decay : float
+
+    Returns
+    -------
+    float
+        L before the step
     """
     raise NotImplementedError

@@ -134,3 +134,74 @@ def greedy_pretraining(X, n_layers, X_new) -> tuple[list[np.ndarray], np.ndarray
     for layer in layers:
         encoded = apply_layer(layer, encoded)
     return representations, encoded
+
+
+# -- fine_tune_head ------------------------------------------------------------------------
+
+
+def forward_with_cache(net, X) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+    """The grader's network's output, each layer's input and each layer's output (after its activation)."""
+    inputs, outputs = [], []
+    A = _floats(X)
+    for index, (W, b) in enumerate(zip(net.weights, net.biases)):
+        inputs.append(A)
+        Z = A @ W.T + b
+        A = Z if index == len(net.weights) - 1 and net.logits else net.act(Z)
+        outputs.append(A)
+    return A, inputs, outputs
+
+
+def cross_entropy_gradients(net, X, labels) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
+    """The mean cross-entropy of the network's logits and its gradient with respect to every weight and bias."""
+    logits, inputs, outputs = forward_with_cache(net, X)
+    labels = np.asarray(labels, dtype=int)
+    n = logits.shape[0]
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    loss = float(-log_p[np.arange(n), labels].mean())
+    delta = np.exp(log_p)
+    delta[np.arange(n), labels] -= 1.0
+    delta /= n
+    weights, biases = [None] * len(net.weights), [None] * len(net.weights)
+    for index in range(len(net.weights) - 1, -1, -1):
+        if index < len(net.weights) - 1:
+            A = outputs[index]
+            delta = delta * (A * (1.0 - A) if net.activation == "sigmoid" else (A > 0).astype(float))
+        weights[index] = delta.T @ inputs[index]
+        biases[index] = delta.sum(axis=0)
+        delta = delta @ net.weights[index]
+    return loss, weights, biases
+
+
+def sgd_update(net, weights, biases, trained, lr, weight_decay) -> None:
+    """``p <- p - lr (dL/dp + weight_decay p)`` for the weights (``trained[i][0]``) and biases (``trained[i][1]``) of layer i."""
+    for index, (train_weight, train_bias) in enumerate(trained):
+        if train_weight:
+            net.weights[index] = net.weights[index] - lr * (weights[index] + weight_decay * net.weights[index])
+        if train_bias:
+            net.biases[index] = net.biases[index] - lr * (biases[index] + weight_decay * net.biases[index])
+
+
+def fine_tune_head(model, X, labels, lr, weight_decay) -> float:
+    """Freeze every layer but the last and take one SGD step on the head: ``p <- p - lr (dL/dp + weight_decay p)``.
+
+    ``L`` is the mean cross-entropy of the model's logits (``F.cross_entropy``);
+    only the last layer's weight and bias move; the model's other parameters
+    stay exactly as they were (in torch: ``requires_grad`` False on them, and
+    only the head's parameters handed to ``torch.optim.SGD``).
+
+    Parameters
+    ----------
+    model : NumpyNetwork with a linear output (logits)
+    X : ndarray of shape (n, n_in)
+    labels : ndarray of shape (n,), class indices
+    lr, weight_decay : float
+
+    Returns
+    -------
+    float: L before the step
+    """
+    loss, weights, biases = cross_entropy_gradients(model, X, labels)
+    layers = len(model.weights)
+    sgd_update(model, weights, biases, [(False, False)] * (layers - 1) + [(True, True)], lr, weight_decay)
+    return loss

@@ -1,6 +1,7 @@
 """Known mistakes in the representation exercises, each a variant of a reference.
 
-Every function has the signature of the reference it varies; the exercise
+Every function has the signature of the reference it varies (the training step's vary
+:mod:`reference.representation_torch`); the exercise
 declarations in ``grader/catalog/representation.py`` name them with a hint.
 """
 
@@ -163,3 +164,53 @@ def greedy_pretraining_sample_covariance(X, n_layers, X_new):
         data = apply_layer(layer, data)
         representations.append(data)
     return representations, _encode(layers, X_new)
+
+
+# -- fine_tune_head ------------------------------------------------------------------
+# The training step's variants vary the torch reference: they are given the grader's torch networks.
+
+
+def _sgd_step(model, X, labels, lr, weight_decay, parameters) -> float:
+    import torch
+    import torch.nn.functional as F
+
+    optimiser = torch.optim.SGD(parameters, lr=lr, weight_decay=weight_decay)
+    loss = F.cross_entropy(model(torch.as_tensor(X)), torch.as_tensor(labels, dtype=torch.int64))
+    optimiser.zero_grad()
+    loss.backward()
+    optimiser.step()
+    return float(loss.detach())
+
+
+def fine_tune_head_head_frozen(model, X, labels, lr, weight_decay):
+    """Freezes the head (the last layer) and trains every other layer."""
+    head = model.layers[-1]
+    head.requires_grad_(False)
+    body = [p for layer in model.layers[:-1] for p in layer.parameters()]
+    return _sgd_step(model, X, labels, lr, weight_decay, body)
+
+
+def fine_tune_head_eval_mode(model, X, labels, lr, weight_decay):
+    """Calls model.eval() to freeze the body and trains every parameter."""
+    model.eval()
+    return _sgd_step(model, X, labels, lr, weight_decay, list(model.parameters()))
+
+
+def fine_tune_head_bias_frozen(model, X, labels, lr, weight_decay):
+    """Trains only the head's weight, leaving its bias frozen with the other layers."""
+    for layer in model.layers[:-1]:
+        layer.requires_grad_(False)
+    model.layers[-1].bias.requires_grad_(False)
+    return _sgd_step(model, X, labels, lr, weight_decay, [model.layers[-1].weight])
+
+
+def fine_tune_head_no_weight_decay(model, X, labels, lr, weight_decay):
+    """Leaves the weight decay out of the head's step."""
+    for layer in model.layers[:-1]:
+        layer.requires_grad_(False)
+    return _sgd_step(model, X, labels, lr, 0.0, list(model.layers[-1].parameters()))
+
+
+def fine_tune_head_body_left_trainable(model, X, labels, lr, weight_decay):
+    """Hands only the head to the optimiser but leaves requires_grad True on the other layers."""
+    return _sgd_step(model, X, labels, lr, weight_decay, list(model.layers[-1].parameters()))

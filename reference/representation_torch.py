@@ -4,6 +4,8 @@
   of each anchor against the 2n embeddings of the batch, the anchor's own
   entry masked with -inf, the target being the anchor's positive;
 - ``momentum_update`` is ``torch.lerp(theta_k, theta_q, 1 - m)`` per step;
+- ``fine_tune_head`` sets ``requires_grad_(False)`` on every layer but the last
+  and hands only the head's parameters to ``torch.optim.SGD``;
 - ``greedy_pretraining`` whitens through the SVD of the centred data,
   ``C^{-1/2} = sqrt(n) V S^{-1} V^T``, instead of the covariance's eigenvectors.
 
@@ -56,3 +58,17 @@ def greedy_pretraining(X, n_layers, X_new) -> tuple[list[torch.Tensor], torch.Te
     for mu, W in layers:
         encoded = torch.tanh((encoded - mu) @ W)
     return representations, encoded
+
+
+
+def fine_tune_head(model, X, labels, lr, weight_decay) -> float:
+    """The torch twin of :func:`reference.representation.fine_tune_head`: requires_grad_(False) on the body, SGD on the head."""
+    for layer in model.layers[:-1]:
+        layer.requires_grad_(False)
+    head = model.layers[-1]
+    optimiser = torch.optim.SGD(head.parameters(), lr=lr, weight_decay=weight_decay)
+    loss = F.cross_entropy(model(torch.as_tensor(X)), torch.as_tensor(labels, dtype=torch.int64))
+    optimiser.zero_grad()
+    loss.backward()
+    optimiser.step()
+    return float(loss.detach())

@@ -294,3 +294,72 @@ def float32_pretraining(X, n_layers, X_new):
         encoded = np.tanh((encoded - mu) @ W)
     assert encoded.dtype == np.float32
     return reprs, encoded
+
+
+# -- fine_tune_head ---------------------------------------------------------------------------------
+
+
+def _fine_tune_script(seed, sizes, activation, calls=2):
+    from grader.catalog.representation import mlp_parameters
+    from grader.object_scripts import function, load, network, obj, parameters, state
+
+    rng = np.random.default_rng(seed)
+    start = mlp_parameters(rng, sizes)
+    steps = [network(sizes, activation=activation, logits=True), load(start)]
+    for _ in range(calls):
+        X = rng.normal(size=(6, sizes[0])).astype(np.float32)
+        steps += [function(obj(0), X, rng.integers(0, sizes[-1], size=6), 0.5, 0.2), state(0)]
+    return start, steps + [parameters(0)]
+
+
+@pytest.mark.parametrize("sizes, activation", [([4, 5, 3], "sigmoid"), ([3, 4, 4, 2], "relu")])
+def test_fine_tune_head_by_hand_is_torch_sgd_on_the_head(sizes, activation):
+    """The NumPy reference's backpropagation by hand gives torch's loss and SGD step (with weight decay) on the head."""
+    from grader import load_registry
+    from grader.object_scripts import run_numpy_script, run_torch_script
+
+    start, steps = _fine_tune_script(0, sizes, activation)
+    by_hand = run_numpy_script(ref.fine_tune_head, steps)
+    with_torch = run_torch_script(ref_torch.fine_tune_head, steps)
+    solution = load_registry().get("representation.fine_tune_head")
+    assert solution.student.scripted
+    head = f"layers.{len(sizes) - 2}."
+    for at in (2, 4):
+        assert with_torch[at]["value"] == pytest.approx(by_hand[at]["value"], rel=1e-5)
+        for name, value in by_hand[at + 1].items():
+            np.testing.assert_allclose(with_torch[at + 1][name], value, rtol=1e-5, atol=1e-6)
+            if not name.startswith(head):
+                assert np.array_equal(with_torch[at + 1][name], start[name])  # frozen: bit for bit as loaded
+    for name, _, _, requires_grad in with_torch[-1]["parameters"]:
+        assert requires_grad is name.startswith(head)
+    for name in start:  # the head moved at each call
+        if name.startswith(head):
+            assert not np.allclose(with_torch[3][name], start[name])
+            assert not np.allclose(with_torch[5][name], with_torch[3][name])
+
+
+def test_frozen_parameters_handed_to_sgd_with_weight_decay_move_only_when_they_hold_a_gradient():
+    """Why a frozen parameter left in the optimiser is no known mistake: SGD skips a parameter whose .grad is None,
+    weight decay included; it moves only if a gradient from before the freezing is still stored."""
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Sigmoid(), torch.nn.Linear(4, 2))
+    X, labels = torch.randn(5, 3), torch.tensor([0, 1, 1, 0, 1])
+    body = model[0].weight.detach().clone()
+    model[0].requires_grad_(False)
+    optimiser = torch.optim.SGD(model.parameters(), lr=0.5, weight_decay=0.2)
+    F.cross_entropy(model(X), labels).backward()
+    optimiser.step()
+    assert torch.equal(model[0].weight, body)
+
+    stale = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Sigmoid(), torch.nn.Linear(4, 2))
+    F.cross_entropy(stale(X), labels).backward()  # a gradient stored before the freezing
+    before = stale[0].weight.detach().clone()
+    stale[0].requires_grad_(False)
+    optimiser = torch.optim.SGD(stale.parameters(), lr=0.5, weight_decay=0.2)
+    optimiser.step()
+    assert not torch.equal(stale[0].weight, before)
+
+
+def test_eval_mode_freezes_nothing():
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Linear(4, 2)).eval()
+    assert all(parameter.requires_grad for parameter in model.parameters())

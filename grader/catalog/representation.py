@@ -1,8 +1,8 @@
-"""Representation learning: the InfoNCE loss of contrastive learning, the momentum encoder's update, and
-greedy layer-wise unsupervised pre-training.
+"""Representation learning: the InfoNCE loss of contrastive learning, the momentum encoder's update,
+greedy layer-wise unsupervised pre-training, and fine-tuning a network's head with its other layers frozen.
 
-Course notes 1.8.4.1 (SSL via contrastive learning; MoCo's momentum encoder)
-and 1.8.3 (Figure 6). Conventions are in ``exercises/representation.py``: the
+Course notes 1.8.4.1 (SSL via contrastive learning; MoCo's momentum encoder),
+1.8.3 (Figure 6) and 1.8.2.1 (transfer learning). Conventions are in ``exercises/representation.py``: the
 InfoNCE denominator runs over the 2n embeddings of the batch except the
 anchor itself (the positive and the 2n - 2 negatives), the similarity is the
 cosine, the loss is the mean over the n anchors; the key encoder takes
@@ -32,6 +32,20 @@ covariance has eigenvalues from about 0.3 to 5 (n - 1 for n shows, and a
 float32 eigendecomposition is accurate to float32's tolerance). Every input
 is a float32 number.
 
+Fine-tuning is checked through a script (:mod:`grader.object_scripts`): the
+grader builds its own network (two or three layers, sigmoid or ReLU, logits
+out), loads weights drawn here, calls the student's step once or twice,
+reads every parameter back after each call and, at the end, what the
+network registers. The expected values come from the NumPy reference, which
+backpropagates by hand; the frozen parameters must also be bit for bit the
+ones loaded, and requires_grad False on them and True on the head's, which
+the check judges itself (the NumPy runner has no requires_grad), beside
+right values. Weight decay of 0.1 to 0.4 at a rate of 0.3 to 0.8 moves the
+head's weights visibly (weight decay left out shows), labels hold the first
+and last class, and the head's bias starts away from 0. In torch, a frozen
+parameter handed to SGD with weight decay does not move when it has no
+gradient (SGD skips it), so that is no mistake here.
+
 This module ships in the student bundle, so it never imports reference code.
 """
 
@@ -41,7 +55,10 @@ from typing import Any
 
 import numpy as np
 
+from grader.compare import TOLERANCES
 from grader.declarations import Check, Exercise, Mistake, StudentFunction
+from grader.module_checks import array_tolerances
+from grader.object_scripts import function, load, network, obj, parameters, state
 from grader.trial import Trial
 
 MISTAKES = "reference.representation_mistakes"
@@ -388,5 +405,140 @@ GREEDY_PRETRAINING = Exercise(
     ),
 )
 
+# -- representation.fine_tune_head ----------------------------------------------------------------
 
-EXERCISES: tuple[Exercise, ...] = (INFO_NCE, MOMENTUM_UPDATE, GREEDY_PRETRAINING)
+
+def mlp_parameters(rng: np.random.Generator, sizes: list[int]) -> dict[str, np.ndarray]:
+    """An MLP's parameters by name (``layers.i.weight`` of shape (n_out, n_in)), float32: weights N(0, 1), biases U(-1, 1)."""
+    values = {}
+    for index, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        values[f"layers.{index}.weight"] = rng.normal(0.0, 1.0, size=(n_out, n_in)).astype(np.float32)
+        values[f"layers.{index}.bias"] = rng.uniform(-1.0, 1.0, size=n_out).astype(np.float32)
+    return values
+
+
+def _head_close(t: Trial, got: Any, expected: dict[str, np.ndarray], when: str) -> bool:
+    """Every parameter after the step, each at the tolerance of a float32 network's answer."""
+    ok = True
+    have = got if isinstance(got, dict) else {}
+    for name, value in expected.items():
+        ok = t.expect_close(have.get(name), value, name=f"the parameter '{name}' after {when}",
+                            **array_tolerances(have.get(name), value)) and ok
+    return ok
+
+
+BODY_LEFT_TRAINABLE = "earlier layers left trainable"
+
+
+def _fine_tune(t: Trial, sizes: list[int], activation: str, batches: int) -> None:
+    """Build and load the network, call the student's step ``batches`` times, read every parameter after each call and
+    what the network registers at the end: the values as the reference's, the frozen ones exactly as loaded, and
+    requires_grad False on every layer but the last."""
+    start = mlp_parameters(t.rng, sizes)
+    head = f"layers.{len(sizes) - 2}."
+    steps = [network(sizes, activation=activation, logits=True), load(start)]
+    for _ in range(batches):
+        n = int(t.rng.integers(5, 9))
+        X = t.rng.normal(size=(n, sizes[0])).astype(np.float32)
+        labels = t.rng.integers(0, sizes[-1], size=n)
+        labels[:2] = [0, sizes[-1] - 1]
+        lr, weight_decay = number(t.rng.uniform(0.3, 0.8)), number(t.rng.uniform(0.1, 0.4))
+        steps += [function(obj(0), X, labels, lr, weight_decay), state(0)]
+    steps.append(parameters(0))
+    got, want = t.student(steps), t.reference(steps)
+    if not isinstance(got, list) or len(got) != len(steps):
+        t.fail("the script did not run to its end: a load or a call failed")
+    values_ok = True
+    for index in range(batches):
+        at = 2 + 2 * index
+        when = f"call {index + 1}" if batches > 1 else "the call"
+        rtol, atol = TOLERANCES["float32"]
+        value = got[at].get("value") if isinstance(got[at], dict) else None
+        values_ok = t.expect_close(value, want[at]["value"], name=f"the loss fine_tune_head returned at {when}",
+                                   rtol=rtol, atol=atol) and values_ok
+        values_ok = _head_close(t, got[at + 1], want[at + 1], when) and values_ok
+    after = got[-2] if isinstance(got[-2], dict) else {}
+    moved = sorted(name for name in start if not name.startswith(head)
+                   and not np.array_equal(np.asarray(after.get(name, np.nan), dtype=np.float32), start[name]))
+    t.expect(not moved, f"the frozen parameters {moved} changed: only the last layer's may move", with_value=values_ok)
+    listed = got[-1].get("parameters", []) if isinstance(got[-1], dict) else []
+    flags = {entry[0]: entry[3] for entry in listed if isinstance(entry, (list, tuple)) and len(entry) == 4}
+    wrong = sorted(name for name in start if flags.get(name) is not (name.startswith(head)))
+    body_trainable = bool(wrong) and all(flags.get(name) is True and not name.startswith(head) for name in wrong)
+    if values_ok and body_trainable:
+        # The values are right and only the frozen layers' flags are not: the mistake is recognised here, as the
+        # NumPy reference's runner has no requires_grad to tell it from the right answer.
+        t.name_mistake(BODY_LEFT_TRAINABLE)
+        t.expect(False, f"{BODY_LEFT_TRAINABLE}: requires_grad is True on {wrong}, which must be False; the values are "
+                 f"right because the optimiser holds only the head")
+        return
+    t.expect(not wrong, f"requires_grad is wrong on {wrong}: False on every parameter of the frozen layers, True on the "
+             f"head's ('{head}weight', '{head}bias')", with_value=values_ok)
+
+
+def check_fine_tune_head_one_step(t: Trial) -> None:
+    """'fine_tune_head' on a 4-5-3 sigmoid network, one batch: the loss, every parameter after, requires_grad on each."""
+    _fine_tune(t, [4, 5, 3], "sigmoid", 1)
+
+
+def check_fine_tune_head_two_steps(t: Trial) -> None:
+    """Two calls of 'fine_tune_head' on a 3-4-4-2 ReLU network: two frozen layers stay exactly as loaded, the head moves twice."""
+    _fine_tune(t, [3, 4, 4, 2], "relu", 2)
+
+
+def check_fine_tune_head_hidden(t: Trial) -> None:
+    """One call on a new network (two or three layers) and a new batch."""
+    sizes = [int(size) for size in t.rng.integers(2, 6, size=int(t.rng.integers(3, 5)))]
+    sizes[-1] = max(sizes[-1], 2)
+    _fine_tune(t, sizes, str(t.rng.choice(["sigmoid", "relu"])), 1)
+
+
+FINE_TUNE_HEAD = Exercise(
+    id="representation.fine_tune_head",
+    title="Transfer learning: fine-tuning a network's head with every other layer frozen (torch)",
+    notes="1.8.2.1 (transfer learning: a shared representation, task-specific output layers); 1.5.2",
+    input_classes=("float32 input", "integer dtype"),
+    uses_torch=True,
+    student=StudentFunction("representation", "fine_tune_head", scripted=True),
+    reference="reference.representation:fine_tune_head",
+    torch_reference="reference.representation_torch:fine_tune_head",
+    checks=(
+        Check(check_fine_tune_head_one_step, points=2),
+        Check(check_fine_tune_head_two_steps, points=2),
+        Check(check_fine_tune_head_hidden, points=2, hidden=True),
+    ),
+    mistakes=(
+        Mistake(
+            "head frozen instead",
+            "it is the LAST layer, model.layers[-1], that is trained: the earlier layers are the shared representation "
+            "and are frozen.",
+            f"{MISTAKES}:fine_tune_head_head_frozen",
+        ),
+        Mistake(
+            "eval mode taken for freezing",
+            "model.eval() changes how dropout and batch normalisation behave; it freezes nothing. Freeze with "
+            "requires_grad_(False) on the earlier layers and give the optimiser the head's parameters only.",
+            f"{MISTAKES}:fine_tune_head_eval_mode",
+        ),
+        Mistake(
+            "head's bias left frozen",
+            "the head is the whole last layer: its bias is trained too, so hand the optimiser "
+            "model.layers[-1].parameters(), not its weight alone.",
+            f"{MISTAKES}:fine_tune_head_bias_frozen",
+        ),
+        Mistake(
+            "weight decay left out",
+            "pass weight_decay to torch.optim.SGD: each head parameter takes p - lr (dL/dp + weight_decay p).",
+            f"{MISTAKES}:fine_tune_head_no_weight_decay",
+        ),
+        Mistake(
+            BODY_LEFT_TRAINABLE,
+            "an optimiser that only holds the head leaves the other layers' values alone, but autograd still computes "
+            "and stores their gradients, and any other optimiser would move them: set requires_grad_(False) on them.",
+            f"{MISTAKES}:fine_tune_head_body_left_trainable",
+        ),
+    ),
+)
+
+
+EXERCISES: tuple[Exercise, ...] = (INFO_NCE, MOMENTUM_UPDATE, GREEDY_PRETRAINING, FINE_TUNE_HEAD)
