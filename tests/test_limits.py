@@ -77,14 +77,20 @@ def test_the_limit_is_at_least_the_margin_times_the_measured_cost(exercise):
 
 
 @pytest.mark.parametrize("exercise", REGISTRY, ids=lambda e: e.id)
-def test_the_record_keeps_the_reason_for_no_loop_solution(exercise):
-    """An exercise with a loop solution has no reason for having none, and the record holds the reason in force
-    (an exercise with neither is shown by the bench's table as "none: not written")."""
+def test_a_loop_solution_was_measured_or_a_reason_says_why_none(exercise):
+    """Either a loop solution in tests/loop_solutions/TOPIC.py, measured, or the reason it makes no sense in
+    NO_LOOP_VERSION (tests/loop_solutions/__init__.py), never both; the record holds the reason in force."""
     row = RECORD["exercises"].get(exercise.id)
     assert row is not None, f"{exercise.id} has no measurement; " + MEASURE_AGAIN.format(exercise.id)
     reason = next((text for pattern, text in NO_LOOP_VERSION.items() if fnmatch.fnmatchcase(exercise.id, pattern)), "")
     if row["loop"] is not None:
         assert not reason, f"{exercise.id} has a loop solution and a reason for having none"
+    else:
+        assert reason, (
+            f"{exercise.id} has no loop solution: write one in tests/loop_solutions/{exercise.topic}.py (plain Python "
+            f"loops, the solution's signature) and " + MEASURE_AGAIN.format(exercise.id)
+            + ", or say in NO_LOOP_VERSION why a loop version makes no sense"
+        )
     assert row["no_loop_version"] == reason, f"the record of {exercise.id} is older than its reason; " + \
         MEASURE_AGAIN.format(exercise.id)
 
