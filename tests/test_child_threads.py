@@ -85,3 +85,4 @@ def test_which_modules_import_torch_is_read_from_their_import_lines():
     assert imports_torch(sources, "direct")
     assert not imports_torch(sources, "plain")
     assert not imports_torch(sources, "missing")
+    assert not imports_torch({**sources, "torch": b"x = 1\n"}, "direct")  # the student's own torch.py

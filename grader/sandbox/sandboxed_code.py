@@ -130,8 +130,12 @@ def imports_torch(sources: Mapping[str, bytes], module: str) -> bool:
     loaded in a child of the torch worker, where torch is already imported,
     so that its top-level ``import torch`` costs the student nothing (in a
     NumPy child it takes more than a second of CPU time of the call's limit).
-    A line missed (an import built at run time) only costs that time.
+    A line missed (an import built at run time) only costs that time. A
+    student's own module named ``torch`` is what their imports of it load,
+    so it leaves them in a NumPy child.
     """
+    if "torch" in sources:
+        return False
     seen: set[str] = set()
     waiting = [module]
     while waiting:
