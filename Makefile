@@ -53,11 +53,15 @@ demo: $(STAMP)
 	@echo "Open examples/class/graded/report.html (and graded-conv-lab/report.html) for the class reports, and"
 	@echo "examples/class/graded/feedback/<student>.html for each student's feedback."
 
-# The suite runs on every core (pytest-xdist, a file per worker at a time), then the few tests
-# that look at every process of the machine run alone.
+# The suite runs on every core (pytest-xdist; tests/conftest.py deals the work out: a file at a time where its
+# tests share an expensive fixture, test by test for the registry-wide sweeps, longest first), then the few
+# tests that look at every process of the machine run alone. NumPy's BLAS, OpenMP and torch get one thread in
+# each test process: a worker per core already fills the machine, and threads spinning against the other
+# worker's cost CPU time for nothing (the sandbox's children set the same for themselves).
+TEST_THREADS := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadfile -m "not serial"
-	$(BIN)/python -m pytest -m serial
+	$(TEST_THREADS) $(BIN)/python -m pytest -n auto --dist loadscope -m "not serial"
+	$(TEST_THREADS) $(BIN)/python -m pytest -m serial
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/bench_selfcheck.py

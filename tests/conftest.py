@@ -94,3 +94,72 @@ def one_thread() -> Iterator[None]:
                 yield
     finally:
         torch.set_num_threads(threads)
+
+
+
+# How `make test` shares the suite between its workers (pytest-xdist, `--dist loadscope`, with the scope
+# defined here). A file whose tests share an expensive module fixture (a Gradescope image, an nbgrader course,
+# a student bundle, a graded class) is one unit of work, so the fixture is built once; the sweeps over the
+# registry, thousands of tests with no shared fixture, are dealt out test by test, so the two workers finish
+# together. Work is handed out in the order below, longest first: the files that build something big, then
+# the per-exercise hidden sweeps (up to a minute each), then every other file, most tests first, then the
+# small tests of the registry-wide sweeps, which fill the gaps at the end.
+SWEPT_TEST_BY_TEST = ("test_hidden_sweep_", "test_invariants.py", "test_validity_sweeps.py", "test_input_classes.py")
+LONGEST_FILES_FIRST = (
+    "test_gradescope_autograder.py",
+    "test_nbgrader_course.py",
+    "test_release_bundle.py",
+    "test_recorded_expectations.py",
+    "test_hostile_batch.py",
+    "test_grade_command.py",
+    "test_cluster_grading.py",
+    "test_module_edges.py",
+    "test_hostile_modules.py",
+    "test_nbgrader_late.py",
+    "test_lms_exports.py",
+    "test_student_walkthrough.py",
+    "test_submission_environment.py",
+    "test_portable_runner.py",
+    "test_pytest_plugin.py",
+)
+
+
+def _dealt_test_by_test(file_name: str) -> bool:
+    return file_name.startswith(SWEPT_TEST_BY_TEST)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under ``--dist loadscope``: a unit of work per file, except the registry-wide sweeps' tests, one each."""
+    if config.getoption("dist", "no") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileOrTestScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return nodeid if _dealt_test_by_test(Path(path).name) else path
+
+    config.option.loadscopereorder = False  # the order is the workers' collection order, set below
+    return FileOrTestScheduling(config, log)
+
+
+def _work_order(item: pytest.Item, tests_in_file: int) -> tuple[int, int]:
+    name = item.path.name
+    if name in LONGEST_FILES_FIRST:
+        return (0, LONGEST_FILES_FIRST.index(name))
+    if name.startswith("test_hidden_sweep_"):
+        return (1, 0)
+    if not _dealt_test_by_test(name):
+        return (2, -tests_in_file)
+    return (3, 0)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In an xdist worker: the items in the order the work is handed out (see above); a file's tests keep theirs."""
+    if not hasattr(config, "workerinput"):
+        return
+    counts: dict[Path, int] = {}
+    for item in items:
+        counts[item.path] = counts.get(item.path, 0) + 1
+    items.sort(key=lambda item: (*_work_order(item, counts[item.path]), str(item.path)))

@@ -14,10 +14,10 @@ fractions, or draw inputs a stated margin away from the boundary), never in
 fewer ids.
 
 The exercises are dealt to :data:`SHARDS` test files, ``test_hidden_sweep_<k>.py``,
-exercise ``i`` of the registry to file ``i mod SHARDS``: ``pytest -n auto
---dist loadfile`` gives each file to one worker, so the files spread the sweep
-over the cores, and every exercise, a new one included, is in exactly one
-file. The expected values are computed once per student id and shared by the
+exercise ``i`` of the registry to file ``i mod SHARDS``, so that every exercise, a
+new one included, is in exactly one file; ``make test`` deals their tests out one
+by one to its workers (tests/conftest.py), early, since each can take a minute.
+The expected values are computed once per student id and shared by the
 two answers.
 """
 
