@@ -93,9 +93,14 @@ def _arrays(value: Any, depth: int = 0, *, scalars: bool = False) -> Iterator[np
             yield from _arrays(item, depth + 1, scalars=scalars)
         return
     if isinstance(value, (list, tuple)):
-        if value and all(isinstance(item, (int, float)) and not isinstance(item, bool) for item in value):
-            yield np.asarray(value)
-            return
+        if value and not any(isinstance(item, (np.ndarray, dict, str, bool)) for item in value):
+            try:
+                array = np.asarray(value)  # numbers, or nested lists of them of one shape: an array given as a list
+            except ValueError:  # ragged
+                array = None
+            if array is not None and array.dtype.kind in "iuf":
+                yield array
+                return
         for item in value:
             yield from _arrays(item, depth + 1, scalars=scalars)
 

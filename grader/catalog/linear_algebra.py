@@ -99,12 +99,13 @@ def square_matrix(rng: np.random.Generator, n: int, *, fractional: bool = False)
 
 def _determinant(t: Trial, A: np.ndarray, show: bool) -> None:
     name = f"determinant({A.tolist()})" if show else f"determinant(A of shape {A.shape})"
-    t.expect_close(t.student(A), t.reference(A), name=name, **determinant_tolerance(A))
+    # a matrix shown is given as nested lists, which the module's docstring allows
+    t.expect_close(t.student(A.tolist() if show else A), t.reference(A), name=name, **determinant_tolerance(A))
 
 
 def check_determinant_worked_example(t: Trial) -> None:
-    """'determinant' of worked example 2.1.1's [[2, 4], [1, 2]] (0) and of [[1, 2], [3, 4]] (not 0)."""
-    for A in (WORKED_EXAMPLE, np.array([[1.0, 2.0], [3.0, 4.0]])):
+    """'determinant' of worked example 2.1.1's [[2, 4], [1, 2]] (0), of [[1, 2], [3, 4]] (not 0) and of the 1 x 1 [[-3]]."""
+    for A in (WORKED_EXAMPLE, np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[-3.0]])):
         _determinant(t, A, show=True)
 
 
@@ -123,6 +124,7 @@ def check_determinant_hidden(t: Trial) -> None:
 
 DETERMINANT = Exercise(
     id="linear_algebra.determinant",
+    input_classes=("non-symmetric matrix: A", "list input: A", "single row: A"),
     title="The determinant of a square matrix (a_1 a_4 - a_2 a_3 for 2 x 2)",
     notes="1.2.1.2 (determinant), 1.2.1.3 (invertible iff det != 0); example 2.1.1",
     student=StudentFunction("linear_algebra", "determinant"),
@@ -161,9 +163,10 @@ DETERMINANT = Exercise(
 
 
 def check_images_worked_example(t: Trial) -> None:
-    """'images' of the basis vectors [1, 0] and [0, 1] under worked example 2.1.1's A = [[2, 4], [1, 2]]."""
-    V = np.eye(2)
-    t.expect_close(t.student(WORKED_EXAMPLE, V), t.reference(WORKED_EXAMPLE, V), name="images([[2, 4], [1, 2]], [[1, 0], [0, 1]])")
+    """'images' of the basis vectors [1, 0] and [0, 1] under worked example 2.1.1's A = [[2, 4], [1, 2]], and of the one vector [1, 1]."""
+    for V in (np.eye(2), np.array([[1.0, 1.0]])):  # given as nested lists, which the module's docstring allows
+        t.expect_close(t.student(WORKED_EXAMPLE.tolist(), V.tolist()), t.reference(WORKED_EXAMPLE, V),
+                       name=f"images([[2, 4], [1, 2]], {V.astype(int).tolist()})")
 
 
 def check_images_random_vectors(t: Trial) -> None:
@@ -184,6 +187,7 @@ def check_images_hidden(t: Trial) -> None:
 
 IMAGES = Exercise(
     id="linear_algebra.images",
+    input_classes=("non-symmetric matrix: A", "list input: A", "single row: V"),
     title="The images of vectors (the basis vectors first) under a linear map",
     notes="1.2.1.2 (linear transformation); example 2.1.1",
     student=StudentFunction("linear_algebra", "images"),
@@ -259,7 +263,8 @@ def random_case(rng: np.random.Generator, m: int, n: int, lost_rank: int | None)
 def _dimensions(t: Trial, cases: list[tuple[np.ndarray, str]]) -> None:
     with t.all_or_nothing():
         for A, label in cases:
-            t.expect_close(t.student(A), t.reference(A), name=f"dimensions_lost({label})")
+            shown = label == str(A.tolist())  # a matrix shown is given as nested lists, which the docstring allows
+            t.expect_close(t.student(A.tolist() if shown else A), t.reference(A), name=f"dimensions_lost({label})")
 
 
 def _label(A: np.ndarray, t: Trial, what: str = "") -> str:
@@ -271,8 +276,9 @@ def _label(A: np.ndarray, t: Trial, what: str = "") -> str:
 
 
 def check_dimensions_lost_whole_numbers(t: Trial) -> None:
-    """'dimensions_lost' of worked example 2.1.1's A (1), and of 11 more matrices of whole numbers, square and not, losing 0 to 3 dimensions (judged together)."""
-    fixed = [WORKED_EXAMPLE, np.array([[1.0, 2.0], [3.0, 4.0]]), np.arange(1.0, 10.0).reshape(3, 3), np.zeros((2, 3))]
+    """'dimensions_lost' of worked example 2.1.1's A (1), and of 12 more matrices of whole numbers, square and not (one a single row), losing 0 to 3 dimensions (judged together)."""
+    fixed = [WORKED_EXAMPLE, np.array([[1.0, 2.0], [3.0, 4.0]]), np.arange(1.0, 10.0).reshape(3, 3), np.zeros((2, 3)),
+             np.array([[1.0, 2.0, 3.0]])]
     shapes = [(3, 3, 2), (4, 4, 1), (2, 4, 2), (5, 3, 2), (3, 5, None), (4, 2, None), (4, 4, None), (3, 6, 1)]
     cases = [(A, _label(A, t)) for A in fixed]
     for m, n, rank in shapes:
@@ -304,6 +310,7 @@ def check_dimensions_lost_hidden(t: Trial) -> None:
 
 DIMENSIONS_LOST = Exercise(
     id="linear_algebra.dimensions_lost",
+    input_classes=("list input: A", "single row: A"),
     title="How many dimensions a linear map loses: n - rank(A), with a relative tolerance",
     notes="1.2.1.2 (det A = 0: space contracted along at least one dimension); example 2.1.1",
     student=StudentFunction("linear_algebra", "dimensions_lost"),
