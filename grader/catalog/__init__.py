@@ -36,4 +36,5 @@ TOPIC_MODULES = (
     "probability",
     "information",
     "representation",
+    "autoencoders",
 )
