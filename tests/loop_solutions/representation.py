@@ -38,3 +38,21 @@ def momentum_update(key_params, query_history, m):
             for index in np.ndindex(key[name].shape):
                 key[name][index] = m * key[name][index] + (1 - m) * q[index]
     return key
+
+
+def domain_adversarial_step(params, grad_label, grad_domain, lr, lam):
+    new = {}
+    for name, value in params.items():
+        p = np.asarray(value, dtype=float)
+        label = np.asarray(grad_label[name], dtype=float) if name in grad_label else None
+        domain = np.asarray(grad_domain[name], dtype=float) if name in grad_domain else None
+        out = np.zeros(p.shape)
+        for index in np.ndindex(p.shape):
+            if name.startswith("features."):
+                out[index] = p[index] - lr * (label[index] - lam * domain[index])
+            elif name.startswith("label_head."):
+                out[index] = p[index] - lr * label[index]
+            else:
+                out[index] = p[index] - lr * domain[index]
+        new[name] = out
+    return new
