@@ -119,6 +119,25 @@ def chain_rule_example() -> str:
     return "6*t^5"
 
 
+def product_rule_example() -> str:
+    """(x^2 x^3)' = (x^2)' x^3 + x^2 (x^3)' = 2x x^3 + x^2 3x^2 = 5 x^4, which is (x^5)' (example 2.1.2).
+
+    The notes' intermediate line differentiates each second factor again; the
+    product rule leaves it as it is, and their result, 5 x^4, is right.
+    """
+    return "5*x^4"
+
+
+def quotient_rule_example() -> str:
+    """(x^5 / x^2)' = (5x^4 x^2 - x^5 2x) / (x^2)^2 = 3x^6 / x^4 = 3 x^2, which is (x^3)' (example 2.1.2)."""
+    return "3*x^2"
+
+
+def bernoulli_kl() -> str:
+    """KL(Ber(p) || Ber(q)) = E_{x ~ Ber(p)}[log P(x) - log Q(x)] over x = 1 (probability p) and x = 0 (1 - p) (notes 1.2.4.2)."""
+    return "p*log(p/q) + (1 - p)*log((1 - p)/(1 - q))"
+
+
 def gcn_edge_weight() -> str:
     """The (u, v) entry of D~^{-1/2} (A + I) D~^{-1/2} for an edge: 1 / sqrt((deg u + 1)(deg v + 1)) (notes 1.13.5.2)."""
     return "1/sqrt((deg_u + 1)*(deg_v + 1))"

@@ -348,6 +348,60 @@ def chain_rule_example_z():
     return "x^2 y^2"
 
 
+# -- product_rule_example ----------------------------------------------------------------------------
+
+
+def product_rule_example_product_of_derivatives():
+    """Multiplied the two derivatives."""
+    return "2x * 3x^2"
+
+
+def product_rule_example_one_term():
+    """Kept only the term that differentiates x^2."""
+    return "2x * x^3"
+
+
+def product_rule_example_differentiated_twice():
+    """Differentiated each second factor again, as the notes' intermediate line writes it."""
+    return "2x (3x^2) + x^2 (6x)"
+
+
+# -- quotient_rule_example ---------------------------------------------------------------------------
+
+
+def quotient_rule_example_terms_swapped():
+    """Wrote the numerator f g' - f' g."""
+    return "(x^5 * 2x - 5x^4 * x^2)/(x^2)^2"
+
+
+def quotient_rule_example_denominator_not_squared():
+    """Divided by g instead of g^2."""
+    return "(5x^4 x^2 - x^5 * 2x)/x^2"
+
+
+def quotient_rule_example_ratio_of_derivatives():
+    """Divided the numerator's derivative by the denominator's."""
+    return "5x^4/(2x)"
+
+
+# -- bernoulli_kl --------------------------------------------------------------------------------------
+
+
+def bernoulli_kl_swapped():
+    """Computed KL(Ber(q) || Ber(p))."""
+    return "q log(q/p) + (1 - q) log((1 - q)/(1 - p))"
+
+
+def bernoulli_kl_one_outcome():
+    """Kept only the outcome x = 1."""
+    return "p log(p/q)"
+
+
+def bernoulli_kl_ratio_inverted():
+    """Took the log of Q over P."""
+    return "p log(q/p) + (1 - p) log((1 - q)/(1 - p))"
+
+
 # -- gcn_edge_weight ---------------------------------------------------------------------------------
 
 
@@ -678,6 +732,15 @@ WRONG_ANSWERS: dict[str, str] = {
     "chain_rule_example_no_inner": "2*x*y^2 + 2*x^2*y",
     "chain_rule_example_only_x": "4*t^5",
     "chain_rule_example_z": "t^6",
+    "product_rule_example_product_of_derivatives": "6 x^3",
+    "product_rule_example_one_term": "2 x^4",
+    "product_rule_example_differentiated_twice": "12 x^3",
+    "quotient_rule_example_terms_swapped": "-3 x^2",
+    "quotient_rule_example_denominator_not_squared": "3 x^4",
+    "quotient_rule_example_ratio_of_derivatives": "5/2 x^3",
+    "bernoulli_kl_swapped": "q*(log(q) - log(p)) + (1 - q)*(log(1 - q) - log(1 - p))",
+    "bernoulli_kl_one_outcome": "p*(log(p) - log(q))",
+    "bernoulli_kl_ratio_inverted": "-p*log(p/q) - (1 - p)*log((1 - p)/(1 - q))",
     "gcn_edge_weight_no_self_loops": "1/sqrt(deg_u*deg_v)",
     "gcn_edge_weight_row": "1/(deg_u + 1)",
     "gcn_edge_weight_inverse": "1/((deg_u + 1)*(deg_v + 1))",

@@ -84,6 +84,18 @@ def chain_rule_example() -> str:
     return "2 x y^2 * 2 t + 2 x^2 y * 1"
 
 
+def product_rule_example() -> str:
+    return "2 x x^3 + x^2 * 3 x^2"
+
+
+def quotient_rule_example() -> str:
+    return "(5 x^4 x^2 - x^5 * 2 x)/(x^2)^2"
+
+
+def bernoulli_kl() -> str:
+    return r"p \ln p - p \ln q + (1 - p) \ln(1 - p) - (1 - p) \ln(1 - q)"
+
+
 def gcn_edge_weight() -> str:
     return "(deg_u + 1)^(-1/2) (deg_v + 1)^(-1/2)"
 

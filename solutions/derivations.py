@@ -249,6 +249,40 @@ def chain_rule_example() -> str:
     return "2*x*y^2 * 2*t + 2*x^2*y * 1"
 
 
+def product_rule_example() -> str:
+    """Return the derivative ``d/dx (x^2 x^3)`` by the product rule (example 2.1.2).
+
+    Time budget: 2 s of CPU per call (the course default).
+
+    The product rule: ``(g h)' = g' h + g h'`` (notes 1.2.2.1). Names: ``x``.
+    Functions: ``exp``, ``log``, ``sqrt``.
+    """
+    return "2x x^3 + x^2 (3x^2)"
+
+
+def quotient_rule_example() -> str:
+    """Return the derivative ``d/dx (x^5 / x^2)`` by the quotient rule (example 2.1.2).
+
+    Time budget: 2 s of CPU per call (the course default).
+
+    The quotient rule: ``(f / g)' = (f' g - f g') / g^2`` (notes 1.2.2.1).
+    Names: ``x`` (x > 0). Functions: ``exp``, ``log``, ``sqrt``.
+    """
+    return "(5x^4 x^2 - x^5 * 2x)/(x^2)^2"
+
+
+def bernoulli_kl() -> str:
+    """Return ``KL(Ber(p) || Ber(q))``, the KL divergence of two Bernoulli distributions, in closed form.
+
+    Time budget: 2 s of CPU per call (the course default).
+
+    ``KL(P || Q) = E_{x ~ P}[log P(x) - log Q(x)]`` (notes 1.2.4.2), natural
+    logarithms (nats); Ber(p) gives 1 with probability p and 0 with
+    probability 1 - p. Names: ``p`` and ``q``, both in (0, 1). Functions:
+    ``log`` (or ``ln``), ``exp``, ``sqrt``.
+    """
+    return "p (log p - log q) + (1 - p)(log(1 - p) - log(1 - q))"
+
 def gcn_edge_weight() -> str:
     """Return the normalised weight of an edge (u, v) in a GCN layer.
 

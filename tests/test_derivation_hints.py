@@ -85,6 +85,9 @@ REMOVED_FRAGMENTS: dict[str, tuple[str, ...]] = {
     "vae_kl": ("inside the bracket it is log(sigma^2)", "brings -log(sigma^2)"),
     "vae_kl_steps": ("1/2 (mu^2 + sigma^2 - 1 - log(sigma^2))",),  # never given; kept out all the same
     "chain_rule_example": ("6 t^5", "2 t^5"),
+    "product_rule_example": ("5 x^4", "5x^4"),
+    "quotient_rule_example": ("3 x^2", "3x^2", "3x^6 / x^4"),
+    "bernoulli_kl": ("p log(p/q) + (1 - p)",),
     "gcn_edge_weight": ("1/sqrt((deg u + 1)(deg v + 1))", "sqrt(D~_uu D~_vv)"),
     "gan_optimal_discriminator": ("D = p_data", "p_data / (p_data + p_g)"),
     "momentum_learning_rate_factor": ("1/(1 - mu)", "1 + mu + mu^2", "1 + mu/(1 - mu)"),

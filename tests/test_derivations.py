@@ -2,10 +2,11 @@
 
 - every reference expression agrees with torch autograd (batch
   normalisation through ``nn.BatchNorm1d``), a direct computation (energies,
-  normalised adjacency, the KL divergence of torch's distributions, dropout's
+  normalised adjacency, the KL divergences of torch's distributions and
+  scipy.stats.entropy, dropout's
   expectation by enumeration and ``nn.Dropout``) or a simulation (momentum,
   with torch's SGD too, gradient descent, He's variance);
-- the worked examples of the notes (2.1.3, 2.2.2, 2.3.1, 2.3.2), with the
+- the worked examples of the notes (2.1.2, 2.1.3, 2.2.2, 2.3.1, 2.3.2), with the
   slips of course/README.md followed by the mathematics;
 - every single-answer mistake variant is equivalent to the wrong answer its
   question declares, usually written differently (so diagnosis by
@@ -185,6 +186,34 @@ def test_chain_rule_example_by_autograd(t):
     assert value("chain_rule_example", t=t) == pytest.approx(tt.grad.item(), rel=1e-12)
 
 
+@pytest.mark.parametrize("x", [-1.5, -0.5, 0.7, 2.0])
+def test_product_rule_example_by_autograd(x):
+    xx = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    (xx**2 * xx**3).backward()
+    assert value("product_rule_example", x=x) == pytest.approx(xx.grad.item(), rel=1e-12)
+
+
+@pytest.mark.parametrize("x", [0.3, 1.0, 2.5])
+def test_quotient_rule_example_by_autograd(x):
+    xx = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    (xx**5 / xx**2).backward()
+    assert value("quotient_rule_example", x=x) == pytest.approx(xx.grad.item(), rel=1e-12)
+
+
+@pytest.mark.parametrize(("p", "q"), [(0.5, 0.5), (0.5, 0.25), (0.9, 0.5), (0.05, 0.7), (0.3, 0.99)])
+def test_bernoulli_kl_by_torch_distributions_and_scipy(p, q):
+    import scipy.stats
+
+    kl = torch.distributions.kl_divergence(
+        torch.distributions.Bernoulli(probs=torch.tensor(p, dtype=torch.float64)),
+        torch.distributions.Bernoulli(probs=torch.tensor(q, dtype=torch.float64)),
+    ).item()
+    assert value("bernoulli_kl", p=p, q=q) == pytest.approx(kl, rel=1e-10, abs=1e-14)
+    assert value("bernoulli_kl", p=p, q=q) == pytest.approx(scipy.stats.entropy([p, 1 - p], [q, 1 - q]), rel=1e-12, abs=1e-15)
+    if p != q:  # not symmetric: the swapped arguments give another number
+        assert value("bernoulli_kl", p=q, q=p) != pytest.approx(value("bernoulli_kl", p=p, q=q), rel=1e-6)
+
+
 def test_gcn_edge_weight_by_the_normalised_adjacency():
     rng = np.random.default_rng(0)
     n = 8
@@ -321,6 +350,22 @@ def test_the_training_questions_worked_values():
     assert value("he_variance", M=50, eps=0.2, **{"lambda": 3}) == pytest.approx(9.0)
     assert value("momentum_constant_gradient_step", eta=0.1, mu=0.9, g=1) == pytest.approx(-1.0)
     assert value("dropout_expectation", w=[1, -2], z=[3, 1], p=0.2) == pytest.approx(1.0)
+
+
+def test_worked_example_2_1_3_dz_dt_is_6_t_to_the_5th():
+    # dz/dt = 2 x y^2 2t + 2 x^2 y 1 = 4 t^5 + 2 t^5 = 6 t^5, and the reference reads as that polynomial
+    for t in (-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0):
+        assert value("chain_rule_example", t=t) == pytest.approx(6 * t**5, rel=1e-14, abs=1e-15)
+    assert value("chain_rule_example", t=1) == 6 and value("chain_rule_example", t=2) == 192
+
+
+def test_worked_example_2_1_2_product_and_quotient_rules():
+    # (x^2 x^3)' = 5 x^4 = (x^5)'; (x^5 / x^2)' = 3x^6 / x^4 = 3 x^2 = (x^3)'
+    for x in (0.5, 1.0, 2.0):
+        assert value("product_rule_example", x=x) == pytest.approx(5 * x**4, rel=1e-14)
+        assert value("quotient_rule_example", x=x) == pytest.approx(3 * x**2, rel=1e-14)
+    # the notes' intermediate product-rule line differentiates each second factor again: 12 x^3, not 5 x^4
+    assert WRONG_ANSWERS["product_rule_example_differentiated_twice"] == "12 x^3"
 
 
 def test_example_2_1_3_and_2_2_2():

@@ -605,6 +605,95 @@ CHAIN_RULE_EXAMPLE = Question(
     examples=(Example({"t": 1}, "t = 1"), Example({"t": 2}, "t = 2"), Example({"t": -1}, "t = -1")),
 )
 
+PRODUCT_RULE_EXAMPLE = Question(
+    id="product_rule_example",
+    target="d/dx (x^2 x^3)",
+    symbols=(Symbol("x", Real(-2, 2)),),
+    functions=("exp", "log", "sqrt"),
+    mistakes=(
+        KnownMistake(
+            "product of the derivatives",
+            "the derivative of a product is not the product of the derivatives: the product rule has two terms, "
+            "each factor's derivative times the OTHER factor left as it is.",
+            "product_rule_example_product_of_derivatives",
+        ),
+        KnownMistake(
+            "one term of the product rule",
+            "(g h)' = g' h + g h': both factors change with x, so both terms are needed.",
+            "product_rule_example_one_term",
+        ),
+        KnownMistake(
+            "derivatives taken twice",
+            "in g' h + g h' only ONE factor of each term is differentiated: the other factor is x^3 or x^2 itself, "
+            "not its derivative (the notes' intermediate line differentiates it again; their result is right).",
+            "product_rule_example_differentiated_twice",
+        ),
+    ),
+    examples=(Example({"x": 1}, "x = 1"), Example({"x": 2}, "x = 2"), Example({"x": -1}, "x = -1")),
+)
+
+QUOTIENT_RULE_EXAMPLE = Question(
+    id="quotient_rule_example",
+    target="d/dx (x^5 / x^2)",
+    symbols=(Symbol("x", Positive(0.2, 3), description="x > 0"),),
+    functions=("exp", "log", "sqrt"),
+    mistakes=(
+        KnownMistake(
+            "numerator's terms swapped",
+            "the quotient rule's numerator is f' g - f g', the NUMERATOR's derivative first: x^5 / x^2 grows "
+            "with x > 0, so its derivative is positive there.",
+            "quotient_rule_example_terms_swapped",
+        ),
+        KnownMistake(
+            "denominator not squared",
+            "the quotient rule divides by g(x)^2, the denominator squared.",
+            "quotient_rule_example_denominator_not_squared",
+        ),
+        KnownMistake(
+            "ratio of the derivatives",
+            "the derivative of a quotient is not the quotient of the derivatives f'/g': use "
+            "(f' g - f g') / g^2, or simplify x^5 / x^2 first.",
+            "quotient_rule_example_ratio_of_derivatives",
+        ),
+    ),
+    examples=(Example({"x": 1}, "x = 1"), Example({"x": 2}, "x = 2"), Example({"x": 0.5}, "x = 1/2")),
+)
+
+BERNOULLI_KL = Question(
+    id="bernoulli_kl",
+    target="KL(Ber(p) || Ber(q))",
+    symbols=(
+        Symbol("p", PROBABILITY, description="the probability of 1 under P"),
+        Symbol("q", PROBABILITY, description="the probability of 1 under Q"),
+    ),
+    functions=("log", "ln", "exp", "sqrt"),
+    mistakes=(
+        KnownMistake(
+            "arguments swapped",
+            "KL(P || Q) is an expectation under P, the FIRST argument: each outcome is weighted by its probability "
+            "under P. The KL divergence is not symmetric (notes 1.2.4.2).",
+            "bernoulli_kl_swapped",
+        ),
+        KnownMistake(
+            "the outcome 0 left out",
+            "a Bernoulli variable takes two values: the expectation sums over x = 1 (probability p) AND x = 0 "
+            "(probability 1 - p).",
+            "bernoulli_kl_one_outcome",
+        ),
+        KnownMistake(
+            "ratio inverted",
+            "KL(P || Q) = E_P[log P(x) - log Q(x)]: the log of P over Q. Yours is negative where P and Q differ, and "
+            "the KL divergence is never negative.",
+            "bernoulli_kl_ratio_inverted",
+        ),
+    ),
+    examples=(
+        Example({"p": 0.5, "q": 0.5}, "p = q = 1/2 (the same distribution: 0)"),
+        Example({"p": 0.5, "q": 0.25}, "p = 1/2, q = 1/4"),
+        Example({"p": 0.9, "q": 0.5}, "p = 9/10, q = 1/2"),
+    ),
+)
+
 GCN_EDGE_WEIGHT = Question(
     id="gcn_edge_weight",
     target="the entry (u, v) of D~^(-1/2) (A + I) D~^(-1/2)",
@@ -1082,6 +1171,15 @@ VAE_KL_STEPS_EXERCISE = steps_exercise(
 CHAIN_RULE_EXAMPLE_EXERCISE = derivation_exercise(
     "chain_rule_example", "The chain rule with two paths", "example 2.1.3", CHAIN_RULE_EXAMPLE
 )
+PRODUCT_RULE_EXAMPLE_EXERCISE = derivation_exercise(
+    "product_rule_example", "The product rule on x^2 x^3", "1.2.2.1, example 2.1.2", PRODUCT_RULE_EXAMPLE
+)
+QUOTIENT_RULE_EXAMPLE_EXERCISE = derivation_exercise(
+    "quotient_rule_example", "The quotient rule on x^5 / x^2", "1.2.2.1, example 2.1.2", QUOTIENT_RULE_EXAMPLE
+)
+BERNOULLI_KL_EXERCISE = derivation_exercise(
+    "bernoulli_kl", "The KL divergence of two Bernoulli distributions", "1.2.4.2", BERNOULLI_KL
+)
 GCN_EDGE_WEIGHT_EXERCISE = derivation_exercise(
     "gcn_edge_weight", "The GCN's normalised edge weight", "1.13.5.2", GCN_EDGE_WEIGHT
 )
@@ -1500,6 +1598,9 @@ QUESTIONS: dict[str, Question] = {
     "vae_kl": VAE_KL,
     "vae_kl_steps": VAE_KL_STEPS,
     "chain_rule_example": CHAIN_RULE_EXAMPLE,
+    "product_rule_example": PRODUCT_RULE_EXAMPLE,
+    "quotient_rule_example": QUOTIENT_RULE_EXAMPLE,
+    "bernoulli_kl": BERNOULLI_KL,
     "gcn_edge_weight": GCN_EDGE_WEIGHT,
     "gan_optimal_discriminator": GAN_OPTIMAL_DISCRIMINATOR,
     "momentum_learning_rate_factor": MOMENTUM_LEARNING_RATE_FACTOR,
@@ -1531,6 +1632,9 @@ EXERCISES: tuple[Exercise, ...] = (
     VAE_KL_EXERCISE,
     VAE_KL_STEPS_EXERCISE,
     CHAIN_RULE_EXAMPLE_EXERCISE,
+    PRODUCT_RULE_EXAMPLE_EXERCISE,
+    QUOTIENT_RULE_EXAMPLE_EXERCISE,
+    BERNOULLI_KL_EXERCISE,
     GCN_EDGE_WEIGHT_EXERCISE,
     GAN_OPTIMAL_DISCRIMINATOR_EXERCISE,
     MOMENTUM_LEARNING_RATE_FACTOR_EXERCISE,
