@@ -1,6 +1,7 @@
 """Representation learning (course notes 1.8): the InfoNCE loss of contrastive learning (1.8.4.1), the
-momentum encoder's update of MoCo (1.8.4.1) and greedy layer-wise unsupervised pre-training (1.8.3,
-Figure 6), and fine-tuning a pre-trained network's head with its other layers frozen (1.8.2.1, 1.5.2).
+momentum encoder's update of MoCo (1.8.4.1), greedy layer-wise unsupervised pre-training (1.8.3,
+Figure 6), fine-tuning a pre-trained network's head with its other layers frozen (1.8.2.1, 1.5.2), and
+one step of domain-adversarial training with a reversed gradient (1.8.2.2).
 
 Conventions used by the functions in this module:
 
@@ -199,5 +200,55 @@ def fine_tune_head(model, X, labels, lr, weight_decay):
     -------
     float
         L before the step
+    """
+    raise NotImplementedError
+
+
+def domain_adversarial_step(params, grad_label, grad_domain, lr, lam):
+    """Return the parameters after one SGD step of domain-adversarial training, with the domain gradient reversed.
+
+    Time budget: 2 s of CPU per call (the course default).
+
+    Domain adaptation by backpropagation (notes 1.8.2.2, Ganin & Lempitsky):
+    a shared feature extractor feeds two heads, one classifying the labels
+    (loss L_y, on the source domain) and one classifying the domains (loss
+    L_d). The domain head learns to tell the domains apart; the features are
+    PENALISED when it succeeds: the domain gradient reaching them passes a
+    gradient reversal layer, the identity forward and ``-lam`` times the
+    gradient backward, so the features ascend L_d while descending L_y::
+
+        features.*     p <- p - lr (dL_y/dp - lam dL_d/dp)
+        label_head.*   p <- p - lr dL_y/dp
+        domain_head.*  p <- p - lr dL_d/dp        (no reversal, no lam)
+
+    Every name in ``params`` begins with ``features.``, ``label_head.`` or
+    ``domain_head.``. ``grad_label`` holds dL_y/dp for the features' and the
+    label head's parameters (L_y does not depend on the domain head);
+    ``grad_domain`` holds dL_d/dp for the features' and the domain head's.
+    Return a new dict; leave the inputs unchanged.
+
+    For example ``params = {"features.w": [1, 2], "label_head.w": [3],
+    "domain_head.w": [-1]}``, ``grad_label = {"features.w": [0.5, -1],
+    "label_head.w": [2]}``, ``grad_domain = {"features.w": [1, 1],
+    "domain_head.w": [4]}``, ``lr = 0.5``, ``lam = 0.25`` give
+    ``{"features.w": [0.875, 2.625], "label_head.w": [2], "domain_head.w": [-3]}``.
+
+    Parameters
+    ----------
+    params : dict of str -> ndarray
+        every parameter of the network, by name
+    grad_label : dict of str -> ndarray
+        the label loss's gradients, for the features' and the label head's parameters
+    grad_domain : dict of str -> ndarray
+        the domain loss's gradients, for the features' and the domain head's parameters
+    lr : float
+        the learning rate
+    lam : float
+        the reversal's weight lambda, > 0
+
+    Returns
+    -------
+    dict of str -> ndarray
+        the parameters after the step, the same names and shapes
     """
     raise NotImplementedError

@@ -205,3 +205,41 @@ def fine_tune_head(model, X, labels, lr, weight_decay) -> float:
     layers = len(model.weights)
     sgd_update(model, weights, biases, [(False, False)] * (layers - 1) + [(True, True)], lr, weight_decay)
     return loss
+
+
+
+# -- domain_adversarial_step ----------------------------------------------------------------
+
+
+GROUPS = ("features.", "label_head.", "domain_head.")
+"""the name prefixes of the shared feature extractor's, the label head's and the domain head's parameters"""
+
+
+def domain_adversarial_step(params, grad_label, grad_domain, lr, lam) -> dict[str, np.ndarray]:
+    """One SGD step of domain-adversarial training through a gradient reversal layer (Ganin & Lempitsky).
+
+    ``features.*``:    ``p <- p - lr (dL_y/dp - lam dL_d/dp)`` (the domain gradient reversed, scaled by lam);
+    ``label_head.*``:  ``p <- p - lr dL_y/dp``;
+    ``domain_head.*``: ``p <- p - lr dL_d/dp`` (the domain head still learns to tell the domains apart).
+
+    Parameters
+    ----------
+    params : dict of name -> ndarray, every name beginning with one of :data:`GROUPS`
+    grad_label : dict of name -> ndarray, dL_y/dp for the features' and the label head's parameters
+    grad_domain : dict of name -> ndarray, dL_d/dp for the features' and the domain head's parameters
+    lr, lam : float
+
+    Returns
+    -------
+    dict of name -> ndarray, the parameters after the step
+    """
+    new = {}
+    for name, value in params.items():
+        p = _floats(value)
+        if name.startswith("features."):
+            new[name] = p - lr * (_floats(grad_label[name]) - lam * _floats(grad_domain[name]))
+        elif name.startswith("label_head."):
+            new[name] = p - lr * _floats(grad_label[name])
+        else:
+            new[name] = p - lr * _floats(grad_domain[name])
+    return new

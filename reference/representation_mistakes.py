@@ -214,3 +214,39 @@ def fine_tune_head_no_weight_decay(model, X, labels, lr, weight_decay):
 def fine_tune_head_body_left_trainable(model, X, labels, lr, weight_decay):
     """Hands only the head to the optimiser but leaves requires_grad True on the other layers."""
     return _sgd_step(model, X, labels, lr, weight_decay, list(model.layers[-1].parameters()))
+
+
+# -- domain_adversarial_step ---------------------------------------------------------
+
+
+def _adversarial(params, grad_label, grad_domain, lr, *, features_sign, features_lam, domain_scale):
+    new = {}
+    for name, value in params.items():
+        p = _floats(value)
+        if name.startswith("features."):
+            new[name] = p - lr * (_floats(grad_label[name]) + features_sign * features_lam * _floats(grad_domain[name]))
+        elif name.startswith("label_head."):
+            new[name] = p - lr * _floats(grad_label[name])
+        else:
+            new[name] = p - lr * domain_scale * _floats(grad_domain[name])
+    return new
+
+
+def domain_adversarial_step_not_reversed(params, grad_label, grad_domain, lr, lam):
+    """Adds lam times the domain gradient to the features' step instead of reversing it."""
+    return _adversarial(params, grad_label, grad_domain, lr, features_sign=1.0, features_lam=lam, domain_scale=1.0)
+
+
+def domain_adversarial_step_domain_head_reversed(params, grad_label, grad_domain, lr, lam):
+    """Reverses the domain head's gradient too (the domain head ascends its own loss)."""
+    return _adversarial(params, grad_label, grad_domain, lr, features_sign=-1.0, features_lam=lam, domain_scale=-lam)
+
+
+def domain_adversarial_step_lam_ignored(params, grad_label, grad_domain, lr, lam):
+    """Reverses the domain gradient in the features without scaling it by lam."""
+    return _adversarial(params, grad_label, grad_domain, lr, features_sign=-1.0, features_lam=1.0, domain_scale=1.0)
+
+
+def domain_adversarial_step_lam_on_the_domain_head(params, grad_label, grad_domain, lr, lam):
+    """Scales the domain head's own gradient by lam as well."""
+    return _adversarial(params, grad_label, grad_domain, lr, features_sign=-1.0, features_lam=lam, domain_scale=lam)

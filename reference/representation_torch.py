@@ -6,6 +6,8 @@
 - ``momentum_update`` is ``torch.lerp(theta_k, theta_q, 1 - m)`` per step;
 - ``fine_tune_head`` sets ``requires_grad_(False)`` on every layer but the last
   and hands only the head's parameters to ``torch.optim.SGD``;
+- ``domain_adversarial_step`` passes the features through a gradient reversal
+  layer (an autograd Function) and takes a ``torch.optim.SGD`` step;
 - ``greedy_pretraining`` whitens through the SVD of the centred data,
   ``C^{-1/2} = sqrt(n) V S^{-1} V^T``, instead of the covariance's eigenvectors.
 
@@ -72,3 +74,35 @@ def fine_tune_head(model, X, labels, lr, weight_decay) -> float:
     loss.backward()
     optimiser.step()
     return float(loss.detach())
+
+
+
+class GradientReversal(torch.autograd.Function):
+    """The identity forward; backward multiplies the gradient by -lam."""
+
+    @staticmethod
+    def forward(ctx, x, lam):
+        ctx.lam = lam
+        return x.view_as(x)
+
+    @staticmethod
+    def backward(ctx, upstream):
+        return -ctx.lam * upstream, None
+
+
+def domain_adversarial_step(params, grad_label, grad_domain, lr, lam) -> dict[str, torch.Tensor]:
+    """The torch twin of :func:`reference.representation.domain_adversarial_step`: losses whose gradients are the ones
+    given, the domain loss reaching the features through a gradient reversal layer, and one ``torch.optim.SGD`` step."""
+    tensors = {name: _tensor(value).requires_grad_(True) for name, value in params.items()}
+    loss = torch.zeros((), dtype=torch.float64)
+    for name, p in tensors.items():
+        if name in grad_label:
+            loss = loss + (_tensor(grad_label[name]) * p).sum()
+        if name in grad_domain:
+            seen = GradientReversal.apply(p, float(lam)) if name.startswith("features.") else p
+            loss = loss + (_tensor(grad_domain[name]) * seen).sum()
+    optimiser = torch.optim.SGD(list(tensors.values()), lr=float(lr))
+    optimiser.zero_grad()
+    loss.backward()
+    optimiser.step()
+    return {name: p.detach() for name, p in tensors.items()}

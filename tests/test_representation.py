@@ -363,3 +363,65 @@ def test_frozen_parameters_handed_to_sgd_with_weight_decay_move_only_when_they_h
 def test_eval_mode_freezes_nothing():
     model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Linear(4, 2)).eval()
     assert all(parameter.requires_grad for parameter in model.parameters())
+
+
+# -- domain_adversarial_step ------------------------------------------------------------------------
+
+
+def test_domain_adversarial_step_docstring_example():
+    got = ref.domain_adversarial_step(
+        {"features.w": np.array([1.0, 2.0]), "label_head.w": np.array([3.0]), "domain_head.w": np.array([-1.0])},
+        {"features.w": np.array([0.5, -1.0]), "label_head.w": np.array([2.0])},
+        {"features.w": np.array([1.0, 1.0]), "domain_head.w": np.array([4.0])}, 0.5, 0.25)
+    assert {name: value.tolist() for name, value in got.items()} == {
+        "features.w": [0.875, 2.625], "label_head.w": [2.0], "domain_head.w": [-3.0]}
+
+
+@pytest.mark.parametrize("lam", [0.3, 2.0])
+def test_domain_adversarial_step_is_sgd_through_a_gradient_reversal_layer_on_real_losses(lam):
+    """A feature layer and two heads in torch, a cross-entropy on the labels and a binary cross-entropy on the
+    domains reaching the features through a gradient reversal layer: one torch.optim.SGD step on L_y + L_d is the
+    reference's step given the two losses' own gradients."""
+    torch.manual_seed(3)
+    features, label_head, domain_head = torch.nn.Linear(4, 3).double(), torch.nn.Linear(3, 2).double(), torch.nn.Linear(3, 1).double()
+    X, labels, domains = torch.randn(6, 4, dtype=torch.float64), torch.tensor([0, 1, 1, 0, 1, 0]), torch.tensor([0.0, 0, 0, 1, 1, 1])
+    modules = {"features": features, "label_head": label_head, "domain_head": domain_head}
+    named = {f"{prefix}.{name}": p for prefix, module in modules.items() for name, p in module.named_parameters()}
+    params = {name: p.detach().numpy().copy() for name, p in named.items()}
+
+    def losses(reverse):
+        h = torch.sigmoid(features(X))
+        to_domain = ref_torch.GradientReversal.apply(h, lam) if reverse else h
+        return (F.cross_entropy(label_head(h), labels),
+                F.binary_cross_entropy_with_logits(domain_head(to_domain)[:, 0], domains))
+
+    L_y, L_d = losses(reverse=False)
+    grad_label = dict(zip([n for n in named if not n.startswith("domain_head.")],
+                          torch.autograd.grad(L_y, [p for n, p in named.items() if not n.startswith("domain_head.")],
+                                              retain_graph=True)))
+    grad_domain = dict(zip([n for n in named if not n.startswith("label_head.")],
+                           torch.autograd.grad(L_d, [p for n, p in named.items() if not n.startswith("label_head.")])))
+    expected = ref.domain_adversarial_step(params, {n: g.numpy() for n, g in grad_label.items()},
+                                           {n: g.numpy() for n, g in grad_domain.items()}, 0.1, lam)
+    optimiser = torch.optim.SGD(list(named.values()), lr=0.1)
+    L_y, L_d = losses(reverse=True)
+    optimiser.zero_grad()
+    (L_y + L_d).backward()
+    optimiser.step()
+    for name, p in named.items():
+        np.testing.assert_allclose(p.detach().numpy(), expected[name], rtol=1e-12, atol=1e-14)
+
+
+def test_domain_adversarial_step_mistakes_differ_on_the_checks_inputs():
+    from grader.catalog.representation import adversarial_network
+
+    mistakes = (wrong.domain_adversarial_step_not_reversed, wrong.domain_adversarial_step_domain_head_reversed,
+                wrong.domain_adversarial_step_lam_ignored, wrong.domain_adversarial_step_lam_on_the_domain_head)
+    for seed in range(200):
+        rng = np.random.default_rng(seed)
+        for sizes, lr, lam in (((4, 3, 2), 0.1, 0.5), ((5, 4, 3), 0.05, 2.0)):
+            args = (*adversarial_network(rng, *sizes), lr, lam)
+            right = ref.domain_adversarial_step(*args)
+            for mistake in mistakes:
+                answer = mistake(*args)
+                assert max(np.abs(answer[n] - right[n]).max() for n in right) > 1e-3, (seed, mistake.__name__)

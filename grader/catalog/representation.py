@@ -1,8 +1,10 @@
 """Representation learning: the InfoNCE loss of contrastive learning, the momentum encoder's update,
-greedy layer-wise unsupervised pre-training, and fine-tuning a network's head with its other layers frozen.
+greedy layer-wise unsupervised pre-training, fine-tuning a network's head with its other layers frozen, and one
+step of domain-adversarial training with the domain gradient reversed.
 
 Course notes 1.8.4.1 (SSL via contrastive learning; MoCo's momentum encoder),
-1.8.3 (Figure 6) and 1.8.2.1 (transfer learning). Conventions are in ``exercises/representation.py``: the
+1.8.3 (Figure 6), 1.8.2.1 (transfer learning) and 1.8.2.2 (domain adaptation
+by backpropagation). Conventions are in ``exercises/representation.py``: the
 InfoNCE denominator runs over the 2n embeddings of the batch except the
 anchor itself (the positive and the 2n - 2 negatives), the similarity is the
 cosine, the loss is the mean over the n anchors; the key encoder takes
@@ -45,6 +47,11 @@ head's weights visibly (weight decay left out shows), labels hold the first
 and last class, and the head's bias starts away from 0. In torch, a frozen
 parameter handed to SGD with weight decay does not move when it has no
 gradient (SGD skips it), so that is no mistake here.
+
+The domain-adversarial step draws every gradient from N(0, 1) and lambda
+below 0.7 or above 1.5 (never 1, where ignoring it is the same step), with
+all three groups of parameters present (a reversal in the wrong place
+shows).
 
 This module ships in the student bundle, so it never imports reference code.
 """
@@ -540,5 +547,90 @@ FINE_TUNE_HEAD = Exercise(
     ),
 )
 
+# -- representation.domain_adversarial_step --------------------------------------------------------
 
-EXERCISES: tuple[Exercise, ...] = (INFO_NCE, MOMENTUM_UPDATE, GREEDY_PRETRAINING, FINE_TUNE_HEAD)
+
+def adversarial_network(rng: np.random.Generator, n_in: int, n_features: int, classes: int) -> tuple[Params, Params, Params]:
+    """A feature layer and the two heads' parameters, and gradients of L_y and L_d for the parameters each depends on."""
+    params = {
+        "features.weight": rng.normal(size=(n_features, n_in)), "features.bias": rng.uniform(-1.0, 1.0, size=n_features),
+        "label_head.weight": rng.normal(size=(classes, n_features)), "label_head.bias": rng.uniform(-1.0, 1.0, size=classes),
+        "domain_head.weight": rng.normal(size=(1, n_features)), "domain_head.bias": rng.uniform(-1.0, 1.0, size=1),
+    }
+    params = {name: representable(value) for name, value in params.items()}
+    grad_label = {name: representable(rng.normal(size=value.shape)) for name, value in params.items()
+                  if not name.startswith("domain_head.")}
+    grad_domain = {name: representable(rng.normal(size=value.shape)) for name, value in params.items()
+                   if not name.startswith("label_head.")}
+    return params, grad_label, grad_domain
+
+
+def _adversarial_steps(t: Trial, cases: list[tuple[int, int, int, float, float]]) -> None:
+    for n_in, n_features, classes, lr, lam in cases:
+        args = (*adversarial_network(t.rng, n_in, n_features, classes), lr, lam)
+        t.expect_close(t.student(*args), t.reference(*args),
+                       name=f"domain_adversarial_step(a {n_in}-{n_features} feature layer, {classes} classes, lr={lr:g}, lam={lam:g})")
+
+
+def check_domain_adversarial_step_worked_example(t: Trial) -> None:
+    """'domain_adversarial_step' on the docstring's example: lr 0.5, lam 0.25, features [1, 2] -> [0.875, 2.625]."""
+    args = ({"features.w": np.array([1.0, 2.0]), "label_head.w": np.array([3.0]), "domain_head.w": np.array([-1.0])},
+            {"features.w": np.array([0.5, -1.0]), "label_head.w": np.array([2.0])},
+            {"features.w": np.array([1.0, 1.0]), "domain_head.w": np.array([4.0])}, 0.5, 0.25)
+    t.expect_close(t.student(*args), t.reference(*args), name="domain_adversarial_step(the docstring's example)")
+
+
+def check_domain_adversarial_step_random(t: Trial) -> None:
+    """'domain_adversarial_step' on a 4-3 feature layer with 2 classes (lam 0.5) and a 5-4 one with 3 classes (lam 2)."""
+    _adversarial_steps(t, [(4, 3, 2, 0.1, 0.5), (5, 4, 3, 0.05, 2.0)])
+
+
+def check_domain_adversarial_step_hidden(t: Trial) -> None:
+    """'domain_adversarial_step' on a new network, learning rate and lambda."""
+    lam = number(t.rng.choice([t.rng.uniform(0.1, 0.7), t.rng.uniform(1.5, 3.0)]))
+    sizes = [int(size) for size in t.rng.integers(2, 6, size=3)]
+    _adversarial_steps(t, [(sizes[0], sizes[1], sizes[2], number(t.rng.uniform(0.02, 0.2)), lam)])
+
+
+DOMAIN_ADVERSARIAL_STEP = Exercise(
+    id="representation.domain_adversarial_step",
+    title="Domain adaptation by backpropagation: one SGD step with the domain gradient reversed in the shared features",
+    notes="1.8.2.2 (Domain adaptation; Unsupervised Domain Adaptation by Backpropagation)",
+    input_classes=(),
+    student=StudentFunction("representation", "domain_adversarial_step"),
+    reference="reference.representation:domain_adversarial_step",
+    torch_reference="reference.representation_torch:domain_adversarial_step",
+    checks=(
+        Check(check_domain_adversarial_step_worked_example, points=1),
+        Check(check_domain_adversarial_step_random, points=2),
+        Check(check_domain_adversarial_step_hidden, points=2, hidden=True),
+    ),
+    mistakes=(
+        Mistake(
+            "domain gradient not reversed in the features",
+            "the features are penalised when the domain head succeeds: they ASCEND the domain loss, "
+            "p - lr (dL_y/dp - lam dL_d/dp). Adding the domain gradient makes the features easier to tell apart by domain.",
+            f"{MISTAKES}:domain_adversarial_step_not_reversed",
+        ),
+        Mistake(
+            "domain head's gradient reversed too",
+            "the reversal sits between the features and the domain head: the domain head itself descends its loss, "
+            "p - lr dL_d/dp, so that it keeps learning to tell the domains apart.",
+            f"{MISTAKES}:domain_adversarial_step_domain_head_reversed",
+        ),
+        Mistake(
+            "lambda ignored",
+            "the reversal layer multiplies the gradient by -lam, not by -1: the features take p - lr (dL_y/dp - lam dL_d/dp).",
+            f"{MISTAKES}:domain_adversarial_step_lam_ignored",
+        ),
+        Mistake(
+            "lambda on the domain head",
+            "lam weighs only the reversed gradient that reaches the features; the domain head takes its own gradient "
+            "as it is, p - lr dL_d/dp.",
+            f"{MISTAKES}:domain_adversarial_step_lam_on_the_domain_head",
+        ),
+    ),
+)
+
+
+EXERCISES: tuple[Exercise, ...] = (INFO_NCE, MOMENTUM_UPDATE, GREEDY_PRETRAINING, FINE_TUNE_HEAD, DOMAIN_ADVERSARIAL_STEP)
