@@ -37,4 +37,5 @@ TOPIC_MODULES = (
     "information",
     "representation",
     "autoencoders",
+    "vae",
 )
