@@ -192,6 +192,8 @@ def fine_tune_head(model, X, labels, lr, weight_decay):
 
     Transfer learning (notes 1.8.2.1, 1.5.2): the shared representation, the
     first layers, is kept; only the output layer is adapted to the new task.
+    This is the notes' "feature reusing" with the new classifier as the
+    network's last layer (the notes' "fine-tuning" trains every layer).
     ``model.layers`` is an ``nn.ModuleList`` of ``nn.Linear`` layers (an
     activation between them, none after the last, which gives logits).
 

@@ -503,7 +503,7 @@ def check_fine_tune_head_hidden(t: Trial) -> None:
 FINE_TUNE_HEAD = Exercise(
     id="representation.fine_tune_head",
     title="Transfer learning: fine-tuning a network's head with every other layer frozen (torch)",
-    notes="1.8.2.1 (transfer learning: a shared representation, task-specific output layers); 1.5.2",
+    notes="1.8.2.1 (transfer learning: a shared representation, task-specific output layers); 1.5.2 (feature reusing)",
     input_classes=("float32 input", "integer dtype"),
     uses_torch=True,
     student=StudentFunction("representation", "fine_tune_head", scripted=True),
