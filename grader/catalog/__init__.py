@@ -35,6 +35,8 @@ TOPIC_MODULES = (
     "gans",
     "probability",
     "information",
+    "linear_algebra",
+    "calculus",
     "representation",
     "autoencoders",
     "vae",
