@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -c "import grader, numpy, sympy, pandas, matplotlib, torch, sklearn, pytest, copydetect"
 	touch $(STAMP)
 
-# The tests also need jsonschema, torch_geometric, nbgrader, pytest-xdist and selenium (the [test] extra),
+# The tests also need jsonschema, torch_geometric, nbgrader, pytest-xdist, selenium and tokenizers (the [test] extra),
 # Dask's distributed scheduler for the cluster tests (the [cluster] extra), and the system's Chromium with
 # its driver for the class report's browser test (Debian: chromium, chromium-driver; selenium drives them
 # and downloads nothing; without them that test is skipped and says why).
@@ -29,7 +29,7 @@ $(TEST_STAMP): $(STAMP)
 		{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -qq && apt-get install -y -qq chromium chromium-driver; } || \
 		echo "warning: chromium and chromium-driver are not installed: the class report's browser test will be skipped"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,cluster]" 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/python -c "import jsonschema, sklearn, torch_geometric, nbgrader, xdist, selenium, dask, distributed, torch; assert torch.__version__.startswith('2.13.0'), torch.__version__"
+	$(BIN)/python -c "import jsonschema, sklearn, torch_geometric, nbgrader, xdist, selenium, tokenizers, dask, distributed, torch; assert torch.__version__.startswith('2.13.0'), torch.__version__"
 	touch $(TEST_STAMP)
 
 # What the README's nbgrader section needs: nbgrader in the venv (the [nbgrader] extra); run nbgrader
