@@ -95,7 +95,7 @@ def test_sparse_loss_gradient_is_autograds_with_subgradient_zero_at_exact_zeros(
     H = torch.relu(linear(W_enc, b_enc)(torch.as_tensor(X))).detach().requires_grad_(True)
     loss = (F.mse_loss(linear(W_dec, b_dec)(H), torch.as_tensor(X), reduction="sum") + lam * H.abs().sum()) / len(X)
     loss.backward()
-    assert L == pytest.approx(float(loss), rel=1e-12)
+    assert L == pytest.approx(float(loss.detach()), rel=1e-12)
     np.testing.assert_allclose(G, H.grad.numpy(), rtol=1e-12, atol=1e-15)
     zeros = H.detach().numpy() == 0
     assert zeros.any()

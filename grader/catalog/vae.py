@@ -103,9 +103,9 @@ def check_reparametrise_hidden(t: Trial) -> None:
 
 
 SLIP_HINT = (
-    "the notes' line in 1.9.3.1 puts the mean and the standard deviation in each other's places -- a slip in the "
-    "notes. A sample of N(mu, sigma^2) is a standard normal draw stretched by the STANDARD DEVIATION and then moved "
-    "by the MEAN: ask which of the two should multiply zeta, and check that zeta = 0 gives back the mean."
+    "the notes' line in 1.9.3.1 has the mean and the standard deviation in each other's places -- a slip in the "
+    "notes, and following it gives a sample of another Gaussian. Test your line on two cases: zeta = 0 must give "
+    "back the mean, and doubling sigma must double how far h lies from the mean."
 )
 
 REPARAMETRISE = Exercise(
