@@ -71,6 +71,12 @@ def dimensions_lost_absolute_tolerance(A):
     return int(A.shape[1] - np.sum(s > 1e-10))
 
 
+def dimensions_lost_default_matrix_rank(A):
+    """Uses np.linalg.matrix_rank's default tolerance (about 1e-15 relative) instead of 1e-5 relative."""
+    A = np.asarray(A, dtype=float)
+    return int(A.shape[1] - np.linalg.matrix_rank(A))
+
+
 def dimensions_lost_rank(A):
     """Returns the rank itself instead of the dimensions lost, n - rank."""
     from reference.linear_algebra import dimensions_lost

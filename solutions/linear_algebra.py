@@ -22,7 +22,11 @@ Conventions used by every function in this module (the notes'):
   of whole numbers the answer is exact (elimination with
   ``fractions.Fraction`` decides it without rounding), and on every matrix
   the checks use the tolerance decides the same: their singular values are
-  either below 1e-12 or above 1e-2 of the largest.
+  either below 1e-8 or above 1e-2 of the largest. ``np.linalg.matrix_rank``
+  and ``torch.linalg.matrix_rank`` take a far smaller tolerance by default
+  (about 1e-15 relative), which keeps a dimension that a matrix within 1e-9
+  of one of lower rank has lost here: pass ``tol`` (``rtol`` in torch)
+  yourself.
 
 Inputs are NumPy arrays of floats (nested lists work with
 ``np.asarray(A, dtype=float)``), float64 or float32. Return floats, ints and

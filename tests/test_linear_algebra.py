@@ -25,6 +25,7 @@ import reference.linear_algebra_mistakes as wrong
 import reference.linear_algebra_torch as ref_torch
 from grader.catalog.linear_algebra import (
     FULL_RANK_MARGIN,
+    nearly_deficient,
     WORKED_EXAMPLE,
     deficient,
     determinant_tolerance,
@@ -116,6 +117,18 @@ def test_dimensions_lost_agree_with_torch_matrix_rank_and_ignore_scale():
     assert ref.dimensions_lost(np.zeros((3, 4))) == ref_torch.dimensions_lost(np.zeros((3, 4))) == 4
 
 
+def test_a_matrix_within_2_to_the_minus_30_of_a_lower_rank_loses_dimensions_which_matrix_rank_s_default_keeps():
+    rng = np.random.default_rng(9)
+    for m, n, rank in ((3, 3, 2), (4, 3, 2), (3, 4, 1), (5, 5, 3)):
+        A = nearly_deficient(rng, m, n, rank)
+        assert ref.exact_rank(np.round(A)) == rank and np.linalg.matrix_rank(A) == min(m, n)
+        assert ref.dimensions_lost(A) == ref_torch.dimensions_lost(A) == n - rank
+        assert wrong.dimensions_lost_default_matrix_rank(A) == n - min(m, n)
+        for dtype in (np.float64, np.float32):  # the extra singular values: far below the tolerance, 1e-5
+            singular = np.linalg.svd(A.astype(dtype), compute_uv=False).astype(float)
+            assert np.all(singular[rank:] <= 1e-8 * singular[0]) and singular[rank - 1] >= FULL_RANK_MARGIN * singular[0]
+
+
 def test_dimensions_lost_mistakes_are_what_their_names_say():
     assert wrong.dimensions_lost_exact_zero(WORKED_EXAMPLE) == 0  # its smaller singular value is 1.4e-17, not 0
     tiny = np.eye(3) * 2.0**-40
@@ -128,21 +141,24 @@ def test_dimensions_lost_mistakes_are_what_their_names_say():
 
 def test_the_exact_rank_and_the_tolerance_agree_with_a_margin_on_every_matrix_the_checks_draw():
     """Over 1000 seeds, in float64 and float32: the singular values a rank counts are above 1e-2 of the largest,
-    those it does not count below 1e-12 (the tolerance is 1e-5), so rounding decides nothing; and the exact
-    integer rank is the one the tolerance gives."""
+    those it does not count below 1e-12 (1e-8 for a matrix within 2^-30 of a lower rank; the tolerance is 1e-5),
+    so rounding decides nothing; and the exact integer rank is the one the tolerance gives."""
     for seed in range(1000):
         rng = np.random.default_rng(seed)
         m, n = (int(v) for v in rng.integers(2, 7, size=2))
         rank = int(rng.integers(1, min(m, n) + 1))
-        A = deficient(rng, m, n, rank) if seed % 3 else full_rank(rng, m, n, fractional=bool(seed % 2))
-        rank = rank if seed % 3 else min(m, n)
-        if seed % 3:
+        kind = seed % 4  # full rank, deficient, deficient, within 2^-30 of deficient
+        A = full_rank(rng, m, n, fractional=bool(seed % 2)) if kind == 0 else deficient(rng, m, n, rank)
+        rank = min(m, n) if kind == 0 else rank
+        if kind:
             assert ref.exact_rank(A) == rank
+        if kind == 3:
+            A = A + rng.integers(-3, 4, size=A.shape) * 2.0**-30
         for dtype in (np.float64, np.float32):
             for scale in (2.0**-40, 1.0, 2.0**40):
                 s = np.linalg.svd((A * scale).astype(dtype), compute_uv=False).astype(float)
                 assert s[rank - 1] >= FULL_RANK_MARGIN * s[0] * 0.99
-                assert np.all(s[rank:] <= 1e-12 * s[0])
+                assert np.all(s[rank:] <= (1e-8 if kind == 3 else 1e-12) * s[0])
         assert ref.dimensions_lost(A) == n - rank
 
 

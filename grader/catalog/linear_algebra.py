@@ -15,10 +15,11 @@ not triangular (a flipped sign, a plus for the minus, a product of the
 diagonal show); V is never square beside A and never the identity in the
 random checks (images as columns, rows of A, show); the dimensions lost are
 asked of rectangular matrices both ways (m - rank shows), of matrices losing
-0 to 3 dimensions (the rank returned shows), and of matrices at scales
-2^-40 and 2^40 (an absolute tolerance shows) and of exactly rank-deficient
-ones, whose smallest singular values come out of the SVD near 1e-16, not 0
-(a test for exactly 0 shows).
+0 to 3 dimensions (the rank returned shows), of matrices at scales 2^-40
+and 2^40 (an absolute tolerance shows), of exactly rank-deficient ones,
+whose smallest singular values come out of the SVD near 1e-16, not 0 (a
+test for exactly 0 shows), and of ones within 2^-30 of a matrix of lower
+rank (matrix_rank's default tolerance, about 1e-15 relative, shows).
 
 No verdict rests on rounding. Entries are on a dyadic grid (multiples of
 1/8, times a power of two), so every image is exact in float32 too; the
@@ -26,10 +27,11 @@ determinant is compared to within ``1e-6`` of Hadamard's bound (the product
 of the row lengths) beside float32's relative tolerance, far below the gap
 of at least 1 / 64 of that bound between the right determinant and every
 mistake's on these matrices. A matrix asked for its dimensions lost is
-either exactly rank-deficient (whole numbers, times a power of two: its
-rank is exact, and its lost singular values are below 1e-12 of the largest
-in float64 and float32 alike) or has its smallest singular value at least
-``FULL_RANK_MARGIN`` = 1e-2 of its largest, a thousand times the tolerance.
+exactly rank-deficient (whole numbers, times a power of two: its rank is
+exact, and its lost singular values are below 1e-12 of the largest in
+float64 and float32 alike), or within 2^-30 of such a matrix (its extra
+singular values below 1e-8 of the largest, in float32 too), or has its smallest singular value at least ``FULL_RANK_MARGIN`` =
+1e-2 of its largest, a thousand times the tolerance.
 Rank guesses are judged together, twelve at a time.
 
 This module ships in the student bundle, so it never imports reference code.
@@ -287,24 +289,37 @@ def check_dimensions_lost_whole_numbers(t: Trial) -> None:
     _dimensions(t, [cases[i] for i in t.rng.permutation(len(cases))])
 
 
+def nearly_deficient(rng: np.random.Generator, m: int, n: int, rank: int) -> np.ndarray:
+    """A matrix of rank ``rank`` plus whole numbers times 2^-30: full rank exactly, but its extra singular values are
+    below 1e-8 of the largest (in float32 too), so by the tolerance it loses n - rank dimensions."""
+    return deficient(rng, m, n, rank) + whole(rng, (m, n), 3) * 2.0**-30
+
+
 def check_dimensions_lost_at_any_scale(t: Trial) -> None:
-    """'dimensions_lost' of 12 matrices scaled by 2^-40 or 2^40, full-rank or not: the tolerance is relative (judged together)."""
+    """'dimensions_lost' of 12 matrices scaled by 2^-40 or 2^40, full-rank or not, and of 3 within 2^-30 of a matrix of lower rank: the tolerance is relative, 1e-5 (judged together)."""
     cases = []
     for index, (m, n, rank) in enumerate([(3, 3, None), (3, 3, 2), (4, 3, 1), (2, 4, None), (4, 4, 3), (3, 5, 2)] * 2):
         power = -40 if index < 6 else 40
         A = random_case(t.rng, m, n, rank) * 2.0 ** power
         cases.append((A, _label(A, t, f"scaled by 2^{power}")))
+    for m, n, rank in ((3, 3, 2), (4, 3, 2), (3, 4, 1)):
+        A = nearly_deficient(t.rng, m, n, rank)
+        cases.append((A, _label(A, t, "within 2^-30 of a matrix of lower rank")))
     _dimensions(t, [cases[i] for i in t.rng.permutation(len(cases))])
 
 
 def check_dimensions_lost_hidden(t: Trial) -> None:
     """'dimensions_lost' of 12 new matrices, square and not, at several scales (judged together)."""
     cases = []
-    for _ in range(12):
+    for index in range(12):
         m, n = (int(v) for v in t.rng.integers(2, 6, size=2))
         rank = None if t.rng.random() < 0.4 else int(t.rng.integers(1, min(m, n) + 1))
-        A = random_case(t.rng, m, n, rank) * 2.0 ** int(t.rng.choice([-40, 0, 0, 40]))
+        if index < 2:
+            A = nearly_deficient(t.rng, m, n, int(t.rng.integers(1, min(m, n))))
+        else:
+            A = random_case(t.rng, m, n, rank) * 2.0 ** int(t.rng.choice([-40, 0, 0, 40]))
         cases.append((A, _label(A, t)))
+    cases = [cases[i] for i in t.rng.permutation(len(cases))]
     _dimensions(t, cases)
 
 
@@ -333,6 +348,13 @@ DIMENSIONS_LOST = Exercise(
             "a fixed threshold such as 1e-10 calls every singular value of a matrix scaled by 2^-40 zero, and keeps "
             "the rounding noise of one scaled by 2^40: compare with 1e-5 times the LARGEST singular value.",
             f"{MISTAKES}:dimensions_lost_absolute_tolerance",
+        ),
+        Mistake(
+            "matrix_rank's default tolerance",
+            "np.linalg.matrix_rank (and torch.linalg.matrix_rank) by default count every singular value above about "
+            "1e-15 times the largest: a matrix within 1e-9 of one of lower rank keeps its dimensions there. This "
+            "exercise's convention counts sigma_i <= 1e-5 sigma_max as 0: pass that tolerance yourself.",
+            f"{MISTAKES}:dimensions_lost_default_matrix_rank",
         ),
         Mistake(
             "the rank returned",
