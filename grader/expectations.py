@@ -17,7 +17,7 @@ A recording is one JSON file per exercise::
     {"exercise": "perceptron.predict", "format": 3,
      "checks": {"<check>": {"seed": ...,
                             "reference": {"<digest>": {"args": ..., "value": ...}},
-                            "mistakes": {"<mistake>": [<trace entry>, ...]}}}}
+                            "mistakes": {"<mistake>": [<trace entry>, ...] or {"passes": true}}}}}
 
 An exercise whose expected values would give its answers away declares
 :attr:`~grader.declarations.Exercise.recorded_reference`: its recording keeps
@@ -40,13 +40,17 @@ from typing import Any, Protocol
 
 import grader.plain_data as plain_data
 from grader.declarations import Check, Exercise
-from grader.diagnosis import trace_matches
+from grader.declarations import degenerate_answer
+from grader.compare import values_match
+from grader.diagnosis import MistakeTrace, alike_answers, trace_matches
 from grader.errors import CheckFailed, RecordingMissing, StudentCodeProblem
-from grader.trial import TraceEntry, Trial, plain_call
+from grader.trial import TraceEntry, Trial, call_digest, plain_call
 
-RECORDING_FORMAT = 3
+RECORDING_FORMAT = 4
 """2: reference values may be in an exercise's recorded form, and mistake traces may be empty;
-3: a derivation's recorded form also holds its known wrong answers' values"""
+3: a derivation's recorded form also holds its known wrong answers' values;
+4: a mistake's trace entries say which plain answers they are alike (``"alike"``), and a mistake that
+answers a check as the reference does is recorded as ``{"passes": true}``"""
 
 
 class Expectations(Protocol):
@@ -54,8 +58,8 @@ class Expectations(Protocol):
         """The expected value of the student function on these inputs."""
         ...
 
-    def mistake_traces(self, exercise: Exercise, check: Check, seed: int) -> dict[str, list[TraceEntry]]:
-        """For each known mistake, the trace of this check run with the mistake as the student."""
+    def mistake_traces(self, exercise: Exercise, check: Check, seed: int) -> dict[str, MistakeTrace]:
+        """For each known mistake, what this check run with the mistake as the student says of it."""
         ...
 
 
@@ -125,23 +129,26 @@ class ReferenceExpectations:
         self._traces = _RecentlyUsed(_KEPT_TRACES)
 
     def reference_value(self, exercise: Exercise, check: Check, args: tuple, kwargs: dict, key: str) -> Any:
+        # a check may change what it is given; the remembered value must stay as computed
+        return copy.deepcopy(self.expected(exercise, args, kwargs, key))
+
+    def remembered(self, exercise: Exercise, key: str) -> Any:
+        """The reference's answer to the call with digest ``key`` when it was computed, else :data:`_MISSING`."""
+        return self._values.get((exercise.id, key))
+
+    def expected(self, exercise: Exercise, args: tuple, kwargs: dict, key: str) -> Any:
+        """The reference's answer to a call, remembered (not to be changed: it is not copied)."""
         value = self._values.get((exercise.id, key))
         if value is _MISSING:
             value = plain_data.to_plain(exercise.answer_function(exercise.reference, numpy=True)(*args, **kwargs))
             self._values.put((exercise.id, key), value)
-        # a check may change what it is given; the remembered value must stay as computed
-        return copy.deepcopy(value)
+        return value
 
-    def mistake_traces(self, exercise: Exercise, check: Check, seed: int) -> dict[str, list[TraceEntry]]:
+    def mistake_traces(self, exercise: Exercise, check: Check, seed: int) -> dict[str, MistakeTrace]:
         cache_key = (exercise.id, check.name, seed)
         traces = self._traces.get(cache_key)
         if traces is _MISSING:
-            traces = {
-                mistake.name: run_with(exercise, check, seed, exercise.answer_function(mistake.variant), self).trace
-                for mistake in exercise.mistakes
-            }
-            reference = run_with(exercise, check, seed, exercise.answer_function(exercise.reference, numpy=True), self)
-            traces = distinguishable(traces, reference.trace)
+            traces = mistake_evidence(exercise, check, seed, self)
             self._traces.put(cache_key, traces)
         return traces
 
@@ -166,38 +173,98 @@ class _RecordingExpectations(ReferenceExpectations):
         return value
 
 
-def distinguishable(traces: dict[str, list[TraceEntry]], reference: list[TraceEntry]) -> dict[str, list[TraceEntry]]:
-    """``traces`` with an empty trace for each mistake that answers a check exactly as the reference does.
+def _run_variant(exercise: Exercise, check: Check, seed: int, function: Any, expectations: ReferenceExpectations
+                 ) -> tuple[list[TraceEntry], list[frozenset[str]]]:
+    """A check run with a mistake's variant as the student: its trace, and what each of its answers is alike.
 
-    ``reference`` is the check's trace with the reference as the student.
-    Such a mistake leaves no evidence in the check (a missing zero_grad over
-    a single step, say), so an answer that fails the check for another
-    reason must not be told it made it: an empty trace never matches.
+    Each answer is compared with the exercise's degenerate answers to the same
+    call (of the answer's own type and shape, the input echoed as it was before
+    the variant could change it) and with the reference's answer, when the check
+    asked the reference for it (a check that scores a property, such as the
+    accuracy a training run reaches, asks none, and no reference is run for it).
     """
-    return {
-        name: [] if len(trace) == len(reference) and trace_matches(trace, reference) else trace
-        for name, trace in traces.items()
-    }
+    alike: list[frozenset[str]] = []
+    kinds = exercise.degenerate_answers
+
+    def call(args: tuple, kwargs: dict) -> Any:
+        key = call_digest(args, kwargs)
+        pristine = copy.deepcopy((args, kwargs))
+        try:
+            value = plain_call(function, args, kwargs)
+        except StudentCodeProblem:
+            alike.append(frozenset())
+            raise
+        degenerate = {}
+        for kind in dict.fromkeys(("zeros", "ones", *kinds)):
+            try:
+                degenerate[kind] = degenerate_answer(kind, *pristine, value, scripted=exercise.student.scripted,
+                                                     seed=int(key[:8], 16))
+            except Exception:  # noqa: BLE001 - a degenerate answer that makes no sense for this call
+                continue
+        if "zeros" in degenerate and "ones" in degenerate and values_match(degenerate["zeros"], degenerate["ones"]):
+            degenerate = {}  # nothing in the answer is a computed value (names, shapes): no stand-in computes less
+        degenerate = {kind: answer for kind, answer in degenerate.items() if kind in kinds}
+        alike.append(alike_answers(value, expectations.remembered(exercise, key), degenerate))
+        return value
+
+    trial = Trial(
+        name=exercise.student.name,
+        seed=seed,
+        call_student=call,
+        call_reference=lambda args, kwargs, key: expectations.reference_value(exercise, check, args, kwargs, key),
+        hidden=check.hidden,
+    )
+    try:
+        check.function(trial)
+    except (CheckFailed, StudentCodeProblem):
+        pass
+    return trial.trace, alike
 
 
-def _encode_trace(trace: list[TraceEntry]) -> list[dict[str, Any]]:
-    encoded = []
-    for entry in trace:
-        if entry.error is not None:
-            encoded.append({"digest": entry.digest, "error": list(entry.error)})
+def mistake_evidence(exercise: Exercise, check: Check, seed: int, expectations: ReferenceExpectations
+                     ) -> dict[str, MistakeTrace]:
+    """For each known mistake of ``exercise``, what ``check`` run with its variant as the student says of it.
+
+    A mistake that answers the check exactly as the reference does passes it
+    (a missing zero_grad over a single step, say): the check holds no evidence
+    for it, and an answer that fails the check did not (only) make it.
+    """
+    reference = run_with(exercise, check, seed, exercise.answer_function(exercise.reference, numpy=True), expectations)
+    found: dict[str, MistakeTrace] = {}
+    for mistake in exercise.mistakes:
+        trace, alike = _run_variant(exercise, check, seed, exercise.answer_function(mistake.variant), expectations)
+        if len(trace) == len(reference.trace) and trace_matches(trace, reference.trace):
+            found[mistake.name] = MistakeTrace(passes=True)
         else:
-            encoded.append({"digest": entry.digest, "value": plain_data.encode(entry.value)})
+            found[mistake.name] = MistakeTrace(tuple(trace), tuple(alike[: len(trace)]))
+    return found
+
+
+def _encode_trace(trace: MistakeTrace) -> list[dict[str, Any]] | dict[str, bool]:
+    if trace.passes:
+        return {"passes": True}
+    encoded = []
+    for index, entry in enumerate(trace.entries):
+        if entry.error is not None:
+            item: dict[str, Any] = {"digest": entry.digest, "error": list(entry.error)}
+        else:
+            item = {"digest": entry.digest, "value": plain_data.encode(entry.value)}
+        if trace.alike_at(index):
+            item["alike"] = sorted(trace.alike_at(index))
+        encoded.append(item)
     return encoded
 
 
-def _decode_trace(entries: list[dict[str, Any]]) -> list[TraceEntry]:
+def _decode_trace(entries: list[dict[str, Any]] | dict[str, bool]) -> MistakeTrace:
+    if isinstance(entries, dict):
+        return MistakeTrace(passes=bool(entries.get("passes")))
     trace = []
     for entry in entries:
         if "error" in entry:
             trace.append(TraceEntry(entry["digest"], error=(entry["error"][0], entry["error"][1])))
         else:
             trace.append(TraceEntry(entry["digest"], value=plain_data.decode(entry["value"])))
-    return trace
+    return MistakeTrace(tuple(trace), tuple(frozenset(entry.get("alike", ())) for entry in entries))
 
 
 def record_exercise(exercise: Exercise, seed_of: Any) -> dict[str, Any]:
@@ -206,17 +273,14 @@ def record_exercise(exercise: Exercise, seed_of: Any) -> dict[str, Any]:
     for check in exercise.public_checks:
         seed = seed_of(exercise, check)
         recorder = _RecordingExpectations(seed)
-        reference = run_with(exercise, check, seed, exercise.answer_function(exercise.reference, numpy=True), recorder)
+        run_with(exercise, check, seed, exercise.answer_function(exercise.reference, numpy=True), recorder)
         if exercise.recorded_reference is not None:
-            mistakes: dict[str, list[dict[str, Any]]] = {mistake.name: [] for mistake in exercise.mistakes}
+            mistakes: dict[str, Any] = {mistake.name: [] for mistake in exercise.mistakes}
         else:
-            traces = {
-                mistake.name: run_with(exercise, check, seed, exercise.answer_function(mistake.variant), recorder).trace
-                for mistake in exercise.mistakes
-            }
+            # The reference's answers the variants' answers are compared with are kept only where the check
+            # itself asks for them (recorder.expected does not record).
             mistakes = {
-                name: _encode_trace(trace)
-                for name, trace in distinguishable(traces, reference.trace).items()
+                name: _encode_trace(trace) for name, trace in mistake_evidence(exercise, check, seed, recorder).items()
             }
         checks[check.name] = {"seed": seed, "reference": recorder.calls, "mistakes": mistakes}
     return {"exercise": exercise.id, "format": RECORDING_FORMAT, "checks": checks}
@@ -273,7 +337,7 @@ class RecordedExpectations:
             )
         return plain_data.decode(calls[key]["value"])
 
-    def mistake_traces(self, exercise: Exercise, check: Check, seed: int) -> dict[str, list[TraceEntry]]:
+    def mistake_traces(self, exercise: Exercise, check: Check, seed: int) -> dict[str, MistakeTrace]:
         recorded = self._check(exercise, check)
         if recorded["seed"] != seed:
             raise RecordingMissing(f"{exercise.id}::{check.name} was recorded for another seed")

@@ -27,8 +27,14 @@ def feedback_text(
     failures: Sequence[str],
     details: str,
     mistakes: Sequence[DiagnosedMistake],
+    *,
+    possible: Sequence[DiagnosedMistake] = (),
 ) -> str:
-    """The feedback of one check result."""
+    """The feedback of one check result.
+
+    ``mistakes`` are named as what the answer does; ``possible`` are the known mistakes the answers fit
+    equally well, which the checks cannot tell apart: listed as possibilities, never as a diagnosis.
+    """
     lines = [f"{check.description}"]
     if status is Status.PASSED:
         lines.append("passed: looks good")
@@ -44,6 +50,12 @@ def feedback_text(
     elif mistakes:
         lines.append("On these inputs your answers match more than one known mistake:")
         lines.extend(f"  - '{mistake.name}': {mistake.hint}" for mistake in mistakes)
+    if possible and not mistakes:
+        lines.append(
+            "The evidence is ambiguous: your answers fit more than one known mistake and these checks cannot "
+            "tell them apart, so none is named. It could be one of:"
+        )
+        lines.extend(f"  - '{mistake.name}' (possibly): {mistake.hint}" for mistake in possible)
     return "\n".join(line for line in lines if line)
 
 

@@ -203,16 +203,8 @@ class CheckItem(pytest.Item):
 
     def runtest(self) -> None:
         from grader.results import Status
-        from grader.runner import run_check
-        from grader.seeds import SeedPolicy
 
-        result = run_check(
-            self.exercise,
-            self.check,
-            self._student_code(),
-            expectations=self._expectations(),
-            seeds=SeedPolicy(),
-        )
+        result = self._graded()[self.check.name]
         self.config.stash[_RESULTS].append(result)
         if len(self.config.stash[_RESULTS]) == 1:
             # The grading code, NumPy and the expected values are loaded and stay for the whole run: keep the
@@ -231,6 +223,25 @@ class CheckItem(pytest.Item):
             # What a passing check's code printed: pytest shows it with -s, and under "PASSES" with -rA or -rP.
             # (A check that does not pass shows it in its failure message.)
             sys.stdout.write(f"--- your code printed ({result.test_id}) ---\n{result.output}\n")
+
+    def _graded(self) -> dict[str, CheckResult]:
+        """This run's checks of the exercise, graded together when the first of them runs, by check name.
+
+        Together, because a known mistake is named on the evidence of every failing check of the
+        exercise (:mod:`grader.diagnosis`), as ``nngrade check`` names it.
+        """
+        from grader.runner import grade_exercise
+        from grader.seeds import SeedPolicy
+
+        graded = self.config.stash[_STATE].setdefault("graded", {})
+        key = (str(self.path.parent), self.exercise.id)
+        if key not in graded:
+            names = [item.check.name for item in self.session.items
+                     if isinstance(item, CheckItem) and (str(item.path.parent), item.exercise.id) == key]
+            result = grade_exercise(self.exercise, self._student_code(), expectations=self._expectations(),
+                                    seeds=SeedPolicy(), check_names=names or [self.check.name])
+            graded[key] = {check.check_name: check for check in result.checks}
+        return graded[key]
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, CheckNotPassed):

@@ -3,7 +3,8 @@
 :func:`grade_exercise` is the check runner: for each check it seeds the
 inputs, runs the check function with a :class:`~grader.trial.Trial`, turns
 whatever happened into one :class:`~grader.results.Status`, diagnoses known
-mistakes when the answer is wrong, and writes the feedback. A fault of the
+mistakes when the answers are wrong (weighing every failing check of the
+exercise together, :mod:`grader.diagnosis`), and writes the feedback. A fault of the
 grader's own becomes an ``internal error`` result, never an exception that
 stops the other checks.
 """
@@ -12,10 +13,11 @@ from __future__ import annotations
 
 import time
 import traceback
-from typing import Iterable
+from dataclasses import dataclass
+from typing import Iterable, Sequence
 
 from grader.declarations import Check, Exercise
-from grader.diagnosis import diagnose
+from grader.diagnosis import Diagnosis, FailedCheck, diagnose_exercise
 from grader.errors import (
     CheckFailed,
     RecordingMissing,
@@ -41,15 +43,26 @@ def _finish(trial: Trial) -> None:
         pass
 
 
-def run_check(
-    exercise: Exercise,
-    check: Check,
-    student_code: StudentCode,
-    *,
-    expectations: Expectations,
-    seeds: SeedPolicy,
-) -> CheckResult:
-    """Run one check and return its result; never raises for student or grader faults."""
+@dataclass
+class _Ran:
+    """One check run, before the exercise's failing checks are weighed together for known mistakes."""
+
+    check: Check
+    seed: int
+    trial: Trial
+    status: Status
+    score: float | None
+    details: str
+    problem: ModuleProblem | None
+    outputs: list[str]
+    limit_note: str
+    seconds: float
+
+
+def _run(
+    exercise: Exercise, check: Check, student_code: StudentCode, *, expectations: Expectations, seeds: SeedPolicy
+) -> _Ran:
+    """Run one check; never raises for student or grader faults."""
     seed = seeds.seed(exercise.id, check.name, hidden=check.hidden)
     started = time.perf_counter()
     outputs: list[str] = []
@@ -112,39 +125,75 @@ def run_check(
             status = Status.PASSED if trial.met == trial.total else Status.FAILED
     if status in (Status.PASSED, Status.FAILED):
         score = partial_credit(check.points, trial.met, trial.total)
+    limit_note = max(limit_notes)[1] if limit_notes else ""
+    return _Ran(check, seed, trial, status, score, details, problem, outputs, limit_note,
+                round(time.perf_counter() - started, 4))
 
-    mistakes: tuple[DiagnosedMistake, ...] = ()
-    if status in (Status.FAILED, Status.ERRORED) and exercise.mistakes and trial.trace:
-        try:
-            mistakes = diagnose(trial.trace, exercise.mistakes, expectations.mistake_traces(exercise, check, seed))
-        except Exception:
-            # Diagnosis is a courtesy: when it cannot run, the result stands without it.
-            mistakes = ()
+
+def _diagnosis(exercise: Exercise, runs: Sequence[_Ran], expectations: Expectations) -> Diagnosis:
+    """The known mistake the failing checks of a run name together (see :func:`grader.diagnosis.diagnose_exercise`).
+
+    Only checks whose answers were given or raised hold evidence; one that timed
+    out or never reached the student's code holds none.
+    """
+    if not exercise.mistakes:
+        return Diagnosis()
+    failed = []
+    try:
+        for ran in runs:
+            if ran.status in (Status.FAILED, Status.ERRORED) and ran.trial.trace:
+                traces = expectations.mistake_traces(exercise, ran.check, ran.seed)
+                failed.append(FailedCheck(ran.check.name, ran.trial.trace, traces))
+        return diagnose_exercise(failed, exercise.mistakes, degenerate=exercise.degenerate_answers)
+    except Exception:  # noqa: BLE001 - diagnosis is a courtesy: when it cannot run, the results stand without it
+        return Diagnosis()
+
+
+def _result(exercise: Exercise, ran: _Ran, diagnosis: Diagnosis) -> CheckResult:
+    check, trial = ran.check, ran.trial
+    mistakes = diagnosis.named.get(check.name, ())
+    possible = diagnosis.possible.get(check.name, ())
     named_by_check: tuple[DiagnosedMistake, ...] = ()
-    if status is Status.FAILED and trial.named_mistakes:
+    if ran.status is Status.FAILED and trial.named_mistakes:
         found = {mistake.name for mistake in mistakes}
         named_by_check = tuple(
             DiagnosedMistake(mistake.name, mistake.hint)
             for mistake in exercise.mistakes
             if mistake.name in trial.named_mistakes and mistake.name not in found
         )
-
-    limit_note = max(limit_notes)[1] if limit_notes else ""
+    feedback = feedback_text(ran.status, check, trial.failures, ran.details, mistakes, possible=possible)
     return CheckResult(
         exercise_id=exercise.id,
         check_name=check.name,
         description=check.description,
-        status=status,
-        score=score,
+        status=ran.status,
+        score=ran.score,
         max_score=check.points,
-        feedback=feedback_text(status, check, trial.failures, details, mistakes) + (f"\n{limit_note}" if limit_note else ""),
-        limit_note=limit_note,
+        feedback=feedback + (f"\n{ran.limit_note}" if ran.limit_note else ""),
+        limit_note=ran.limit_note,
         hidden=check.hidden,
         mistakes=mistakes + named_by_check,
-        output="\n".join(outputs),
-        seconds=round(time.perf_counter() - started, 4),
-        problem=problem,
+        output="\n".join(ran.outputs),
+        seconds=ran.seconds,
+        problem=ran.problem,
     )
+
+
+def run_check(
+    exercise: Exercise,
+    check: Check,
+    student_code: StudentCode,
+    *,
+    expectations: Expectations,
+    seeds: SeedPolicy,
+) -> CheckResult:
+    """Run one check and return its result; never raises for student or grader faults.
+
+    A known mistake is named on this check's evidence alone; :func:`grade_exercise` weighs every
+    check it runs together.
+    """
+    ran = _run(exercise, check, student_code, expectations=expectations, seeds=seeds)
+    return _result(exercise, ran, _diagnosis(exercise, [ran], expectations))
 
 
 def grade_exercise(
@@ -169,8 +218,11 @@ def grade_exercise(
     # results keep the exercise's order.
     order = sorted(range(len(checks)), key=lambda index: checks[index].hidden)
     ran = {
-        index: run_check(exercise, checks[index], student_code, expectations=expectations, seeds=seeds)
+        index: _run(exercise, checks[index], student_code, expectations=expectations, seeds=seeds)
         for index in order
     }
-    results = tuple(ran[index] for index in range(len(checks)))
+    runs = [ran[index] for index in range(len(checks))]
+    # A known mistake is named on the evidence of every check run, weighed together.
+    diagnosis = _diagnosis(exercise, runs, expectations)
+    results = tuple(_result(exercise, run, diagnosis) for run in runs)
     return ExerciseResult(exercise_id=exercise.id, title=exercise.title, checks=results)

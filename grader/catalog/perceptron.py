@@ -639,13 +639,16 @@ def _with_xor_added(rng: np.random.Generator, X: np.ndarray, d: np.ndarray) -> t
 
 
 def check_is_linearly_separable_random_separable(t: Trial) -> None:
-    """'is_linearly_separable' is True for patterns split by a hyperplane with a margin, and False once an XOR joins them."""
+    """'is_linearly_separable' is True for patterns split by a hyperplane with a margin or all in one class, and False once an XOR joins them."""
     with t.all_or_nothing():
         for n, p in ((8, 2), (12, 3), (10, 4)):
             X, d = separable_patterns(t.rng, n=n, p=p, max_updates=90)
             _expect_answer(t, X, d, f"{n} patterns")
             X, d = _with_xor_added(t.rng, X, d)
             _expect_answer(t, X, d, f"those {n} patterns and an XOR")
+        # All in one class: a 0/1 output learns d = +1 alone, so it answers True here and False elsewhere.
+        X, _ = separable_patterns(t.rng, n=6, p=2, max_updates=90)
+        _expect_answer(t, X, np.ones(len(X), dtype=int), "6 patterns all labelled +1")
 
 
 def check_is_linearly_separable_with_xor(t: Trial) -> None:
