@@ -40,4 +40,5 @@ TOPIC_MODULES = (
     "representation",
     "autoencoders",
     "vae",
+    "node_embeddings",
 )
