@@ -160,3 +160,10 @@ def test_the_course_file_is_found_here_or_above(tmp_path):
 def test_the_repositorys_course_file_is_valid():
     course = load_course(ROOT / "course.toml", load_registry())
     assert {"a1", "a2", "derivations"} <= set(course.assignments)
+
+
+def test_every_exercise_of_the_course_is_handed_out_by_an_assignment():
+    registry = load_registry()
+    course = load_course(ROOT / "course.toml", registry)
+    handed_out = {exercise.id for name in course.assignments for exercise in course.assignment(name).exercises}
+    assert [exercise.id for exercise in registry if exercise.id not in handed_out] == []
