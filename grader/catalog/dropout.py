@@ -323,7 +323,9 @@ def same_seed_problems(first: Any, again: Any, other: Any, *, name: str = "sampl
     if first.shape != again.shape or not np.array_equal(first, again):
         problems.append(f"'{name}' gives another answer when called again with the same seed (the mistake 'seed ignored': "
                         "draw every random number from np.random.default_rng(seed))")
-    elif first.shape == other.shape and np.array_equal(first != 0, other != 0):
+    elif first.shape == other.shape and (first == 0).any() and (first != 0).any() and np.array_equal(first != 0, other != 0):
+        # Only an answer that drops some entries and keeps others has a mask to compare (one that drops none
+        # is wrong in another way, which the value check says): else 'seed ignored' would be named for it.
         problems.append(f"'{name}' gives the same mask for another seed (the mistake 'seed ignored': "
                         "draw every random number from np.random.default_rng(seed))")
     return problems
