@@ -11,6 +11,7 @@ import numpy as np
 from reference.calculus import (
     directional_derivative,
     hessian,
+    hessian_central,
     jacobian,
     jacobian_central,
     log_sum_exp,
@@ -80,8 +81,6 @@ def hessian_central_one_sided(W, c, x, h):
 
 def hessian_central_over_h_squared(W, c, x, h):
     """Divides by h^2 instead of 4 h^2 (the two central differences each span 2h)."""
-    from reference.calculus import hessian_central
-
     return 4.0 * hessian_central(W, c, x, h)
 
 

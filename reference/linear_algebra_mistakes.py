@@ -10,7 +10,7 @@ import itertools
 
 import numpy as np
 
-from reference.linear_algebra import determinant, images
+from reference.linear_algebra import determinant, dimensions_lost, images
 
 # -- determinant ------------------------------------------------------------------------------
 
@@ -79,15 +79,11 @@ def dimensions_lost_default_matrix_rank(A):
 
 def dimensions_lost_rank(A):
     """Returns the rank itself instead of the dimensions lost, n - rank."""
-    from reference.linear_algebra import dimensions_lost
-
     A = np.asarray(A, dtype=float)
     return int(A.shape[1] - dimensions_lost(A))
 
 
 def dimensions_lost_rows(A):
     """Counts m - rank (the rows, the output's dimension) instead of n - rank (the input's)."""
-    from reference.linear_algebra import dimensions_lost
-
     A = np.asarray(A, dtype=float)
     return int(A.shape[0] - (A.shape[1] - dimensions_lost(A)))
