@@ -32,7 +32,7 @@ exact, and its lost singular values are below 1e-12 of the largest in
 float64 and float32 alike), or within 2^-30 of such a matrix (its extra
 singular values below 1e-8 of the largest, in float32 too), or has its smallest singular value at least ``FULL_RANK_MARGIN`` =
 1e-2 of its largest, a thousand times the tolerance.
-Rank guesses are judged together, twelve at a time.
+Rank guesses are judged together, twelve to fifteen at a time.
 
 This module ships in the student bundle, so it never imports reference code.
 """
