@@ -276,7 +276,7 @@ def check_optimal_discriminator_hidden(t: Trial) -> None:
 
 OPTIMAL_DISCRIMINATOR = Exercise(
     id="gans.optimal_discriminator",
-    title="The optimal discriminator D* = p_data / (p_data + p_g), on histograms",
+    title="The optimal discriminator, numerically on histograms",
     notes="1.10.2.2-1.10.2.3 (the game's optimum; its derivation is derivations.optimal_discriminator)",
     input_classes=("integer dtype", "list input", "on the boundary: data_counts + generated_counts"),
     uses_torch=True,
