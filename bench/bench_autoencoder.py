@@ -2,7 +2,7 @@
 
 ``autoencoders.digits_autoencoder``'s reconstruction check trains the
 student's module with its own ``fit`` on a random 1200 of scikit-learn's
-digits and requires the held-out reconstruction error to be at most
+digits and requires the reconstruction error of 150 held-out digits to be at most
 ``RECONSTRUCTION_RATIO`` times the error of the training digits' mean image.
 This measures, over RUNS runs drawn as the check draws them (a split and
 initial weights per run; full-batch training has nothing else random), the
@@ -31,6 +31,7 @@ import torch  # noqa: E402
 from grader import load_registry  # noqa: E402
 from grader.catalog.autoencoders import (  # noqa: E402
     DIGITS_EPOCHS,
+    DIGITS_HELD_OUT,
     DIGITS_ETA,
     DIGITS_TRAIN,
     RECONSTRUCTION_RATIO,
@@ -50,7 +51,7 @@ def ratio_of(module_class, seed: int) -> tuple[float, float]:
     rng = np.random.default_rng([20261206, seed])
     X = digits()
     order = rng.permutation(len(X))
-    train, held_out = X[order[:DIGITS_TRAIN]], X[order[DIGITS_TRAIN:]]
+    train, held_out = X[order[:DIGITS_TRAIN]], X[order[DIGITS_TRAIN:DIGITS_TRAIN + DIGITS_HELD_OUT]]
     steps = [new(), load(initial_state(rng)), call(train, DIGITS_EPOCHS, DIGITS_ETA, method="fit"), call(held_out)]
     started = time.process_time()
     results = run_torch_script(module_class, steps)

@@ -199,7 +199,7 @@ class DigitsAutoencoder(nn.Module):
     The checks load weights by name, compare the reconstruction and
     autograd's gradients, compare three epochs of ``fit`` with the reference,
     and train on 1200 digits (100 epochs, eta = 0.1): the reconstruction
-    error on the 597 held-out digits must then be at most 0.75 times the
+    error on 150 held-out digits must then be at most 0.75 times the
     error of reconstructing every digit as the training digits' mean image (a
     correct network reaches about 0.57). Training takes about 0.1 s of CPU.
     """
