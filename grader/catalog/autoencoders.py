@@ -51,6 +51,11 @@ TRAINING_LIMITS = {"cpu_seconds": 10.0, "wall_seconds": 30.0}
 some 50 times slower) room on a loaded machine."""
 
 
+def as_lists(*values: Any) -> tuple[Any, ...]:
+    """The arrays of a worked example as nested lists, which the docstrings accept as well as arrays."""
+    return tuple(value.tolist() if isinstance(value, np.ndarray) else value for value in values)
+
+
 def representable(values: Any) -> np.ndarray:
     """The values rounded to float32 and held in float64: a float32 student and the reference start from the same numbers."""
     return np.asarray(values, dtype=np.float32).astype(np.float64)
@@ -91,7 +96,7 @@ def _shapes(args: tuple[Any, ...]) -> str:
 # -- autoencoders.autoencode --------------------------------------------------------------------
 
 
-AUTOENCODE_EXAMPLE = (np.array([[1.0, 0.0, 1.0]]), np.array([[1.0, -1.0, 1.0]]), np.array([-2.0]),
+AUTOENCODE_EXAMPLE = as_lists(np.array([[1.0, 0.0, 1.0]]), np.array([[1.0, -1.0, 1.0]]), np.array([-2.0]),
                       np.array([[2.0], [0.0], [2.0]]), np.array([0.0, 0.5, 0.0]))
 
 
@@ -157,7 +162,7 @@ AUTOENCODE = Exercise(
 # -- autoencoders.sparse_loss -------------------------------------------------------------------
 
 
-SPARSE_EXAMPLE = (np.array([[1.0, 1.0]]), np.array([[1.0, 0.0], [0.0, -1.0]]), np.array([0.0, 0.0]),
+SPARSE_EXAMPLE = as_lists(np.array([[1.0, 1.0]]), np.array([[1.0, 0.0], [0.0, -1.0]]), np.array([0.0, 0.0]),
                   np.array([[1.0, 0.0], [0.0, 0.0]]), np.array([0.0, 0.0]), 0.5)
 
 ZERO_MARGIN = 1.0 / 64
@@ -244,7 +249,7 @@ SPARSE_LOSS = Exercise(
 # -- autoencoders.denoising_loss ----------------------------------------------------------------
 
 
-DENOISING_EXAMPLE = (np.array([[2.0, 4.0], [1.0, -1.0]]), np.array([[1.0, 0.0], [0.0, 1.0]]),
+DENOISING_EXAMPLE = as_lists(np.array([[2.0, 4.0], [1.0, -1.0]]), np.array([[1.0, 0.0], [0.0, 1.0]]),
                      np.array([[0.5, 0.5], [-0.25, 0.0]]), np.array([[0.5, -0.5]]), np.array([0.25]),
                      np.array([[2.0], [-1.0]]), np.array([0.5, 1.0]))
 
@@ -318,7 +323,7 @@ DENOISING_LOSS = Exercise(
 # -- autoencoders.contractive_penalty -----------------------------------------------------------
 
 
-CONTRACTIVE_EXAMPLE = (np.array([[1.0, 2.0]]), np.array([[0.5, -0.25]]), np.array([0.0]), 2.0)
+CONTRACTIVE_EXAMPLE = as_lists(np.array([[1.0, 2.0]]), np.array([[0.5, -0.25]]), np.array([0.0]), 2.0)
 
 
 def contractive_case(rng: np.random.Generator) -> tuple[Any, ...]:

@@ -41,6 +41,11 @@ from grader.trial import Trial
 MISTAKES = "reference.vae_mistakes"
 
 
+def as_lists(*values: Any) -> tuple[Any, ...]:
+    """The arrays of a worked example as nested lists, which the docstrings accept as well as arrays."""
+    return tuple(value.tolist() if isinstance(value, np.ndarray) else value for value in values)
+
+
 def representable(values: Any) -> np.ndarray:
     """The values rounded to float32 and held in float64: a float32 student and the reference start from the same numbers."""
     return np.asarray(values, dtype=np.float32).astype(np.float64)
@@ -79,7 +84,7 @@ def _calls(t: Trial, cases: list[tuple[Any, ...]], label) -> None:
 
 # -- vae.reparametrise --------------------------------------------------------------------------
 
-REPARAMETRISE_EXAMPLE = (np.array([[1.0, -2.0]]), np.array([[0.5, 2.0]]), np.array([[2.0, -1.0]]))
+REPARAMETRISE_EXAMPLE = as_lists(np.array([[1.0, -2.0]]), np.array([[0.5, 2.0]]), np.array([[2.0, -1.0]]))
 
 
 def reparametrise_case(rng: np.random.Generator) -> tuple[np.ndarray, ...]:
@@ -141,8 +146,8 @@ REPARAMETRISE = Exercise(
 
 # -- vae.kl_divergence --------------------------------------------------------------------------
 
-KL_EXAMPLE = (np.array([[0.0, 1.0, 0.0]]), np.array([[0.0, 0.0, float(np.log(4.0))]]))
-KL_SIGMA_EXAMPLE = (np.array([[0.0, 1.0]]), np.array([[2.0, 1.0]]))
+KL_EXAMPLE = as_lists(np.array([[0.0, 1.0, 0.0]]), np.array([[0.0, 0.0, float(np.log(4.0))]]))
+KL_SIGMA_EXAMPLE = as_lists(np.array([[0.0, 1.0]]), np.array([[2.0, 1.0]]))
 
 
 def kl_case(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -265,7 +270,7 @@ KL_DIVERGENCE_SIGMA = Exercise(
 
 # -- vae.vae_loss -------------------------------------------------------------------------------
 
-VAE_LOSS_EXAMPLE = (np.array([[1.0, 0.0]]), np.array([[0.5, 0.5]]), np.array([[1.0]]), np.array([[0.0]]), 2.0)
+VAE_LOSS_EXAMPLE = as_lists(np.array([[1.0, 0.0]]), np.array([[0.5, 0.5]]), np.array([[1.0]]), np.array([[0.0]]), 2.0)
 
 
 def vae_loss_case(rng: np.random.Generator) -> tuple[Any, ...]:
@@ -427,7 +432,7 @@ REPARAMETRISED_SAMPLE = Exercise(
 
 # -- vae.sample_from_prior ----------------------------------------------------------------------
 
-PRIOR_EXAMPLE = (np.array([[1.0]]), np.array([[2.0]]), 0.25, np.array([[2.0]]), np.array([-2.0]),
+PRIOR_EXAMPLE = as_lists(np.array([[1.0]]), np.array([[2.0]]), 0.25, np.array([[2.0]]), np.array([-2.0]),
                  np.array([[1.0]]), np.array([0.0]))
 
 
