@@ -142,6 +142,7 @@ def check_jacobian_central_hidden(t: Trial) -> None:
 
 JACOBIAN_CENTRAL = Exercise(
     id="calculus.jacobian_central",
+    input_classes=("non-symmetric matrix: W",),
     title="The Jacobian of tanh(W x + b) by central finite differences (error O(h^2))",
     notes="1.2.2.6 (Jacobian matrix); 1.2.2.3 (partial derivatives as limits of differences)",
     student=StudentFunction("calculus", "jacobian_central"),
@@ -206,6 +207,7 @@ def check_jacobian_hidden(t: Trial) -> None:
 
 JACOBIAN = Exercise(
     id="calculus.jacobian",
+    input_classes=("non-symmetric matrix: W",),
     title="The exact Jacobian of tanh(W x + b), by hand or by autograd",
     notes="1.2.2.6 (Jacobian matrix); 1.2.2.1 (chain rule)",
     student=StudentFunction("calculus", "jacobian"),
@@ -271,6 +273,7 @@ def check_hessian_central_hidden(t: Trial) -> None:
 
 HESSIAN_CENTRAL = Exercise(
     id="calculus.hessian_central",
+    input_classes=(),
     title="The Hessian of a log-sum-exp by central differences of central differences",
     notes="1.2.2.7 (Hessian matrix, H(f) = J(grad f))",
     student=StudentFunction("calculus", "hessian_central"),
@@ -331,6 +334,7 @@ def check_hessian_hidden(t: Trial) -> None:
 
 HESSIAN = Exercise(
     id="calculus.hessian",
+    input_classes=(),
     title="The exact Hessian of a log-sum-exp, W^T (diag(s) - s s^T) W, by hand or by autograd",
     notes="1.2.2.7 (Hessian matrix)",
     student=StudentFunction("calculus", "hessian"),
@@ -392,6 +396,7 @@ def check_directional_derivative_hidden(t: Trial) -> None:
 
 DIRECTIONAL_DERIVATIVE = Exercise(
     id="calculus.directional_derivative",
+    input_classes=(),
     title="A directional derivative: the gradient dotted with the unit direction",
     notes="1.2.2.4 (directional derivative, D_u f = u^T grad f for a unit u); 1.2.2.5",
     student=StudentFunction("calculus", "directional_derivative"),
