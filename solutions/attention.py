@@ -20,7 +20,9 @@ Conventions used by every function in this module:
   in columns ``2i`` (sin) and ``2i + 1`` (cos), with ``w_i = 1 / 10000^(2i/D)``.
 - random choices are made with a uniform number ``u`` in [0, 1) that you are
   given: the sampled token is the smallest index ``j`` (in vocabulary order)
-  whose cumulative probability ``q_0 + ... + q_j`` exceeds ``u``.
+  whose cumulative probability ``q_0 + ... + q_j`` exceeds ``u``. Where
+  rounding leaves every cumulative sum at or below ``u`` (u close to 1, for
+  example ``1 - 2**-53``), the sampled token is the last one with ``q_j > 0``.
 
 Inputs are NumPy arrays of floats (masks of bools or floats), lists of ints
 and Python numbers. Return NumPy arrays (lists and torch tensors are accepted
