@@ -35,19 +35,7 @@ from test_validity_sweeps import _solution
 REGISTRY = load_registry()
 ALL = list(REGISTRY)
 
-PENDING: dict[str, str] = {
-    "autoencoders.autoencode": "a new topic: read the docstring, declare its classes, make the checks draw them",
-    "autoencoders.contractive_penalty": "a new topic: read the docstring, declare its classes, make the checks draw them",
-    "autoencoders.denoising_loss": "a new topic: read the docstring, declare its classes, make the checks draw them",
-    "autoencoders.digits_autoencoder": "a new topic: read the docstring, declare its classes, make the checks draw them",
-    "autoencoders.sparse_loss": "a new topic: read the docstring, declare its classes, make the checks draw them",
-    "vae.kl_divergence": "a new topic: read the docstring, declare its classes, make the checks draw them",
-    "vae.kl_divergence_sigma": "a new topic: read the docstring, declare its classes, make the checks draw them",
-    "vae.reparametrise": "a new topic: read the docstring, declare its classes, make the checks draw them",
-    "vae.reparametrised_sample": "a new topic: read the docstring, declare its classes, make the checks draw them",
-    "vae.sample_from_prior": "a new topic: read the docstring, declare its classes, make the checks draw them",
-    "vae.vae_loss": "a new topic: read the docstring, declare its classes, make the checks draw them",
-}
+PENDING: dict[str, str] = {}
 """Exercises whose input classes are not declared yet (``input_classes=None``), each with what remains to do.
 
 Listed by id so that none is left out silently: an exercise here must still be undeclared, and every

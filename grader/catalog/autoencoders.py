@@ -56,6 +56,13 @@ def as_lists(*values: Any) -> tuple[Any, ...]:
     return tuple(value.tolist() if isinstance(value, np.ndarray) else value for value in values)
 
 
+def float32_last(cases: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The cases with the last one's arrays in float32, which the docstrings accept: its values are float32
+    numbers already (:func:`representable`), so the float32 call meets the same answers at float32's tolerance."""
+    last = tuple(value.astype(np.float32) if isinstance(value, np.ndarray) else value for value in cases[-1])
+    return cases[:-1] + [last]
+
+
 def representable(values: Any) -> np.ndarray:
     """The values rounded to float32 and held in float64: a float32 student and the reference start from the same numbers."""
     return np.asarray(values, dtype=np.float32).astype(np.float64)
@@ -116,8 +123,8 @@ def check_autoencode_batches(t: Trial) -> None:
 
 
 def check_autoencode_hidden(t: Trial) -> None:
-    """'autoencode' on new batches and weights."""
-    _calls(t, [autoencode_case(t.rng) for _ in range(2)], lambda args: f"autoencode({_shapes(args)})")
+    """'autoencode' on new batches and weights, the last in float32."""
+    _calls(t, float32_last([autoencode_case(t.rng) for _ in range(2)]), lambda args: f"autoencode({_shapes(args)})")
 
 
 AUTOENCODE = Exercise(
@@ -128,6 +135,7 @@ AUTOENCODE = Exercise(
     student=StudentFunction("autoencoders", "autoencode"),
     reference="reference.autoencoders:autoencode",
     torch_reference="reference.autoencoders_torch:autoencode",
+    input_classes=("list input: X", "float32 input: X", "single row: X"),
     checks=(
         Check(check_autoencode_worked_example, points=1),
         Check(check_autoencode_batches, points=2),
@@ -201,8 +209,8 @@ def check_sparse_loss_exact_zeros(t: Trial) -> None:
 
 
 def check_sparse_loss_hidden(t: Trial) -> None:
-    """'sparse_loss' on new batches with exact zeros in the code, and new penalty weights."""
-    _calls(t, [sparse_case(t.rng) for _ in range(2)], _sparse_label)
+    """'sparse_loss' on new batches with exact zeros in the code, and new penalty weights, the last in float32."""
+    _calls(t, float32_last([sparse_case(t.rng) for _ in range(2)]), _sparse_label)
 
 
 SPARSE_LOSS = Exercise(
@@ -213,6 +221,7 @@ SPARSE_LOSS = Exercise(
     student=StudentFunction("autoencoders", "sparse_loss"),
     reference="reference.autoencoders:sparse_loss",
     torch_reference="reference.autoencoders_torch:sparse_loss",
+    input_classes=("list input: X", "float32 input: X", "single row: X", "on the boundary: np.maximum(X @ W_enc.T + b_enc, 0)"),
     checks=(
         Check(check_sparse_loss_worked_example, points=1),
         Check(check_sparse_loss_exact_zeros, points=2),
@@ -277,8 +286,8 @@ def check_denoising_loss_batches(t: Trial) -> None:
 
 
 def check_denoising_loss_hidden(t: Trial) -> None:
-    """'denoising_loss' on new batches, masks and noise."""
-    _calls(t, [denoising_case(t.rng) for _ in range(2)], lambda args: f"denoising_loss({_shapes(args)})")
+    """'denoising_loss' on new batches, masks and noise, the last in float32."""
+    _calls(t, float32_last([denoising_case(t.rng) for _ in range(2)]), lambda args: f"denoising_loss({_shapes(args)})")
 
 
 DENOISING_LOSS = Exercise(
@@ -289,6 +298,7 @@ DENOISING_LOSS = Exercise(
     student=StudentFunction("autoencoders", "denoising_loss"),
     reference="reference.autoencoders:denoising_loss",
     torch_reference="reference.autoencoders_torch:denoising_loss",
+    input_classes=("list input: X", "list input: mask", "float32 input: X", "float32 input: mask", "on the boundary: mask"),
     checks=(
         Check(check_denoising_loss_worked_example, points=1),
         Check(check_denoising_loss_batches, points=2),
@@ -349,8 +359,8 @@ def check_contractive_penalty_batches(t: Trial) -> None:
 
 
 def check_contractive_penalty_hidden(t: Trial) -> None:
-    """'contractive_penalty' on new batches, encoders and lambdas."""
-    _calls(t, [contractive_case(t.rng) for _ in range(2)], _contractive_label)
+    """'contractive_penalty' on new batches, encoders and lambdas, the last in float32."""
+    _calls(t, float32_last([contractive_case(t.rng) for _ in range(2)]), _contractive_label)
 
 
 CONTRACTIVE_PENALTY = Exercise(
@@ -361,6 +371,7 @@ CONTRACTIVE_PENALTY = Exercise(
     student=StudentFunction("autoencoders", "contractive_penalty"),
     reference="reference.autoencoders:contractive_penalty",
     torch_reference="reference.autoencoders_torch:contractive_penalty",
+    input_classes=("list input: X", "float32 input: X", "single row: X"),
     checks=(
         Check(check_contractive_penalty_worked_example, points=1),
         Check(check_contractive_penalty_batches, points=2),
@@ -561,6 +572,7 @@ DIGITS_AUTOENCODER = Exercise(
     student=StudentClass("autoencoders", "DigitsAutoencoder"),
     reference="reference.autoencoders:DigitsAutoencoder",
     torch_reference="reference.autoencoders_torch:DigitsAutoencoder",
+    input_classes=("float32 input",),
     checks=(
         Check(check_digits_autoencoder_parameters, points=1),
         Check(check_digits_autoencoder_forward_and_gradients, points=2),

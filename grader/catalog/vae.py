@@ -46,6 +46,13 @@ def as_lists(*values: Any) -> tuple[Any, ...]:
     return tuple(value.tolist() if isinstance(value, np.ndarray) else value for value in values)
 
 
+def float32_last(cases: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The cases with the last one's arrays in float32, which the docstrings accept: its values are float32
+    numbers already (:func:`representable`), so the float32 call meets the same answers at float32's tolerance."""
+    last = tuple(value.astype(np.float32) if isinstance(value, np.ndarray) else value for value in cases[-1])
+    return cases[:-1] + [last]
+
+
 def representable(values: Any) -> np.ndarray:
     """The values rounded to float32 and held in float64: a float32 student and the reference start from the same numbers."""
     return np.asarray(values, dtype=np.float32).astype(np.float64)
@@ -103,8 +110,8 @@ def check_reparametrise_batches(t: Trial) -> None:
 
 
 def check_reparametrise_hidden(t: Trial) -> None:
-    """'reparametrise' on new batches."""
-    _calls(t, [reparametrise_case(t.rng) for _ in range(2)], lambda args: f"reparametrise(mu, sigma, zeta of shape {args[0].shape})")
+    """'reparametrise' on new batches, the last in float32."""
+    _calls(t, float32_last([reparametrise_case(t.rng) for _ in range(2)]), lambda args: f"reparametrise(mu, sigma, zeta of shape {args[0].shape})")
 
 
 SLIP_HINT = (
@@ -121,6 +128,7 @@ REPARAMETRISE = Exercise(
     uses_torch=True,
     reference="reference.vae:reparametrise",
     torch_reference="reference.vae_torch:reparametrise",
+    input_classes=("list input: mu", "list input: sigma", "list input: zeta", "float32 input: mu", "single row: mu"),
     checks=(
         Check(check_reparametrise_worked_example, points=1),
         Check(check_reparametrise_batches, points=2),
@@ -171,8 +179,8 @@ def check_kl_divergence_batches(t: Trial) -> None:
 
 
 def check_kl_divergence_hidden(t: Trial) -> None:
-    """'kl_divergence' on new batches."""
-    _calls(t, [kl_case(t.rng) for _ in range(2)], lambda args: f"kl_divergence(mu, log_var of shape {args[0].shape})")
+    """'kl_divergence' on new batches, the last in float32."""
+    _calls(t, float32_last([kl_case(t.rng) for _ in range(2)]), lambda args: f"kl_divergence(mu, log_var of shape {args[0].shape})")
 
 
 KL_DIVERGENCE = Exercise(
@@ -183,6 +191,8 @@ KL_DIVERGENCE = Exercise(
     uses_torch=True,
     reference="reference.vae:kl_divergence",
     torch_reference="reference.vae_torch:kl_divergence",
+    input_classes=("list input: mu", "list input: log_var", "float32 input: mu", "single row: mu",
+                   "on the boundary: mu", "on the boundary: log_var"),
     checks=(
         Check(check_kl_divergence_worked_example, points=1),
         Check(check_kl_divergence_batches, points=2),
@@ -225,8 +235,8 @@ def check_kl_divergence_sigma_batches(t: Trial) -> None:
 
 
 def check_kl_divergence_sigma_hidden(t: Trial) -> None:
-    """'kl_divergence_sigma' on new batches."""
-    _calls(t, [kl_sigma_case(t.rng) for _ in range(2)], lambda args: f"kl_divergence_sigma(mu, sigma of shape {args[0].shape})")
+    """'kl_divergence_sigma' on new batches, the last in float32."""
+    _calls(t, float32_last([kl_sigma_case(t.rng) for _ in range(2)]), lambda args: f"kl_divergence_sigma(mu, sigma of shape {args[0].shape})")
 
 
 KL_DIVERGENCE_SIGMA = Exercise(
@@ -237,6 +247,7 @@ KL_DIVERGENCE_SIGMA = Exercise(
     uses_torch=True,
     reference="reference.vae:kl_divergence_sigma",
     torch_reference="reference.vae_torch:kl_divergence_sigma",
+    input_classes=("list input: mu", "list input: sigma", "float32 input: mu", "single row: mu"),
     checks=(
         Check(check_kl_divergence_sigma_worked_example, points=1),
         Check(check_kl_divergence_sigma_batches, points=2),
@@ -298,8 +309,8 @@ def check_vae_loss_batches(t: Trial) -> None:
 
 
 def check_vae_loss_hidden(t: Trial) -> None:
-    """'vae_loss' on new batches and weights C."""
-    _calls(t, [vae_loss_case(t.rng) for _ in range(2)], _vae_label)
+    """'vae_loss' on new batches and weights C, the last in float32."""
+    _calls(t, float32_last([vae_loss_case(t.rng) for _ in range(2)]), _vae_label)
 
 
 VAE_LOSS = Exercise(
@@ -310,6 +321,7 @@ VAE_LOSS = Exercise(
     uses_torch=True,
     reference="reference.vae:vae_loss",
     torch_reference="reference.vae_torch:vae_loss",
+    input_classes=("list input: X", "list input: R", "float32 input: X", "single row: X"),
     checks=(
         Check(check_vae_loss_worked_example, points=1),
         Check(check_vae_loss_batches, points=2),
@@ -402,6 +414,7 @@ REPARAMETRISED_SAMPLE = Exercise(
     student=StudentFunction("vae", "reparametrised_sample", scripted=True),
     reference="reference.vae:ReparametrisedSample",
     torch_reference="reference.vae_torch:reparametrised_sample",
+    input_classes=(),
     checks=(
         Check(check_reparametrised_sample_gradients, points=2),
         Check(check_reparametrised_sample_zeta_is_a_constant, points=1),
@@ -461,8 +474,8 @@ def check_sample_from_prior_batches(t: Trial) -> None:
 
 
 def check_sample_from_prior_hidden(t: Trial) -> None:
-    """'sample_from_prior' on new decoders and draws."""
-    _calls(t, [prior_case(t.rng) for _ in range(2)], _prior_label)
+    """'sample_from_prior' on new decoders and draws, the last in float32."""
+    _calls(t, float32_last([prior_case(t.rng) for _ in range(2)]), _prior_label)
 
 
 SAMPLE_FROM_PRIOR = Exercise(
@@ -473,6 +486,7 @@ SAMPLE_FROM_PRIOR = Exercise(
     uses_torch=True,
     reference="reference.vae:sample_from_prior",
     torch_reference="reference.vae_torch:sample_from_prior",
+    input_classes=("list input: zeta", "list input: eps", "float32 input: zeta", "single row: zeta"),
     checks=(
         Check(check_sample_from_prior_worked_example, points=1),
         Check(check_sample_from_prior_batches, points=2),
