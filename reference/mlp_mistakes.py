@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from reference.mlp_torch import SigmoidMLP
+from reference.mlp_torch import SigmoidMLP, digits_network
 
 
 class SigmoidMLPLinearReversed(SigmoidMLP):
@@ -178,8 +178,6 @@ def predict_labels_scores(model, X):
 
 def digits_weights_untrained():
     """The weights of a network saved before it was trained."""
-    from reference.mlp_torch import digits_network
-
     torch.manual_seed(7)
     return digits_network().state_dict()
 
@@ -188,11 +186,8 @@ def digits_weights_whole_model():
     """torch.save(model): the whole pickled module, which weights_only loading refuses, instead of its state_dict."""
     import io
 
-    from reference.mlp_torch import digits_network
-
     buffer = io.BytesIO()
     torch.save(torch.nn.Sequential(torch.nn.Linear(64, 32), torch.nn.ReLU(), torch.nn.Linear(32, 10)), buffer)
-    del digits_network
     return buffer.getvalue()
 
 

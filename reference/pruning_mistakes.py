@@ -12,6 +12,8 @@ import numpy as np
 
 from reference.pruning import (
     _floats,
+    forward,
+    global_magnitude_masks,
     gradients,
     hessian_diagonal,
     least_squares_step,
@@ -88,8 +90,6 @@ def global_magnitude_masks_largest(weights, sparsity):
 
 def global_magnitude_masks_collapse_any(weights, sparsity):
     """Right masks, but a layer is reported collapsed as soon as ANY of its weights is pruned."""
-    from reference.pruning import global_magnitude_masks
-
     masks, _ = global_magnitude_masks(weights, sparsity)
     return masks, [not bool(mask.all()) for mask in masks]
 
@@ -149,8 +149,6 @@ def obd_saliencies_gradient_term(W1, b1, W2, b2, X, Y):
 def obd_saliencies_gauss_newton(W1, b1, W2, b2, X, Y):
     """Drops the sigma'' (second derivative of the activation) term from the first layer's h_ii."""
     X, Y, W2 = _floats(X), _floats(Y), _floats(W2)
-    from reference.pruning import forward
-
     _, A, _ = forward(W1, b1, W2, b2, X)
     d1 = A * (1.0 - A)
     H1 = (d1**2 * (W2**2).sum(axis=0)).T @ X**2 / X.shape[0]

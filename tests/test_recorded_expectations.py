@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -64,6 +66,28 @@ def test_solutions_stubs_and_mistakes_from_recorded_data(recording, without_refe
             wrong = grade_exercise(exercise, variant, expectations=expectations)
             assert wrong.complete and wrong.score < wrong.max_score, (exercise.id, mistake.name)
             assert any(mistake.name in check.feedback for check in wrong.checks), (exercise.id, mistake.name)
+
+
+def test_mistake_variants_import_reference_code_when_loaded_not_when_called():
+    """A variant runs as the student's code above with the reference package hidden: it must hold all it uses.
+
+    An import inside a variant's body is made when the variant is called, fails there with
+    ModuleNotFoundError, and the mistake goes unnamed from recorded data although it is named live.
+    """
+    late = []
+    for path in sorted((Path(__file__).parent.parent / "reference").glob("*_mistakes.py")):
+        for function in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(function):
+                module = node.module if isinstance(node, ast.ImportFrom) else None
+                names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else [module or ""]
+                relative = isinstance(node, ast.ImportFrom) and node.level > 0  # from . import: the reference package
+                if isinstance(node, (ast.Import, ast.ImportFrom)) and (relative or any(
+                    name == "reference" or name.startswith("reference.") for name in names
+                )):
+                    late.append(f"{path.name}:{node.lineno} in {function.name}")
+    assert not late, f"import these at the top of the module, not inside a variant: {late}"
 
 
 def test_hidden_checks_cannot_run_from_recorded_data(recording):
