@@ -23,10 +23,11 @@ each floor without the ones above it.
    ``late_penalties``, ``adjustments``: reading a class's submissions and
    writing its grades, feedback and reports, all from the plain records of
    floor 1, with the instructor's adjustments applied.
-3. **checks** -- ``trial``, ``declarations``, ``student_code``,
-   ``expectations``, ``diagnosis``, ``feedback``, ``runner``, ``selfcheck``,
-   ``module_checks``, ``check_versions``: declaring an exercise, running its
-   checks on a student's code, and the version of its checks that graded a result.
+3. **checks** -- ``trial``, ``input_classes``, ``declarations``,
+   ``student_code``, ``expectations``, ``diagnosis``, ``feedback``, ``runner``,
+   ``selfcheck``, ``module_checks``, ``check_versions``: declaring an exercise
+   and the classes of input its checks must draw, running its checks on a
+   student's code, and the version of its checks that graded a result.
 4. **sandbox** -- ``sandbox``: running student code in a limited child
    process, behind the same interface as code loaded in process.
 5. **derivations** -- ``derivations``: reading and judging answers written as

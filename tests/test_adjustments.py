@@ -97,9 +97,20 @@ def berlin(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
 
 @pytest.fixture
 def out(berlin, tmp_path) -> Path:
-    """A copy of the graded output folder, for one test to change."""
+    """A copy of the graded output folder, for one test to change.
+
+    The gradebook is copied with SQLite's backup, not file by file: a connection another test left to the
+    garbage collector may close during the copy and take the write-ahead log's files with it.
+    """
     copy = tmp_path / "graded"
-    shutil.copytree(berlin[1], copy)
+    shutil.copytree(berlin[1], copy, ignore=shutil.ignore_patterns("*.sqlite", "*.sqlite-wal", "*.sqlite-shm"))
+    for database in berlin[1].glob("*.sqlite"):
+        source, target = sqlite3.connect(database), sqlite3.connect(copy / database.name)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
     return copy
 
 

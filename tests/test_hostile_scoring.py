@@ -218,7 +218,9 @@ CASES = [
         "attention.causal_mask",
         "import numpy as np\n\ndef causal_mask(N, additive=False):\n"
         "    return np.zeros((N, N)) if additive else np.ones((N, N), dtype=bool)\n",
-        feedback="every entry of every answer",
+        # The boolean check is all or nothing (a guess gets the 1x1 mask right), so no check is partly met and
+        # the constant rule has nothing to take: each check just says the mask is wrong.
+        feedback="10 of 25 entries differ",
     ),
     Case(
         "adder_perceptrons = [0, 0]",
