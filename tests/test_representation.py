@@ -425,3 +425,30 @@ def test_domain_adversarial_step_mistakes_differ_on_the_checks_inputs():
             for mistake in mistakes:
                 answer = mistake(*args)
                 assert max(np.abs(answer[n] - right[n]).max() for n in right) > 1e-3, (seed, mistake.__name__)
+
+
+def freeze_first_layer_only(model, X, labels, lr, weight_decay):
+    """A wrong fine_tune_head that freezes the first layer only: in a deeper network the middle layers stay trainable."""
+    model.layers[0].requires_grad_(False)
+    optimiser = torch.optim.SGD(model.layers[-1].parameters(), lr=lr, weight_decay=weight_decay)
+    loss = F.cross_entropy(model(torch.as_tensor(X)), torch.as_tensor(labels, dtype=torch.int64))
+    optimiser.zero_grad()
+    loss.backward()
+    optimiser.step()
+    return float(loss.detach())
+
+
+def test_a_network_with_only_some_body_layers_frozen_loses_points_unnamed():
+    """'earlier layers left trainable' is every layer before the head left trainable; a network with some of them
+    frozen is told which flags are wrong, and no mistake is named on that partial evidence."""
+    from grader import load_registry
+    from grader.expectations import ReferenceExpectations
+    from grader.runner import grade_exercise
+    from grader.student_code import TrustedStudentCode
+
+    exercise = load_registry().get("representation.fine_tune_head")
+    answer = TrustedStudentCode(exercise.answer_function(f"{__name__}:freeze_first_layer_only"))
+    result = grade_exercise(exercise, answer, expectations=ReferenceExpectations())
+    assert result.score < result.max_score
+    assert any("requires_grad is wrong on" in check.feedback for check in result.checks)
+    assert [mistake.name for check in result.checks for mistake in check.mistakes] == []

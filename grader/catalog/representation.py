@@ -471,7 +471,10 @@ def _fine_tune(t: Trial, sizes: list[int], activation: str, batches: int) -> Non
     listed = got[-1].get("parameters", []) if isinstance(got[-1], dict) else []
     flags = {entry[0]: entry[3] for entry in listed if isinstance(entry, (list, tuple)) and len(entry) == 4}
     wrong = sorted(name for name in start if flags.get(name) is not (name.startswith(head)))
-    body_trainable = bool(wrong) and all(flags.get(name) is True and not name.startswith(head) for name in wrong)
+    # Named only when the answer is the mistake's: EVERY parameter before the head left trainable (a network with
+    # only some frozen layers is wrong in another way, and is told which flags are wrong, unnamed).
+    body = sorted(name for name in start if not name.startswith(head))
+    body_trainable = bool(body) and wrong == body and all(flags.get(name) is True for name in body)
     if values_ok and body_trainable:
         # The values are right and only the frozen layers' flags are not: the mistake is recognised here, as the
         # NumPy reference's runner has no requires_grad to tell it from the right answer.
