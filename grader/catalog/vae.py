@@ -33,33 +33,13 @@ from typing import Any
 
 import numpy as np
 
+from grader.catalog.autoencoders import as_lists, float32_last, representable, representable_float
 from grader.declarations import Check, Exercise, Mistake, StudentFunction
 from grader.module_checks import array_tolerances, expect_gradients, expect_output
 from grader.object_scripts import backward, call
 from grader.trial import Trial
 
 MISTAKES = "reference.vae_mistakes"
-
-
-def as_lists(*values: Any) -> tuple[Any, ...]:
-    """The arrays of a worked example as nested lists, which the docstrings accept as well as arrays."""
-    return tuple(value.tolist() if isinstance(value, np.ndarray) else value for value in values)
-
-
-def float32_last(cases: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """The cases with the last one's arrays in float32, which the docstrings accept: its values are float32
-    numbers already (:func:`representable`), so the float32 call meets the same answers at float32's tolerance."""
-    last = tuple(value.astype(np.float32) if isinstance(value, np.ndarray) else value for value in cases[-1])
-    return cases[:-1] + [last]
-
-
-def representable(values: Any) -> np.ndarray:
-    """The values rounded to float32 and held in float64: a float32 student and the reference start from the same numbers."""
-    return np.asarray(values, dtype=np.float32).astype(np.float64)
-
-
-def representable_float(value: float) -> float:
-    return float(np.float32(value))
 
 
 def signed(rng: np.random.Generator, shape: tuple[int, ...], low: float, high: float) -> np.ndarray:
