@@ -20,7 +20,8 @@ explanations (:func:`diagnose_exercise`):
 - the student's answers match the variant on every failing check of the
   exercise that the variant's traces cover, and the variant fails each of
   them (a variant that passes a check the student fails is not what the
-  student did);
+  student did); in a check that feeds the student's answers back, the calls
+  are compared up to the first whose inputs differ from the variant's;
 - the matched answers tell the variant from every degenerate answer (for
   each, some matched answer differs from it; and they are not all one
   number) and from the right answer at the student's precision, so an answer
@@ -85,6 +86,27 @@ def trace_matches(student: Sequence[TraceEntry], mistake: Sequence[TraceEntry]) 
         elif not values_match(mine.value, theirs.value):
             return False
     return True
+
+
+def matched_calls(student: Sequence[TraceEntry], mistake: Sequence[TraceEntry]) -> int | None:
+    """How many of the student's calls, from the first, have the mistake's inputs and are answered as it answers
+    them; ``None`` when one of those calls is answered otherwise (evidence against the mistake).
+
+    The count stops at the first call whose inputs differ from the mistake's: a check that feeds the student's
+    answers back (fifty optimiser steps from the student's own parameters) asks other questions from there on,
+    once last-bit differences in arithmetic reach the inputs, and they tell nothing either way.
+    """
+    count = 0
+    for mine, theirs in zip(student, mistake):
+        if mine.digest != theirs.digest:
+            break
+        if mine.error is not None or theirs.error is not None:
+            if mine.error != theirs.error:
+                return None
+        elif not values_match(mine.value, theirs.value):
+            return None
+        count += 1
+    return count
 
 
 def _as_float32(value: Any) -> Any:
@@ -211,10 +233,13 @@ def diagnose_exercise(
             trace = check.traces.get(mistake.name)
             if trace is None or not (trace.passes or trace.entries):
                 continue  # no evidence either way
-            if trace.passes or not trace_matches(check.trace, trace.entries):
+            count = matched_calls(check.trace, trace.entries)
+            if trace.passes or count is None:
                 fits = False
                 break
-            matched.append((trace, len(check.trace)))
+            if count == 0:
+                continue  # the first call's inputs already differ: no evidence either way
+            matched.append((trace, count))
             covered.append(check.name)
         if fits and covered and _separated(matched, degenerate, student_precision):
             candidates.append((mistake, covered))
